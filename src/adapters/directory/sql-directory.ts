@@ -1,0 +1,71 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Clock } from '../../core/ports/clock.js';
+import type { Directory, DirectoryAccount, PreparedPasswordWrite } from '../../core/ports/directory.js';
+import { UnlatchError } from '../../core/errors.js';
+import type { Database } from '../store/schema.js';
+import { SqlUserRepository, type StoredUser } from '../store/user-repository.js';
+import type { Argon2Hasher } from './password-hasher.js';
+
+/** The built-in user store as a Directory: passwords are argon2id hashes in the same database as the flows. */
+export class SqlDirectory implements Directory {
+  private readonly users: SqlUserRepository;
+
+  constructor(
+    db: Kysely<Database>,
+    private readonly hasher: Argon2Hasher,
+    private readonly clock: Clock,
+  ) {
+    this.users = new SqlUserRepository(db);
+  }
+
+  async findByIdentifier(tenantId: string, normalizedIdentifier: string): Promise<DirectoryAccount | null> {
+    const matches = await this.users.findByIdentifier(tenantId, normalizedIdentifier);
+    // SECURITY.md: an identifier that matches several accounts (a shared email) matches none.
+    return matches.length === 1 ? toAccount(matches[0]!) : null;
+  }
+
+  async findById(tenantId: string, id: string): Promise<DirectoryAccount | null> {
+    const user = await this.users.findById(tenantId, id);
+    return user ? toAccount(user) : null;
+  }
+
+  async verifyPassword(account: DirectoryAccount, password: string): Promise<boolean> {
+    const user = await this.users.findById(account.tenantId, account.id);
+    if (!user || !user.enabled || !user.passwordHash) {
+      await this.hasher.verifyDummy(password);
+      return false;
+    }
+    return this.hasher.verify(user.passwordHash, password);
+  }
+
+  verifyDummy(password: string): Promise<void> {
+    return this.hasher.verifyDummy(password);
+  }
+
+  async preparePasswordWrite(account: DirectoryAccount, newPassword: string): Promise<PreparedPasswordWrite> {
+    // Hash outside the transaction: argon2 takes tens of milliseconds and must not hold the database.
+    const hash = await this.hasher.hash(newPassword);
+    return {
+      commit: async (tx) => {
+        const users = new SqlUserRepository(tx.native as Transaction<Database>);
+        if (!(await users.setPasswordHash(account.tenantId, account.id, hash, this.clock.now()))) {
+          throw new UnlatchError('flow_invalid');
+        }
+      },
+    };
+  }
+}
+
+function toAccount(user: StoredUser): DirectoryAccount {
+  return {
+    id: user.id,
+    tenantId: user.tenantId,
+    username: user.username,
+    email: user.email ?? undefined,
+    phone: user.phone ?? undefined,
+    displayName: user.displayName ?? undefined,
+    groups: user.groups,
+    enabled: user.enabled,
+    locked: user.locked,
+  };
+}

@@ -1,0 +1,32 @@
+import rateLimiterFlexible from 'rate-limiter-flexible';
+import type { LimitBucket, LimitDecision, Limiter } from '../../core/ports/limiter.js';
+
+const { RateLimiterMemory, RateLimiterRes } = rateLimiterFlexible;
+
+export type BucketSettings = Record<LimitBucket, { points: number; durationSeconds: number }>;
+
+/** One process's counters (the embedded default). Several nodes need a shared limiter (Redis). */
+export class MemoryLimiter implements Limiter {
+  private readonly limiters: Map<LimitBucket, InstanceType<typeof RateLimiterMemory>>;
+
+  constructor(buckets: BucketSettings) {
+    this.limiters = new Map(
+      (Object.entries(buckets) as Array<[LimitBucket, { points: number; durationSeconds: number }]>).map(([bucket, s]) => [
+        bucket,
+        new RateLimiterMemory({ keyPrefix: bucket, points: s.points, duration: s.durationSeconds }),
+      ]),
+    );
+  }
+
+  async consume(bucket: LimitBucket, key: string): Promise<LimitDecision> {
+    const limiter = this.limiters.get(bucket);
+    if (!limiter) throw new Error(`no rate-limit bucket ${bucket}`);
+    try {
+      await limiter.consume(key);
+      return { allowed: true };
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: Math.ceil(rejection.msBeforeNext / 1000) };
+      throw rejection;
+    }
+  }
+}

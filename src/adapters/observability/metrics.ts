@@ -1,0 +1,104 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AuditEvent } from '../../core/ports/audit.js';
+import type { FlowObserver } from '../../core/ports/flow-observer.js';
+import type { OutboxWorkerEvents } from '../outbox/outbox-worker.js';
+import type { ClaimedMessage } from '../store/outbox-repository.js';
+
+/**
+ * The SSPR SLIs as Prometheus metrics. Labels are small fixed sets (tenant, outcome, reason codes):
+ * never an identifier, address or anything a caller can make unbounded.
+ */
+export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
+  readonly registry = new Registry();
+  private readonly resets: Counter<'tenant' | 'stage' | 'outcome' | 'reason'>;
+  private readonly resetDuration: Histogram<'tenant'>;
+  private readonly messages: Counter<'channel' | 'template' | 'outcome' | 'reason'>;
+  private readonly rateLimited: Counter<'tenant' | 'event'>;
+  private readonly changes: Counter<'tenant' | 'outcome' | 'reason'>;
+
+  constructor(options: { backlog: () => Promise<number>; defaultMetrics?: boolean }) {
+    const registers = [this.registry];
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'unlatch_process_' });
+    this.resets = new Counter({
+      name: 'unlatch_reset_events_total',
+      help: 'Reset flow steps by stage (started, verified, completed, failed) and outcome; reason names why a step failed.',
+      labelNames: ['tenant', 'stage', 'outcome', 'reason'],
+      registers,
+    });
+    this.resetDuration = new Histogram({
+      name: 'unlatch_reset_duration_seconds',
+      help: 'Time from starting a reset to the new password being set (SLI M2, time-to-reset).',
+      labelNames: ['tenant'],
+      buckets: [10, 30, 60, 120, 300, 600, 900, 1800],
+      registers,
+    });
+    this.messages = new Counter({
+      name: 'unlatch_messages_total',
+      help: 'Outbox deliveries by channel, template and outcome (sent, retry, dead) (SLI M5, delivery rate).',
+      labelNames: ['channel', 'template', 'outcome', 'reason'],
+      registers,
+    });
+    this.rateLimited = new Counter({
+      name: 'unlatch_rate_limited_total',
+      help: 'Requests refused by a rate limit (SLI M6).',
+      labelNames: ['tenant', 'event'],
+      registers,
+    });
+    this.changes = new Counter({
+      name: 'unlatch_password_changes_total',
+      help: 'Password changes by outcome.',
+      labelNames: ['tenant', 'outcome', 'reason'],
+      registers,
+    });
+    new Gauge({
+      name: 'unlatch_outbox_backlog',
+      help: 'Messages waiting in the outbox; a growing backlog means the mail server is not accepting.',
+      registers,
+      async collect() {
+        this.set(await options.backlog().catch(() => -1));
+      },
+    });
+  }
+
+  observe(event: AuditEvent, labels: { tenantId: string; outcome: string; reason?: string; durationSeconds?: number }): void {
+    const tenant = labels.tenantId;
+    const reason = labels.reason ?? '';
+    switch (event) {
+      case 'reset.started':
+        this.resets.inc({ tenant, stage: 'started', outcome: labels.outcome, reason });
+        break;
+      case 'reset.code_verified':
+        this.resets.inc({ tenant, stage: 'verified', outcome: 'success', reason });
+        break;
+      case 'reset.code_failed':
+      case 'reset.attempts_exceeded':
+      case 'reset.password_rejected':
+        this.resets.inc({ tenant, stage: 'failed', outcome: 'failure', reason });
+        break;
+      case 'reset.completed':
+        this.resets.inc({ tenant, stage: 'completed', outcome: 'success', reason });
+        if (labels.durationSeconds !== undefined) this.resetDuration.observe({ tenant }, labels.durationSeconds);
+        break;
+      case 'reset.rate_limited':
+      case 'password.change_rate_limited':
+        this.rateLimited.inc({ tenant, event });
+        break;
+      case 'password.changed':
+      case 'password.change_failed':
+      case 'password.change_rejected':
+        this.changes.inc({ tenant, outcome: labels.outcome, reason });
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Rate limits hit where no tenant is known yet (the HTTP edge). */
+  rateLimitHit(tenant: string, event: string): void {
+    this.rateLimited.inc({ tenant, event });
+  }
+
+  delivered(message: ClaimedMessage, outcome: 'sent' | 'retry' | 'dead', reason?: string): void {
+    this.messages.inc({ channel: message.channel, template: message.template, outcome, reason: reason ?? '' });
+  }
+}

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AuditEntryInput } from '../../core/ports/audit.js';
+import type { Clock } from '../../core/ports/clock.js';
+import { MailDeliveryError, type Mailer } from '../../core/ports/mailer.js';
+import type { RenderedMail } from '../mail/templates.js';
+import type { ClaimedMessage, SqlOutboxQueue } from '../store/outbox-repository.js';
+
+export interface OutboxWorkerSettings {
+  pollIntervalMs: number;
+  batchSize: number;
+  maxAttempts: number;
+  backoffSeconds: number;
+  maxBackoffSeconds: number;
+}
+
+/** What the worker reports, for metrics. */
+export interface OutboxWorkerEvents {
+  delivered(message: ClaimedMessage, outcome: 'sent' | 'retry' | 'dead', reason?: string): void;
+}
+
+export interface OutboxWorkerDeps {
+  queue: SqlOutboxQueue;
+  mailer: Mailer;
+  render: (message: ClaimedMessage) => RenderedMail;
+  clock: Clock;
+  logger: FastifyBaseLogger;
+  events: OutboxWorkerEvents;
+  settings: OutboxWorkerSettings;
+}
+
+/** How long a claim lasts: long enough for a slow SMTP exchange, short enough that a crashed node's rows come back. */
+const CLAIM_MS = 120_000;
+
+/**
+ * Delivers outbox messages at least once, with exponential backoff. A mail server that is down delays
+ * delivery and loses nothing: the row stays pending, its attempts and last error visible.
+ */
+export class OutboxWorker {
+  private readonly id = `worker-${randomUUID().slice(0, 8)}`;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private stopped = true;
+
+  constructor(private readonly deps: OutboxWorkerDeps) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Claims and delivers one batch; returns how many messages it handled. Concurrent calls share one run. */
+  runOnce(): Promise<number> {
+    this.running ??= this.deliverBatch().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Runs until nothing is due (tests, the CLI `worker --once`). */
+  async drain(maxRounds = 100): Promise<void> {
+    for (let round = 0; round < maxRounds; round += 1) {
+      if ((await this.runOnce()) === 0) return;
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.runOnce()
+        .catch((error: unknown) => this.deps.logger.error({ err: error }, 'outbox worker pass failed'))
+        .then((handled) => this.schedule(handled === this.deps.settings.batchSize ? 0 : this.deps.settings.pollIntervalMs));
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async deliverBatch(): Promise<number> {
+    const { queue, settings } = this.deps;
+    const batch = await queue.claim(this.id, settings.batchSize, CLAIM_MS);
+    for (const message of batch) await this.deliver(message);
+    return batch.length;
+  }
+
+  private async deliver(message: ClaimedMessage): Promise<void> {
+    const { queue, mailer, render, clock, logger, events, settings } = this.deps;
+    const log = logger.child({ outboxId: message.id, template: message.template, flowId: message.flowId });
+    try {
+      const mail = render(message);
+      await mailer.send({ to: message.to, subject: mail.subject, text: mail.text, html: mail.html, idempotencyKey: message.idempotencyKey });
+      await queue.markSent(message.id, this.auditOf(message, 'success'));
+      events.delivered(message, 'sent');
+      log.info({ attempts: message.attempts + 1 }, 'message delivered');
+    } catch (error) {
+      const reason = error instanceof MailDeliveryError ? error.reason : 'render_failed';
+      const transient = error instanceof MailDeliveryError ? error.transient : false;
+      const attempts = message.attempts + 1;
+      if (transient && attempts < settings.maxAttempts) {
+        const delaySeconds = Math.min(settings.maxBackoffSeconds, settings.backoffSeconds * 2 ** (attempts - 1));
+        // Jitter spreads retries of many messages after an outage.
+        const nextAt = clock.now().getTime() + Math.round(delaySeconds * 1000 * (0.8 + Math.random() * 0.4));
+        await queue.markRetry(message.id, attempts, nextAt, reason);
+        events.delivered(message, 'retry', reason);
+        log.warn({ reason, attempts, retryInSeconds: Math.round((nextAt - clock.now().getTime()) / 1000) }, 'message delivery failed; will retry');
+      } else {
+        await queue.markDead(message.id, reason, this.auditOf(message, 'failure', { reason, attempts }));
+        events.delivered(message, 'dead', reason);
+        log.error({ reason, attempts, err: error instanceof MailDeliveryError ? undefined : error }, 'message delivery gave up');
+      }
+    }
+  }
+
+  private auditOf(message: ClaimedMessage, outcome: 'success' | 'failure', details: Record<string, unknown> = {}): AuditEntryInput {
+    const isCode = message.template === 'reset_code';
+    const event = outcome === 'success' ? (isCode ? 'reset.code_sent' : 'notice.sent') : isCode ? 'reset.code_send_failed' : 'notice.send_failed';
+    return {
+      event,
+      outcome,
+      tenantId: message.tenantId,
+      subjectId: message.subjectId,
+      actor: 'system',
+      flowId: message.flowId,
+      details: { channel: message.channel, template: message.template, ...details },
+    };
+  }
+}

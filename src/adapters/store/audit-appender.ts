@@ -1,0 +1,60 @@
+import type { Transaction } from 'kysely';
+import { auditEntryHash, canonicalJson } from '../../core/audit/audit-hash.js';
+import { newId } from '../../core/crypto/secrets.js';
+import type { AuditAppender, AuditEntryInput } from '../../core/ports/audit.js';
+import type { Clock } from '../../core/ports/clock.js';
+import type { DialectName } from './database.js';
+import type { Database } from './schema.js';
+
+/** Appends to the hash chain inside a transaction; the head row lock keeps concurrent appends in one line. */
+export class SqlAuditAppender implements AuditAppender {
+  constructor(
+    private readonly trx: Transaction<Database>,
+    private readonly dialect: DialectName,
+    private readonly clock: Clock,
+  ) {}
+
+  async append(entry: AuditEntryInput): Promise<void> {
+    let headQuery = this.trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
+    // SQLite runs one writer at a time already; PostgreSQL needs the row lock.
+    if (this.dialect === 'postgres') headQuery = headQuery.forUpdate();
+    const head = await headQuery.executeTakeFirstOrThrow();
+    const fields = {
+      seq: Number(head.seq) + 1,
+      id: newId(),
+      at: this.clock.now().getTime(),
+      tenantId: entry.tenantId,
+      event: entry.event,
+      outcome: entry.outcome,
+      actor: entry.actor,
+      subjectId: entry.subjectId ?? null,
+      flowId: entry.flowId ?? null,
+      ip: entry.ip ?? null,
+      userAgent: entry.userAgent ? entry.userAgent.slice(0, 256) : null,
+      correlationId: entry.correlationId ?? null,
+      details: canonicalJson(entry.details ?? {}),
+    };
+    const hash = auditEntryHash(head.hash, fields);
+    await this.trx
+      .insertInto('audit_log')
+      .values({
+        seq: fields.seq,
+        id: fields.id,
+        at: fields.at,
+        tenant_id: fields.tenantId,
+        event: fields.event,
+        outcome: fields.outcome,
+        actor: fields.actor,
+        subject_id: fields.subjectId,
+        flow_id: fields.flowId,
+        ip: fields.ip,
+        user_agent: fields.userAgent,
+        correlation_id: fields.correlationId,
+        details: fields.details,
+        prev_hash: head.hash,
+        hash,
+      })
+      .execute();
+    await this.trx.updateTable('audit_head').set({ seq: fields.seq, hash }).where('id', '=', 1).execute();
+  }
+}

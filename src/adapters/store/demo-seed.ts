@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../core/ports/clock.js';
+import type { Argon2Hasher } from '../directory/password-hasher.js';
+import type { Database } from './schema.js';
+import { SqlUserRepository } from './user-repository.js';
+
+/** The demo tenant's people (dev mode). Their passwords are printed in the README; never use them elsewhere. */
+export const DEMO_USERS = [
+  { username: 'alice', email: 'alice@example.com', displayName: 'Alice Archer', password: 'violet sandwich glacier' },
+  { username: 'bob', email: 'bob@example.com', displayName: 'Bob Brooks', password: 'copper lantern meadow' },
+  { username: 'carol', email: 'carol@example.com', displayName: 'Carol Chen', password: 'quiet harbor pinwheel' },
+] as const;
+
+/** Adds the demo users to `tenantId` once; a tenant that already has any user is left alone. */
+export async function seedDemoUsers(db: Kysely<Database>, hasher: Argon2Hasher, clock: Clock, tenantId: string): Promise<number> {
+  const users = new SqlUserRepository(db);
+  if ((await users.list(tenantId)).length > 0) return 0;
+  const hashes = await Promise.all(DEMO_USERS.map((u) => hasher.hash(u.password)));
+  await db.transaction().execute(async (trx) => {
+    const repo = new SqlUserRepository(trx);
+    for (const [i, user] of DEMO_USERS.entries()) {
+      await repo.insert({ tenantId, username: user.username, email: user.email, displayName: user.displayName, passwordHash: hashes[i]! }, clock.now());
+    }
+  });
+  return DEMO_USERS.length;
+}

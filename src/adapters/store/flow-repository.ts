@@ -1,0 +1,82 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { FlowRepository } from '../../core/ports/store.js';
+import type { ResetFlowRecord } from '../../core/reset/reset-flow-record.js';
+import type { ResetState } from '../../core/reset/reset-states.js';
+import type { Database, ResetFlowsTable } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Reset flows in SQL, with optimistic versioning on every update. */
+export class SqlFlowRepository implements FlowRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(flow: ResetFlowRecord): Promise<void> {
+    await this.db.insertInto('reset_flows').values(toRow(flow)).execute();
+  }
+
+  async update(flow: ResetFlowRecord, expectedVersion: number): Promise<boolean> {
+    const { id: _id, handle_hash: _h, ...changes } = toRow(flow);
+    const result = await this.db
+      .updateTable('reset_flows')
+      .set(changes)
+      .where('id', '=', flow.id)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async findByHandleHash(handleHash: string): Promise<ResetFlowRecord | null> {
+    const row = await this.db.selectFrom('reset_flows').selectAll().where('handle_hash', '=', handleHash).executeTakeFirst();
+    return row ? fromRow(row) : null;
+  }
+
+  async supersedeActive(tenantId: string, subjectId: string, now: Date, exceptFlowId?: string): Promise<number> {
+    let query = this.db
+      .updateTable('reset_flows')
+      .set((eb) => ({ state: 'superseded', updated_at: now.getTime(), code_hash: null, version: eb('version', '+', 1) }))
+      .where('tenant_id', '=', tenantId)
+      .where('subject_id', '=', subjectId)
+      .where('state', 'in', ['awaiting_code', 'awaiting_password']);
+    if (exceptFlowId) query = query.where('id', '!=', exceptFlowId);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+}
+
+function toRow(flow: ResetFlowRecord): ResetFlowsTable {
+  return {
+    id: flow.id,
+    handle_hash: flow.handleHash,
+    tenant_id: flow.tenantId,
+    subject_id: flow.subjectId,
+    decoy: flow.decoy ? 1 : 0,
+    rate_key: flow.rateKey,
+    state: flow.state,
+    code_hash: flow.codeHash,
+    code_key_id: flow.codeKeyId,
+    attempts: flow.attempts,
+    expires_at: flow.expiresAt.getTime(),
+    created_at: flow.createdAt.getTime(),
+    updated_at: flow.updatedAt.getTime(),
+    version: flow.version,
+  };
+}
+
+function fromRow(row: Selectable<ResetFlowsTable>): ResetFlowRecord {
+  return {
+    id: row.id,
+    handleHash: row.handle_hash,
+    tenantId: row.tenant_id,
+    subjectId: row.subject_id,
+    decoy: Number(row.decoy) === 1,
+    rateKey: row.rate_key,
+    state: row.state as ResetState,
+    codeHash: row.code_hash,
+    codeKeyId: row.code_key_id,
+    attempts: Number(row.attempts),
+    expiresAt: new Date(Number(row.expires_at)),
+    createdAt: new Date(Number(row.created_at)),
+    updatedAt: new Date(Number(row.updated_at)),
+    version: Number(row.version),
+  };
+}

@@ -1,0 +1,101 @@
+/** Table types shared by SQLite and PostgreSQL. Times are epoch milliseconds; flags are 0/1. */
+export interface UsersTable {
+  id: string;
+  tenant_id: string;
+  username: string;
+  username_norm: string;
+  email: string | null;
+  email_norm: string | null;
+  phone: string | null;
+  display_name: string | null;
+  /** JSON array of group names. */
+  groups: string;
+  password_hash: string | null;
+  enabled: number;
+  locked: number;
+  created_at: number;
+  updated_at: number;
+  password_changed_at: number | null;
+}
+
+export interface ResetFlowsTable {
+  id: string;
+  handle_hash: string;
+  tenant_id: string;
+  subject_id: string | null;
+  decoy: number;
+  rate_key: string;
+  state: string;
+  code_hash: string | null;
+  code_key_id: string | null;
+  attempts: number;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  id: string;
+  at: number;
+  tenant_id: string;
+  event: string;
+  outcome: string;
+  actor: string;
+  subject_id: string | null;
+  flow_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  correlation_id: string | null;
+  /** JSON object. */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row: the chain's last sequence number and hash; appends lock it so the chain never forks. */
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  idempotency_key: string;
+  channel: string;
+  template: string;
+  tenant_id: string;
+  flow_id: string | null;
+  subject_id: string | null;
+  /** Sealed JSON `{to, data}`; erased once delivered or dead. */
+  payload: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  claimed_by: string | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface DevOutboxTable {
+  id: string;
+  tenant_id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  created_at: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  reset_flows: ResetFlowsTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  outbox: OutboxTable;
+  dev_outbox: DevOutboxTable;
+}

@@ -1,0 +1,159 @@
+import { createHmac } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { UnlatchConfig } from './config/schema.js';
+import { resolveMasterKeys } from './config/key-material.js';
+import { PasswordChange } from './core/change/password-change.js';
+import { KeyRing } from './core/crypto/key-ring.js';
+import { Sealer } from './core/crypto/sealer.js';
+import { PasswordPolicy } from './core/password/password-policy.js';
+import { systemClock, type Clock } from './core/ports/clock.js';
+import type { Mailer } from './core/ports/mailer.js';
+import { ResetFlow } from './core/reset/reset-flow.js';
+import { Argon2Hasher } from './adapters/directory/password-hasher.js';
+import { SqlDirectory } from './adapters/directory/sql-directory.js';
+import { loadI18n } from './adapters/i18n/load-i18n.js';
+import { MemoryLimiter } from './adapters/limiter/memory-limiter.js';
+import { SmtpMailer } from './adapters/mail/smtp-mailer.js';
+import { createMailRenderer } from './adapters/mail/mail-renderer.js';
+import { createLogger } from './adapters/observability/logger.js';
+import { UnlatchMetrics } from './adapters/observability/metrics.js';
+import { OutboxWorker } from './adapters/outbox/outbox-worker.js';
+import { defaultBlocklistPath, loadBlocklistFile } from './adapters/password/file-blocklist.js';
+import { ZxcvbnEstimator } from './adapters/password/zxcvbn-estimator.js';
+import { openDatabase, type DatabaseHandle } from './adapters/store/database.js';
+import { seedDemoUsers } from './adapters/store/demo-seed.js';
+import { DevOutbox } from './adapters/store/dev-outbox-repository.js';
+import { migrateToLatest } from './adapters/store/migrate.js';
+import { SqlOutboxQueue } from './adapters/store/outbox-repository.js';
+import { SqlStore } from './adapters/store/sql-store.js';
+import { SqlUserRepository } from './adapters/store/user-repository.js';
+import { ConfigTenants } from './adapters/tenants/config-tenants.js';
+import { buildServer } from './http/server.js';
+
+export interface AppOptions {
+  config: UnlatchConfig;
+  clock?: Clock;
+  logger?: Logger;
+  /** Run pending migrations first (default true). */
+  migrate?: boolean;
+  /** Start the in-process outbox worker (default: `outbox.inProcess`). */
+  startWorker?: boolean;
+}
+
+/** Everything built from one config; the only place that knows every piece. */
+export interface UnlatchApp {
+  config: UnlatchConfig;
+  server: FastifyInstance;
+  database: DatabaseHandle;
+  store: SqlStore;
+  users: SqlUserRepository;
+  hasher: Argon2Hasher;
+  worker: OutboxWorker;
+  outboxQueue: SqlOutboxQueue;
+  devOutbox: DevOutbox | null;
+  metrics: UnlatchMetrics;
+  keys: KeyRing;
+  /** Listens on the configured host and port; returns the address. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.log.level);
+  const keys = new KeyRing(resolveMasterKeys(config));
+  const database = openDatabase(config.database.url!, { poolSize: config.database.poolSize });
+  try {
+    if (options.migrate !== false) await migrateToLatest(database.db);
+
+    const store = new SqlStore(database, new Sealer(keys, 'outbox-seal'), clock);
+    const hasher = new Argon2Hasher();
+    const users = new SqlUserRepository(database.db);
+    const tenants = new ConfigTenants(config.tenants, config.defaultTenant!);
+    const directory = new SqlDirectory(database.db, hasher, clock);
+    const limiter = new MemoryLimiter(config.rateLimits);
+    const passwords = new PasswordPolicy({
+      rules: config.password,
+      blocklist: loadBlocklistFile(config.password.blocklistFile ?? defaultBlocklistPath()),
+      strength: new ZxcvbnEstimator(),
+    });
+    const outboxQueue = new SqlOutboxQueue(database.db, database.dialect, new Sealer(keys, 'outbox-seal'), clock);
+    const metrics = new UnlatchMetrics({ backlog: () => outboxQueue.backlog() });
+    const i18n = loadI18n();
+
+    const devOutbox = config.mode === 'dev' ? new DevOutbox(database.db, clock) : null;
+    const mailer: Mailer = config.mail.transport === 'smtp' ? smtpMailerOf(config) : devOutbox!;
+    const worker = new OutboxWorker({
+      queue: outboxQueue,
+      mailer,
+      render: createMailRenderer({ i18n, publicUrl: config.publicUrl!, supportContact: config.mail.supportContact }),
+      clock,
+      logger,
+      events: metrics,
+      settings: config.outbox,
+    });
+
+    if (config.mode === 'dev') {
+      const seeded = await seedDemoUsers(database.db, hasher, clock, config.defaultTenant!);
+      if (seeded > 0) logger.info({ tenant: config.defaultTenant, users: seeded }, 'demo users created');
+    }
+
+    const resetFlow = new ResetFlow({ store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset });
+    const passwordChange = new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics });
+    const server = await buildServer({
+      config,
+      resetFlow,
+      passwordChange,
+      tenants,
+      devOutbox,
+      metricsRegistry: metrics.registry,
+      readiness: async () => ({ store: await store.ping() }),
+      i18n,
+      logger,
+      cookieSecret: createHmac('sha256', keys.subkey('code-hmac')!).update('cookie-signing').digest('base64url'),
+    });
+
+    const startWorker = options.startWorker ?? config.outbox.inProcess;
+    if (startWorker) worker.start();
+
+    return {
+      config,
+      server,
+      database,
+      store,
+      users,
+      hasher,
+      worker,
+      outboxQueue,
+      devOutbox,
+      metrics,
+      keys,
+      listen: () => server.listen({ host: config.server.host, port: config.server.port }),
+      async close() {
+        await worker.stop();
+        await server.close();
+        if ('close' in mailer && typeof mailer.close === 'function') await (mailer as SmtpMailer).close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+function smtpMailerOf(config: UnlatchConfig): SmtpMailer {
+  const smtp = config.mail.smtp!;
+  return new SmtpMailer({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    requireTLS: smtp.requireTLS,
+    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+    from: config.mail.from,
+    connectionTimeoutMs: smtp.connectionTimeoutMs,
+    tls: { rejectUnauthorized: smtp.tlsRejectUnauthorized },
+  });
+}

@@ -1,0 +1,143 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { configSchema, type RawConfig, type UnlatchConfig } from './schema.js';
+
+/** A configuration problem; the message is one line that names the key. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Environment variables and the config key each one sets. */
+const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'int' | 'bool']> = [
+  ['UNLATCH_MODE', ['mode'], 'string'],
+  ['UNLATCH_HOST', ['server', 'host'], 'string'],
+  ['UNLATCH_PORT', ['server', 'port'], 'int'],
+  ['UNLATCH_PUBLIC_URL', ['publicUrl'], 'string'],
+  ['UNLATCH_DATA_DIR', ['dataDir'], 'string'],
+  ['UNLATCH_DATABASE_URL', ['database', 'url'], 'string'],
+  ['UNLATCH_LOG_LEVEL', ['log', 'level'], 'string'],
+  ['UNLATCH_MAIL_TRANSPORT', ['mail', 'transport'], 'string'],
+  ['UNLATCH_MAIL_FROM', ['mail', 'from'], 'string'],
+  ['UNLATCH_SMTP_HOST', ['mail', 'smtp', 'host'], 'string'],
+  ['UNLATCH_SMTP_PORT', ['mail', 'smtp', 'port'], 'int'],
+  ['UNLATCH_SMTP_SECURE', ['mail', 'smtp', 'secure'], 'bool'],
+  ['UNLATCH_SMTP_REQUIRE_TLS', ['mail', 'smtp', 'requireTLS'], 'bool'],
+  ['UNLATCH_SMTP_USER', ['mail', 'smtp', 'user'], 'string'],
+  ['UNLATCH_SMTP_PASSWORD', ['mail', 'smtp', 'password'], 'string'],
+];
+
+export interface LoadOptions {
+  /** `--config` path; when absent, `./unlatch.yaml` is read if it exists. */
+  configPath?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Extra values applied over file and environment (tests, CLI flags). */
+  overrides?: RawConfig;
+}
+
+/** File, then environment, then overrides; validated once; production requirements checked. */
+export function loadConfig(options: LoadOptions = {}): UnlatchConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const raw = readConfigFile(options.configPath, cwd);
+  applyEnv(raw, env);
+  if (env.UNLATCH_SECRET_KEY) {
+    const keys = [{ id: 'env', secret: env.UNLATCH_SECRET_KEY }];
+    raw.secrets = { ...(raw.secrets as object), keys };
+  }
+  return validateConfig(deepMerge(raw, (options.overrides ?? {}) as Record<string, unknown>));
+}
+
+export function validateConfig(raw: Record<string, unknown>): UnlatchConfig {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    throw new ConfigError(`config: ${key}: ${issue.message}`);
+  }
+  return finish(parsed.data);
+}
+
+/** Fills what depends on other keys and refuses what production must not run with. */
+function finish(config: UnlatchConfig): UnlatchConfig {
+  if (config.tenants.length === 0 && config.mode === 'dev') {
+    config.tenants = [{ id: 'demo', name: 'Demo Company' }];
+  }
+  if (config.tenants.length === 0) throw new ConfigError('config: tenants: at least one tenant is required in production mode');
+  config.defaultTenant ??= config.tenants[0]!.id;
+  if (!config.tenants.some((t) => t.id === config.defaultTenant)) {
+    throw new ConfigError(`config: defaultTenant: "${config.defaultTenant}" is not one of the tenants`);
+  }
+  config.database.url ??= `sqlite:${resolve(config.dataDir, 'unlatch.db')}`;
+  if (config.mail.transport === 'smtp' && !config.mail.smtp) {
+    throw new ConfigError('config: mail.smtp: required when mail.transport is smtp');
+  }
+  if (config.mode === 'production') {
+    if (!config.publicUrl) throw new ConfigError('config: publicUrl: required in production mode (links are built from it)');
+    if (config.mail.transport !== 'smtp') throw new ConfigError('config: mail.transport: production mode needs smtp (the dev outbox is for development only)');
+    if (config.secrets.keys.length === 0) throw new ConfigError('config: secrets.keys: production mode needs a secret key (or UNLATCH_SECRET_KEY)');
+  }
+  config.publicUrl = (config.publicUrl ?? `http://${config.server.host}:${config.server.port}`).replace(/\/+$/, '');
+  return config;
+}
+
+function readConfigFile(configPath: string | undefined, cwd: string): Record<string, unknown> {
+  const path = configPath ? resolve(cwd, configPath) : resolve(cwd, 'unlatch.yaml');
+  if (!existsSync(path)) {
+    if (configPath) throw new ConfigError(`config: --config: file not found: ${path}`);
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`config: ${path}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config: ${path}: the top level must be a mapping`);
+  return parsed as Record<string, unknown>;
+}
+
+function applyEnv(target: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  for (const [name, path, kind] of ENV_KEYS) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    let typed: unknown = value;
+    if (kind === 'int') {
+      if (!/^-?\d+$/.test(value)) throw new ConfigError(`config: ${path.join('.')} (${name}): expected a whole number, got "${value}"`);
+      typed = Number(value);
+    } else if (kind === 'bool') {
+      if (!['true', 'false', '1', '0'].includes(value)) throw new ConfigError(`config: ${path.join('.')} (${name}): expected true or false`);
+      typed = value === 'true' || value === '1';
+    }
+    setPath(target, path, typed);
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const child = node[key];
+    if (typeof child !== 'object' || child === null || Array.isArray(child)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] =
+      isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+const seconds = z.number().int().positive();
+
+/** One rate-limit bucket: `points` events per `durationSeconds` window per key. */
+const bucket = (points: number, durationSeconds: number) =>
+  z
+    .object({ points: z.number().int().positive(), durationSeconds: seconds })
+    .strict()
+    .default({ points, durationSeconds });
+
+/**
+ * The whole configuration. Every key is documented in `unlatch.example.yaml`;
+ * unknown keys are refused so that a typo does not silently fall back to a default.
+ */
+export const configSchema = z
+  .object({
+    /** `dev` seeds the demo tenant and shows captured mail at /dev/outbox; `production` demands real settings. */
+    mode: z.enum(['dev', 'production']).default('dev'),
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        /** Trust X-Forwarded-For from these proxies (Fastify `trustProxy`): false, true, a hop count or a list of addresses/CIDRs. */
+        trustProxy: z.union([z.boolean(), z.number().int().nonnegative(), z.array(z.string())]).default(false),
+        /** Largest request body in bytes. */
+        bodyLimit: z.number().int().positive().default(16 * 1024),
+      })
+      .strict()
+      .prefault({}),
+    /** The address people reach Unlatch at; every link is built from it, never from request headers. */
+    publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** Where the embedded database and the generated dev key live. */
+    dataDir: z.string().min(1).default('./data'),
+    database: z
+      .object({
+        /** `sqlite:<path>` (default `sqlite:<dataDir>/unlatch.db`) or `postgres://user@host:port/db`. */
+        url: z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://').optional(),
+        /** PostgreSQL pool size. */
+        poolSize: z.number().int().positive().default(10),
+      })
+      .strict()
+      .prefault({}),
+    secrets: z
+      .object({
+        /** Master keys, newest first, each at least 32 bytes as base64 or hex. Required in production. */
+        keys: z.array(z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), secret: z.string().min(32) }).strict()).default([]),
+      })
+      .strict()
+      .prefault({}),
+    tenants: z
+      .array(z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes'), name: z.string().min(1) }).strict())
+      .default([]),
+    /** The tenant used when a request names none. */
+    defaultTenant: z.string().optional(),
+    mail: z
+      .object({
+        /** `outbox` keeps mail in the dev outbox (dev mode only); `smtp` sends it. */
+        transport: z.enum(['outbox', 'smtp']).default('outbox'),
+        from: z.string().min(3).default('Unlatch <no-reply@localhost>'),
+        /** Shown in the "your password was changed" notice as whom to contact. */
+        supportContact: z.string().optional(),
+        smtp: z
+          .object({
+            host: z.string().min(1),
+            port: z.number().int().min(1).max(65535).default(587),
+            /** Implicit TLS (port 465). */
+            secure: z.boolean().default(false),
+            /** Refuse to send unless STARTTLS succeeds. */
+            requireTLS: z.boolean().default(true),
+            user: z.string().optional(),
+            password: z.string().optional(),
+            connectionTimeoutMs: z.number().int().positive().default(10_000),
+            tlsRejectUnauthorized: z.boolean().default(true),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+    reset: z
+      .object({
+        codeTtlSeconds: seconds.max(600, 'at most 600 (SECURITY.md: codes live at most 10 minutes)').default(600),
+        passwordStepTtlSeconds: seconds.max(3600).default(600),
+        maxCodeAttempts: z.number().int().min(1).max(10).default(5),
+        codeDigits: z.number().int().min(6).max(10).default(6),
+        excludedGroups: z.array(z.string().min(1)).default(['admins', 'service-accounts']),
+      })
+      .strict()
+      .prefault({}),
+    password: z
+      .object({
+        minLength: z.number().int().min(8, 'NIST SP 800-63B: at least 8').max(64).default(8),
+        maxLength: z.number().int().min(64, 'NIST SP 800-63B: allow at least 64').max(1024).default(256),
+        minScore: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(3),
+        /** A newline-separated file of forbidden passwords; default: the shipped common-password list. */
+        blocklistFile: z.string().optional(),
+      })
+      .strict()
+      .prefault({}),
+    rateLimits: z
+      .object({
+        start_ip: bucket(30, 900),
+        start_identifier: bucket(5, 900),
+        start_tenant: bucket(10_000, 60),
+        send_destination: bucket(5, 3600),
+        verify_ip: bucket(60, 900),
+        verify_identifier: bucket(15, 900),
+        password_ip: bucket(60, 900),
+        change_ip: bucket(30, 900),
+        change_identifier: bucket(10, 900),
+      })
+      .strict()
+      .prefault({}),
+    outbox: z
+      .object({
+        pollIntervalMs: z.number().int().min(10).default(500),
+        batchSize: z.number().int().min(1).max(500).default(50),
+        maxAttempts: z.number().int().min(1).default(12),
+        /** First retry delay; it doubles per attempt up to `maxBackoffSeconds`. */
+        backoffSeconds: z.number().positive().default(5),
+        maxBackoffSeconds: z.number().positive().default(1800),
+        /** Run the delivery worker inside the server process. */
+        inProcess: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type UnlatchConfig = z.infer<typeof configSchema>;
+export type RawConfig = z.input<typeof configSchema>;

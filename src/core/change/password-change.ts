@@ -1,0 +1,90 @@
+import { UnlatchError } from '../errors.js';
+import { firstExhausted, rateLimitedError } from '../limits.js';
+import { normalizeIdentifier } from '../identity/normalize.js';
+import { passwordContextOf } from '../identity/password-context.js';
+import type { PasswordPolicy, PasswordRejection } from '../password/password-policy.js';
+import type { AuditEntryInput } from '../ports/audit.js';
+import type { ClientInfo } from '../ports/client-info.js';
+import type { Clock } from '../ports/clock.js';
+import type { Directory } from '../ports/directory.js';
+import type { FlowObserver } from '../ports/flow-observer.js';
+import type { Limiter } from '../ports/limiter.js';
+import type { Store } from '../ports/store.js';
+import type { TenantCatalog } from '../ports/tenants.js';
+import { newId } from '../crypto/secrets.js';
+import { enqueuePasswordChangedNotice } from '../reset/reset-flow.js';
+
+export interface PasswordChangeDeps {
+  store: Store;
+  directory: Directory;
+  tenants: TenantCatalog;
+  limiter: Limiter;
+  passwords: PasswordPolicy;
+  clock: Clock;
+  observer: FlowObserver;
+}
+
+export type PasswordChangeResult = { ok: true } | { ok: false; code: 'password_rejected'; reasons: PasswordRejection[] };
+
+/**
+ * Change a known password. Credentials are checked before the password rules, so a rule that looks at
+ * account data (the display name) cannot tell a stranger anything about an account.
+ */
+export class PasswordChange {
+  constructor(private readonly deps: PasswordChangeDeps) {}
+
+  async change(input: {
+    tenantId: string;
+    identifier: string;
+    currentPassword: string;
+    newPassword: string;
+    client: ClientInfo;
+  }): Promise<PasswordChangeResult> {
+    const { store, directory, tenants, limiter, passwords, clock, observer } = this.deps;
+    const tenantId = input.tenantId;
+    const rateKey = normalizeIdentifier(input.identifier);
+    if (rateKey.length === 0 || rateKey.length > 256) throw new UnlatchError('invalid_request', { field: 'identifier' });
+    const audit = (event: AuditEntryInput['event'], outcome: AuditEntryInput['outcome'], subjectId: string | null, details?: Record<string, unknown>): AuditEntryInput => ({
+      event, outcome, tenantId, subjectId, actor: 'self', ip: input.client.ip, userAgent: input.client.userAgent, correlationId: input.client.correlationId, details,
+    });
+
+    const denied = await firstExhausted(limiter, [
+      ['change_ip', input.client.ip],
+      ['change_identifier', `${tenantId}:${rateKey}`],
+    ]);
+    if (denied) {
+      await store.transaction((tx) => tx.audit.append(audit('password.change_rate_limited', 'denied', null, { bucket: denied.bucket })));
+      throw rateLimitedError(denied.retryAfterSeconds);
+    }
+
+    const account = tenants.get(tenantId) ? await directory.findByIdentifier(tenantId, rateKey) : null;
+    const valid = account && account.enabled
+      ? await directory.verifyPassword(account, input.currentPassword)
+      : (await directory.verifyDummy(input.currentPassword), false);
+    if (!account || !valid) {
+      await store.transaction((tx) => tx.audit.append(audit('password.change_failed', account ? 'failure' : 'decoy', account?.id ?? null, account ? {} : { identifier: rateKey })));
+      observer.observe('password.change_failed', { tenantId, outcome: 'failure', reason: 'invalid_credentials' });
+      throw new UnlatchError('invalid_credentials');
+    }
+
+    const verdict = passwords.check(input.newPassword, passwordContextOf(account, tenants.get(tenantId)));
+    if (!verdict.ok) {
+      const reasons = verdict.reasons.map((r) => r.code);
+      await store.transaction((tx) => tx.audit.append(audit('password.change_rejected', 'failure', account.id, { reasons })));
+      observer.observe('password.change_rejected', { tenantId, outcome: 'failure', reason: reasons[0] ?? 'rejected' });
+      return { ok: false, code: 'password_rejected', reasons: verdict.reasons };
+    }
+
+    const write = await directory.preparePasswordWrite(account, input.newPassword);
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      await write.commit(tx);
+      // SECURITY.md: a reset token dies when the password changes by any path.
+      await tx.flows.supersedeActive(tenantId, account.id, now);
+      await tx.audit.append(audit('password.changed', 'success', account.id));
+      await enqueuePasswordChangedNotice(tx, account, tenants.get(tenantId)?.name ?? tenantId, now, input.client, `password_changed:${newId()}`, null);
+    });
+    observer.observe('password.changed', { tenantId, outcome: 'success' });
+    return { ok: true };
+  }
+}

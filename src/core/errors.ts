@@ -1,0 +1,58 @@
+/**
+ * The one registry of error codes: code → HTTP status → message key.
+ * HTTP maps these centrally (problem JSON for the API, a page for the portal);
+ * core never speaks HTTP, it only names the code.
+ */
+export const ERROR_CODES = {
+  /** Request body or parameters are malformed (missing field, wrong type, unknown field, too large). */
+  invalid_request: { status: 400, messageKey: 'errors.invalid_request' },
+  /** The flow does not exist, expired, was superseded or already finished. Deliberately one code: no oracle. */
+  flow_invalid: { status: 410, messageKey: 'errors.flow_invalid' },
+  /** The flow is not at the step the request is for. */
+  flow_wrong_step: { status: 409, messageKey: 'errors.flow_wrong_step' },
+  /** The code was wrong; the flow still lives. */
+  code_invalid: { status: 422, messageKey: 'errors.code_invalid' },
+  /** Too many wrong codes: the flow is dead and a new reset must start. */
+  code_attempts_exceeded: { status: 410, messageKey: 'errors.code_attempts_exceeded' },
+  /** The new password breaks the password rules; `reasons` says which. */
+  password_rejected: { status: 422, messageKey: 'errors.password_rejected' },
+  /** Current password wrong, or no such account: one answer for both. */
+  invalid_credentials: { status: 401, messageKey: 'errors.invalid_credentials' },
+  /** A rate limit was hit; `retryAfterSeconds` says when to try again. */
+  rate_limited: { status: 429, messageKey: 'errors.rate_limited' },
+  /** Someone else changed the flow between load and save. */
+  conflict: { status: 409, messageKey: 'errors.conflict' },
+  /** The directory holding the password cannot be reached. */
+  directory_unavailable: { status: 503, messageKey: 'errors.directory_unavailable' },
+  /** The store (database) cannot be reached. */
+  store_unavailable: { status: 503, messageKey: 'errors.store_unavailable' },
+  /** The CSRF token of a form was missing or wrong. */
+  csrf_invalid: { status: 403, messageKey: 'errors.csrf_invalid' },
+  /** No such route or resource. */
+  not_found: { status: 404, messageKey: 'errors.not_found' },
+  /** Anything unexpected; details go to the log, never to the client. */
+  internal: { status: 500, messageKey: 'errors.internal' },
+} as const satisfies Record<string, { status: number; messageKey: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The typed error core throws for the exceptional; expected verification failures are results, not throws. */
+export class UnlatchError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, details: Record<string, unknown> = {}, message?: string) {
+    super(message ?? code);
+    this.name = 'UnlatchError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}
+
+export function isUnlatchError(value: unknown): value is UnlatchError {
+  return value instanceof UnlatchError;
+}

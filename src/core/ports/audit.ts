@@ -1,0 +1,43 @@
+/** What happened, in one vocabulary shared by audit entries, logs and metrics. */
+export type AuditEvent =
+  | 'reset.started'
+  | 'reset.code_sent'
+  | 'reset.code_send_failed'
+  | 'reset.code_failed'
+  | 'reset.code_verified'
+  | 'reset.attempts_exceeded'
+  | 'reset.password_rejected'
+  | 'reset.completed'
+  | 'reset.rate_limited'
+  | 'reset.send_suppressed'
+  | 'password.changed'
+  | 'password.change_failed'
+  | 'password.change_rejected'
+  | 'password.change_rate_limited'
+  | 'notice.sent'
+  | 'notice.send_failed'
+  | 'user.created'
+  | 'user.imported';
+
+export type AuditOutcome = 'success' | 'failure' | 'decoy' | 'denied';
+
+/** One entry to append. Never holds a password, code, token or secret. */
+export interface AuditEntryInput {
+  event: AuditEvent;
+  outcome: AuditOutcome;
+  tenantId: string;
+  /** Account id, when one is known. */
+  subjectId?: string | null;
+  /** Who acted: 'self', 'system', 'cli', an admin's name. */
+  actor: string;
+  flowId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  correlationId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Appends to the hash chain inside the caller's transaction. */
+export interface AuditAppender {
+  append(entry: AuditEntryInput): Promise<void>;
+}

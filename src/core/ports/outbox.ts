@@ -1,0 +1,21 @@
+/** The messages core asks to send; rendering and delivery belong to the worker and its adapters. */
+export type NoticeTemplate = 'reset_code' | 'password_changed';
+
+export interface OutboxMessageInput {
+  channel: 'email';
+  template: NoticeTemplate;
+  tenantId: string;
+  to: string;
+  /** Template data. May hold a code: adapters encrypt it at rest and erase it after delivery. */
+  data: Record<string, string | number>;
+  /** Delivery is at-least-once; downstream dedupes on this. */
+  idempotencyKey: string;
+  /** Flow and subject for the delivery's audit entry. */
+  flowId?: string | null;
+  subjectId?: string | null;
+}
+
+/** Enqueues messages inside the caller's transaction. */
+export interface OutboxWriter {
+  enqueue(message: OutboxMessageInput): Promise<void>;
+}

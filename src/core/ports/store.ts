@@ -1,0 +1,30 @@
+import type { AuditAppender } from './audit.js';
+import type { OutboxWriter } from './outbox.js';
+import type { ResetFlowRecord } from '../reset/reset-flow-record.js';
+
+/** Persistence of reset flows. Updates are optimistic: they name the version they read. */
+export interface FlowRepository {
+  insert(flow: ResetFlowRecord): Promise<void>;
+  /** Saves `flow` (whose version is already incremented) if the stored version is still `expectedVersion`. */
+  update(flow: ResetFlowRecord, expectedVersion: number): Promise<boolean>;
+  findByHandleHash(handleHash: string): Promise<ResetFlowRecord | null>;
+  /** Ends every live flow of the account (a newer reset started, or the password changed). Returns how many. */
+  supersedeActive(tenantId: string, subjectId: string, now: Date, exceptFlowId?: string): Promise<number>;
+}
+
+/** What a transaction can touch. */
+export interface StoreTx {
+  flows: FlowRepository;
+  audit: AuditAppender;
+  outbox: OutboxWriter;
+  /** The adapter's own transaction handle, for a directory that lives in the same database. */
+  readonly native: unknown;
+}
+
+/** The system of record (SQLite or PostgreSQL). */
+export interface Store {
+  /** Runs `work` atomically; a throw rolls everything back. */
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Reads outside a transaction. */
+  readonly flows: Pick<FlowRepository, 'findByHandleHash'>;
+}

@@ -1,0 +1,21 @@
+import type { ResetState } from './reset-states.js';
+
+/** A reset flow as persisted. `handleHash` is the hash of the public flow id; `id` is internal (audit, logs). */
+export interface ResetFlowRecord {
+  id: string;
+  handleHash: string;
+  tenantId: string;
+  /** Null for a decoy flow (unknown, disabled or excluded account). */
+  subjectId: string | null;
+  decoy: boolean;
+  /** The normalized identifier as typed: the per-account rate-limit key, the same for real and decoy flows. */
+  rateKey: string;
+  state: ResetState;
+  codeHash: string | null;
+  codeKeyId: string | null;
+  attempts: number;
+  expiresAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}

@@ -1,0 +1,328 @@
+import { UnlatchError } from '../errors.js';
+import { firstExhausted, rateLimitedError } from '../limits.js';
+import { hashHandle, newFlowHandle, newId, newNumericCode } from '../crypto/secrets.js';
+import type { KeyRing } from '../crypto/key-ring.js';
+import { normalizeIdentifier } from '../identity/normalize.js';
+import { isExcluded, passwordContextOf } from '../identity/password-context.js';
+import type { PasswordPolicy, PasswordRejection } from '../password/password-policy.js';
+import type { AuditEntryInput } from '../ports/audit.js';
+import type { ClientInfo } from '../ports/client-info.js';
+import type { Clock } from '../ports/clock.js';
+import type { Directory, DirectoryAccount } from '../ports/directory.js';
+import type { FlowObserver } from '../ports/flow-observer.js';
+import type { Limiter } from '../ports/limiter.js';
+import type { Store, StoreTx } from '../ports/store.js';
+import type { TenantCatalog } from '../ports/tenants.js';
+import type { ResetFlowRecord } from './reset-flow-record.js';
+import type { ResetSettings } from './reset-settings.js';
+import { LIVE_STATES, NEXT_STEP, nextState, type ResetEvent } from './reset-states.js';
+
+export interface ResetFlowDeps {
+  store: Store;
+  directory: Directory;
+  tenants: TenantCatalog;
+  keys: KeyRing;
+  limiter: Limiter;
+  passwords: PasswordPolicy;
+  clock: Clock;
+  observer: FlowObserver;
+  settings: ResetSettings;
+}
+
+export interface StartedReset {
+  /** The public flow id: a bearer secret for this flow, never logged. */
+  flowId: string;
+  next: 'verify_code';
+  expiresAt: Date;
+}
+
+export type VerifyCodeResult =
+  | { ok: true; next: 'set_password'; expiresAt: Date }
+  | { ok: false; code: 'code_invalid'; attemptsLeft: number }
+  | { ok: false; code: 'code_attempts_exceeded' };
+
+export type SetPasswordResult =
+  | { ok: true; next: 'done' }
+  | { ok: false; code: 'password_rejected'; reasons: PasswordRejection[] };
+
+export interface FlowView {
+  next: 'verify_code' | 'set_password';
+  expiresAt: Date;
+  attemptsLeft: number;
+}
+
+/** Longest identifier accepted; longer input is refused before any lookup. */
+const MAX_IDENTIFIER_LENGTH = 256;
+
+/**
+ * The reset flow: start → emailed code → verify → new password → done.
+ * Every step loads the flow, asks the transition table, saves with an optimistic version check,
+ * and only then lets side effects out (audit entry and outbox message ride in the same transaction).
+ */
+export class ResetFlow {
+  constructor(private readonly deps: ResetFlowDeps) {}
+
+  async start(input: { tenantId: string; identifier: string; client: ClientInfo }): Promise<StartedReset> {
+    const { store, directory, tenants, keys, limiter, clock, settings } = this.deps;
+    const rateKey = normalizeIdentifier(input.identifier);
+    if (rateKey.length === 0 || rateKey.length > MAX_IDENTIFIER_LENGTH) {
+      throw new UnlatchError('invalid_request', { field: 'identifier' });
+    }
+    const tenantId = input.tenantId;
+    const denied = await firstExhausted(limiter, [
+      ['start_ip', input.client.ip],
+      ['start_identifier', `${tenantId}:${rateKey}`],
+      ['start_tenant', tenantId],
+    ]);
+    if (denied) {
+      await this.auditAlone(this.entry('reset.rate_limited', 'denied', tenantId, null, null, input.client, { bucket: denied.bucket }));
+      throw rateLimitedError(denied.retryAfterSeconds);
+    }
+
+    const tenant = tenants.get(tenantId);
+    const account = tenant ? await directory.findByIdentifier(tenantId, rateKey) : null;
+    const refusal = this.refusalOf(account);
+    const eligible = refusal === null ? (account as DirectoryAccount & { email: string }) : null;
+
+    // From here on both paths do the same work: a code is made and hashed for a decoy too,
+    // and a send-limit bucket is spent, so neither time nor limits tell accounts apart.
+    const now = clock.now();
+    const flowId = newFlowHandle();
+    const flow: ResetFlowRecord = {
+      id: newId(),
+      handleHash: hashHandle(flowId),
+      tenantId,
+      subjectId: eligible?.id ?? null,
+      decoy: eligible === null,
+      rateKey,
+      state: 'awaiting_code',
+      codeHash: null,
+      codeKeyId: null,
+      attempts: 0,
+      expiresAt: new Date(now.getTime() + settings.codeTtlSeconds * 1000),
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    const code = newNumericCode(settings.codeDigits);
+    const mac = keys.mac('code-hmac', codeMessage(flow.id, code));
+    flow.codeHash = mac.digest;
+    flow.codeKeyId = mac.keyId;
+    const destinationKey = eligible ? `${tenantId}:${normalizeIdentifier(eligible.email)}` : `decoy:${tenantId}:${rateKey}`;
+    const sendDenied = await firstExhausted(limiter, [['send_destination', destinationKey]]);
+
+    await store.transaction(async (tx) => {
+      if (eligible) await tx.flows.supersedeActive(tenantId, eligible.id, now);
+      await tx.flows.insert(flow);
+      await tx.audit.append(
+        this.entry('reset.started', eligible ? 'success' : 'decoy', tenantId, eligible?.id ?? null, flow.id, input.client,
+          eligible ? { channel: 'email' } : { identifier: rateKey, reason: refusal }),
+      );
+      if (!eligible) return;
+      if (sendDenied) {
+        // The person sees the same page; only the message is held back (SMS/mail pumping).
+        await tx.audit.append(this.entry('reset.send_suppressed', 'denied', tenantId, eligible.id, flow.id, input.client, { bucket: 'send_destination' }));
+        return;
+      }
+      await tx.outbox.enqueue({
+        channel: 'email',
+        template: 'reset_code',
+        tenantId,
+        to: eligible.email,
+        data: {
+          code,
+          displayName: eligible.displayName ?? eligible.username,
+          tenantName: tenant?.name ?? tenantId,
+          expiresInMinutes: Math.round(settings.codeTtlSeconds / 60),
+        },
+        idempotencyKey: `reset_code:${flow.id}`,
+        flowId: flow.id,
+        subjectId: eligible.id,
+      });
+    });
+    this.deps.observer.observe('reset.started', { tenantId, outcome: eligible ? 'success' : 'decoy' });
+    return { flowId, next: 'verify_code', expiresAt: flow.expiresAt };
+  }
+
+  /** The flow's current step, for the portal and `GET /reset/{flowId}`. Decoys look like real flows. */
+  async view(flowId: string): Promise<FlowView> {
+    const flow = await this.load(flowId);
+    return {
+      next: flow.state === 'awaiting_code' ? NEXT_STEP.awaiting_code : NEXT_STEP.awaiting_password,
+      expiresAt: flow.expiresAt,
+      attemptsLeft: this.deps.settings.maxCodeAttempts - flow.attempts,
+    };
+  }
+
+  async verifyCode(input: { flowId: string; code: string; client: ClientInfo }): Promise<VerifyCodeResult> {
+    const { limiter, keys, clock, settings } = this.deps;
+    const ipDenied = await firstExhausted(limiter, [['verify_ip', input.client.ip]]);
+    if (ipDenied) throw rateLimitedError(ipDenied.retryAfterSeconds);
+    const flow = await this.load(input.flowId);
+    if (flow.state !== 'awaiting_code') throw new UnlatchError('flow_wrong_step');
+    const idDenied = await firstExhausted(limiter, [['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]]);
+    if (idDenied) {
+      await this.auditAlone(this.entry('reset.rate_limited', 'denied', flow.tenantId, flow.subjectId, flow.id, input.client, { bucket: idDenied.bucket }));
+      throw rateLimitedError(idDenied.retryAfterSeconds);
+    }
+
+    const candidate = input.code.trim();
+    // The MAC is computed on every path (decoy, malformed input) so timing says nothing.
+    const macMatches = keys.verifyMac('code-hmac', flow.codeKeyId ?? keys.currentId, codeMessage(flow.id, candidate), flow.codeHash ?? '');
+    const matches = macMatches && !flow.decoy && /^[0-9]+$/.test(candidate) && candidate.length === settings.codeDigits;
+    const now = clock.now();
+
+    if (matches) {
+      const next = this.advance(flow, 'code_ok', now, {
+        codeHash: null,
+        codeKeyId: null,
+        expiresAt: new Date(now.getTime() + settings.passwordStepTtlSeconds * 1000),
+      });
+      await this.save(flow, next, [this.entry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, input.client)]);
+      this.deps.observer.observe('reset.code_verified', { tenantId: flow.tenantId, outcome: 'success' });
+      return { ok: true, next: 'set_password', expiresAt: next.expiresAt };
+    }
+
+    const attempts = flow.attempts + 1;
+    const exhausted = attempts >= settings.maxCodeAttempts;
+    const next = this.advance(flow, exhausted ? 'code_exhausted' : 'code_bad', now, { attempts });
+    const event = exhausted ? 'reset.attempts_exceeded' : 'reset.code_failed';
+    await this.save(flow, next, [this.entry(event, flow.decoy ? 'decoy' : 'failure', flow.tenantId, flow.subjectId, flow.id, input.client, { attempts })]);
+    this.deps.observer.observe(event, { tenantId: flow.tenantId, outcome: 'failure', reason: exhausted ? 'attempts_exceeded' : 'code_invalid' });
+    return exhausted
+      ? { ok: false, code: 'code_attempts_exceeded' }
+      : { ok: false, code: 'code_invalid', attemptsLeft: settings.maxCodeAttempts - attempts };
+  }
+
+  async setPassword(input: { flowId: string; password: string; client: ClientInfo }): Promise<SetPasswordResult> {
+    const { limiter, directory, tenants, passwords, clock } = this.deps;
+    const denied = await firstExhausted(limiter, [['password_ip', input.client.ip]]);
+    if (denied) throw rateLimitedError(denied.retryAfterSeconds);
+    const flow = await this.load(input.flowId);
+    if (flow.state !== 'awaiting_password') throw new UnlatchError('flow_wrong_step');
+    // Only a verified real flow gets here: decoys never pass the code step.
+    const account = flow.subjectId ? await directory.findById(flow.tenantId, flow.subjectId) : null;
+    if (!account || this.refusalOf(account) !== null) throw new UnlatchError('flow_invalid');
+
+    const verdict = passwords.check(input.password, passwordContextOf(account, tenants.get(flow.tenantId)));
+    if (!verdict.ok) {
+      // The flow stays at this step: the person fixes the password, they do not start over.
+      const reasons = verdict.reasons.map((r) => r.code);
+      await this.auditAlone(this.entry('reset.password_rejected', 'failure', flow.tenantId, account.id, flow.id, input.client, { reasons }));
+      this.deps.observer.observe('reset.password_rejected', { tenantId: flow.tenantId, outcome: 'failure', reason: reasons[0] ?? 'rejected' });
+      return { ok: false, code: 'password_rejected', reasons: verdict.reasons };
+    }
+
+    const write = await directory.preparePasswordWrite(account, input.password);
+    const now = clock.now();
+    const next = this.advance(flow, 'password_ok', now, {});
+    await this.save(flow, next, [this.entry('reset.completed', 'success', flow.tenantId, account.id, flow.id, input.client)], async (tx) => {
+      await write.commit(tx);
+      // Any other live flow of this account dies with the old password.
+      await tx.flows.supersedeActive(flow.tenantId, account.id, now, flow.id);
+      await enqueuePasswordChangedNotice(tx, account, tenants.get(flow.tenantId)?.name ?? flow.tenantId, now, input.client, `password_changed:${flow.id}`, flow.id);
+    });
+    const durationSeconds = (now.getTime() - flow.createdAt.getTime()) / 1000;
+    this.deps.observer.observe('reset.completed', { tenantId: flow.tenantId, outcome: 'success', durationSeconds });
+    return { ok: true, next: 'done' };
+  }
+
+  /** Loads a live flow or fails with one code for missing, expired, superseded and finished alike. */
+  private async load(flowId: string): Promise<ResetFlowRecord> {
+    if (flowId.length === 0 || flowId.length > 128) throw new UnlatchError('flow_invalid');
+    const flow = await this.deps.store.flows.findByHandleHash(hashHandle(flowId));
+    if (!flow || !LIVE_STATES.includes(flow.state) || flow.expiresAt.getTime() <= this.deps.clock.now().getTime()) {
+      throw new UnlatchError('flow_invalid');
+    }
+    return flow;
+  }
+
+  private advance(flow: ResetFlowRecord, event: ResetEvent, now: Date, changes: Partial<ResetFlowRecord>): ResetFlowRecord {
+    const state = nextState(flow.state, event);
+    if (!state) throw new UnlatchError('flow_wrong_step');
+    return { ...flow, ...changes, state, updatedAt: now, version: flow.version + 1 };
+  }
+
+  /** Saves the transition if nobody else did first; audit entries and extra work share its transaction. */
+  private async save(
+    before: ResetFlowRecord,
+    after: ResetFlowRecord,
+    entries: AuditEntryInput[],
+    extra?: (tx: StoreTx) => Promise<void>,
+  ): Promise<void> {
+    await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.flows.update(after, before.version))) throw new UnlatchError('conflict');
+      if (extra) await extra(tx);
+      for (const entry of entries) await tx.audit.append(entry);
+    });
+  }
+
+  private async auditAlone(entry: AuditEntryInput): Promise<void> {
+    await this.deps.store.transaction((tx) => tx.audit.append(entry));
+  }
+
+  /** Why an account gets a decoy instead of a real flow, or null when it may reset. */
+  private refusalOf(account: DirectoryAccount | null): string | null {
+    if (!account) return 'unknown_account';
+    if (!account.enabled) return 'disabled';
+    if (isExcluded(account, this.deps.settings.excludedGroups)) return 'excluded';
+    if (!account.email) return 'no_method';
+    return null;
+  }
+
+  private entry(
+    event: AuditEntryInput['event'],
+    outcome: AuditEntryInput['outcome'],
+    tenantId: string,
+    subjectId: string | null,
+    flowId: string | null,
+    client: ClientInfo,
+    details?: Record<string, unknown>,
+  ): AuditEntryInput {
+    return {
+      event,
+      outcome,
+      tenantId,
+      subjectId,
+      actor: 'self',
+      flowId,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      correlationId: client.correlationId,
+      details,
+    };
+  }
+}
+
+/** Codes are bound to their flow: the same digits mean nothing in another flow. */
+function codeMessage(flowId: string, code: string): string {
+  return `${flowId}:${code}`;
+}
+
+/** "Your password was changed" — time and IP, never the password and never a live link. */
+export async function enqueuePasswordChangedNotice(
+  tx: StoreTx,
+  account: DirectoryAccount,
+  tenantName: string,
+  when: Date,
+  client: ClientInfo,
+  idempotencyKey: string,
+  flowId: string | null,
+): Promise<void> {
+  if (!account.email) return;
+  await tx.outbox.enqueue({
+    channel: 'email',
+    template: 'password_changed',
+    tenantId: account.tenantId,
+    to: account.email,
+    data: {
+      displayName: account.displayName ?? account.username,
+      tenantName,
+      when: when.toISOString(),
+      ip: client.ip,
+    },
+    idempotencyKey,
+    flowId,
+    subjectId: account.id,
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * The reset flow's states and transitions, at one glance.
+ * Terminal states have no way out; every other state can expire or be superseded.
+ */
+export const RESET_TRANSITIONS = {
+  awaiting_code: {
+    code_ok: 'awaiting_password',
+    code_bad: 'awaiting_code',
+    code_exhausted: 'failed',
+    expire: 'expired',
+    supersede: 'superseded',
+  },
+  awaiting_password: {
+    password_ok: 'completed',
+    password_rejected: 'awaiting_password',
+    expire: 'expired',
+    supersede: 'superseded',
+  },
+  completed: {},
+  failed: {},
+  expired: {},
+  superseded: {},
+} as const;
+
+export type ResetState = keyof typeof RESET_TRANSITIONS;
+export type ResetEvent =
+  | 'code_ok'
+  | 'code_bad'
+  | 'code_exhausted'
+  | 'password_ok'
+  | 'password_rejected'
+  | 'expire'
+  | 'supersede';
+
+/** States in which a flow still accepts input. */
+export const LIVE_STATES: readonly ResetState[] = ['awaiting_code', 'awaiting_password'];
+
+/** What the client should do next in each live state, as the API names it. */
+export const NEXT_STEP = {
+  awaiting_code: 'verify_code',
+  awaiting_password: 'set_password',
+  completed: 'done',
+} as const satisfies Partial<Record<ResetState, string>>;
+
+/** The state `event` leads to from `state`, or null when the table has no such arrow. */
+export function nextState(state: ResetState, event: ResetEvent): ResetState | null {
+  const arrows = RESET_TRANSITIONS[state] as Partial<Record<ResetEvent, ResetState>>;
+  return arrows[event] ?? null;
+}

@@ -1,0 +1,14 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { HttpDeps } from './http-deps.js';
+
+/** `/healthz`: the process answers. `/readyz`: it can do its work (the store answers). */
+export const healthRoutes: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, { deps }) => {
+  app.get('/healthz', { logLevel: 'warn' }, async (_request, reply) => {
+    return reply.header('cache-control', 'no-store').send({ status: 'ok' });
+  });
+  app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
+    const checks = await deps.readiness();
+    const ready = Object.values(checks).every(Boolean);
+    return reply.code(ready ? 200 : 503).header('cache-control', 'no-store').send({ status: ready ? 'ready' : 'unavailable', checks });
+  });
+};

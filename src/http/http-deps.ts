@@ -1,0 +1,40 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { i18n } from 'i18next';
+import type { Registry } from 'prom-client';
+import type { UnlatchConfig } from '../config/schema.js';
+import type { PasswordChange } from '../core/change/password-change.js';
+import type { TenantCatalog } from '../core/ports/tenants.js';
+import type { ResetFlow } from '../core/reset/reset-flow.js';
+
+/** One message captured by the dev outbox (dev mode only). */
+export interface CapturedMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  createdAt: Date;
+}
+
+/** Reads the dev outbox; absent in production mode. */
+export interface DevOutboxReader {
+  list(limit: number): Promise<CapturedMail[]>;
+}
+
+/** A readiness probe: each check names a dependency and whether it answers. */
+export type ReadinessCheck = () => Promise<Record<string, boolean>>;
+
+/** Everything the HTTP layer may call. Handlers parse input, call one of these, render the result. */
+export interface HttpDeps {
+  config: UnlatchConfig;
+  resetFlow: ResetFlow;
+  passwordChange: PasswordChange;
+  tenants: TenantCatalog;
+  /** Present only in dev mode. */
+  devOutbox: DevOutboxReader | null;
+  metricsRegistry: Registry;
+  readiness: ReadinessCheck;
+  i18n: i18n;
+  /** Signs cookies (flow handle, CSRF secret); derived from the key ring. */
+  cookieSecret: string;
+  logger: FastifyBaseLogger;
+}

@@ -1,0 +1,71 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CODES, isUnlatchError, type ErrorCode } from '../core/errors.js';
+
+/** RFC 9457 problem details, with the stable `code` every client can switch on. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail?: string;
+  instance?: string;
+  [extension: string]: unknown;
+}
+
+/** Translator for error messages (namespace `errors`). */
+export type ErrorTranslator = (code: ErrorCode) => string;
+
+export const englishErrors: ErrorTranslator = (code) => code;
+
+/**
+ * The one mapping from anything thrown to a code and status. Unknown errors become `internal`
+ * and their message never leaves the server.
+ */
+export function classifyError(error: unknown): { code: ErrorCode; status: number; details: Record<string, unknown> } {
+  if (isUnlatchError(error)) return { code: error.code, status: error.status, details: error.details };
+  const fastifyError = error as Partial<FastifyError> & { validation?: unknown };
+  if (fastifyError.validation) {
+    return { code: 'invalid_request', status: 400, details: { field: validationField(fastifyError) } };
+  }
+  const status = fastifyError.statusCode ?? 500;
+  if (fastifyError.code === 'FST_CSRF_INVALID_TOKEN' || fastifyError.code === 'FST_CSRF_MISSING_SECRET') {
+    return { code: 'csrf_invalid', status: 403, details: {} };
+  }
+  if (status === 404) return { code: 'not_found', status, details: {} };
+  // Body too large, bad JSON, bad content type, malformed form: all the client's to fix.
+  if (status >= 400 && status < 500) return { code: 'invalid_request', status: status === 413 || status === 415 ? status : 400, details: {} };
+  return { code: 'internal', status: 500, details: {} };
+}
+
+export function problemOf(error: unknown, request: FastifyRequest, translate: ErrorTranslator): Problem {
+  const { code, status, details } = classifyError(error);
+  const problem: Problem = {
+    type: `urn:unlatch:problem:${code}`,
+    title: translate(code),
+    status,
+    code,
+    instance: request.id,
+  };
+  const field = details.field;
+  if (typeof field === 'string' && field.length > 0) problem.detail = `Check the field "${field}".`;
+  if (typeof details.retryAfterSeconds === 'number') problem.retryAfterSeconds = details.retryAfterSeconds;
+  return problem;
+}
+
+/** Sends a problem, with Retry-After for rate limits; 5xx are logged with the cause, 4xx are not noise. */
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, translate: ErrorTranslator): FastifyReply {
+  const problem = problemOf(error, request, translate);
+  if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'request failed');
+  if (typeof problem.retryAfterSeconds === 'number') reply.header('retry-after', String(problem.retryAfterSeconds));
+  return reply.code(problem.status).type('application/problem+json').header('cache-control', 'no-store').send(problem);
+}
+
+export function statusOf(code: ErrorCode): number {
+  return ERROR_CODES[code].status;
+}
+
+function validationField(error: { validation?: unknown; validationContext?: string }): string {
+  const first = Array.isArray(error.validation) ? (error.validation[0] as { instancePath?: string; params?: { missingProperty?: string; additionalProperty?: string } }) : undefined;
+  const path = first?.instancePath?.replace(/^\//, '').replace(/\//g, '.');
+  return first?.params?.missingProperty ?? first?.params?.additionalProperty ?? (path || error.validationContext || 'body');
+}

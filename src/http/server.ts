@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import type { HttpDeps } from './http-deps.js';
+import { registerFallbackErrors } from './fallback-errors.js';
+import { healthRoutes } from './health.js';
+import { metricsRoute } from './metrics.js';
+import { apiPlugin } from './api/index.js';
+import { portalPlugin } from './portal/index.js';
+
+/** A correlation id from the caller is kept only if it is short and plain, so it cannot forge log lines. */
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+/** Builds the HTTP server: security headers, parsers, then one plugin per surface. */
+export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    trustProxy: trustProxyOf(config.server.trustProxy),
+    bodyLimit: config.server.bodyLimit,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+    },
+    ajv: {
+      // One value per field: no type coercion (an array never becomes a string), no silent dropping of unknown keys.
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
+    },
+    return503OnClosing: true,
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const tls = config.publicUrl?.startsWith('https://') ?? false;
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        ...(tls ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: tls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie, { secret: deps.cookieSecret });
+  await app.register(formbody, { bodyLimit: config.server.bodyLimit });
+
+  registerFallbackErrors(app);
+  await app.register(healthRoutes, { deps });
+  await app.register(metricsRoute, { deps });
+  await app.register(apiPlugin, { deps, prefix: '/api' });
+  await app.register(portalPlugin, { deps });
+  return app;
+}
+
+/** Fastify takes a hop count as a function; booleans and address lists pass through. */
+function trustProxyOf(setting: boolean | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type UnlatchApp } from '../../src/app.js';
+import { validateConfig } from '../../src/config/load-config.js';
+import type { RawConfig, UnlatchConfig } from '../../src/config/schema.js';
+import type { CapturedMail } from '../../src/http/http-deps.js';
+import { createTempPostgresDatabase } from './services.js';
+import { TestClock } from './test-clock.js';
+
+export interface TestApp {
+  app: UnlatchApp;
+  server: FastifyInstance;
+  /** Set when started with `listen: true`. */
+  baseUrl?: string;
+  config: UnlatchConfig;
+  clock: TestClock;
+  /** Runs the outbox worker until nothing is due. */
+  deliverMail(): Promise<void>;
+  /** Captured mail to an address, newest first. */
+  mailsTo(address: string): Promise<CapturedMail[]>;
+  /** Delivers, then returns the code from the newest reset mail to `address`. */
+  codeFor(address: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  overrides?: RawConfig;
+  database?: 'sqlite' | 'postgres';
+  /** Listen on 127.0.0.1 (a free port) with the outbox worker running, for browser tests. */
+  listen?: boolean;
+}
+
+/** Generous limits so tests that are not about rate limiting never trip one. */
+const RELAXED_LIMITS = Object.fromEntries(
+  ['start_ip', 'start_identifier', 'start_tenant', 'send_destination', 'verify_ip', 'verify_identifier', 'password_ip', 'change_ip', 'change_identifier'].map((b) => [
+    b,
+    { points: 10_000, durationSeconds: 60 },
+  ]),
+);
+
+/** The real app on a throwaway SQLite file or PostgreSQL database, in dev mode with the demo users. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'unlatch-test-'));
+  const pgDb = options.database === 'postgres' ? await createTempPostgresDatabase() : null;
+  const overrides = options.overrides ?? {};
+  const raw: RawConfig = {
+    mode: 'dev',
+    dataDir,
+    ...overrides,
+    server: { host: '127.0.0.1', port: 0, ...(overrides.server ?? {}) },
+    database: { ...(overrides.database ?? {}), ...(pgDb ? { url: pgDb.url } : {}) },
+    rateLimits: { ...RELAXED_LIMITS, ...(overrides.rateLimits ?? {}) },
+    outbox: { pollIntervalMs: 50, backoffSeconds: 0.05, ...(overrides.outbox ?? {}) },
+    log: { level: (process.env.UNLATCH_TEST_LOG as 'info' | undefined) ?? 'silent', ...(overrides.log ?? {}) },
+  };
+  const config = validateConfig(raw as Record<string, unknown>);
+  const clock = new TestClock();
+  const app = await buildApp({ config, clock, startWorker: options.listen === true });
+  let baseUrl: string | undefined;
+  if (options.listen) {
+    await app.server.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.server.address();
+    if (!address || typeof address === 'string') throw new Error('server has no TCP address');
+    baseUrl = `http://127.0.0.1:${address.port}`;
+  }
+  await app.server.ready();
+
+  const mailsTo = async (address: string): Promise<CapturedMail[]> => {
+    if (!app.devOutbox) throw new Error('no dev outbox in production mode');
+    return app.devOutbox.listTo(address);
+  };
+  return {
+    app,
+    server: app.server,
+    baseUrl,
+    config,
+    clock,
+    deliverMail: () => app.worker.drain(),
+    mailsTo,
+    async codeFor(address) {
+      await app.worker.drain();
+      const mail = (await mailsTo(address)).find((m) => /code/i.test(m.subject));
+      const code = mail?.text.match(/\b(\d{6,10})\b/)?.[1];
+      if (!code) throw new Error(`no reset code mail to ${address}`);
+      return code;
+    },
+    async close() {
+      await app.close();
+      await pgDb?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

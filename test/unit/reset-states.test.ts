@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { LIVE_STATES, RESET_TRANSITIONS, nextState, type ResetEvent, type ResetState } from '../../src/core/reset/reset-states.js';
+
+describe('reset state table', () => {
+  it('walks the happy path start → code → password → completed', () => {
+    expect(nextState('awaiting_code', 'code_ok')).toBe('awaiting_password');
+    expect(nextState('awaiting_password', 'password_ok')).toBe('completed');
+  });
+
+  it('keeps the flow at its step on a wrong code or a rejected password', () => {
+    expect(nextState('awaiting_code', 'code_bad')).toBe('awaiting_code');
+    expect(nextState('awaiting_password', 'password_rejected')).toBe('awaiting_password');
+  });
+
+  it('ends the flow when codes are exhausted', () => {
+    expect(nextState('awaiting_code', 'code_exhausted')).toBe('failed');
+  });
+
+  it('has no way out of a terminal state', () => {
+    const events: ResetEvent[] = ['code_ok', 'code_bad', 'code_exhausted', 'password_ok', 'password_rejected', 'expire', 'supersede'];
+    for (const state of ['completed', 'failed', 'expired', 'superseded'] as ResetState[]) {
+      for (const event of events) expect(nextState(state, event)).toBeNull();
+    }
+  });
+
+  it('refuses skipping the code step', () => {
+    expect(nextState('awaiting_code', 'password_ok')).toBeNull();
+    expect(nextState('awaiting_password', 'code_ok')).toBeNull();
+  });
+
+  it('lets every live state expire or be superseded', () => {
+    for (const state of LIVE_STATES) {
+      expect(nextState(state, 'expire')).toBe('expired');
+      expect(nextState(state, 'supersede')).toBe('superseded');
+    }
+    expect(Object.keys(RESET_TRANSITIONS)).toHaveLength(6);
+  });
+});
