@@ -118,6 +118,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const startWorker = options.startWorker ?? config.outbox.inProcess;
     if (startWorker) worker.start();
 
+    let closed = false;
     return {
       config,
       server,
@@ -132,6 +133,8 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       keys,
       listen: () => server.listen({ host: config.server.host, port: config.server.port }),
       async close() {
+        if (closed) return;
+        closed = true;
         await worker.stop();
         await server.close();
         if ('close' in mailer && typeof mailer.close === 'function') await (mailer as SmtpMailer).close();

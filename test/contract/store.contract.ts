@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../../src/adapters/store/database.js';
+import { SqlAuditReaderForTests } from './audit-rows.js';
+import { migrateToLatest } from '../../src/adapters/store/migrate.js';
+import { SqlOutboxQueue } from '../../src/adapters/store/outbox-repository.js';
+import { SqlStore } from '../../src/adapters/store/sql-store.js';
+import { SqlUserRepository } from '../../src/adapters/store/user-repository.js';
+import { SqlDirectory } from '../../src/adapters/directory/sql-directory.js';
+import { Argon2Hasher } from '../../src/adapters/directory/password-hasher.js';
+import { AuditChainVerifier } from '../../src/core/audit/audit-hash.js';
+import { KeyRing } from '../../src/core/crypto/key-ring.js';
+import { Sealer } from '../../src/core/crypto/sealer.js';
+import { newId } from '../../src/core/crypto/secrets.js';
+import type { AuditEntryInput } from '../../src/core/ports/audit.js';
+import type { ResetFlowRecord } from '../../src/core/reset/reset-flow-record.js';
+import { TestClock } from '../helpers/test-clock.js';
+
+export interface StoreTarget {
+  name: string;
+  open(): Promise<{ url: string; cleanup: () => Promise<void> }>;
+}
+
+function flow(overrides: Partial<ResetFlowRecord> = {}): ResetFlowRecord {
+  const now = new Date();
+  return {
+    id: newId(), handleHash: randomBytes(32).toString('hex'), tenantId: 'demo', subjectId: 'user-1', decoy: false, rateKey: 'alice',
+    state: 'awaiting_code', codeHash: 'ab'.repeat(32), codeKeyId: 'k1', attempts: 0, expiresAt: new Date(now.getTime() + 600_000),
+    createdAt: now, updatedAt: now, version: 1, ...overrides,
+  };
+}
+
+const entry = (event: AuditEntryInput['event'] = 'reset.started'): AuditEntryInput => ({
+  event, outcome: 'success', tenantId: 'demo', subjectId: 'user-1', actor: 'self', ip: '127.0.0.1', correlationId: 'corr-1', details: { n: 1 },
+});
+
+/** The Store port's contract: every database adapter must pass it. */
+export function storeContract(target: StoreTarget, available: () => boolean): void {
+  describe.runIf(available())(`Store contract on ${target.name}`, () => {
+    let handle: DatabaseHandle;
+    let store: SqlStore;
+    let queue: SqlOutboxQueue;
+    let cleanup: () => Promise<void>;
+    const clock = new TestClock();
+    const keys = new KeyRing([{ id: 'k1', secret: randomBytes(32) }]);
+    const sealer = new Sealer(keys, 'outbox-seal');
+
+    beforeAll(async () => {
+      const opened = await target.open();
+      cleanup = opened.cleanup;
+      handle = openDatabase(opened.url);
+      await migrateToLatest(handle.db);
+      store = new SqlStore(handle, sealer, clock);
+      queue = new SqlOutboxQueue(handle.db, handle.dialect, sealer, clock);
+    });
+    afterAll(async () => {
+      await handle?.close();
+      await cleanup?.();
+    });
+
+    it('migrations are idempotent', async () => {
+      expect(await migrateToLatest(handle.db)).toEqual([]);
+    });
+
+    it('stores and finds a flow by its handle hash, with every field intact', async () => {
+      const f = flow({ decoy: true, subjectId: null });
+      await store.transaction((tx) => tx.flows.insert(f));
+      expect(await store.flows.findByHandleHash(f.handleHash)).toEqual(f);
+      expect(await store.flows.findByHandleHash('0'.repeat(64))).toBeNull();
+    });
+
+    it('updates only from the version that was read (optimistic locking)', async () => {
+      const f = flow();
+      await store.transaction((tx) => tx.flows.insert(f));
+      const next = { ...f, attempts: 1, version: 2 };
+      expect(await store.transaction((tx) => tx.flows.update(next, 1))).toBe(true);
+      // A second writer that read version 1 loses.
+      expect(await store.transaction((tx) => tx.flows.update({ ...f, attempts: 5, version: 2 }, 1))).toBe(false);
+      expect((await store.flows.findByHandleHash(f.handleHash))?.attempts).toBe(1);
+    });
+
+    it('lets exactly one of two concurrent updates of the same version win', async () => {
+      const f = flow();
+      await store.transaction((tx) => tx.flows.insert(f));
+      const results = await Promise.all([
+        store.transaction((tx) => tx.flows.update({ ...f, state: 'awaiting_password', version: 2 }, 1)),
+        store.transaction((tx) => tx.flows.update({ ...f, attempts: 1, version: 2 }, 1)),
+      ]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('supersedes every live flow of an account except the one named', async () => {
+      const subjectId = newId();
+      const a = flow({ subjectId });
+      const b = flow({ subjectId, state: 'awaiting_password' });
+      const done = flow({ subjectId, state: 'completed' });
+      await store.transaction(async (tx) => {
+        for (const f of [a, b, done]) await tx.flows.insert(f);
+      });
+      expect(await store.transaction((tx) => tx.flows.supersedeActive('demo', subjectId, new Date(), b.id))).toBe(1);
+      expect((await store.flows.findByHandleHash(a.handleHash))?.state).toBe('superseded');
+      expect((await store.flows.findByHandleHash(b.handleHash))?.state).toBe('awaiting_password');
+      expect((await store.flows.findByHandleHash(done.handleHash))?.state).toBe('completed');
+    });
+
+    it('rolls back everything in a transaction that throws', async () => {
+      const f = flow();
+      const before = await new SqlAuditReaderForTests(handle.db).count();
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.flows.insert(f);
+          await tx.audit.append(entry());
+          await tx.outbox.enqueue({ channel: 'email', template: 'reset_code', tenantId: 'demo', to: 'x@example.com', data: { code: '1' }, idempotencyKey: newId() });
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await store.flows.findByHandleHash(f.handleHash)).toBeNull();
+      expect(await new SqlAuditReaderForTests(handle.db).count()).toBe(before);
+    });
+
+    it('keeps the audit chain linear under concurrent appends', async () => {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => store.transaction((tx) => tx.audit.append({ ...entry(), details: { i } }))));
+      const verifier = new AuditChainVerifier();
+      for (const row of await new SqlAuditReaderForTests(handle.db).all()) verifier.feed(row);
+      const verdict = verifier.verdict();
+      expect(verdict.ok).toBe(true);
+      expect(verdict.entries).toBeGreaterThanOrEqual(20);
+      const head = await handle.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
+      expect(verdict.ok && verdict.headHash).toBe(head.hash);
+    });
+
+    it('seals outbox payloads, dedupes by idempotency key and erases the payload once sent', async () => {
+      const key = `reset_code:${newId()}`;
+      const message = { channel: 'email' as const, template: 'reset_code' as const, tenantId: 'demo', to: 'alice@example.com', data: { code: '918273' }, idempotencyKey: key };
+      await store.transaction(async (tx) => {
+        await tx.outbox.enqueue(message);
+        await tx.outbox.enqueue(message);
+      });
+      const rows = await handle.db.selectFrom('outbox').selectAll().where('idempotency_key', '=', key).execute();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.payload).not.toContain('918273');
+      expect(rows[0]!.payload).not.toContain('alice@example.com');
+
+      const claimed = (await queue.claim('w1', 100, 60_000)).filter((m) => m.idempotencyKey === key);
+      expect(claimed).toHaveLength(1);
+      expect(claimed[0]!.data.code).toBe('918273');
+      expect(claimed[0]!.to).toBe('alice@example.com');
+      // Claimed rows are not handed to a second worker.
+      expect((await queue.claim('w2', 100, 60_000)).filter((m) => m.idempotencyKey === key)).toHaveLength(0);
+      await queue.markSent(claimed[0]!.id, entry('reset.code_sent'));
+      const sent = await handle.db.selectFrom('outbox').selectAll().where('idempotency_key', '=', key).executeTakeFirstOrThrow();
+      expect(sent.status).toBe('sent');
+      expect(sent.payload).toBeNull();
+    });
+
+    it('hands disjoint batches to concurrent workers', async () => {
+      await store.transaction(async (tx) => {
+        for (let i = 0; i < 30; i += 1) {
+          await tx.outbox.enqueue({ channel: 'email', template: 'password_changed', tenantId: 'demo', to: `u${i}@example.com`, data: {}, idempotencyKey: `batch:${newId()}` });
+        }
+      });
+      const [a, b, c] = await Promise.all([queue.claim('a', 15, 60_000), queue.claim('b', 15, 60_000), queue.claim('c', 15, 60_000)]);
+      const ids = [...a!, ...b!, ...c!].map((m) => m.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBeGreaterThanOrEqual(30);
+    });
+
+    it('finds users by username or email, and treats a shared email as no match', async () => {
+      const users = new SqlUserRepository(handle.db);
+      const tenant = `t-${randomBytes(3).toString('hex')}`;
+      await users.insert({ tenantId: tenant, username: 'Dora', email: 'Dora@Example.com' }, new Date());
+      await users.insert({ tenantId: tenant, username: 'eve', email: 'shared@example.com' }, new Date());
+      await users.insert({ tenantId: tenant, username: 'finn', email: 'shared@example.com' }, new Date());
+      const directory = new SqlDirectory(handle.db, new Argon2Hasher(), clock);
+      expect((await directory.findByIdentifier(tenant, 'dora'))?.username).toBe('Dora');
+      expect((await directory.findByIdentifier(tenant, 'dora@example.com'))?.username).toBe('Dora');
+      expect(await directory.findByIdentifier(tenant, 'shared@example.com')).toBeNull();
+      expect((await directory.findByIdentifier(tenant, 'eve'))?.username).toBe('eve');
+      expect(await directory.findByIdentifier('other-tenant', 'dora')).toBeNull();
+      await expect(sql`select 1`.execute(handle.db)).resolves.toBeDefined();
+    });
+  });
+}
