@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { i18n } from 'i18next';
 import { ERROR_CODES, isUnlatchError, type ErrorCode } from '../core/errors.js';
 
 /** RFC 9457 problem details, with the stable `code` every client can switch on. */
@@ -15,7 +16,14 @@ export interface Problem {
 /** Translator for error messages (namespace `errors`). */
 export type ErrorTranslator = (code: ErrorCode) => string;
 
-export const englishErrors: ErrorTranslator = (code) => code;
+/** Problem titles from the `errors` namespace (`locales/en/errors.json`); the code itself when missing. */
+export function errorTranslator(i18n: i18n): ErrorTranslator {
+  const t = i18n.getFixedT('en', 'errors');
+  return (code: ErrorCode) => {
+    const text: unknown = t(code);
+    return typeof text === 'string' && text.length > 0 ? text : code;
+  };
+}
 
 /**
  * The one mapping from anything thrown to a code and status. Unknown errors become `internal`
@@ -32,8 +40,8 @@ export function classifyError(error: unknown): { code: ErrorCode; status: number
     return { code: 'csrf_invalid', status: 403, details: {} };
   }
   if (status === 404) return { code: 'not_found', status, details: {} };
-  // Body too large, bad JSON, bad content type, malformed form: all the client's to fix.
-  if (status >= 400 && status < 500) return { code: 'invalid_request', status: status === 413 || status === 415 ? status : 400, details: {} };
+  // Body too large, bad JSON, bad content type, malformed form: all the client's to fix, all one 400.
+  if (status >= 400 && status < 500) return { code: 'invalid_request', status: 400, details: {} };
   return { code: 'internal', status: 500, details: {} };
 }
 

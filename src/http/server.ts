@@ -5,6 +5,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type { HttpDeps } from './http-deps.js';
 import { registerFallbackErrors } from './fallback-errors.js';
+import { errorTranslator, sendProblem } from './problem.js';
 import { healthRoutes } from './health.js';
 import { metricsRoute } from './metrics.js';
 import { apiPlugin } from './api/index.js';
@@ -16,6 +17,7 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 /** Builds the HTTP server: security headers, parsers, then one plugin per surface. */
 export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   const { config } = deps;
+  const translate = errorTranslator(deps.i18n);
   const app = Fastify({
     loggerInstance: deps.logger,
     trustProxy: trustProxyOf(config.server.trustProxy),
@@ -30,6 +32,10 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
     },
     return503OnClosing: true,
+    // Router-level failures (over-long or badly encoded paths) answer problem JSON too, never echoing the path.
+    frameworkErrors: (error, request, reply) => {
+      sendProblem(error, request, reply, translate);
+    },
   });
 
   app.addHook('onSend', async (request, reply) => {
@@ -61,7 +67,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(cookie, { secret: deps.cookieSecret });
   await app.register(formbody, { bodyLimit: config.server.bodyLimit });
 
-  registerFallbackErrors(app);
+  registerFallbackErrors(app, translate);
   await app.register(healthRoutes, { deps });
   await app.register(metricsRoute, { deps });
   await app.register(apiPlugin, { deps, prefix: '/api' });

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 
 /** CI sets UNLATCH_REQUIRE_SERVICES=1: a missing service is then a failure, not a skip. */
@@ -53,4 +54,13 @@ export async function createTempPostgresDatabase(): Promise<{ url: string; drop:
       await client.end();
     },
   };
+}
+
+/** A loopback port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }

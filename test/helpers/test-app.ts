@@ -6,7 +6,7 @@ import { buildApp, type UnlatchApp } from '../../src/app.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import type { RawConfig, UnlatchConfig } from '../../src/config/schema.js';
 import type { CapturedMail } from '../../src/http/http-deps.js';
-import { createTempPostgresDatabase } from './services.js';
+import { createTempPostgresDatabase, freePort } from './services.js';
 import { TestClock } from './test-clock.js';
 
 export interface TestApp {
@@ -45,11 +45,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const dataDir = mkdtempSync(join(tmpdir(), 'unlatch-test-'));
   const pgDb = options.database === 'postgres' ? await createTempPostgresDatabase() : null;
   const overrides = options.overrides ?? {};
+  // A listening app gets its port up front, so links in its mail point at it.
+  const port = options.listen ? await freePort() : 0;
   const raw: RawConfig = {
     mode: 'dev',
     dataDir,
+    ...(options.listen ? { publicUrl: `http://127.0.0.1:${port}` } : {}),
     ...overrides,
-    server: { host: '127.0.0.1', port: 0, ...(overrides.server ?? {}) },
+    server: { host: '127.0.0.1', port, ...(overrides.server ?? {}) },
     database: { ...(overrides.database ?? {}), ...(pgDb ? { url: pgDb.url } : {}) },
     rateLimits: { ...RELAXED_LIMITS, ...(overrides.rateLimits ?? {}) },
     outbox: { pollIntervalMs: 50, backoffSeconds: 0.05, ...(overrides.outbox ?? {}) },
@@ -60,10 +63,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await buildApp({ config, clock, startWorker: options.listen === true });
   let baseUrl: string | undefined;
   if (options.listen) {
-    await app.server.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.server.address();
-    if (!address || typeof address === 'string') throw new Error('server has no TCP address');
-    baseUrl = `http://127.0.0.1:${address.port}`;
+    await app.server.listen({ host: '127.0.0.1', port });
+    baseUrl = `http://127.0.0.1:${port}`;
   }
   await app.server.ready();
 

@@ -13,7 +13,7 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
   private readonly resets: Counter<'tenant' | 'stage' | 'outcome' | 'reason'>;
   private readonly resetDuration: Histogram<'tenant'>;
   private readonly messages: Counter<'channel' | 'template' | 'outcome' | 'reason'>;
-  private readonly rateLimited: Counter<'tenant' | 'event'>;
+  private readonly rateLimited: Counter<'tenant' | 'event' | 'bucket'>;
   private readonly changes: Counter<'tenant' | 'outcome' | 'reason'>;
 
   constructor(options: { backlog: () => Promise<number>; defaultMetrics?: boolean }) {
@@ -40,8 +40,8 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
     });
     this.rateLimited = new Counter({
       name: 'unlatch_rate_limited_total',
-      help: 'Requests refused by a rate limit (SLI M6).',
-      labelNames: ['tenant', 'event'],
+      help: 'Requests refused by a rate limit, by the bucket that was exhausted (SLI M6).',
+      labelNames: ['tenant', 'event', 'bucket'],
       registers,
     });
     this.changes = new Counter({
@@ -81,7 +81,7 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
         break;
       case 'reset.rate_limited':
       case 'password.change_rate_limited':
-        this.rateLimited.inc({ tenant, event });
+        this.rateLimited.inc({ tenant, event, bucket: reason });
         break;
       case 'password.changed':
       case 'password.change_failed':
@@ -91,11 +91,6 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
       default:
         break;
     }
-  }
-
-  /** Rate limits hit where no tenant is known yet (the HTTP edge). */
-  rateLimitHit(tenant: string, event: string): void {
-    this.rateLimited.inc({ tenant, event });
   }
 
   delivered(message: ClaimedMessage, outcome: 'sent' | 'retry' | 'dead', reason?: string): void {

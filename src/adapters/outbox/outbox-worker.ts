@@ -94,6 +94,10 @@ export class OutboxWorker {
     const log = logger.child({ outboxId: message.id, template: message.template, flowId: message.flowId });
     try {
       const mail = render(message);
+      if (message.decoy) {
+        await queue.markDropped(message.id);
+        return;
+      }
       await mailer.send({ to: message.to, subject: mail.subject, text: mail.text, html: mail.html, idempotencyKey: message.idempotencyKey });
       await queue.markSent(message.id, this.auditOf(message, 'success'));
       events.delivered(message, 'sent');

@@ -28,7 +28,7 @@ export class SqlOutboxWriter implements OutboxWriter {
         tenant_id: message.tenantId,
         flow_id: message.flowId ?? null,
         subject_id: message.subjectId ?? null,
-        payload: this.sealer.seal(JSON.stringify({ to: message.to, data: message.data })),
+        payload: this.sealer.seal(JSON.stringify({ to: message.to, data: message.data, decoy: message.decoy === true })),
         status: 'pending',
         attempts: 0,
         next_attempt_at: now,
@@ -56,6 +56,8 @@ export interface ClaimedMessage {
   attempts: number;
   to: string;
   data: Record<string, string | number>;
+  /** Rendered and dropped, never sent (see OutboxMessageInput.decoy). */
+  decoy: boolean;
 }
 
 /** The worker's side of the outbox: claim due rows, record the outcome. */
@@ -94,7 +96,7 @@ export class SqlOutboxQueue {
     });
     return rows.flatMap((row) => {
       try {
-        const payload = JSON.parse(this.sealer.open(row.payload ?? '')) as { to: string; data: Record<string, string | number> };
+        const payload = JSON.parse(this.sealer.open(row.payload ?? '')) as { to: string; data: Record<string, string | number>; decoy?: boolean };
         return [{
           id: row.id,
           idempotencyKey: row.idempotency_key,
@@ -106,6 +108,7 @@ export class SqlOutboxQueue {
           attempts: Number(row.attempts),
           to: payload.to,
           data: payload.data,
+          decoy: payload.decoy === true,
         }];
       } catch {
         // A payload sealed under a key no longer in the ring cannot be sent; it is marked dead by the caller's next pass.
@@ -122,6 +125,14 @@ export class SqlOutboxQueue {
       // The payload is erased once delivered: codes do not linger at rest.
       await trx.updateTable('outbox').set({ status: 'sent', sent_at: now, payload: null, claimed_until: null, last_error: null }).where('id', '=', id).execute();
       await new SqlAuditAppender(trx, this.dialect, this.clock).append(audit);
+    });
+  }
+
+  /** Settles a decoy: erased like a sent message, recorded as dropped, with no audit entry (the start has one). */
+  async markDropped(id: string): Promise<void> {
+    const now = this.clock.now().getTime();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('outbox').set({ status: 'dropped', sent_at: now, payload: null, claimed_until: null }).where('id', '=', id).execute();
     });
   }
 

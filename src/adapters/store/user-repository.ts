@@ -39,11 +39,13 @@ export class SqlUserRepository {
 
   /** Rows whose normalized username or email equals the identifier (callers treat more than one as none). */
   async findByIdentifier(tenantId: string, normalized: string): Promise<StoredUser[]> {
+    // Two index lookups joined by UNION (which also folds a row that matches both ways); an OR could scan.
     const rows = await this.db
       .selectFrom('users')
       .selectAll()
       .where('tenant_id', '=', tenantId)
-      .where((eb) => eb.or([eb('username_norm', '=', normalized), eb('email_norm', '=', normalized)]))
+      .where('username_norm', '=', normalized)
+      .union((qb) => qb.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('email_norm', '=', normalized))
       .limit(2)
       .execute();
     return rows.map(fromRow);

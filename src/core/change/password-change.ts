@@ -54,6 +54,7 @@ export class PasswordChange {
     ]);
     if (denied) {
       await store.transaction((tx) => tx.audit.append(audit('password.change_rate_limited', 'denied', null, { bucket: denied.bucket })));
+      observer.observe('password.change_rate_limited', { tenantId, outcome: 'denied', reason: denied.bucket });
       throw rateLimitedError(denied.retryAfterSeconds);
     }
 

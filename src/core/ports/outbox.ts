@@ -10,6 +10,11 @@ export interface OutboxMessageInput {
   data: Record<string, string | number>;
   /** Delivery is at-least-once; downstream dedupes on this. */
   idempotencyKey: string;
+  /**
+   * A stand-in for a message to an account that does not exist: it is queued, sealed and rendered like
+   * a real one, then dropped, so neither response times nor the worker's load tell accounts apart.
+   */
+  decoy?: boolean;
   /** Flow and subject for the delivery's audit entry. */
   flowId?: string | null;
   subjectId?: string | null;

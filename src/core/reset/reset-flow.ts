@@ -10,7 +10,7 @@ import type { ClientInfo } from '../ports/client-info.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory, DirectoryAccount } from '../ports/directory.js';
 import type { FlowObserver } from '../ports/flow-observer.js';
-import type { Limiter } from '../ports/limiter.js';
+import type { LimitBucket, Limiter } from '../ports/limiter.js';
 import type { Store, StoreTx } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import type { ResetFlowRecord } from './reset-flow-record.js';
@@ -69,15 +69,16 @@ export class ResetFlow {
       throw new UnlatchError('invalid_request', { field: 'identifier' });
     }
     const tenantId = input.tenantId;
-    const denied = await firstExhausted(limiter, [
-      ['start_ip', input.client.ip],
-      ['start_identifier', `${tenantId}:${rateKey}`],
-      ['start_tenant', tenantId],
-    ]);
-    if (denied) {
-      await this.auditAlone(this.entry('reset.rate_limited', 'denied', tenantId, null, null, input.client, { bucket: denied.bucket }));
-      throw rateLimitedError(denied.retryAfterSeconds);
-    }
+    await this.enforce(
+      [
+        ['start_ip', input.client.ip],
+        ['start_identifier', `${tenantId}:${rateKey}`],
+        ['start_tenant', tenantId],
+      ],
+      tenantId,
+      null,
+      input.client,
+    );
 
     const tenant = tenants.get(tenantId);
     const account = tenant ? await directory.findByIdentifier(tenantId, rateKey) : null;
@@ -118,7 +119,18 @@ export class ResetFlow {
         this.entry('reset.started', eligible ? 'success' : 'decoy', tenantId, eligible?.id ?? null, flow.id, input.client,
           eligible ? { channel: 'email' } : { identifier: rateKey, reason: refusal }),
       );
-      if (!eligible) return;
+      if (!eligible) {
+        await tx.outbox.enqueue({
+          channel: 'email',
+          template: 'reset_code',
+          tenantId,
+          to: '',
+          data: { code, displayName: rateKey, tenantName: tenant?.name ?? tenantId, expiresInMinutes: Math.round(settings.codeTtlSeconds / 60) },
+          idempotencyKey: `reset_code:${flow.id}`,
+          decoy: true,
+        });
+        return;
+      }
       if (sendDenied) {
         // The person sees the same page; only the message is held back (SMS/mail pumping).
         await tx.audit.append(this.entry('reset.send_suppressed', 'denied', tenantId, eligible.id, flow.id, input.client, { bucket: 'send_destination' }));
@@ -155,16 +167,12 @@ export class ResetFlow {
   }
 
   async verifyCode(input: { flowId: string; code: string; client: ClientInfo }): Promise<VerifyCodeResult> {
-    const { limiter, keys, clock, settings } = this.deps;
-    const ipDenied = await firstExhausted(limiter, [['verify_ip', input.client.ip]]);
-    if (ipDenied) throw rateLimitedError(ipDenied.retryAfterSeconds);
+    const { keys, clock, settings } = this.deps;
+    // The IP bucket comes before any lookup, so scanning flow ids costs the scanner, not the database.
+    await this.enforce([['verify_ip', input.client.ip]], null, null, input.client);
     const flow = await this.load(input.flowId);
     if (flow.state !== 'awaiting_code') throw new UnlatchError('flow_wrong_step');
-    const idDenied = await firstExhausted(limiter, [['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]]);
-    if (idDenied) {
-      await this.auditAlone(this.entry('reset.rate_limited', 'denied', flow.tenantId, flow.subjectId, flow.id, input.client, { bucket: idDenied.bucket }));
-      throw rateLimitedError(idDenied.retryAfterSeconds);
-    }
+    await this.enforce([['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]], flow.tenantId, flow, input.client);
 
     const candidate = input.code.trim();
     // The MAC is computed on every path (decoy, malformed input) so timing says nothing.
@@ -195,9 +203,8 @@ export class ResetFlow {
   }
 
   async setPassword(input: { flowId: string; password: string; client: ClientInfo }): Promise<SetPasswordResult> {
-    const { limiter, directory, tenants, passwords, clock } = this.deps;
-    const denied = await firstExhausted(limiter, [['password_ip', input.client.ip]]);
-    if (denied) throw rateLimitedError(denied.retryAfterSeconds);
+    const { directory, tenants, passwords, clock } = this.deps;
+    await this.enforce([['password_ip', input.client.ip]], null, null, input.client);
     const flow = await this.load(input.flowId);
     if (flow.state !== 'awaiting_password') throw new UnlatchError('flow_wrong_step');
     // Only a verified real flow gets here: decoys never pass the code step.
@@ -255,6 +262,22 @@ export class ResetFlow {
       if (extra) await extra(tx);
       for (const entry of entries) await tx.audit.append(entry);
     });
+  }
+
+  /** Spends the buckets; on the first exhausted one: audit, count, and refuse with Retry-After. */
+  private async enforce(
+    checks: ReadonlyArray<readonly [LimitBucket, string]>,
+    tenantId: string | null,
+    flow: ResetFlowRecord | null,
+    client: ClientInfo,
+  ): Promise<void> {
+    const denied = await firstExhausted(this.deps.limiter, checks);
+    if (!denied) return;
+    // Before a flow is loaded the tenant is not known yet; the audit entry says so.
+    const tenant = tenantId ?? '-';
+    await this.auditAlone(this.entry('reset.rate_limited', 'denied', tenant, flow?.subjectId ?? null, flow?.id ?? null, client, { bucket: denied.bucket }));
+    this.deps.observer.observe('reset.rate_limited', { tenantId: tenant, outcome: 'denied', reason: denied.bucket });
+    throw rateLimitedError(denied.retryAfterSeconds);
   }
 
   private async auditAlone(entry: AuditEntryInput): Promise<void> {

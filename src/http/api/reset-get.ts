@@ -1,0 +1,37 @@
+import type { ApiRoute } from './api-context.js';
+import { expiresAtSchema, flowIdParamsSchema, problemResponses, strictObject } from './schemas.js';
+
+interface FlowParams {
+  flowId: string;
+}
+
+/** `GET /api/v1/reset/{flowId}`: where the flow stands. Reads only; a mail scanner fetching it consumes nothing. */
+export const resetGetRoute: ApiRoute = (app, { deps }) => {
+  app.get<{ Params: FlowParams }>(
+    '/v1/reset/:flowId',
+    {
+      schema: {
+        operationId: 'getReset',
+        tags: ['reset'],
+        summary: 'Show the current step of a reset',
+        params: flowIdParamsSchema,
+        response: {
+          200: strictObject(
+            {
+              next: { type: 'string', enum: ['verify_code', 'set_password'] },
+              expiresAt: expiresAtSchema,
+              attemptsLeft: { type: 'integer', description: 'Wrong codes left before the flow ends.' },
+            },
+            ['next', 'expiresAt', 'attemptsLeft'],
+            'The step the flow waits for.',
+          ),
+          ...problemResponses([400, 410, 500, 503]),
+        },
+      },
+    },
+    async (request) => {
+      const view = await deps.resetFlow.view(request.params.flowId);
+      return { next: view.next, expiresAt: view.expiresAt.toISOString(), attemptsLeft: view.attemptsLeft };
+    },
+  );
+};

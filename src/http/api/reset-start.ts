@@ -1,0 +1,48 @@
+import { UnlatchError } from '../../core/errors.js';
+import type { ApiRoute } from './api-context.js';
+import { clientInfo } from './client-info.js';
+import { COMMON_POST_PROBLEMS, expiresAtSchema, identifierSchema, problemResponses, strictObject, tenantSchema } from './schemas.js';
+
+interface StartBody {
+  tenant?: string;
+  identifier: string;
+}
+
+/**
+ * `POST /api/v1/reset`: starts a reset. The answer is the same for an existing, unknown, disabled or
+ * excluded account (core hands out a decoy flow), so nothing here may branch on the account.
+ */
+export const resetStartRoute: ApiRoute = (app, { deps }) => {
+  app.post<{ Body: StartBody }>(
+    '/v1/reset',
+    {
+      schema: {
+        operationId: 'startReset',
+        tags: ['reset'],
+        summary: 'Start a password reset',
+        description:
+          'Sends a code to the email registered for the account, if there is such an account that may reset. ' +
+          'The answer is identical whether or not the account exists.',
+        body: strictObject({ tenant: tenantSchema, identifier: identifierSchema }, ['identifier']),
+        response: {
+          202: strictObject(
+            {
+              flowId: { type: 'string', description: 'Bearer secret naming this flow; send it back in the path of the next steps.' },
+              next: { type: 'string', enum: ['verify_code'] },
+              expiresAt: expiresAtSchema,
+            },
+            ['flowId', 'next', 'expiresAt'],
+            'Accepted. If the account may reset, a code is on its way; the answer is the same either way.',
+          ),
+          ...problemResponses(COMMON_POST_PROBLEMS),
+        },
+      },
+    },
+    async (request, reply) => {
+      const tenantId = request.body.tenant ?? deps.config.defaultTenant;
+      if (tenantId === undefined) throw new UnlatchError('invalid_request', { field: 'tenant' });
+      const started = await deps.resetFlow.start({ tenantId, identifier: request.body.identifier, client: clientInfo(request) });
+      return reply.code(202).send({ flowId: started.flowId, next: started.next, expiresAt: started.expiresAt.toISOString() });
+    },
+  );
+};

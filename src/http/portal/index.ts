@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import csrf from '@fastify/csrf-protection';
+import view from '@fastify/view';
+import { Eta } from 'eta';
+import type { HttpDeps } from '../http-deps.js';
+import { portalLanguages } from './language.js';
+import { packageRoot } from '../../package-root.js';
+import type { PortalContext } from './page.js';
+import { registerPortalErrors } from './portal-errors.js';
+import { registerAssets } from './routes/assets.js';
+import { registerChange } from './routes/change.js';
+import { registerChangeDone } from './routes/change-done.js';
+import { registerDevOutbox } from './routes/dev-outbox.js';
+import { registerHome } from './routes/home.js';
+import { registerResetCode } from './routes/reset-code.js';
+import { registerResetDone } from './routes/reset-done.js';
+import { registerResetPassword } from './routes/reset-password.js';
+import { registerResetStart } from './routes/reset-start.js';
+
+/** Templates and the stylesheet, read from the package root so `src/` and `dist/src/` find the same files. */
+const PORTAL_SOURCE_DIR = join('src', 'http', 'portal');
+
+/** The cookie holding the CSRF secret (the form carries a token derived from it). */
+const CSRF_COOKIE = 'unlatch_csrf';
+
+/**
+ * The portal: server-rendered pages that work with JavaScript off. Every POST carries a CSRF
+ * token; every page is `no-store` and `no-referrer`; errors render a page with a human message.
+ */
+export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, { deps }) => {
+  const root = join(packageRoot(), PORTAL_SOURCE_DIR);
+  const secureCookies = deps.config.publicUrl?.startsWith('https://') ?? false;
+  const ctx: PortalContext = {
+    deps,
+    languages: portalLanguages(deps.i18n),
+    secureCookies,
+    tenantChoice: deps.tenants.list().length > 1,
+  };
+  if (ctx.languages.length === 0) ctx.languages.push('en');
+
+  await app.register(view, {
+    engine: { eta: new Eta({ autoEscape: true }) },
+    root: join(root, 'views'),
+    // Compiled templates are cached outside dev mode; in dev an edited template shows on reload.
+    production: deps.config.mode === 'production',
+  });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: CSRF_COOKIE,
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', signed: true, secure: secureCookies },
+  });
+
+  // The body is parsed only after onRequest, so the token is checked here, before any handler.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.method === 'POST') app.csrfProtection(request, reply, done);
+    else done();
+  });
+  // Flow pages hold one-time state: never cached, never leaked through a Referer (SECURITY.md).
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    reply.header('referrer-policy', 'no-referrer');
+  });
+
+  registerPortalErrors(app, ctx);
+  registerAssets(app, readFileSync(join(root, 'assets', 'portal.css'), 'utf8'));
+  registerHome(app, ctx);
+  registerResetStart(app, ctx);
+  registerResetCode(app, ctx);
+  registerResetPassword(app, ctx);
+  registerResetDone(app, ctx);
+  registerChange(app, ctx);
+  registerChangeDone(app, ctx);
+  if (deps.devOutbox) registerDevOutbox(app, ctx, deps.devOutbox);
+};

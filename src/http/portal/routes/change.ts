@@ -1,0 +1,73 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isUnlatchError } from '../../../core/errors.js';
+import { field, formSchema, MAX_IDENTIFIER, MAX_PASSWORD_FIELD, MAX_SHORT_FIELD } from '../form.js';
+import { clientOf, errorsT, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
+import { describeReasons } from '../password-reasons.js';
+import { seeOther } from './flow-step.js';
+import { newPasswordErrors } from './new-password.js';
+
+/**
+ * `/change`: change a known password. A wrong current password and an unknown account get the
+ * same message and status (core answers `invalid_credentials` for both).
+ */
+export function registerChange(app: FastifyInstance, ctx: PortalContext): void {
+  app.get('/change', async (request, reply) => show(ctx, request, reply, { identifier: '', tenant: defaultTenant(ctx) }, []));
+
+  const schema = formSchema({
+    identifier: MAX_SHORT_FIELD,
+    tenant: MAX_SHORT_FIELD,
+    currentPassword: MAX_PASSWORD_FIELD,
+    newPassword: MAX_PASSWORD_FIELD,
+    confirmPassword: MAX_PASSWORD_FIELD,
+  });
+  app.post('/change', { schema }, async (request, reply) => {
+    const t = portalT(ctx, request);
+    const identifier = field(request, 'identifier').trim();
+    const tenant = ctx.tenantChoice ? field(request, 'tenant') || defaultTenant(ctx) : defaultTenant(ctx);
+    const currentPassword = field(request, 'currentPassword');
+    const newPassword = field(request, 'newPassword');
+    const values = { identifier, tenant };
+
+    const errors: FieldError[] = [];
+    if (ctx.tenantChoice && !ctx.deps.tenants.get(tenant)) errors.push({ field: 'tenant', message: t('change.tenant.required') });
+    if (identifier === '') errors.push({ field: 'identifier', message: t('change.identifier.required') });
+    else if (identifier.length > MAX_IDENTIFIER) errors.push({ field: 'identifier', message: t('change.identifier.too_long', { max: MAX_IDENTIFIER }) });
+    if (currentPassword === '') errors.push({ field: 'currentPassword', message: t('change.current.required') });
+    errors.push(...newPasswordErrors(t, newPassword, field(request, 'confirmPassword'), 'newPassword', 'confirmPassword'));
+    if (errors.length > 0) return show(ctx, request, reply, values, errors, 422);
+
+    try {
+      const result = await ctx.deps.passwordChange.change({ tenantId: tenant, identifier, currentPassword, newPassword, client: clientOf(request) });
+      if (result.ok) return seeOther(reply, '/change/done');
+      const details = describeReasons(ctx.deps.i18n, languageOf(ctx, request), t, result.reasons);
+      return show(ctx, request, reply, values, [{ field: 'newPassword', message: t('password.rejected'), details }], 422);
+    } catch (error) {
+      if (!isUnlatchError(error) || error.code !== 'invalid_credentials') throw error;
+      const message = errorsT(ctx, request)('invalid_credentials');
+      return show(ctx, request, reply, values, [{ field: 'currentPassword', message }], error.status);
+    }
+  });
+}
+
+function defaultTenant(ctx: PortalContext): string {
+  return ctx.deps.config.defaultTenant ?? ctx.deps.tenants.defaultTenantId;
+}
+
+function show(
+  ctx: PortalContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  values: { identifier: string; tenant: string },
+  errors: FieldError[],
+  status = 200,
+): Promise<FastifyReply> {
+  const t = portalT(ctx, request);
+  return renderPage(ctx, request, reply, 'change', {
+    title: t('change.title'),
+    form: true,
+    errors,
+    ...values,
+    tenants: ctx.tenantChoice ? ctx.deps.tenants.list() : [],
+    minLength: ctx.deps.config.password.minLength,
+  }, status);
+}

@@ -1,0 +1,51 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { field, formSchema, MAX_IDENTIFIER, MAX_SHORT_FIELD } from '../form.js';
+import { setFlowCookie } from '../flow-cookie.js';
+import { clientOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
+
+/**
+ * `/reset`: asks for a username or email and starts the flow. Whatever the account, the answer is
+ * the same 303 to the code page with the same cookie; core's decoy flow makes the rest alike.
+ */
+export function registerResetStart(app: FastifyInstance, ctx: PortalContext): void {
+  app.get('/reset', async (request, reply) => show(ctx, request, reply, defaultTenant(ctx), '', []));
+
+  app.post('/reset', { schema: formSchema({ identifier: MAX_SHORT_FIELD, tenant: MAX_SHORT_FIELD }) }, async (request, reply) => {
+    const t = portalT(ctx, request);
+    const identifier = field(request, 'identifier').trim();
+    const tenant = ctx.tenantChoice ? field(request, 'tenant') || defaultTenant(ctx) : defaultTenant(ctx);
+    const errors: FieldError[] = [];
+    if (identifier === '') errors.push({ field: 'identifier', message: t('reset_start.identifier.required') });
+    else if (identifier.length > MAX_IDENTIFIER) errors.push({ field: 'identifier', message: t('reset_start.identifier.too_long', { max: MAX_IDENTIFIER }) });
+    if (ctx.tenantChoice && !ctx.deps.tenants.get(tenant)) errors.push({ field: 'tenant', message: t('reset_start.tenant.required') });
+    if (errors.length > 0) return show(ctx, request, reply, tenant, identifier, errors, 422);
+
+    const started = await ctx.deps.resetFlow.start({ tenantId: tenant, identifier, client: clientOf(request) });
+    setFlowCookie(ctx, reply, started.flowId);
+    return reply.code(303).header('location', '/reset/code').send();
+  });
+}
+
+function defaultTenant(ctx: PortalContext): string {
+  return ctx.deps.config.defaultTenant ?? ctx.deps.tenants.defaultTenantId;
+}
+
+function show(
+  ctx: PortalContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  tenant: string,
+  identifier: string,
+  errors: FieldError[],
+  status = 200,
+): Promise<FastifyReply> {
+  const t = portalT(ctx, request);
+  return renderPage(ctx, request, reply, 'reset-start', {
+    title: t('reset_start.title'),
+    form: true,
+    errors,
+    identifier,
+    tenant,
+    tenants: ctx.tenantChoice ? ctx.deps.tenants.list() : [],
+  }, status);
+}

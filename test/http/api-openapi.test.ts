@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { expectProblem, postJson } from './api-client.js';
+
+interface Operation {
+  operationId?: string;
+  requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
+  responses: Record<string, { content?: Record<string, unknown> }>;
+}
+
+describe('JSON API: OpenAPI document and unknown routes', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('serves an OpenAPI 3.1 document listing the five operations and nothing outside /api', async () => {
+    const res = await t.server.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const doc = JSON.parse(res.body) as { openapi: string; info: { title: string; version: string }; paths: Record<string, Record<string, Operation>> };
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    expect(doc.info.title).toBe('Unlatch API');
+    expect(doc.info.version.length).toBeGreaterThan(0);
+
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(operations.sort()).toEqual(
+      [
+        'POST /api/v1/reset',
+        'GET /api/v1/reset/{flowId}',
+        'POST /api/v1/reset/{flowId}/verify',
+        'POST /api/v1/reset/{flowId}/password',
+        'POST /api/v1/password/change',
+      ].sort(),
+    );
+
+    const ids = new Set<string>();
+    for (const [key, op] of Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([m, o]) => [`${m} ${path}`, o] as const))) {
+      expect(op.operationId, key).toBeTruthy();
+      ids.add(op.operationId!);
+      const success = Object.keys(op.responses).filter((s) => s.startsWith('2'));
+      expect(success, key).toHaveLength(1);
+      expect(op.responses['400']?.content, key).toHaveProperty(['application/problem+json']);
+      if (op.requestBody) {
+        const schema = op.requestBody.content['application/json']!.schema;
+        expect(schema.additionalProperties, key).toBe(false);
+        for (const [name, prop] of Object.entries(schema.properties as Record<string, Record<string, unknown>>)) {
+          expect(prop.type, `${key} ${name}`).toBe('string');
+          expect(prop.maxLength, `${key} ${name}`).toEqual(expect.any(Number));
+          expect(prop.minLength, `${key} ${name}`).toEqual(expect.any(Number));
+        }
+      }
+    }
+    expect(ids.size).toBe(5);
+    expect(doc.paths['/api/v1/reset']!.post!.responses).toHaveProperty('202');
+    expect(doc.paths['/api/v1/reset']!.post!.responses).toHaveProperty('429');
+  });
+
+  it('an unknown route under /api answers a 404 problem', async () => {
+    for (const [method, url] of [
+      ['GET', '/api/v1/nope'],
+      ['GET', '/api/v2/reset'],
+      ['POST', '/api/v1/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/unknown'],
+      ['GET', '/api/v1/reset'],
+      ['DELETE', '/api/v1/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
+      ['GET', '/api'],
+      ['GET', '/api/'],
+    ] as const) {
+      const res = await t.server.inject({ method, url });
+      const problem = expectProblem(res, 404, 'not_found');
+      // The title comes from the API's message catalogue, not the bare code.
+      expect(problem.title).not.toBe('not_found');
+    }
+  });
+
+  it('every API answer, success or problem, is Cache-Control: no-store', async () => {
+    const responses = [
+      await postJson(t, '/api/v1/reset', { identifier: 'nosuchuser' }),
+      await postJson(t, '/api/v1/reset', { identifier: 5 }),
+      await t.server.inject({ method: 'GET', url: '/api/v1/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }),
+      await t.server.inject({ method: 'GET', url: '/api/openapi.json' }),
+      await t.server.inject({ method: 'GET', url: '/api/nope' }),
+    ];
+    for (const res of responses) expect(res.headers['cache-control'], res.body).toBe('no-store');
+  });
+});
