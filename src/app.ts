@@ -23,6 +23,7 @@ import { defaultBlocklistPath, loadBlocklistFile } from './adapters/password/fil
 import { ZxcvbnEstimator } from './adapters/password/zxcvbn-estimator.js';
 import { openDatabase, type DatabaseHandle } from './adapters/store/database.js';
 import { seedDemoUsers } from './adapters/store/demo-seed.js';
+import { purgeExpired } from './adapters/store/housekeeping.js';
 import { DevOutbox } from './adapters/store/dev-outbox-repository.js';
 import { migrateToLatest } from './adapters/store/migrate.js';
 import { SqlOutboxQueue } from './adapters/store/outbox-repository.js';
@@ -93,6 +94,10 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       logger,
       events: metrics,
       settings: config.outbox,
+      housekeeping: {
+        everyMs: 10 * 60_000,
+        run: () => purgeExpired(database.db, clock.now(), { outboxRetentionDays: config.outbox.retentionDays, devOutboxKeep: 500 }),
+      },
     });
 
     if (config.mode === 'dev') {

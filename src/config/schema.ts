@@ -120,6 +120,8 @@ export const configSchema = z
         /** First retry delay; it doubles per attempt up to `maxBackoffSeconds`. */
         backoffSeconds: z.number().positive().default(5),
         maxBackoffSeconds: z.number().positive().default(1800),
+        /** Delivered and given-up messages are deleted after this many days (the audit log keeps the record). */
+        retentionDays: z.number().int().min(1).default(7),
         /** Run the delivery worker inside the server process. */
         inProcess: z.boolean().default(true),
       })

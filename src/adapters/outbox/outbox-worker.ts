@@ -21,6 +21,8 @@ export interface OutboxWorkerEvents {
 
 export interface OutboxWorkerDeps {
   queue: SqlOutboxQueue;
+  /** Periodic clean-up run between delivery passes; its result is logged when it removed anything. */
+  housekeeping?: { everyMs: number; run: () => Promise<object> };
   mailer: Mailer;
   render: (message: ClaimedMessage) => RenderedMail;
   clock: Clock;
@@ -41,6 +43,7 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = true;
+  private lastHousekeeping = 0;
 
   constructor(private readonly deps: OutboxWorkerDeps) {}
 
@@ -84,9 +87,23 @@ export class OutboxWorker {
 
   private async deliverBatch(): Promise<number> {
     const { queue, settings } = this.deps;
+    await this.housekeepIfDue();
     const batch = await queue.claim(this.id, settings.batchSize, CLAIM_MS);
     for (const message of batch) await this.deliver(message);
     return batch.length;
+  }
+
+  private async housekeepIfDue(): Promise<void> {
+    const { housekeeping, clock, logger } = this.deps;
+    const now = clock.now().getTime();
+    if (!housekeeping || now - this.lastHousekeeping < housekeeping.everyMs) return;
+    this.lastHousekeeping = now;
+    try {
+      const report = await housekeeping.run();
+      if (Object.values(report).some((n) => n > 0)) logger.info({ purged: report }, 'housekeeping removed expired rows');
+    } catch (error) {
+      logger.warn({ err: error }, 'housekeeping failed; will try again');
+    }
   }
 
   private async deliver(message: ClaimedMessage): Promise<void> {

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../package-root.js';
 import { normalizeForComparison } from '../../core/password/password-policy.js';
 import type { Blocklist } from '../../core/ports/password-strength.js';
 
@@ -23,16 +23,7 @@ export function loadBlocklistFile(path: string): Blocklist {
   return parseBlocklist(readFileSync(path, 'utf8'));
 }
 
-/**
- * `assets/common-passwords.txt` of this package. Walks up to the directory holding package.json,
- * so the same code works from `src/` (vitest, tsx) and from `dist/src/` (after `tsc`).
- */
+/** `assets/common-passwords.txt` of this package, found from the package root under `src/` and `dist/src/` alike. */
 export function defaultBlocklistPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('defaultBlocklistPath: no package.json above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-  return join(dir, 'assets', 'common-passwords.txt');
+  return join(packageRoot(), 'assets', 'common-passwords.txt');
 }

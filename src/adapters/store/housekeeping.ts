@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+const DAY_MS = 86_400_000;
+
+/** What housekeeping removed, for the log. */
+export interface PurgeReport {
+  flows: number;
+  outbox: number;
+  devOutbox: number;
+}
+
+/**
+ * Deletes what nobody can use any more: reset flows a day past their expiry, delivered or given-up outbox
+ * rows older than the retention, and dev-outbox mail beyond the newest `devOutboxKeep`. The audit log keeps
+ * the history; it is never purged here.
+ */
+export async function purgeExpired(
+  db: Kysely<Database>,
+  now: Date,
+  options: { outboxRetentionDays: number; devOutboxKeep: number },
+): Promise<PurgeReport> {
+  const flows = await db.deleteFrom('reset_flows').where('expires_at', '<', now.getTime() - DAY_MS).executeTakeFirst();
+  const outbox = await db
+    .deleteFrom('outbox')
+    .where('status', 'in', ['sent', 'dropped', 'dead'])
+    .where('created_at', '<', now.getTime() - options.outboxRetentionDays * DAY_MS)
+    .executeTakeFirst();
+  const keepFrom = await db.selectFrom('dev_outbox').select('id').orderBy('id', 'desc').offset(options.devOutboxKeep).limit(1).executeTakeFirst();
+  const devOutbox = keepFrom ? await db.deleteFrom('dev_outbox').where('id', '<=', keepFrom.id).executeTakeFirst() : { numDeletedRows: 0n };
+  return { flows: Number(flows.numDeletedRows), outbox: Number(outbox.numDeletedRows), devOutbox: Number(devOutbox.numDeletedRows) };
+}
