@@ -49,21 +49,23 @@ export function loadConfig(options: LoadOptions = {}): UnlatchConfig {
     const keys = [{ id: 'env', secret: env.UNLATCH_SECRET_KEY }];
     raw.secrets = { ...(raw.secrets as object), keys };
   }
-  return validateConfig(deepMerge(raw, (options.overrides ?? {}) as Record<string, unknown>));
+  return validateConfig(deepMerge(raw, (options.overrides ?? {}) as Record<string, unknown>), cwd);
 }
 
-export function validateConfig(raw: Record<string, unknown>): UnlatchConfig {
+/** Validates raw values; relative paths are taken from `cwd`. */
+export function validateConfig(raw: Record<string, unknown>, cwd: string = process.cwd()): UnlatchConfig {
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = issue.path.length > 0 ? issue.path.join('.') : '(root)';
     throw new ConfigError(`config: ${key}: ${issue.message}`);
   }
-  return finish(parsed.data);
+  return finish(parsed.data, cwd);
 }
 
 /** Fills what depends on other keys and refuses what production must not run with. */
-function finish(config: UnlatchConfig): UnlatchConfig {
+function finish(config: UnlatchConfig, cwd: string): UnlatchConfig {
+  config.dataDir = resolve(cwd, config.dataDir);
   if (config.tenants.length === 0 && config.mode === 'dev') {
     config.tenants = [{ id: 'demo', name: 'Demo Company' }];
   }

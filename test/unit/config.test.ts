@@ -31,6 +31,13 @@ describe('configuration', () => {
     expect(config.rateLimits.start_identifier.points).toBeGreaterThan(0);
   });
 
+  it('takes a relative dataDir from the working directory it was given', () => {
+    const cwd = emptyDir();
+    const config = loadConfig({ env: { UNLATCH_DATA_DIR: 'state' }, cwd });
+    expect(config.dataDir).toBe(join(cwd, 'state'));
+    expect(config.database.url).toBe(`sqlite:${join(cwd, 'state', 'unlatch.db')}`);
+  });
+
   it('takes UNLATCH_* environment variables over the file', () => {
     const config = load({ UNLATCH_PORT: '9090', UNLATCH_HOST: '0.0.0.0', UNLATCH_DATABASE_URL: 'postgres://u@db/x' }, 'server:\n  port: 7000\n');
     expect(config.server.port).toBe(9090);

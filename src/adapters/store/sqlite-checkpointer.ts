@@ -46,6 +46,8 @@ export class SqliteCheckpointer {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    // Held while stopping: an unreferenced thread would let a process with nothing else to do exit mid-close.
+    this.worker.ref();
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage('stop');
     await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())]);

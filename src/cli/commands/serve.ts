@@ -1,0 +1,49 @@
+import type { UnlatchApp } from '../../app.js';
+import { DEMO_USERS } from '../../adapters/store/demo-seed.js';
+import type { Command } from '../command.js';
+import { CliFailure, oneLine } from '../errors.js';
+import { waitForShutdown, type CliIo } from '../io.js';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Run the Unlatch server (portal, API, metrics) until SIGINT or SIGTERM.',
+  synopsis: '',
+  description: 'Runs pending migrations first. With outbox.inProcess (the default) it also delivers mail.',
+  options: {},
+  async run({ io, config }) {
+    const cfg = config();
+    // Listening for signals from the start: a stop asked for while starting still ends in a clean close.
+    const shutdown = waitForShutdown(io);
+    let app: UnlatchApp | null = null;
+    try {
+      // Loaded here, not at the top: `--help` and the light commands need not load the whole server.
+      const { buildApp } = await import('../../app.js');
+      app = await buildApp({ config: cfg });
+      let address: string;
+      try {
+        address = await app.listen();
+      } catch (error) {
+        throw new CliFailure(`cannot listen on ${cfg.server.host}:${cfg.server.port}: ${oneLine(error)}`);
+      }
+      await printBanner(io, app, address);
+      const signal = await shutdown.signal;
+      io.stdout.write(`${signal} received, shutting down\n`);
+    } finally {
+      shutdown.dispose();
+      await app?.close();
+    }
+    io.stdout.write('stopped\n');
+    return 0;
+  },
+};
+
+async function printBanner(io: CliIo, app: UnlatchApp, address: string): Promise<void> {
+  const { config } = app;
+  io.stdout.write(`unlatch listening on ${address} (public URL ${config.publicUrl}, ${config.mode} mode)\n`);
+  if (config.mode !== 'dev') return;
+  // With port 0 the configured public URL has no real port; the address does.
+  const base = config.server.port === 0 ? address : config.publicUrl;
+  const demo = await Promise.all(DEMO_USERS.map((u) => app.users.exists(config.defaultTenant!, u.username)));
+  if (demo.every(Boolean)) io.stdout.write(`demo users: ${DEMO_USERS.map((u) => u.username).join(', ')} — see README\n`);
+  if (app.devOutbox) io.stdout.write(`captured mail: ${base}/dev/outbox\n`);
+}
