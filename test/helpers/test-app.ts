@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { buildApp, type UnlatchApp } from '../../src/app.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import type { RawConfig, UnlatchConfig } from '../../src/config/schema.js';
@@ -30,6 +31,8 @@ export interface TestAppOptions {
   database?: 'sqlite' | 'postgres';
   /** Listen on 127.0.0.1 (a free port) with the outbox worker running, for browser tests. */
   listen?: boolean;
+  /** Log lines go here (default: no logging unless UNLATCH_TEST_LOG names a level). */
+  logger?: Logger;
 }
 
 /** Generous limits so tests that are not about rate limiting never trip one. */
@@ -60,7 +63,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
   const config = validateConfig(raw as Record<string, unknown>);
   const clock = new TestClock();
-  const app = await buildApp({ config, clock, startWorker: options.listen === true });
+  const app = await buildApp({ config, clock, startWorker: options.listen === true, logger: options.logger });
   let baseUrl: string | undefined;
   if (options.listen) {
     await app.server.listen({ host: '127.0.0.1', port });
