@@ -12,6 +12,7 @@ import type { Mailer } from './core/ports/mailer.js';
 import { ResetFlow } from './core/reset/reset-flow.js';
 import { Argon2Hasher } from './adapters/directory/password-hasher.js';
 import { SqlDirectory } from './adapters/directory/sql-directory.js';
+import { JsonlFileSink } from './adapters/audit/jsonl-file-sink.js';
 import { loadI18n } from './adapters/i18n/load-i18n.js';
 import { MemoryLimiter } from './adapters/limiter/memory-limiter.js';
 import { SmtpMailer } from './adapters/mail/smtp-mailer.js';
@@ -69,7 +70,9 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
   try {
     if (options.migrate !== false) await migrateToLatest(database.db);
 
-    const store = new SqlStore(database, new Sealer(keys, 'outbox-seal'), clock);
+    const outboxSealer = new Sealer(keys, 'outbox-seal');
+    const auditExport = config.audit.exportFile ? { sealer: outboxSealer } : null;
+    const store = new SqlStore(database, outboxSealer, clock, auditExport);
     const hasher = new Argon2Hasher();
     const users = new SqlUserRepository(database.db);
     const tenants = new ConfigTenants(config.tenants, config.defaultTenant!);
@@ -80,7 +83,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       blocklist: loadBlocklistFile(config.password.blocklistFile ?? defaultBlocklistPath()),
       strength: new ZxcvbnEstimator(),
     });
-    const outboxQueue = new SqlOutboxQueue(database.db, database.dialect, new Sealer(keys, 'outbox-seal'), clock);
+    const outboxQueue = new SqlOutboxQueue(database.db, database.dialect, outboxSealer, clock, auditExport);
     const metrics = new UnlatchMetrics({ backlog: () => outboxQueue.backlog() });
     const i18n = loadI18n();
 
@@ -88,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const mailer: Mailer = config.mail.transport === 'smtp' ? smtpMailerOf(config) : devOutbox!;
     const worker = new OutboxWorker({
       queue: outboxQueue,
+      auditSink: config.audit.exportFile ? new JsonlFileSink(config.audit.exportFile) : null,
       mailer,
       render: createMailRenderer({ i18n, publicUrl: config.publicUrl!, supportContact: config.mail.supportContact }),
       clock,

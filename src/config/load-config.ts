@@ -54,7 +54,9 @@ export function loadConfig(options: LoadOptions = {}): UnlatchConfig {
 
 /** Validates raw values; relative paths are taken from `cwd`. */
 export function validateConfig(raw: Record<string, unknown>, cwd: string = process.cwd()): UnlatchConfig {
-  const parsed = configSchema.safeParse(raw);
+  // A section whose keys are all commented out (`audit:` and nothing else) reads as null: treat it as absent.
+  const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null));
+  const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = issue.path.length > 0 ? issue.path.join('.') : '(root)';

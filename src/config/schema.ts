@@ -127,6 +127,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    audit: z
+      .object({
+        /** Append every audit entry, as one JSON line, to this file (for a SIEM agent to ship); delivered through the outbox. */
+        exportFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

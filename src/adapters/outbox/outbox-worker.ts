@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AuditEntryInput } from '../../core/ports/audit.js';
 import type { Clock } from '../../core/ports/clock.js';
 import { MailDeliveryError, type Mailer } from '../../core/ports/mailer.js';
+import type { AuditExportSink } from '../audit/jsonl-file-sink.js';
 import type { RenderedMail } from '../mail/templates.js';
 import type { ClaimedMessage, SqlOutboxQueue } from '../store/outbox-repository.js';
 
@@ -21,6 +22,8 @@ export interface OutboxWorkerEvents {
 
 export interface OutboxWorkerDeps {
   queue: SqlOutboxQueue;
+  /** Where `audit` messages go; null when no export is configured. */
+  auditSink: AuditExportSink | null;
   /** Periodic clean-up run between delivery passes; its result is logged when it removed anything. */
   housekeeping?: { everyMs: number; run: () => Promise<object> };
   mailer: Mailer;
@@ -107,8 +110,8 @@ export class OutboxWorker {
   }
 
   private async deliver(message: ClaimedMessage): Promise<void> {
-    const { queue, mailer, render, clock, logger, events, settings } = this.deps;
-    const log = logger.child({ outboxId: message.id, template: message.template, flowId: message.flowId });
+    if (message.channel === 'audit') return this.exportAudit(message);
+    const { queue, mailer, render, logger, events } = this.deps;
     try {
       const mail = render(message);
       if (message.decoy) {
@@ -118,24 +121,44 @@ export class OutboxWorker {
       await mailer.send({ to: message.to, subject: mail.subject, text: mail.text, html: mail.html, idempotencyKey: message.idempotencyKey });
       await queue.markSent(message.id, this.auditOf(message, 'success'));
       events.delivered(message, 'sent');
-      log.info({ attempts: message.attempts + 1 }, 'message delivered');
+      logger.info({ outboxId: message.id, template: message.template, flowId: message.flowId, attempts: message.attempts + 1 }, 'message delivered');
     } catch (error) {
-      const reason = error instanceof MailDeliveryError ? error.reason : 'render_failed';
-      const transient = error instanceof MailDeliveryError ? error.transient : false;
-      const attempts = message.attempts + 1;
-      if (transient && attempts < settings.maxAttempts) {
-        const delaySeconds = Math.min(settings.maxBackoffSeconds, settings.backoffSeconds * 2 ** (attempts - 1));
-        // Jitter spreads retries of many messages after an outage.
-        const nextAt = clock.now().getTime() + Math.round(delaySeconds * 1000 * (0.8 + Math.random() * 0.4));
-        await queue.markRetry(message.id, attempts, nextAt, reason);
-        events.delivered(message, 'retry', reason);
-        log.warn({ reason, attempts, retryInSeconds: Math.round((nextAt - clock.now().getTime()) / 1000) }, 'message delivery failed; will retry');
-      } else {
-        await queue.markDead(message.id, reason, this.auditOf(message, 'failure', { reason, attempts }));
-        events.delivered(message, 'dead', reason);
-        log.error({ reason, attempts, err: error instanceof MailDeliveryError ? undefined : error }, 'message delivery gave up');
-      }
+      if (error instanceof MailDeliveryError) await this.settleFailure(message, error.reason, error.transient, undefined);
+      else await this.settleFailure(message, 'render_failed', false, error);
     }
+  }
+
+  /** Exported entries are not audited on delivery (that would export forever); a sink that fails is retried. */
+  private async exportAudit(message: ClaimedMessage): Promise<void> {
+    const { queue, events, auditSink } = this.deps;
+    try {
+      if (!auditSink) throw new Error('audit export is no longer configured');
+      await auditSink.write(message.data);
+      await queue.markSent(message.id, null);
+      events.delivered(message, 'sent');
+    } catch (error) {
+      await this.settleFailure(message, 'export_failed', true, error);
+    }
+  }
+
+  /** A transient failure is retried with backoff until attempts run out; anything else is given up, audited and logged. */
+  private async settleFailure(message: ClaimedMessage, reason: string, transient: boolean, cause: unknown): Promise<void> {
+    const { queue, clock, logger, events, settings } = this.deps;
+    const context = { outboxId: message.id, channel: message.channel, template: message.template, flowId: message.flowId, reason };
+    const attempts = message.attempts + 1;
+    if (transient && attempts < settings.maxAttempts) {
+      const delaySeconds = Math.min(settings.maxBackoffSeconds, settings.backoffSeconds * 2 ** (attempts - 1));
+      // Jitter spreads retries of many messages after an outage.
+      const nextAt = clock.now().getTime() + Math.round(delaySeconds * 1000 * (0.8 + Math.random() * 0.4));
+      await queue.markRetry(message.id, attempts, nextAt, reason);
+      events.delivered(message, 'retry', reason);
+      logger.warn({ ...context, attempts, retryInSeconds: Math.round((nextAt - clock.now().getTime()) / 1000), err: cause }, 'message delivery failed; will retry');
+      return;
+    }
+    const audit = message.channel === 'audit' ? undefined : this.auditOf(message, 'failure', { reason, attempts });
+    await queue.markDead(message.id, reason, audit);
+    events.delivered(message, 'dead', reason);
+    logger.error({ ...context, attempts, err: cause }, 'message delivery gave up');
   }
 
   private auditOf(message: ClaimedMessage, outcome: 'success' | 'failure', details: Record<string, unknown> = {}): AuditEntryInput {

@@ -5,6 +5,13 @@ import type { AuditAppender, AuditEntryInput } from '../../core/ports/audit.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { DialectName } from './database.js';
 import type { Database } from './schema.js';
+import type { Sealer } from '../../core/crypto/sealer.js';
+import { SqlOutboxWriter } from './outbox-repository.js';
+
+/** Queues each new entry for the audit export, in the entry's own transaction (nothing logged is lost on the way). */
+export interface AuditExport {
+  sealer: Sealer;
+}
 
 /** Appends to the hash chain inside a transaction; the head row lock keeps concurrent appends in one line. */
 export class SqlAuditAppender implements AuditAppender {
@@ -12,6 +19,7 @@ export class SqlAuditAppender implements AuditAppender {
     private readonly trx: Transaction<Database>,
     private readonly dialect: DialectName,
     private readonly clock: Clock,
+    private readonly exportTo: AuditExport | null = null,
   ) {}
 
   async append(entry: AuditEntryInput): Promise<void> {
@@ -56,5 +64,17 @@ export class SqlAuditAppender implements AuditAppender {
       })
       .execute();
     await this.trx.updateTable('audit_head').set({ seq: fields.seq, hash }).where('id', '=', 1).execute();
+    if (this.exportTo) {
+      await new SqlOutboxWriter(this.trx, this.exportTo.sealer, this.clock).enqueue({
+        channel: 'audit',
+        template: 'audit_entry',
+        tenantId: fields.tenantId,
+        to: '',
+        data: { ...fields, prevHash: head.hash, hash },
+        idempotencyKey: `audit:${fields.seq}`,
+        flowId: fields.flowId,
+        subjectId: fields.subjectId,
+      });
+    }
   }
 }

@@ -3,8 +3,8 @@ import type { Sealer } from '../../core/crypto/sealer.js';
 import { newId } from '../../core/crypto/secrets.js';
 import type { AuditEntryInput } from '../../core/ports/audit.js';
 import type { Clock } from '../../core/ports/clock.js';
-import { SqlAuditAppender } from './audit-appender.js';
-import type { NoticeTemplate, OutboxMessageInput, OutboxWriter } from '../../core/ports/outbox.js';
+import { SqlAuditAppender, type AuditExport } from './audit-appender.js';
+import type { NoticeTemplate, OutboxChannel, OutboxMessageInput, OutboxWriter } from '../../core/ports/outbox.js';
 import type { DialectName } from './database.js';
 import type { Database } from './schema.js';
 
@@ -48,14 +48,14 @@ export class SqlOutboxWriter implements OutboxWriter {
 export interface ClaimedMessage {
   id: string;
   idempotencyKey: string;
-  channel: 'email';
+  channel: OutboxChannel;
   template: NoticeTemplate;
   tenantId: string;
   flowId: string | null;
   subjectId: string | null;
   attempts: number;
   to: string;
-  data: Record<string, string | number>;
+  data: Record<string, string | number | null>;
   /** Rendered and dropped, never sent (see OutboxMessageInput.decoy). */
   decoy: boolean;
 }
@@ -67,6 +67,7 @@ export class SqlOutboxQueue {
     private readonly dialect: DialectName,
     private readonly sealer: Sealer,
     private readonly clock: Clock,
+    private readonly auditExport: AuditExport | null = null,
   ) {}
 
   /**
@@ -96,11 +97,11 @@ export class SqlOutboxQueue {
     });
     return rows.flatMap((row) => {
       try {
-        const payload = JSON.parse(this.sealer.open(row.payload ?? '')) as { to: string; data: Record<string, string | number>; decoy?: boolean };
+        const payload = JSON.parse(this.sealer.open(row.payload ?? '')) as { to: string; data: Record<string, string | number | null>; decoy?: boolean };
         return [{
           id: row.id,
           idempotencyKey: row.idempotency_key,
-          channel: 'email' as const,
+          channel: row.channel as OutboxChannel,
           template: row.template as NoticeTemplate,
           tenantId: row.tenant_id,
           flowId: row.flow_id,
@@ -118,13 +119,13 @@ export class SqlOutboxQueue {
     });
   }
 
-  /** Records delivery and its audit entry together. */
-  async markSent(id: string, audit: AuditEntryInput): Promise<void> {
+  /** Records delivery and its audit entry together (an exported audit entry gets none: no echo). */
+  async markSent(id: string, audit: AuditEntryInput | null): Promise<void> {
     const now = this.clock.now().getTime();
     await this.db.transaction().execute(async (trx) => {
       // The payload is erased once delivered: codes do not linger at rest.
       await trx.updateTable('outbox').set({ status: 'sent', sent_at: now, payload: null, claimed_until: null, last_error: null }).where('id', '=', id).execute();
-      await new SqlAuditAppender(trx, this.dialect, this.clock).append(audit);
+      if (audit) await new SqlAuditAppender(trx, this.dialect, this.clock, this.auditExport).append(audit);
     });
   }
 
@@ -152,7 +153,7 @@ export class SqlOutboxQueue {
         .set({ status: 'dead', payload: null, claimed_until: null, last_error: error.slice(0, 256) })
         .where('id', '=', id)
         .execute();
-      if (audit) await new SqlAuditAppender(trx, this.dialect, this.clock).append(audit);
+      if (audit) await new SqlAuditAppender(trx, this.dialect, this.clock, this.auditExport).append(audit);
     });
   }
 

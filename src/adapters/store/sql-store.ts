@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Sealer } from '../../core/crypto/sealer.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { Store, StoreTx } from '../../core/ports/store.js';
-import { SqlAuditAppender } from './audit-appender.js';
+import { SqlAuditAppender, type AuditExport } from './audit-appender.js';
 import type { DatabaseHandle } from './database.js';
 import { SqlFlowRepository } from './flow-repository.js';
 import { SqlOutboxWriter } from './outbox-repository.js';
@@ -15,6 +15,7 @@ export class SqlStore implements Store {
     private readonly handle: DatabaseHandle,
     private readonly sealer: Sealer,
     private readonly clock: Clock,
+    private readonly auditExport: AuditExport | null = null,
   ) {
     this.flows = new SqlFlowRepository(handle.db);
   }
@@ -23,7 +24,7 @@ export class SqlStore implements Store {
     return this.handle.db.transaction().execute((trx) =>
       work({
         flows: new SqlFlowRepository(trx),
-        audit: new SqlAuditAppender(trx, this.handle.dialect, this.clock),
+        audit: new SqlAuditAppender(trx, this.handle.dialect, this.clock, this.auditExport),
         outbox: new SqlOutboxWriter(trx, this.sealer, this.clock),
         native: trx,
       }),

@@ -1,13 +1,16 @@
 /** The messages core asks to send; rendering and delivery belong to the worker and its adapters. */
-export type NoticeTemplate = 'reset_code' | 'password_changed';
+export type NoticeTemplate = 'reset_code' | 'password_changed' | 'audit_entry';
+
+/** `email` goes to a person; `audit` is an audit entry on its way to the configured export (SIEM). */
+export type OutboxChannel = 'email' | 'audit';
 
 export interface OutboxMessageInput {
-  channel: 'email';
+  channel: OutboxChannel;
   template: NoticeTemplate;
   tenantId: string;
   to: string;
   /** Template data. May hold a code: adapters encrypt it at rest and erase it after delivery. */
-  data: Record<string, string | number>;
+  data: Record<string, string | number | null>;
   /** Delivery is at-least-once; downstream dedupes on this. */
   idempotencyKey: string;
   /**
