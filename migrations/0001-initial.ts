@@ -30,6 +30,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
     .addColumn('subject_id', 'varchar(64)')
     .addColumn('decoy', 'integer', (c) => c.notNull())
+    .addColumn('supersede_key', 'varchar(300)', (c) => c.notNull())
     .addColumn('rate_key', 'varchar(256)', (c) => c.notNull())
     .addColumn('state', 'varchar(32)', (c) => c.notNull())
     .addColumn('code_hash', 'varchar(128)')
@@ -40,7 +41,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('reset_flows_subject').on('reset_flows').columns(['tenant_id', 'subject_id', 'state']).execute();
+  await db.schema.createIndex('reset_flows_supersede').on('reset_flows').columns(['tenant_id', 'supersede_key', 'state']).execute();
   await db.schema.createIndex('reset_flows_expiry').on('reset_flows').columns(['expires_at']).execute();
 
   await db.schema

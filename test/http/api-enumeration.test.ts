@@ -82,6 +82,16 @@ describe('JSON API: enumeration, host headers and rate limits', () => {
     }
   });
 
+  it('a second start ends the first flow for unknown identifiers exactly as for real accounts', async () => {
+    t = await startTestApp();
+    for (const identifier of [ALICE.username, 'nosuchuser']) {
+      const first = (await postJson(t, '/api/v1/reset', { identifier })).json<{ flowId: string }>().flowId;
+      const second = (await postJson(t, '/api/v1/reset', { identifier })).json<{ flowId: string }>().flowId;
+      expectProblem(await getJson(t, `/api/v1/reset/${first}`), 410, 'flow_invalid');
+      expect((await getJson(t, `/api/v1/reset/${second}`)).statusCode).toBe(200);
+    }
+  });
+
   it('links and text in the mail never come from Host or X-Forwarded-Host', async () => {
     // Even with trustProxy on, where Fastify itself believes X-Forwarded-Host.
     t = await startTestApp({ overrides: { server: { trustProxy: true } } });

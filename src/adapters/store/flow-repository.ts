@@ -30,12 +30,12 @@ export class SqlFlowRepository implements FlowRepository {
     return row ? fromRow(row) : null;
   }
 
-  async supersedeActive(tenantId: string, subjectId: string, now: Date, exceptFlowId?: string): Promise<number> {
+  async supersedeActive(tenantId: string, supersedeKey: string, now: Date, exceptFlowId?: string): Promise<number> {
     let query = this.db
       .updateTable('reset_flows')
       .set((eb) => ({ state: 'superseded', updated_at: now.getTime(), code_hash: null, version: eb('version', '+', 1) }))
       .where('tenant_id', '=', tenantId)
-      .where('subject_id', '=', subjectId)
+      .where('supersede_key', '=', supersedeKey)
       .where('state', 'in', ['awaiting_code', 'awaiting_password']);
     if (exceptFlowId) query = query.where('id', '!=', exceptFlowId);
     const result = await query.executeTakeFirst();
@@ -50,6 +50,7 @@ function toRow(flow: ResetFlowRecord): ResetFlowsTable {
     tenant_id: flow.tenantId,
     subject_id: flow.subjectId,
     decoy: flow.decoy ? 1 : 0,
+    supersede_key: flow.supersedeKey,
     rate_key: flow.rateKey,
     state: flow.state,
     code_hash: flow.codeHash,
@@ -69,6 +70,7 @@ function fromRow(row: Selectable<ResetFlowsTable>): ResetFlowRecord {
     tenantId: row.tenant_id,
     subjectId: row.subject_id,
     decoy: Number(row.decoy) === 1,
+    supersedeKey: row.supersede_key,
     rateKey: row.rate_key,
     state: row.state as ResetState,
     codeHash: row.code_hash,

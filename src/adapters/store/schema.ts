@@ -24,6 +24,7 @@ export interface ResetFlowsTable {
   tenant_id: string;
   subject_id: string | null;
   decoy: number;
+  supersede_key: string;
   rate_key: string;
   state: string;
   code_hash: string | null;

@@ -8,8 +8,8 @@ export interface FlowRepository {
   /** Saves `flow` (whose version is already incremented) if the stored version is still `expectedVersion`. */
   update(flow: ResetFlowRecord, expectedVersion: number): Promise<boolean>;
   findByHandleHash(handleHash: string): Promise<ResetFlowRecord | null>;
-  /** Ends every live flow of the account (a newer reset started, or the password changed). Returns how many. */
-  supersedeActive(tenantId: string, subjectId: string, now: Date, exceptFlowId?: string): Promise<number>;
+  /** Ends every live flow with this supersede key (a newer reset started, or the password changed). Returns how many. */
+  supersedeActive(tenantId: string, supersedeKey: string, now: Date, exceptFlowId?: string): Promise<number>;
 }
 
 /** What a transaction can touch. */

@@ -8,6 +8,11 @@ export interface ResetFlowRecord {
   /** Null for a decoy flow (unknown, disabled or excluded account). */
   subjectId: string | null;
   decoy: boolean;
+  /**
+   * What a newer reset replaces this flow by: the account id, or for a decoy `decoy:<identifier>`, so an
+   * old decoy dies when a new one starts for the same identifier, exactly as a real flow would.
+   */
+  supersedeKey: string;
   /** The normalized identifier as typed: the per-account rate-limit key, the same for real and decoy flows. */
   rateKey: string;
   state: ResetState;

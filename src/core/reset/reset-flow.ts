@@ -95,6 +95,7 @@ export class ResetFlow {
       tenantId,
       subjectId: eligible?.id ?? null,
       decoy: eligible === null,
+      supersedeKey: eligible ? eligible.id : `decoy:${rateKey}`,
       rateKey,
       state: 'awaiting_code',
       codeHash: null,
@@ -113,7 +114,8 @@ export class ResetFlow {
     const sendDenied = await firstExhausted(limiter, [['send_destination', destinationKey]]);
 
     await store.transaction(async (tx) => {
-      if (eligible) await tx.flows.supersedeActive(tenantId, eligible.id, now);
+      // A real and a decoy start both end the flow they replace; an old decoy flow id dies like a real one.
+      await tx.flows.supersedeActive(tenantId, flow.supersedeKey, now);
       await tx.flows.insert(flow);
       await tx.audit.append(
         this.entry('reset.started', eligible ? 'success' : 'decoy', tenantId, eligible?.id ?? null, flow.id, input.client,
