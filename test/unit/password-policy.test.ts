@@ -148,10 +148,18 @@ describe('PasswordPolicy (pure, fakes)', () => {
 
   it('reports every reason at once', () => {
     const estimator = new FakeEstimator({ score: 0, suggestions: [] });
+    const { policy } = fakePolicy({ estimator });
+    const r = policy.check('JDoe42\tACME', { username: 'jdoe42', tenantId: 'acme' });
+    expect(codes(r)).toEqual(['not_printable', 'contains_context', 'contains_context', 'too_weak']);
+    expect(r.ok ? [] : r.reasons.filter((x) => x.code === 'contains_context').map((x) => x.params?.word)).toEqual(['username', 'tenant']);
+  });
+
+  it('does not estimate a password that is on the list: the list already says it all', () => {
+    const estimator = new FakeEstimator({ score: 0, suggestions: [] });
     const { policy } = fakePolicy({ estimator, blocklist: tinyBlocklist('jdoe42\tacme') });
     const r = policy.check('JDoe42\tACME', { username: 'jdoe42', tenantId: 'acme' });
-    expect(codes(r)).toEqual(['not_printable', 'too_common', 'contains_context', 'contains_context', 'too_weak']);
-    expect(r.ok ? [] : r.reasons.filter((x) => x.code === 'contains_context').map((x) => x.params?.word)).toEqual(['username', 'tenant']);
+    expect(codes(r)).toEqual(['not_printable', 'too_common', 'contains_context', 'contains_context']);
+    expect(estimator.calls).toHaveLength(0);
   });
 
   it('skips the costly estimate when the length is out of range, but still reports the other reasons', () => {
@@ -200,6 +208,10 @@ describe('PasswordPolicy with the real zxcvbn estimator and shipped blocklist', 
 
   it.each(['password', '123456789', 'qwertyuiop', 'Password', 'QWERTYUIOP'])('rejects %s as too_common', (p) => {
     expect(codes(policy.check(p, {}))).toContain('too_common');
+  });
+
+  it.each(['p@$$w0rd!', 'M0nk3y!23', '5t4rw4r5', 'dr@g0nfly', 'Adm1n1strat0r'])('sees through l33t spelling: %s is too_weak', (p) => {
+    expect(codes(policy.check(p, {}))).toContain('too_weak');
   });
 
   it('accepts a long passphrase', () => {

@@ -128,8 +128,9 @@ export class PasswordPolicy {
     }
     for (const field of found) reasons.push({ code: 'contains_context', params: { word: field } });
 
-    // The estimate is the costly part (and attacker-sized input): skip it when the length is already wrong.
-    if (length < minLength || length > maxLength) return { ok: false, reasons };
+    // The estimate is the costly part (and attacker-sized input): skip it when the length is already wrong,
+    // or when the password is on the list (the estimator would only repeat "this is a common password").
+    if (length < minLength || length > maxLength || reasons.some((r) => r.code === 'too_common')) return { ok: false, reasons };
 
     const estimate = this.strength.estimate(password, words.map((w) => w.word));
     if (estimate.score < minScore) {
