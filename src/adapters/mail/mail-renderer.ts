@@ -1,10 +1,28 @@
 import type { i18n } from 'i18next';
 import type { ClaimedMessage } from '../store/outbox-repository.js';
-import { renderPasswordChanged, renderResetCode, type RenderedMail } from './templates.js';
+import { renderPasswordChanged, renderResetCode, type MailT, type RenderedMail } from './templates.js';
+
+/**
+ * i18next resolves, interpolates and pluralizes on every call, a large part of a message's cost.
+ * Most calls repeat (same key, same tenant, same expiry), so results are kept, a bounded number of them.
+ */
+function memoize(t: MailT, max = 2000): MailT {
+  const cache = new Map<string, string>();
+  return (key, options) => {
+    const id = options === undefined ? key : `${key}\u0000${JSON.stringify(options)}`;
+    let text = cache.get(id);
+    if (text === undefined) {
+      text = t(key, options);
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      cache.set(id, text);
+    }
+    return text;
+  };
+}
 
 /** Turns a queued message into the mail to send, at delivery time, in English until people carry a language. */
 export function createMailRenderer(options: { i18n: i18n; publicUrl: string; supportContact?: string }): (message: ClaimedMessage) => RenderedMail {
-  const t = options.i18n.getFixedT('en', 'mail');
+  const t = memoize(options.i18n.getFixedT('en', 'mail'));
   return (message) => {
     const data = message.data;
     switch (message.template) {

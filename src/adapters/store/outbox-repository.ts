@@ -132,9 +132,7 @@ export class SqlOutboxQueue {
   /** Settles a decoy: erased like a sent message, recorded as dropped, with no audit entry (the start has one). */
   async markDropped(id: string): Promise<void> {
     const now = this.clock.now().getTime();
-    await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('outbox').set({ status: 'dropped', sent_at: now, payload: null, claimed_until: null }).where('id', '=', id).execute();
-    });
+    await this.db.updateTable('outbox').set({ status: 'dropped', sent_at: now, payload: null, claimed_until: null }).where('id', '=', id).execute();
   }
 
   async markRetry(id: string, attempts: number, nextAttemptAt: number, error: string): Promise<void> {
