@@ -125,7 +125,10 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     });
 
     const startWorker = options.startWorker ?? config.outbox.inProcess;
-    if (startWorker) worker.start();
+    if (startWorker) {
+      store.onOutboxCommit(() => worker.wake());
+      worker.start();
+    }
 
     let closed = false;
     return {

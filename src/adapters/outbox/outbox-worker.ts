@@ -47,6 +47,7 @@ export class OutboxWorker {
   private running: Promise<number> | null = null;
   private stopped = true;
   private lastHousekeeping = 0;
+  private wakeAfterRun = false;
 
   constructor(private readonly deps: OutboxWorkerDeps) {}
 
@@ -61,6 +62,20 @@ export class OutboxWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+  }
+
+  /**
+   * Asks for a pass as soon as possible (a message was just queued). Wake-ups while a pass runs
+   * coalesce into one more pass after it, so a burst of messages costs a few passes, not one each.
+   */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeAfterRun = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.schedule(0);
   }
 
   /** Claims and delivers one batch; returns how many messages it handled. Concurrent calls share one run. */
@@ -83,7 +98,11 @@ export class OutboxWorker {
     this.timer = setTimeout(() => {
       this.runOnce()
         .catch((error: unknown) => this.deps.logger.error({ err: error }, 'outbox worker pass failed'))
-        .then((handled) => this.schedule(handled === this.deps.settings.batchSize ? 0 : this.deps.settings.pollIntervalMs));
+        .then((handled) => {
+          const again = handled === this.deps.settings.batchSize || this.wakeAfterRun;
+          this.wakeAfterRun = false;
+          this.schedule(again ? 0 : this.deps.settings.pollIntervalMs);
+        });
     }, delayMs);
     this.timer.unref();
   }

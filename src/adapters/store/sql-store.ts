@@ -10,6 +10,7 @@ import { SqlOutboxWriter } from './outbox-repository.js';
 /** The Store port over Kysely: SQLite or PostgreSQL, the same code. */
 export class SqlStore implements Store {
   readonly flows: SqlFlowRepository;
+  private readonly outboxListeners: Array<() => void> = [];
 
   constructor(
     private readonly handle: DatabaseHandle,
@@ -20,15 +21,30 @@ export class SqlStore implements Store {
     this.flows = new SqlFlowRepository(handle.db);
   }
 
-  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.handle.db.transaction().execute((trx) =>
-      work({
+  async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    let enqueued = false;
+    const result = await this.handle.db.transaction().execute((trx) => {
+      const outbox = new SqlOutboxWriter(trx, this.sealer, this.clock);
+      return work({
         flows: new SqlFlowRepository(trx),
         audit: new SqlAuditAppender(trx, this.handle.dialect, this.clock, this.auditExport),
-        outbox: new SqlOutboxWriter(trx, this.sealer, this.clock),
+        outbox: {
+          enqueue: (message) => {
+            enqueued = true;
+            return outbox.enqueue(message);
+          },
+        },
         native: trx,
-      }),
-    );
+      });
+    });
+    // Only after the commit: a worker woken earlier would not see the rows yet.
+    if (enqueued || this.auditExport) for (const listener of this.outboxListeners) listener();
+    return result;
+  }
+
+  /** Called after every transaction that queued a message, so an in-process worker sends it now, not at its next poll. */
+  onOutboxCommit(listener: () => void): void {
+    this.outboxListeners.push(listener);
   }
 
   /** True when the database answers a trivial query. */
