@@ -150,10 +150,32 @@ export function storeContract(target: StoreTarget, available: () => boolean): vo
       expect(claimed[0]!.to).toBe('alice@example.com');
       // Claimed rows are not handed to a second worker.
       expect((await queue.claim('w2', 100, 60_000)).filter((m) => m.idempotencyKey === key)).toHaveLength(0);
-      await queue.markSent(claimed[0]!.id, entry('reset.code_sent'));
+      await queue.settle([{ id: claimed[0]!.id, kind: 'sent', audit: entry('reset.code_sent') }]);
       const sent = await handle.db.selectFrom('outbox').selectAll().where('idempotency_key', '=', key).executeTakeFirstOrThrow();
       expect(sent.status).toBe('sent');
       expect(sent.payload).toBeNull();
+    });
+
+    it('settles a pass in one go: retry keeps the payload, dropped and dead erase it, audits go with them', async () => {
+      const keys = ['r', 'd', 'x'].map((k) => `settle-${k}:${newId()}`);
+      await store.transaction(async (tx) => {
+        for (const key of keys) await tx.outbox.enqueue({ channel: 'email', template: 'reset_code', tenantId: 'demo', to: 'z@example.com', data: { code: '1' }, idempotencyKey: key });
+      });
+      const mine = (await queue.claim('settler', 500, 60_000)).filter((m) => keys.includes(m.idempotencyKey));
+      const id = (k: number) => mine.find((m) => m.idempotencyKey === keys[k])!.id;
+      const auditBefore = await new SqlAuditReaderForTests(handle.db).count();
+      await queue.settle([
+        { id: id(0), kind: 'retry', attempts: 1, nextAttemptAt: Date.now() + 60_000, reason: 'smtp_4xx' },
+        { id: id(1), kind: 'dropped' },
+        { id: id(2), kind: 'dead', reason: 'smtp_5xx', audit: entry('reset.code_send_failed') },
+      ]);
+      const rows = await handle.db.selectFrom('outbox').selectAll().where('idempotency_key', 'in', keys).execute();
+      const byKey = (k: number) => rows.find((r) => r.idempotency_key === keys[k])!;
+      expect(byKey(0)).toMatchObject({ status: 'pending', attempts: 1, last_error: 'smtp_4xx', claimed_until: null });
+      expect(byKey(0).payload).not.toBeNull();
+      expect(byKey(1)).toMatchObject({ status: 'dropped', payload: null });
+      expect(byKey(2)).toMatchObject({ status: 'dead', payload: null, last_error: 'smtp_5xx' });
+      expect(await new SqlAuditReaderForTests(handle.db).count()).toBe(auditBefore + 1);
     });
 
     it('hands disjoint batches to concurrent workers', async () => {

@@ -5,7 +5,7 @@ import type { Clock } from '../../core/ports/clock.js';
 import { MailDeliveryError, type Mailer } from '../../core/ports/mailer.js';
 import type { AuditExportSink } from '../audit/jsonl-file-sink.js';
 import type { RenderedMail } from '../mail/templates.js';
-import type { ClaimedMessage, SqlOutboxQueue } from '../store/outbox-repository.js';
+import type { ClaimedMessage, Settlement, SqlOutboxQueue } from '../store/outbox-repository.js';
 
 export interface OutboxWorkerSettings {
   pollIntervalMs: number;
@@ -48,6 +48,8 @@ export class OutboxWorker {
   private stopped = true;
   private lastHousekeeping = 0;
   private wakeAfterRun = false;
+  /** Unexpected errors behind failures of the current pass, for the log line (never sent to metrics). */
+  private readonly causes = new Map<string, unknown>();
 
   constructor(private readonly deps: OutboxWorkerDeps) {}
 
@@ -111,7 +113,12 @@ export class OutboxWorker {
     const { queue, settings } = this.deps;
     await this.housekeepIfDue();
     const batch = await queue.claim(this.id, settings.batchSize, CLAIM_MS);
-    for (const message of batch) await this.deliver(message);
+    const outcomes: Settlement[] = [];
+    for (const message of batch) outcomes.push(await this.deliver(message));
+    // One transaction records the whole pass. Should it fail, the claims run out and the messages go
+    // again: delivery is at least once, and receivers dedupe on the idempotency key.
+    await queue.settle(outcomes);
+    for (const [i, outcome] of outcomes.entries()) this.report(batch[i]!, outcome);
     return batch.length;
   }
 
@@ -128,56 +135,70 @@ export class OutboxWorker {
     }
   }
 
-  private async deliver(message: ClaimedMessage): Promise<void> {
+  /** Delivers one message and says how it went; nothing is written here. */
+  private async deliver(message: ClaimedMessage): Promise<Settlement> {
     if (message.channel === 'audit') return this.exportAudit(message);
-    const { queue, mailer, render, logger, events } = this.deps;
+    const { mailer, render } = this.deps;
     try {
       const mail = render(message);
-      if (message.decoy) {
-        await queue.markDropped(message.id);
-        return;
-      }
+      // A decoy is rendered like a real message (same work), then dropped.
+      if (message.decoy) return { id: message.id, kind: 'dropped' };
       await mailer.send({ to: message.to, subject: mail.subject, text: mail.text, html: mail.html, idempotencyKey: message.idempotencyKey });
-      await queue.markSent(message.id, this.auditOf(message, 'success'));
-      events.delivered(message, 'sent');
-      logger.info({ outboxId: message.id, template: message.template, flowId: message.flowId, attempts: message.attempts + 1 }, 'message delivered');
+      return { id: message.id, kind: 'sent', audit: this.auditOf(message, 'success') };
     } catch (error) {
-      if (error instanceof MailDeliveryError) await this.settleFailure(message, error.reason, error.transient, undefined);
-      else await this.settleFailure(message, 'render_failed', false, error);
+      if (error instanceof MailDeliveryError) return this.failure(message, error.reason, error.transient, undefined);
+      return this.failure(message, 'render_failed', false, error);
     }
   }
 
   /** Exported entries are not audited on delivery (that would export forever); a sink that fails is retried. */
-  private async exportAudit(message: ClaimedMessage): Promise<void> {
-    const { queue, events, auditSink } = this.deps;
+  private async exportAudit(message: ClaimedMessage): Promise<Settlement> {
     try {
-      if (!auditSink) throw new Error('audit export is no longer configured');
-      await auditSink.write(message.data);
-      await queue.markSent(message.id, null);
-      events.delivered(message, 'sent');
+      if (!this.deps.auditSink) throw new Error('audit export is no longer configured');
+      await this.deps.auditSink.write(message.data);
+      return { id: message.id, kind: 'sent', audit: null };
     } catch (error) {
-      await this.settleFailure(message, 'export_failed', true, error);
+      return this.failure(message, 'export_failed', true, error);
     }
   }
 
-  /** A transient failure is retried with backoff until attempts run out; anything else is given up, audited and logged. */
-  private async settleFailure(message: ClaimedMessage, reason: string, transient: boolean, cause: unknown): Promise<void> {
-    const { queue, clock, logger, events, settings } = this.deps;
-    const context = { outboxId: message.id, channel: message.channel, template: message.template, flowId: message.flowId, reason };
+  /** A transient failure is retried with backoff until attempts run out; anything else is given up and audited. */
+  private failure(message: ClaimedMessage, reason: string, transient: boolean, cause: unknown): Settlement {
+    const { clock, settings } = this.deps;
     const attempts = message.attempts + 1;
+    if (cause !== undefined) this.causes.set(message.id, cause);
     if (transient && attempts < settings.maxAttempts) {
       const delaySeconds = Math.min(settings.maxBackoffSeconds, settings.backoffSeconds * 2 ** (attempts - 1));
       // Jitter spreads retries of many messages after an outage.
-      const nextAt = clock.now().getTime() + Math.round(delaySeconds * 1000 * (0.8 + Math.random() * 0.4));
-      await queue.markRetry(message.id, attempts, nextAt, reason);
-      events.delivered(message, 'retry', reason);
-      logger.warn({ ...context, attempts, retryInSeconds: Math.round((nextAt - clock.now().getTime()) / 1000), err: cause }, 'message delivery failed; will retry');
-      return;
+      const nextAttemptAt = clock.now().getTime() + Math.round(delaySeconds * 1000 * (0.8 + Math.random() * 0.4));
+      return { id: message.id, kind: 'retry', attempts, nextAttemptAt, reason };
     }
-    const audit = message.channel === 'audit' ? undefined : this.auditOf(message, 'failure', { reason, attempts });
-    await queue.markDead(message.id, reason, audit);
-    events.delivered(message, 'dead', reason);
-    logger.error({ ...context, attempts, err: cause }, 'message delivery gave up');
+    const audit = message.channel === 'audit' ? null : this.auditOf(message, 'failure', { reason, attempts });
+    return { id: message.id, kind: 'dead', reason, audit };
+  }
+
+  /** Metrics and logs, once the outcome is recorded. */
+  private report(message: ClaimedMessage, outcome: Settlement): void {
+    const { events, logger, clock } = this.deps;
+    const context = { outboxId: message.id, channel: message.channel, template: message.template, flowId: message.flowId, attempts: message.attempts + 1 };
+    const cause = this.causes.get(message.id);
+    this.causes.delete(message.id);
+    switch (outcome.kind) {
+      case 'dropped':
+        return;
+      case 'sent':
+        events.delivered(message, 'sent');
+        if (message.channel === 'email') logger.info(context, 'message delivered');
+        return;
+      case 'retry':
+        events.delivered(message, 'retry', outcome.reason);
+        logger.warn({ ...context, reason: outcome.reason, retryInSeconds: Math.round((outcome.nextAttemptAt - clock.now().getTime()) / 1000), err: cause }, 'message delivery failed; will retry');
+        return;
+      case 'dead':
+        events.delivered(message, 'dead', outcome.reason);
+        logger.error({ ...context, reason: outcome.reason, err: cause }, 'message delivery gave up');
+        return;
+    }
   }
 
   private auditOf(message: ClaimedMessage, outcome: 'success' | 'failure', details: Record<string, unknown> = {}): AuditEntryInput {

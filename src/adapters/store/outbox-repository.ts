@@ -60,6 +60,13 @@ export interface ClaimedMessage {
   decoy: boolean;
 }
 
+/** What happened to one claimed message in a delivery pass. */
+export type Settlement =
+  | { id: string; kind: 'sent'; audit: AuditEntryInput | null }
+  | { id: string; kind: 'dropped'; audit?: undefined }
+  | { id: string; kind: 'retry'; attempts: number; nextAttemptAt: number; reason: string; audit?: undefined }
+  | { id: string; kind: 'dead'; reason: string; audit: AuditEntryInput | null };
+
 /** The worker's side of the outbox: claim due rows, record the outcome. */
 export class SqlOutboxQueue {
   constructor(
@@ -95,7 +102,8 @@ export class SqlOutboxQueue {
         .returningAll()
         .execute();
     });
-    return rows.flatMap((row) => {
+    const unreadable: string[] = [];
+    const claimed = rows.flatMap((row) => {
       try {
         const payload = JSON.parse(this.sealer.open(row.payload ?? '')) as { to: string; data: Record<string, string | number | null>; decoy?: boolean };
         return [{
@@ -112,46 +120,43 @@ export class SqlOutboxQueue {
           decoy: payload.decoy === true,
         }];
       } catch {
-        // A payload sealed under a key no longer in the ring cannot be sent; it is marked dead by the caller's next pass.
-        void this.markDead(row.id, 'unreadable_payload');
+        unreadable.push(row.id);
         return [];
       }
     });
+    // A payload sealed under a key no longer in the ring cannot be sent: give it up at once.
+    await this.settle(unreadable.map((id) => ({ id, kind: 'dead', reason: 'unreadable_payload', audit: null })));
+    return claimed;
   }
 
-  /** Records delivery and its audit entry together (an exported audit entry gets none: no echo). */
-  async markSent(id: string, audit: AuditEntryInput | null): Promise<void> {
+  /**
+   * Records the outcome of a whole delivery pass in one transaction: one commit for many messages.
+   * Sent, dropped and dead messages have their payload erased (codes do not linger at rest); audit
+   * entries of the outcomes are appended in the same transaction.
+   */
+  async settle(outcomes: readonly Settlement[]): Promise<void> {
+    if (outcomes.length === 0) return;
     const now = this.clock.now().getTime();
     await this.db.transaction().execute(async (trx) => {
-      // The payload is erased once delivered: codes do not linger at rest.
-      await trx.updateTable('outbox').set({ status: 'sent', sent_at: now, payload: null, claimed_until: null, last_error: null }).where('id', '=', id).execute();
-      if (audit) await new SqlAuditAppender(trx, this.dialect, this.clock, this.auditExport).append(audit);
-    });
-  }
-
-  /** Settles a decoy: erased like a sent message, recorded as dropped, with no audit entry (the start has one). */
-  async markDropped(id: string): Promise<void> {
-    const now = this.clock.now().getTime();
-    await this.db.updateTable('outbox').set({ status: 'dropped', sent_at: now, payload: null, claimed_until: null }).where('id', '=', id).execute();
-  }
-
-  async markRetry(id: string, attempts: number, nextAttemptAt: number, error: string): Promise<void> {
-    await this.db
-      .updateTable('outbox')
-      .set({ attempts, next_attempt_at: nextAttemptAt, claimed_until: null, claimed_by: null, last_error: error.slice(0, 256) })
-      .where('id', '=', id)
-      .execute();
-  }
-
-  /** Gives up on a message (permanent failure or attempts used up), with an audit entry when there is one. */
-  async markDead(id: string, error: string, audit?: AuditEntryInput): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('outbox')
-        .set({ status: 'dead', payload: null, claimed_until: null, last_error: error.slice(0, 256) })
-        .where('id', '=', id)
-        .execute();
-      if (audit) await new SqlAuditAppender(trx, this.dialect, this.clock, this.auditExport).append(audit);
+      const audit = new SqlAuditAppender(trx, this.dialect, this.clock, this.auditExport);
+      for (const outcome of outcomes) {
+        const row = trx.updateTable('outbox').where('id', '=', outcome.id);
+        switch (outcome.kind) {
+          case 'sent':
+            await row.set({ status: 'sent', sent_at: now, payload: null, claimed_until: null, last_error: null }).execute();
+            break;
+          case 'dropped':
+            await row.set({ status: 'dropped', sent_at: now, payload: null, claimed_until: null }).execute();
+            break;
+          case 'retry':
+            await row.set({ attempts: outcome.attempts, next_attempt_at: outcome.nextAttemptAt, claimed_until: null, claimed_by: null, last_error: outcome.reason.slice(0, 256) }).execute();
+            break;
+          case 'dead':
+            await row.set({ status: 'dead', payload: null, claimed_until: null, last_error: outcome.reason.slice(0, 256) }).execute();
+            break;
+        }
+        if (outcome.audit) await audit.append(outcome.audit);
+      }
     });
   }
 
