@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import type { HttpDeps } from './http-deps.js';
 import { registerFallbackErrors } from './fallback-errors.js';
+import { securityHeaders } from './security-headers.js';
 import { errorTranslator, sendProblem } from './problem.js';
 import { healthRoutes } from './health.js';
 import { metricsRoute } from './metrics.js';
@@ -42,27 +42,9 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
 
-  const tls = config.publicUrl?.startsWith('https://') ?? false;
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'none'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-        ...(tls ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    hsts: tls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginEmbedderPolicy: false,
+  const headers = securityHeaders({ tls: config.publicUrl?.startsWith('https://') ?? false });
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.headers(headers);
   });
   await app.register(cookie, { secret: deps.cookieSecret });
   await app.register(formbody, { bodyLimit: config.server.bodyLimit });
