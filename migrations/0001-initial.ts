@@ -1,7 +1,11 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
 
-/** Users, reset flows, the audit hash chain, the outbox and the dev outbox. Portable SQL only. */
+/**
+ * Users, reset flows, the audit hash chain, the outbox and the dev outbox. Portable SQL only.
+ * Few indexes on random keys: every index a row lands in at a random place costs a page write per commit.
+ */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   await db.schema
     .createTable('users')
     .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
@@ -25,8 +29,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('reset_flows')
-    .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-    .addColumn('handle_hash', 'varchar(64)', (c) => c.notNull().unique())
+    .addColumn('handle_hash', 'varchar(64)', (c) => c.primaryKey())
+    .addColumn('id', 'varchar(64)', (c) => c.notNull())
     .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
     .addColumn('subject_id', 'varchar(64)')
     .addColumn('decoy', 'integer', (c) => c.notNull())
@@ -46,8 +50,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('audit_log')
-    .addColumn('seq', 'bigint', (c) => c.primaryKey())
-    .addColumn('id', 'varchar(64)', (c) => c.notNull().unique())
+    // SQLite: INTEGER PRIMARY KEY is the row id itself, no separate index.
+    .addColumn('seq', postgres ? 'bigint' : 'integer', (c) => c.primaryKey())
+    .addColumn('id', 'varchar(64)', (c) => c.notNull())
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
     .addColumn('event', 'varchar(64)', (c) => c.notNull())
@@ -74,8 +79,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('outbox')
-    .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-    .addColumn('idempotency_key', 'varchar(128)', (c) => c.notNull().unique())
+    .addColumn('idempotency_key', 'varchar(128)', (c) => c.primaryKey())
     .addColumn('channel', 'varchar(16)', (c) => c.notNull())
     .addColumn('template', 'varchar(64)', (c) => c.notNull())
     .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())

@@ -66,7 +66,10 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.log.level);
   const keys = new KeyRing(resolveMasterKeys(config));
-  const database = openDatabase(config.database.url!, { poolSize: config.database.poolSize });
+  const database = openDatabase(config.database.url!, {
+    poolSize: config.database.poolSize,
+    onIdleError: (error) => logger.warn({ err: error }, 'database connection lost while idle; it will be replaced'),
+  });
   try {
     if (options.migrate !== false) await migrateToLatest(database.db);
 

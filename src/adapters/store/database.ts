@@ -21,7 +21,7 @@ const pgTypes = {
 };
 
 /** Opens `sqlite:<path>` (creating its folder) or `postgres://…`. */
-export function openDatabase(url: string, options: { poolSize?: number } = {}): DatabaseHandle {
+export function openDatabase(url: string, options: { poolSize?: number; onIdleError?: (error: Error) => void } = {}): DatabaseHandle {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -46,6 +46,9 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes, connectionTimeoutMillis: 5000 });
+  // An idle connection the server drops (restart, failover, admin) is replaced on next use; unheard, its
+  // 'error' event would end the process.
+  pool.on('error', (error) => options.onIdleError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

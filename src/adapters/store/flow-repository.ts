@@ -19,7 +19,7 @@ export class SqlFlowRepository implements FlowRepository {
     const result = await this.db
       .updateTable('reset_flows')
       .set(changes)
-      .where('id', '=', flow.id)
+      .where('handle_hash', '=', flow.handleHash)
       .where('version', '=', expectedVersion)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;

@@ -21,7 +21,6 @@ export class SqlOutboxWriter implements OutboxWriter {
     await this.trx
       .insertInto('outbox')
       .values({
-        id: newId(),
         idempotency_key: message.idempotencyKey,
         channel: message.channel,
         template: message.template,
@@ -46,6 +45,7 @@ export class SqlOutboxWriter implements OutboxWriter {
 
 /** A claimed message, opened for delivery. */
 export interface ClaimedMessage {
+  /** The idempotency key, which is also the row's key. */
   id: string;
   idempotencyKey: string;
   channel: OutboxChannel;
@@ -86,19 +86,19 @@ export class SqlOutboxQueue {
     const rows = await this.db.transaction().execute(async (trx) => {
       let due = trx
         .selectFrom('outbox')
-        .select('id')
+        .select('idempotency_key')
         .where('status', '=', 'pending')
         .where('next_attempt_at', '<=', now)
         .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
         .orderBy('next_attempt_at')
         .limit(limit);
       if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
-      const ids = (await due.execute()).map((r) => r.id);
+      const ids = (await due.execute()).map((r) => r.idempotency_key);
       if (ids.length === 0) return [];
       return trx
         .updateTable('outbox')
         .set({ claimed_until: now + claimMs, claimed_by: workerId })
-        .where('id', 'in', ids)
+        .where('idempotency_key', 'in', ids)
         .returningAll()
         .execute();
     });
@@ -107,7 +107,7 @@ export class SqlOutboxQueue {
       try {
         const payload = JSON.parse(this.sealer.open(row.payload ?? '')) as { to: string; data: Record<string, string | number | null>; decoy?: boolean };
         return [{
-          id: row.id,
+          id: row.idempotency_key,
           idempotencyKey: row.idempotency_key,
           channel: row.channel as OutboxChannel,
           template: row.template as NoticeTemplate,
@@ -120,7 +120,7 @@ export class SqlOutboxQueue {
           decoy: payload.decoy === true,
         }];
       } catch {
-        unreadable.push(row.id);
+        unreadable.push(row.idempotency_key);
         return [];
       }
     });
@@ -140,7 +140,7 @@ export class SqlOutboxQueue {
     await this.db.transaction().execute(async (trx) => {
       const audit = new SqlAuditAppender(trx, this.dialect, this.clock, this.auditExport);
       for (const outcome of outcomes) {
-        const row = trx.updateTable('outbox').where('id', '=', outcome.id);
+        const row = trx.updateTable('outbox').where('idempotency_key', '=', outcome.id);
         switch (outcome.kind) {
           case 'sent':
             await row.set({ status: 'sent', sent_at: now, payload: null, claimed_until: null, last_error: null }).execute();

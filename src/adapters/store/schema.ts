@@ -63,7 +63,7 @@ export interface AuditHeadTable {
 }
 
 export interface OutboxTable {
-  id: string;
+  /** Also the row's key. */
   idempotency_key: string;
   channel: string;
   template: string;
