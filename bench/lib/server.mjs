@@ -1,0 +1,152 @@
+import { availableParallelism } from 'node:os';
+// The benchmarked server, run as a child process of bench/reset-flow.mjs (forked with an IPC channel),
+// so the load generator never shares its event loop.
+//
+// It builds the app from dist/ on the embedded default (SQLite in the given data directory, dev mode,
+// dev outbox, in-process outbox worker) with two bench-only changes: every rate-limit bucket gets a huge
+// number of points, and `users` extra accounts `bench-user-N` / `bench-user-N@example.com` are inserted
+// so that concurrent flows never share an account. It samples its RSS every 100 ms.
+//
+// argv[2]: JSON `{ dataDir, users, logLevel }`.
+// IPC in:  {type:'stats', resetPeak?} | {type:'profile-start'} | {type:'profile-stop', file} | {type:'stop'}
+// IPC out: {type:'ready', url, dbPath, memory, ...} | {type:'stats', rss, peakRss, windowPeakRss, cpu} |
+//          {type:'profile-started'} | {type:'profile', file} | {type:'stopped', peakRss, atPeak} | {type:'error', message}
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { buildApp } from '../../dist/src/app.js';
+import { validateConfig } from '../../dist/src/config/load-config.js';
+import { SqlUserRepository } from '../../dist/src/adapters/store/user-repository.js';
+
+/** Points per window for every bucket: the bench measures the server, not its limits. */
+const HUGE = 1_000_000_000;
+
+const options = JSON.parse(process.argv[2] ?? '{}');
+const send = (message) => {
+  if (process.connected) process.send(message);
+};
+
+// RSS, sampled every 100 ms: the overall peak and the peak since the last `stats` request that reset it.
+// At a new overall peak the full breakdown is kept too, to tell V8's heap from native memory.
+let peakRss = process.memoryUsage.rss();
+let windowPeakRss = peakRss;
+let atPeak = memoryBreakdown();
+function sampleRss() {
+  const rss = process.memoryUsage.rss();
+  if (rss > peakRss) {
+    peakRss = rss;
+    atPeak = memoryBreakdown();
+  }
+  if (rss > windowPeakRss) windowPeakRss = rss;
+  return rss;
+}
+
+/** RSS split into V8 heap, external (Buffers etc.) and the rest (native: SQLite, argon2, code, stacks). */
+function memoryBreakdown() {
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+}
+setInterval(sampleRss, 100).unref();
+
+let app = null;
+let session = null;
+let stopping = false;
+
+async function main() {
+  const defaults = validateConfig({ mode: 'dev' });
+  const rateLimits = Object.fromEntries(
+    Object.entries(defaults.rateLimits).map(([bucket, setting]) => [bucket, { points: HUGE, durationSeconds: setting.durationSeconds }]),
+  );
+  const config = validateConfig({
+    mode: 'dev',
+    dataDir: options.dataDir,
+    server: { host: '127.0.0.1', port: 0 },
+    rateLimits,
+    log: { level: options.logLevel ?? 'warn' },
+  });
+  // As `npm start` (src/cli/main.ts) does: libuv's pool sized to the cores, for argon2.
+  process.env.UV_THREADPOOL_SIZE ??= String(Math.max(2, availableParallelism()));
+  app = await buildApp({ config });
+
+  const tenantId = config.defaultTenant;
+  const now = new Date();
+  await app.database.db.transaction().execute(async (trx) => {
+    const repo = new SqlUserRepository(trx);
+    for (let i = 0; i < options.users; i += 1) {
+      // No password hash: a reset does not need the old password.
+      await repo.insert({ tenantId, username: `bench-user-${i}`, email: `bench-user-${i}@example.com` }, now);
+    }
+  });
+
+  const url = await app.listen();
+  send({
+    type: 'ready',
+    url,
+    users: options.users,
+    tenantId,
+    dbPath: config.database.url.replace(/^sqlite:/, ''),
+    rateLimits: Object.keys(rateLimits),
+    outbox: config.outbox,
+    rss: sampleRss(),
+    memory: memoryBreakdown(),
+  });
+}
+
+async function profileStop(file) {
+  const { profile } = await new Promise((resolve, reject) =>
+    session.post('Profiler.stop', (error, result) => (error ? reject(error) : resolve(result))),
+  );
+  session.disconnect();
+  session = null;
+  writeFileSync(file, JSON.stringify(profile));
+  return file;
+}
+
+async function stop(reason) {
+  if (stopping) return;
+  stopping = true;
+  sampleRss();
+  try {
+    if (app) await app.close();
+  } catch (error) {
+    process.stderr.write(`bench server: close failed: ${error?.message ?? error}\n`);
+  }
+  send({ type: 'stopped', reason, peakRss, atPeak, rss: process.memoryUsage.rss() });
+  // Let the IPC message flush before leaving.
+  setTimeout(() => process.exit(0), 50);
+}
+
+process.on('message', (message) => {
+  void (async () => {
+    try {
+      if (message.type === 'stats') {
+        const rss = sampleRss();
+        send({ type: 'stats', rss, peakRss, windowPeakRss, cpu: process.cpuUsage() });
+        if (message.resetPeak) windowPeakRss = rss;
+      } else if (message.type === 'profile-start') {
+        session = new Session();
+        session.connect();
+        await new Promise((resolve) => session.post('Profiler.enable', () => resolve()));
+        await new Promise((resolve) => session.post('Profiler.setSamplingInterval', { interval: 500 }, () => resolve()));
+        await new Promise((resolve) => session.post('Profiler.start', () => resolve()));
+        send({ type: 'profile-started' });
+      } else if (message.type === 'profile-stop') {
+        send({ type: 'profile', file: await profileStop(message.file) });
+      } else if (message.type === 'stop') {
+        await stop('stop');
+      }
+    } catch (error) {
+      send({ type: 'error', message: String(error?.stack ?? error) });
+    }
+  })();
+});
+
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));
+// The bench died without telling us: do not linger.
+process.on('disconnect', () => void stop('disconnect'));
+
+main().catch((error) => {
+  send({ type: 'error', message: String(error?.stack ?? error) });
+  process.exitCode = 1;
+  void stop('error');
+});
