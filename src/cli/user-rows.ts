@@ -1,3 +1,4 @@
+import type { NewUser } from '../adapters/store/user-repository.js';
 import { normalizeIdentifier } from '../core/identity/normalize.js';
 import type { CsvRecord } from './csv.js';
 
@@ -10,17 +11,8 @@ import type { CsvRecord } from './csv.js';
 export const IMPORT_COLUMNS = ['username', 'email', 'phone', 'display_name', 'groups', 'tenant', 'enabled', 'password_hash'] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 
-/** A user ready to insert. */
-export interface UserDraft {
-  tenantId: string;
-  username: string;
-  email: string | null;
-  phone: string | null;
-  displayName: string | null;
-  groups: string[];
-  enabled: boolean;
-  passwordHash: string | null;
-}
+/** A user ready to insert: every field of the store's new user decided. */
+export type UserDraft = Omit<Required<NewUser>, 'locked'>;
 
 /** A valid row of an import file. */
 export interface ImportRow extends UserDraft {

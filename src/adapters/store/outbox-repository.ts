@@ -1,6 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Sealer } from '../../core/crypto/sealer.js';
-import { newId } from '../../core/crypto/secrets.js';
 import type { AuditEntryInput } from '../../core/ports/audit.js';
 import type { Clock } from '../../core/ports/clock.js';
 import { SqlAuditAppender, type AuditExport } from './audit-appender.js';

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { field } from './form.js';
 import type { ClientInfo } from '../../core/ports/client-info.js';
 import type { HttpDeps } from '../http-deps.js';
 import { pickLanguage, translatorFor, type Translate } from './language.js';
@@ -43,6 +44,12 @@ export function portalT(ctx: PortalContext, request: FastifyRequest): Translate 
 
 export function errorsT(ctx: PortalContext, request: FastifyRequest): Translate {
   return translatorFor(ctx.deps.i18n, languageOf(ctx, request), 'errors');
+}
+
+/** The tenant a form names, when people may choose one; else the default tenant. */
+export function tenantOf(ctx: PortalContext, request: FastifyRequest): string {
+  const chosen = ctx.tenantChoice ? field(request, 'tenant') : '';
+  return chosen !== '' ? chosen : ctx.deps.tenants.defaultTenantId;
 }
 
 export function clientOf(request: FastifyRequest): ClientInfo {

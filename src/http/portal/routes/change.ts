@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUnlatchError } from '../../../core/errors.js';
 import { field, formSchema, MAX_IDENTIFIER, MAX_PASSWORD_FIELD, MAX_SHORT_FIELD } from '../form.js';
-import { clientOf, errorsT, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
+import { clientOf, errorsT, languageOf, portalT, renderPage, type FieldError, type PortalContext, tenantOf } from '../page.js';
 import { describeReasons } from '../password-reasons.js';
 import { seeOther } from './flow-step.js';
 import { newPasswordErrors } from './new-password.js';
@@ -11,7 +11,7 @@ import { newPasswordErrors } from './new-password.js';
  * same message and status (core answers `invalid_credentials` for both).
  */
 export function registerChange(app: FastifyInstance, ctx: PortalContext): void {
-  app.get('/change', async (request, reply) => show(ctx, request, reply, { identifier: '', tenant: defaultTenant(ctx) }, []));
+  app.get('/change', async (request, reply) => show(ctx, request, reply, { identifier: '', tenant: ctx.deps.tenants.defaultTenantId }, []));
 
   const schema = formSchema({
     identifier: MAX_SHORT_FIELD,
@@ -23,7 +23,7 @@ export function registerChange(app: FastifyInstance, ctx: PortalContext): void {
   app.post('/change', { schema }, async (request, reply) => {
     const t = portalT(ctx, request);
     const identifier = field(request, 'identifier').trim();
-    const tenant = ctx.tenantChoice ? field(request, 'tenant') || defaultTenant(ctx) : defaultTenant(ctx);
+    const tenant = tenantOf(ctx, request);
     const currentPassword = field(request, 'currentPassword');
     const newPassword = field(request, 'newPassword');
     const values = { identifier, tenant };
@@ -47,10 +47,6 @@ export function registerChange(app: FastifyInstance, ctx: PortalContext): void {
       return show(ctx, request, reply, values, [{ field: 'currentPassword', message }], error.status);
     }
   });
-}
-
-function defaultTenant(ctx: PortalContext): string {
-  return ctx.deps.config.defaultTenant ?? ctx.deps.tenants.defaultTenantId;
 }
 
 function show(

@@ -1,19 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { field, formSchema, MAX_IDENTIFIER, MAX_SHORT_FIELD } from '../form.js';
 import { setFlowCookie } from '../flow-cookie.js';
-import { clientOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
+import { clientOf, portalT, renderPage, type FieldError, type PortalContext, tenantOf } from '../page.js';
 
 /**
  * `/reset`: asks for a username or email and starts the flow. Whatever the account, the answer is
  * the same 303 to the code page with the same cookie; core's decoy flow makes the rest alike.
  */
 export function registerResetStart(app: FastifyInstance, ctx: PortalContext): void {
-  app.get('/reset', async (request, reply) => show(ctx, request, reply, defaultTenant(ctx), '', []));
+  app.get('/reset', async (request, reply) => show(ctx, request, reply, ctx.deps.tenants.defaultTenantId, '', []));
 
   app.post('/reset', { schema: formSchema({ identifier: MAX_SHORT_FIELD, tenant: MAX_SHORT_FIELD }) }, async (request, reply) => {
     const t = portalT(ctx, request);
     const identifier = field(request, 'identifier').trim();
-    const tenant = ctx.tenantChoice ? field(request, 'tenant') || defaultTenant(ctx) : defaultTenant(ctx);
+    const tenant = tenantOf(ctx, request);
     const errors: FieldError[] = [];
     if (identifier === '') errors.push({ field: 'identifier', message: t('reset_start.identifier.required') });
     else if (identifier.length > MAX_IDENTIFIER) errors.push({ field: 'identifier', message: t('reset_start.identifier.too_long', { max: MAX_IDENTIFIER }) });
@@ -24,10 +24,6 @@ export function registerResetStart(app: FastifyInstance, ctx: PortalContext): vo
     setFlowCookie(ctx, reply, started.flowId);
     return reply.code(303).header('location', '/reset/code').send();
   });
-}
-
-function defaultTenant(ctx: PortalContext): string {
-  return ctx.deps.config.defaultTenant ?? ctx.deps.tenants.defaultTenantId;
 }
 
 function show(
