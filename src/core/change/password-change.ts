@@ -12,7 +12,8 @@ import type { Limiter } from '../ports/limiter.js';
 import type { Store } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import { newId } from '../crypto/secrets.js';
-import { enqueuePasswordChangedNotice } from '../reset/reset-flow.js';
+import { enqueuePasswordChangedNotice } from '../notices/password-changed-notice.js';
+import { selfEntry } from '../audit/self-entry.js';
 
 export interface PasswordChangeDeps {
   store: Store;
@@ -44,9 +45,8 @@ export class PasswordChange {
     const tenantId = input.tenantId;
     const rateKey = normalizeIdentifier(input.identifier);
     if (rateKey.length === 0 || rateKey.length > 256) throw new UnlatchError('invalid_request', { field: 'identifier' });
-    const audit = (event: AuditEntryInput['event'], outcome: AuditEntryInput['outcome'], subjectId: string | null, details?: Record<string, unknown>): AuditEntryInput => ({
-      event, outcome, tenantId, subjectId, actor: 'self', ip: input.client.ip, userAgent: input.client.userAgent, correlationId: input.client.correlationId, details,
-    });
+    const audit = (event: AuditEntryInput['event'], outcome: AuditEntryInput['outcome'], subjectId: string | null, details?: Record<string, unknown>) =>
+      selfEntry(event, outcome, tenantId, subjectId, null, input.client, details);
 
     const denied = await firstExhausted(limiter, [
       ['change_ip', input.client.ip],

@@ -6,6 +6,8 @@ import { normalizeIdentifier } from '../identity/normalize.js';
 import { isExcluded, passwordContextOf } from '../identity/password-context.js';
 import type { PasswordPolicy, PasswordRejection } from '../password/password-policy.js';
 import type { AuditEntryInput } from '../ports/audit.js';
+import { selfEntry } from '../audit/self-entry.js';
+import { enqueuePasswordChangedNotice } from '../notices/password-changed-notice.js';
 import type { ClientInfo } from '../ports/client-info.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory, DirectoryAccount } from '../ports/directory.js';
@@ -118,7 +120,7 @@ export class ResetFlow {
       await tx.flows.supersedeActive(tenantId, flow.supersedeKey, now);
       await tx.flows.insert(flow);
       await tx.audit.append(
-        this.entry('reset.started', eligible ? 'success' : 'decoy', tenantId, eligible?.id ?? null, flow.id, input.client,
+        selfEntry('reset.started', eligible ? 'success' : 'decoy', tenantId, eligible?.id ?? null, flow.id, input.client,
           eligible ? { channel: 'email' } : { identifier: rateKey, reason: refusal }),
       );
       if (!eligible) {
@@ -135,7 +137,7 @@ export class ResetFlow {
       }
       if (sendDenied) {
         // The person sees the same page; only the message is held back (SMS/mail pumping).
-        await tx.audit.append(this.entry('reset.send_suppressed', 'denied', tenantId, eligible.id, flow.id, input.client, { bucket: 'send_destination' }));
+        await tx.audit.append(selfEntry('reset.send_suppressed', 'denied', tenantId, eligible.id, flow.id, input.client, { bucket: 'send_destination' }));
         return;
       }
       await tx.outbox.enqueue({
@@ -188,7 +190,7 @@ export class ResetFlow {
         codeKeyId: null,
         expiresAt: new Date(now.getTime() + settings.passwordStepTtlSeconds * 1000),
       });
-      await this.save(flow, next, [this.entry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, input.client)]);
+      await this.save(flow, next, [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, input.client)]);
       this.deps.observer.observe('reset.code_verified', { tenantId: flow.tenantId, outcome: 'success' });
       return { ok: true, next: 'set_password', expiresAt: next.expiresAt };
     }
@@ -197,7 +199,7 @@ export class ResetFlow {
     const exhausted = attempts >= settings.maxCodeAttempts;
     const next = this.advance(flow, exhausted ? 'code_exhausted' : 'code_bad', now, { attempts });
     const event = exhausted ? 'reset.attempts_exceeded' : 'reset.code_failed';
-    await this.save(flow, next, [this.entry(event, flow.decoy ? 'decoy' : 'failure', flow.tenantId, flow.subjectId, flow.id, input.client, { attempts })]);
+    await this.save(flow, next, [selfEntry(event, flow.decoy ? 'decoy' : 'failure', flow.tenantId, flow.subjectId, flow.id, input.client, { attempts })]);
     this.deps.observer.observe(event, { tenantId: flow.tenantId, outcome: 'failure', reason: exhausted ? 'attempts_exceeded' : 'code_invalid' });
     return exhausted
       ? { ok: false, code: 'code_attempts_exceeded' }
@@ -217,7 +219,7 @@ export class ResetFlow {
     if (!verdict.ok) {
       // The flow stays at this step: the person fixes the password, they do not start over.
       const reasons = verdict.reasons.map((r) => r.code);
-      await this.auditAlone(this.entry('reset.password_rejected', 'failure', flow.tenantId, account.id, flow.id, input.client, { reasons }));
+      await this.auditAlone(selfEntry('reset.password_rejected', 'failure', flow.tenantId, account.id, flow.id, input.client, { reasons }));
       this.deps.observer.observe('reset.password_rejected', { tenantId: flow.tenantId, outcome: 'failure', reason: reasons[0] ?? 'rejected' });
       return { ok: false, code: 'password_rejected', reasons: verdict.reasons };
     }
@@ -225,7 +227,7 @@ export class ResetFlow {
     const write = await directory.preparePasswordWrite(account, input.password);
     const now = clock.now();
     const next = this.advance(flow, 'password_ok', now, {});
-    await this.save(flow, next, [this.entry('reset.completed', 'success', flow.tenantId, account.id, flow.id, input.client)], async (tx) => {
+    await this.save(flow, next, [selfEntry('reset.completed', 'success', flow.tenantId, account.id, flow.id, input.client)], async (tx) => {
       await write.commit(tx);
       // Any other live flow of this account dies with the old password.
       await tx.flows.supersedeActive(flow.tenantId, account.id, now, flow.id);
@@ -277,7 +279,7 @@ export class ResetFlow {
     if (!denied) return;
     // Before a flow is loaded the tenant is not known yet; the audit entry says so.
     const tenant = tenantId ?? '-';
-    await this.auditAlone(this.entry('reset.rate_limited', 'denied', tenant, flow?.subjectId ?? null, flow?.id ?? null, client, { bucket: denied.bucket }));
+    await this.auditAlone(selfEntry('reset.rate_limited', 'denied', tenant, flow?.subjectId ?? null, flow?.id ?? null, client, { bucket: denied.bucket }));
     this.deps.observer.observe('reset.rate_limited', { tenantId: tenant, outcome: 'denied', reason: denied.bucket });
     throw rateLimitedError(denied.retryAfterSeconds);
   }
@@ -294,60 +296,9 @@ export class ResetFlow {
     if (!account.email) return 'no_method';
     return null;
   }
-
-  private entry(
-    event: AuditEntryInput['event'],
-    outcome: AuditEntryInput['outcome'],
-    tenantId: string,
-    subjectId: string | null,
-    flowId: string | null,
-    client: ClientInfo,
-    details?: Record<string, unknown>,
-  ): AuditEntryInput {
-    return {
-      event,
-      outcome,
-      tenantId,
-      subjectId,
-      actor: 'self',
-      flowId,
-      ip: client.ip,
-      userAgent: client.userAgent,
-      correlationId: client.correlationId,
-      details,
-    };
-  }
 }
 
 /** Codes are bound to their flow: the same digits mean nothing in another flow. */
 function codeMessage(flowId: string, code: string): string {
   return `${flowId}:${code}`;
-}
-
-/** "Your password was changed" — time and IP, never the password and never a live link. */
-export async function enqueuePasswordChangedNotice(
-  tx: StoreTx,
-  account: DirectoryAccount,
-  tenantName: string,
-  when: Date,
-  client: ClientInfo,
-  idempotencyKey: string,
-  flowId: string | null,
-): Promise<void> {
-  if (!account.email) return;
-  await tx.outbox.enqueue({
-    channel: 'email',
-    template: 'password_changed',
-    tenantId: account.tenantId,
-    to: account.email,
-    data: {
-      displayName: account.displayName ?? account.username,
-      tenantName,
-      when: when.toISOString(),
-      ip: client.ip,
-    },
-    idempotencyKey,
-    flowId,
-    subjectId: account.id,
-  });
 }

@@ -1,0 +1,31 @@
+import type { ClientInfo } from '../ports/client-info.js';
+import type { DirectoryAccount } from '../ports/directory.js';
+import type { StoreTx } from '../ports/store.js';
+
+/** "Your password was changed" — time and IP, never the password and never a live link. */
+export async function enqueuePasswordChangedNotice(
+  tx: StoreTx,
+  account: DirectoryAccount,
+  tenantName: string,
+  when: Date,
+  client: ClientInfo,
+  idempotencyKey: string,
+  flowId: string | null,
+): Promise<void> {
+  if (!account.email) return;
+  await tx.outbox.enqueue({
+    channel: 'email',
+    template: 'password_changed',
+    tenantId: account.tenantId,
+    to: account.email,
+    data: {
+      displayName: account.displayName ?? account.username,
+      tenantName,
+      when: when.toISOString(),
+      ip: client.ip,
+    },
+    idempotencyKey,
+    flowId,
+    subjectId: account.id,
+  });
+}
