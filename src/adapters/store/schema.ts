@@ -92,6 +92,22 @@ export interface DevOutboxTable {
   created_at: number;
 }
 
+export interface MethodsTable {
+  id: string;
+  tenant_id: string;
+  subject_id: string;
+  kind: string;
+  name: string;
+  secret: string | null;
+  /** JSON object. */
+  data: string;
+  confirmed: number;
+  last_used_step: number | null;
+  created_at: number;
+  last_used_at: number | null;
+  used_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   reset_flows: ResetFlowsTable;
@@ -99,4 +115,5 @@ export interface Database {
   audit_head: AuditHeadTable;
   outbox: OutboxTable;
   dev_outbox: DevOutboxTable;
+  methods: MethodsTable;
 }

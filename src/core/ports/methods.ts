@@ -1,0 +1,52 @@
+/** The kinds of verification method a person can register and prove themselves with. */
+export type MethodKind = 'email_code' | 'email_link' | 'sms_code' | 'totp' | 'webauthn' | 'backup_code' | 'questions';
+
+/** A registered method as callers see it: never its secret. */
+export interface RegisteredMethod {
+  id: string;
+  tenantId: string;
+  subjectId: string;
+  kind: MethodKind;
+  /** The person's label ("Phone", "YubiKey"). */
+  name: string;
+  /** Public material (a backup code's MAC, a passkey's public key and counter, an address). */
+  data: Record<string, unknown>;
+  /** A TOTP seed before its first code, or a contact address before its code, is not confirmed. */
+  confirmed: boolean;
+  lastUsedStep: number | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  /** When a single-use credential was spent. */
+  usedAt: Date | null;
+}
+
+export interface NewMethod {
+  tenantId: string;
+  subjectId: string;
+  kind: MethodKind;
+  name: string;
+  /** Secret material in the clear; the store seals it. */
+  secret?: string | null;
+  data?: Record<string, unknown>;
+  confirmed?: boolean;
+}
+
+/**
+ * Registered methods of people. The check-and-set operations are atomic, so two concurrent requests can
+ * never both spend the same backup code or the same TOTP step.
+ */
+export interface MethodRepository {
+  listForSubject(tenantId: string, subjectId: string): Promise<RegisteredMethod[]>;
+  get(tenantId: string, id: string): Promise<RegisteredMethod | null>;
+  add(method: NewMethod, now: Date): Promise<string>;
+  /** The unsealed secret of a method, or null when it has none. */
+  readSecret(tenantId: string, id: string): Promise<string | null>;
+  confirm(tenantId: string, id: string, now: Date): Promise<boolean>;
+  /** Records a TOTP step as used if it is newer than the last one; false when it was not (a replay). */
+  recordTotpStep(tenantId: string, id: string, step: number, now: Date): Promise<boolean>;
+  /** Spends a single-use credential; false when it was already spent. */
+  markUsed(tenantId: string, id: string, now: Date): Promise<boolean>;
+  remove(tenantId: string, id: string): Promise<boolean>;
+  /** Replaces every backup code of the person with a new set in one transaction; returns the new ids. */
+  replaceBackupCodes(tenantId: string, subjectId: string, codes: ReadonlyArray<Record<string, unknown>>, now: Date): Promise<string[]>;
+}
