@@ -26,7 +26,7 @@ const SEPARATORS = /[\s\-\u2010-\u2015\u2212]/g;
 
 const VALID = new RegExp(`^[${BACKUP_CODE_ALPHABET}]{${BACKUP_CODE_LENGTH}}$`);
 
-/** A fresh set of distinct codes, formatted for display (`ABCDE-FGHJK`). Show once; store only `hashBackupCode`. */
+/** A fresh set of distinct codes, formatted for display (`ABCDEF-GHJKMN`). Show once; store only `hashBackupCode`. */
 export function newBackupCodes(count: number = DEFAULT_BACKUP_CODE_COUNT): string[] {
   if (!Number.isInteger(count) || count < 1 || count > MAX_BACKUP_CODE_COUNT) {
     throw new RangeError(`backup code count must be an integer from 1 to ${MAX_BACKUP_CODE_COUNT}`);
@@ -41,7 +41,7 @@ export function newBackupCodes(count: number = DEFAULT_BACKUP_CODE_COUNT): strin
   return [...codes].map(formatBackupCode);
 }
 
-/** `ABCDEFGHJK` → `ABCDE-FGHJK`. */
+/** `ABCDEFGHJKMN` → `ABCDEF-GHJKMN`. */
 export function formatBackupCode(normalized: string): string {
   const half = Math.ceil(normalized.length / 2);
   return `${normalized.slice(0, half)}-${normalized.slice(half)}`;
