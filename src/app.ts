@@ -10,6 +10,9 @@ import { PasswordPolicy } from './core/password/password-policy.js';
 import { systemClock, type Clock } from './core/ports/clock.js';
 import type { Mailer } from './core/ports/mailer.js';
 import { ResetFlow } from './core/reset/reset-flow.js';
+import { MethodRegistration } from './core/methods/method-registration.js';
+import { qrSvg } from './adapters/qr/qr-svg.js';
+import { SqlMethodRepository } from './adapters/store/method-repository.js';
 import { Argon2Hasher } from './adapters/directory/password-hasher.js';
 import { SqlDirectory } from './adapters/directory/sql-directory.js';
 import { JsonlFileSink } from './adapters/audit/jsonl-file-sink.js';
@@ -56,6 +59,8 @@ export interface UnlatchApp {
   devOutbox: DevOutbox | null;
   metrics: UnlatchMetrics;
   keys: KeyRing;
+  /** Registered verification methods and their registration (issue 3; not yet reachable over HTTP). */
+  methodRegistration: MethodRegistration;
   /** Listens on the configured host and port; returns the address. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -114,6 +119,8 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
 
     const resetFlow = new ResetFlow({ store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset });
     const passwordChange = new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics });
+    const methods = new SqlMethodRepository(database.db, new Sealer(keys, 'totp-seal'));
+    const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg });
     const server = await buildServer({
       config,
       resetFlow,
@@ -146,6 +153,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       devOutbox,
       metrics,
       keys,
+      methodRegistration,
       listen: () => server.listen({ host: config.server.host, port: config.server.port }),
       async close() {
         if (closed) return;

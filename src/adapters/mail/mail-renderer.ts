@@ -1,6 +1,6 @@
 import type { i18n } from 'i18next';
 import type { ClaimedMessage } from '../store/outbox-repository.js';
-import { renderPasswordChanged, renderResetCode, type MailT, type RenderedMail } from './templates.js';
+import { renderMethodsChanged, renderPasswordChanged, renderResetCode, type MailT, type RenderedMail } from './templates.js';
 
 /**
  * i18next resolves, interpolates and pluralizes on every call, a large part of a message's cost.
@@ -41,6 +41,18 @@ export function createMailRenderer(options: { i18n: i18n; publicUrl: string; sup
           tenantName: String(data.tenantName ?? ''),
           when: new Date(String(data.when)),
           ip: String(data.ip ?? ''),
+          publicUrl: options.publicUrl,
+          supportContact: options.supportContact,
+          t,
+        });
+      case 'methods_changed':
+        return renderMethodsChanged({
+          displayName: String(data.displayName ?? ''),
+          tenantName: String(data.tenantName ?? ''),
+          when: new Date(String(data.when)),
+          ip: String(data.ip ?? ''),
+          change: data.change === 'added' || data.change === 'removed' ? data.change : 'backup_codes',
+          methodName: String(data.methodName ?? ''),
           publicUrl: options.publicUrl,
           supportContact: options.supportContact,
           t,

@@ -72,28 +72,37 @@ export function renderResetCode(input: ResetCodeInput): RenderedMail {
 }
 
 export function renderPasswordChanged(input: PasswordChangedInput): RenderedMail {
+  return renderSecurityNotice(input, 'password_changed', 'password_changed.body');
+}
+
+export interface MethodsChangedInput extends PasswordChangedInput {
+  change: 'added' | 'removed' | 'backup_codes';
+  /** The method's label, as the person named it. */
+  methodName: string;
+}
+
+/** "Your security info changed": a method added or removed, or new backup codes — never a secret. */
+export function renderMethodsChanged(input: MethodsChangedInput): RenderedMail {
+  return renderSecurityNotice(input, 'methods_changed', `methods_changed.body_${input.change}`, { method: clean(input.methodName) });
+}
+
+/** A notice that something about the account changed: what, when, from where, and what to do if it was not them. */
+function renderSecurityNotice(input: PasswordChangedInput, prefix: string, bodyKey: string, extra: Record<string, string> = {}): RenderedMail {
   const { t } = input;
   const tenantName = clean(input.tenantName);
   const url = baseUrl(input.publicUrl);
   const support = input.supportContact === undefined ? '' : clean(input.supportContact);
   const tr = (key: string, values: Record<string, unknown> = {}) => translate(t, key, { tenantName, ...values });
 
-  const subject = tr('password_changed.subject');
+  const subject = tr(`${prefix}.subject`);
   const greeting = greetingFor(t, input.displayName);
-  const body = tr('password_changed.body', { when: formatUtc(input.when), ip: clean(input.ip) });
-  const ifYou = tr('password_changed.if_you');
-  const ifNot = support
-    ? tr('password_changed.if_not_support', { support: CONTACT, url: LINK })
-    : tr('password_changed.if_not', { url: LINK });
+  const body = tr(bodyKey, { when: formatUtc(input.when), ip: clean(input.ip), ...extra });
+  const ifYou = tr(`${prefix}.if_you`);
+  const ifNot = support ? tr(`${prefix}.if_not_support`, { support: CONTACT, url: LINK }) : tr(`${prefix}.if_not`, { url: LINK });
   const footer = tr('common.footer');
 
   const text = [greeting, '', body, '', ifYou, withUrl(ifNot, url).split(CONTACT).join(support), '', '-- ', footer].join('\n');
-  const html = layout(t, subject, tr('password_changed.heading'), footer, [
-    para(greeting),
-    para(body),
-    para(ifYou),
-    paraWithLink(ifNot, url, support),
-  ]);
+  const html = layout(t, subject, tr(`${prefix}.heading`), footer, [para(greeting), para(body), para(ifYou), paraWithLink(ifNot, url, support)]);
   return { subject, text, html };
 }
 

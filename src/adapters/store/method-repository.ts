@@ -1,15 +1,20 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Sealer } from '../../core/crypto/sealer.js';
 import { newId } from '../../core/crypto/secrets.js';
 import type { MethodKind, MethodRepository, NewMethod, RegisteredMethod } from '../../core/ports/methods.js';
+import type { StoreTx } from '../../core/ports/store.js';
 import type { Database, MethodsTable } from './schema.js';
 
 /** Registered methods in SQL; secrets sealed with the key ring's `totp-seal` subkey. */
 export class SqlMethodRepository implements MethodRepository {
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Kysely<Database> | Transaction<Database>,
     private readonly sealer: Sealer,
   ) {}
+
+  within(tx: StoreTx): SqlMethodRepository {
+    return new SqlMethodRepository(tx.native as Transaction<Database>, this.sealer);
+  }
 
   async listForSubject(tenantId: string, subjectId: string): Promise<RegisteredMethod[]> {
     const rows = await this.db
@@ -78,7 +83,7 @@ export class SqlMethodRepository implements MethodRepository {
   }
 
   async replaceBackupCodes(tenantId: string, subjectId: string, codes: ReadonlyArray<Record<string, unknown>>, now: Date): Promise<string[]> {
-    return this.db.transaction().execute(async (trx) => {
+    const work = async (trx: Transaction<Database>) => {
       // Regenerating invalidates the whole old set, used or not.
       await trx.deleteFrom('methods').where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).where('kind', '=', 'backup_code').execute();
       const ids: string[] = [];
@@ -91,7 +96,9 @@ export class SqlMethodRepository implements MethodRepository {
           .execute();
       }
       return ids;
-    });
+    };
+    // Inside a caller's transaction already, or a transaction of its own.
+    return this.db.isTransaction ? work(this.db as Transaction<Database>) : this.db.transaction().execute(work);
   }
 
   private toRow(id: string, method: NewMethod, now: Date): MethodsTable {

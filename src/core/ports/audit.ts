@@ -16,6 +16,12 @@ export type AuditEvent =
   | 'password.change_rate_limited'
   | 'notice.sent'
   | 'notice.send_failed'
+  | 'method.registration_started'
+  | 'method.confirm_failed'
+  | 'method.added'
+  | 'method.removed'
+  | 'method.remove_refused'
+  | 'method.backup_codes_generated'
   | 'user.created'
   | 'user.imported';
 

@@ -1,3 +1,5 @@
+import type { StoreTx } from './store.js';
+
 /** The kinds of verification method a person can register and prove themselves with. */
 export type MethodKind = 'email_code' | 'email_link' | 'sms_code' | 'totp' | 'webauthn' | 'backup_code' | 'questions';
 
@@ -36,6 +38,8 @@ export interface NewMethod {
  * never both spend the same backup code or the same TOTP step.
  */
 export interface MethodRepository {
+  /** The same repository working inside a store transaction, so a change and its audit entry commit together. */
+  within(tx: StoreTx): MethodRepository;
   listForSubject(tenantId: string, subjectId: string): Promise<RegisteredMethod[]>;
   get(tenantId: string, id: string): Promise<RegisteredMethod | null>;
   add(method: NewMethod, now: Date): Promise<string>;

@@ -1,5 +1,5 @@
 /** The messages core asks to send; rendering and delivery belong to the worker and its adapters. */
-export type NoticeTemplate = 'reset_code' | 'password_changed' | 'audit_entry';
+export type NoticeTemplate = 'reset_code' | 'password_changed' | 'methods_changed' | 'audit_entry';
 
 /** `email` goes to a person; `audit` is an audit entry on its way to the configured export (SIEM). */
 export type OutboxChannel = 'email' | 'audit';

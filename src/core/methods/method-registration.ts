@@ -1,0 +1,184 @@
+import type { KeyRing } from '../crypto/key-ring.js';
+import { selfEntry } from '../audit/self-entry.js';
+import { UnlatchError } from '../errors.js';
+import type { AuditEntryInput } from '../ports/audit.js';
+import type { ClientInfo } from '../ports/client-info.js';
+import type { Clock } from '../ports/clock.js';
+import type { DirectoryAccount } from '../ports/directory.js';
+import type { MethodKind, MethodRepository, RegisteredMethod } from '../ports/methods.js';
+import type { Store, StoreTx } from '../ports/store.js';
+import type { TenantCatalog } from '../ports/tenants.js';
+import { canRemoveMethod, type PolicyDecision } from '../policy/method-policy.js';
+import { hashBackupCode, newBackupCodes, normalizeBackupCode } from './backup-codes.js';
+import { newTotpSecret, totpUri, verifyTotp } from './totp.js';
+
+export interface MethodRegistrationDeps {
+  store: Store;
+  methods: MethodRepository;
+  tenants: TenantCatalog;
+  keys: KeyRing;
+  clock: Clock;
+  /** Renders the provisioning URI as an SVG QR code, locally. */
+  qrSvg: (text: string) => Promise<string>;
+  /** The issuer shown in authenticator apps (default: the tenant's name). */
+  issuer?: string;
+}
+
+/** What a person sees of their methods: never a secret, backup codes as a count. */
+export interface MethodSummary {
+  id: string;
+  kind: MethodKind;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  /** Backup codes: how many are left unused. */
+  remaining?: number;
+}
+
+export interface TotpEnrollment {
+  methodId: string;
+  /** Base32 seed, shown once for typing into an app. */
+  secret: string;
+  uri: string;
+  qrSvg: string;
+}
+
+const MAX_NAME = 64;
+
+/**
+ * Adding, confirming and removing a person's methods. Every change is audited and the person is told on
+ * their other channels, in the same transaction as the change. Callers have already signed the person in.
+ */
+export class MethodRegistration {
+  constructor(private readonly deps: MethodRegistrationDeps) {}
+
+  async list(account: DirectoryAccount): Promise<MethodSummary[]> {
+    const all = (await this.deps.methods.listForSubject(account.tenantId, account.id)).filter((m) => m.confirmed);
+    const codes = all.filter((m) => m.kind === 'backup_code');
+    const others: MethodSummary[] = all.filter((m) => m.kind !== 'backup_code').map(summaryOf);
+    if (codes.length === 0) return others;
+    const first = codes[0]!;
+    return [...others, { id: 'backup_codes', kind: 'backup_code', name: 'Backup codes', createdAt: first.createdAt, lastUsedAt: latest(codes), remaining: codes.filter((c) => !c.usedAt).length }];
+  }
+
+  /** Starts an authenticator app: a pending method with a fresh seed, counting only once a first code confirms it. */
+  async beginTotp(input: { account: DirectoryAccount; name: string; client: ClientInfo }): Promise<TotpEnrollment> {
+    const { account, client } = input;
+    const name = cleanName(input.name, 'Authenticator app');
+    const secret = newTotpSecret();
+    const issuer = this.deps.issuer ?? this.deps.tenants.get(account.tenantId)?.name ?? 'Unlatch';
+    const uri = totpUri({ secret, issuer, accountName: account.email ?? account.username });
+    const methodId = await this.deps.store.transaction(async (tx) => {
+      const methods = this.deps.methods.within(tx);
+      // An abandoned earlier attempt is replaced, so pending seeds do not pile up.
+      for (const pending of (await methods.listForSubject(account.tenantId, account.id)).filter((m) => m.kind === 'totp' && !m.confirmed)) {
+        await methods.remove(account.tenantId, pending.id);
+      }
+      const id = await methods.add({ tenantId: account.tenantId, subjectId: account.id, kind: 'totp', name, secret, confirmed: false }, this.deps.clock.now());
+      await tx.audit.append(this.entry('method.registration_started', 'success', account, client, { kind: 'totp', methodId: id }));
+      return id;
+    });
+    return { methodId, secret, uri, qrSvg: await this.deps.qrSvg(uri) };
+  }
+
+  /** Confirms a pending authenticator app with its first code; the code's step is spent. */
+  async finishTotp(input: { account: DirectoryAccount; methodId: string; code: string; client: ClientInfo }): Promise<{ ok: true } | { ok: false; code: 'code_invalid' }> {
+    const { account, client } = input;
+    const method = await this.deps.methods.get(account.tenantId, input.methodId);
+    if (!method || method.subjectId !== account.id || method.kind !== 'totp' || method.confirmed) throw new UnlatchError('not_found');
+    const secret = await this.deps.methods.readSecret(account.tenantId, method.id);
+    const now = this.deps.clock.now();
+    const verdict = verifyTotp({ secretBase32: secret ?? '', code: input.code, nowMs: now.getTime(), lastUsedStep: method.lastUsedStep });
+    if (!verdict.ok) {
+      await this.deps.store.transaction((tx) => tx.audit.append(this.entry('method.confirm_failed', 'failure', account, client, { kind: 'totp', reason: verdict.reason })));
+      return { ok: false, code: 'code_invalid' };
+    }
+    await this.deps.store.transaction(async (tx) => {
+      const methods = this.deps.methods.within(tx);
+      if (!(await methods.recordTotpStep(account.tenantId, method.id, verdict.step, now))) throw new UnlatchError('conflict');
+      await methods.confirm(account.tenantId, method.id, now);
+      await this.changed(tx, account, client, 'added', method.name, { kind: 'totp', methodId: method.id });
+    });
+    return { ok: true };
+  }
+
+  /** A new set of backup codes, shown this once; the old set, used or not, stops working. */
+  async regenerateBackupCodes(input: { account: DirectoryAccount; client: ClientInfo }): Promise<{ codes: string[] }> {
+    const { account, client } = input;
+    const codes = newBackupCodes();
+    const stored = codes.map((code) => hashBackupCode(this.deps.keys, normalizeBackupCode(code)!));
+    await this.deps.store.transaction(async (tx) => {
+      await this.deps.methods.within(tx).replaceBackupCodes(account.tenantId, account.id, stored, this.deps.clock.now());
+      await this.changed(tx, account, client, 'backup_codes', 'Backup codes', { kind: 'backup_code', count: codes.length });
+    });
+    return { codes };
+  }
+
+  /**
+   * Removes a method, unless the policy needs it: a person must keep enough methods to reset. Removing
+   * "backup_codes" removes the whole set.
+   */
+  async remove(input: { account: DirectoryAccount; methodId: string; decision: PolicyDecision; client: ClientInfo }): Promise<{ ok: true } | { ok: false; code: 'method_required' }> {
+    const { account, client } = input;
+    const all = (await this.deps.methods.listForSubject(account.tenantId, account.id)).filter((m) => m.confirmed);
+    const targets = input.methodId === 'backup_codes' ? all.filter((m) => m.kind === 'backup_code') : all.filter((m) => m.id === input.methodId);
+    if (targets.length === 0) throw new UnlatchError('not_found');
+    const kind = targets[0]!.kind;
+    // Spent backup codes prove nothing any more; another method of the same kind keeps that kind.
+    const remainingKinds = [...new Set(all.filter((m) => !targets.includes(m) && !(m.kind === 'backup_code' && m.usedAt)).map((m) => m.kind))];
+    const removable = remainingKinds.includes(kind) || canRemoveMethod(input.decision, [...remainingKinds, kind], kind);
+    if (!removable) {
+      await this.deps.store.transaction((tx) => tx.audit.append(this.entry('method.remove_refused', 'denied', account, client, { kind })));
+      return { ok: false, code: 'method_required' };
+    }
+    await this.deps.store.transaction(async (tx) => {
+      const methods = this.deps.methods.within(tx);
+      for (const target of targets) await methods.remove(account.tenantId, target.id);
+      await this.changed(tx, account, client, 'removed', targets.length > 1 ? 'Backup codes' : targets[0]!.name, { kind, count: targets.length });
+    });
+    return { ok: true };
+  }
+
+  /** Audit entry plus a notice to the person's address: a change they did not make is a warning sign. */
+  private async changed(tx: StoreTx, account: DirectoryAccount, client: ClientInfo, change: 'added' | 'removed' | 'backup_codes', methodName: string, details: Record<string, unknown>): Promise<void> {
+    const event = change === 'added' ? 'method.added' : change === 'removed' ? 'method.removed' : 'method.backup_codes_generated';
+    await tx.audit.append(this.entry(event, 'success', account, client, details));
+    if (!account.email) return;
+    const now = this.deps.clock.now();
+    await tx.outbox.enqueue({
+      channel: 'email',
+      template: 'methods_changed',
+      tenantId: account.tenantId,
+      to: account.email,
+      data: {
+        displayName: account.displayName ?? account.username,
+        tenantName: this.deps.tenants.get(account.tenantId)?.name ?? account.tenantId,
+        change,
+        methodName,
+        when: now.toISOString(),
+        ip: client.ip,
+      },
+      idempotencyKey: `methods_changed:${account.id}:${now.getTime()}:${change}:${String(details.methodId ?? details.kind)}`,
+      subjectId: account.id,
+    });
+  }
+
+  private entry(event: AuditEntryInput['event'], outcome: AuditEntryInput['outcome'], account: DirectoryAccount, client: ClientInfo, details: Record<string, unknown>): AuditEntryInput {
+    return selfEntry(event, outcome, account.tenantId, account.id, null, client, details);
+  }
+}
+
+function summaryOf(method: RegisteredMethod): MethodSummary {
+  return { id: method.id, kind: method.kind, name: method.name, createdAt: method.createdAt, lastUsedAt: method.lastUsedAt };
+}
+
+function latest(methods: RegisteredMethod[]): Date | null {
+  const times = methods.map((m) => m.lastUsedAt?.getTime() ?? 0).filter((t) => t > 0);
+  return times.length === 0 ? null : new Date(Math.max(...times));
+}
+
+/** A label people chose: trimmed, control characters out, bounded; a default when empty. */
+function cleanName(raw: string, fallback: string): string {
+  const name = raw.normalize('NFKC').replace(/\p{Cc}/gu, '').trim().slice(0, MAX_NAME);
+  return name === '' ? fallback : name;
+}
