@@ -34,6 +34,7 @@ import { SqlOutboxQueue } from './adapters/store/outbox-repository.js';
 import { SqlStore } from './adapters/store/sql-store.js';
 import { SqlUserRepository } from './adapters/store/user-repository.js';
 import { ConfigTenants } from './adapters/tenants/config-tenants.js';
+import { policyFor } from './config/policy-schema.js';
 import { buildServer } from './http/server.js';
 
 export interface AppOptions {
@@ -117,7 +118,10 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       if (seeded > 0) logger.info({ tenant: config.defaultTenant, users: seeded }, 'demo users created');
     }
 
-    const resetFlow = new ResetFlow({ store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset });
+    const resetFlow = new ResetFlow({
+      store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset,
+      policyFor: (tenantId) => policyFor(config.policy, tenantId),
+    });
     const passwordChange = new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics });
     const methods = new SqlMethodRepository(database.db, new Sealer(keys, 'totp-seal'));
     const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg });

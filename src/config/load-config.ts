@@ -56,6 +56,9 @@ export function loadConfig(options: LoadOptions = {}): UnlatchConfig {
 export function validateConfig(raw: Record<string, unknown>, cwd: string = process.cwd()): UnlatchConfig {
   // A section whose keys are all commented out (`audit:` and nothing else) reads as null: treat it as absent.
   const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null));
+  if (isPlainObject(present.reset) && 'excludedGroups' in present.reset) {
+    throw new ConfigError('config: reset.excludedGroups: moved to policy.default.excludedGroups (see docs/policy.md)');
+  }
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -73,6 +76,9 @@ function finish(config: UnlatchConfig, cwd: string): UnlatchConfig {
   }
   if (config.tenants.length === 0) throw new ConfigError('config: tenants: at least one tenant is required in production mode');
   config.defaultTenant ??= config.tenants[0]!.id;
+  for (const id of Object.keys(config.policy.tenants)) {
+    if (!config.tenants.some((t) => t.id === id)) throw new ConfigError(`config: policy.tenants.${id}: "${id}" is not one of the tenants`);
+  }
   if (!config.tenants.some((t) => t.id === config.defaultTenant)) {
     throw new ConfigError(`config: defaultTenant: "${config.defaultTenant}" is not one of the tenants`);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { policySchema } from './policy-schema.js';
 
 const seconds = z.number().int().positive();
 
@@ -69,7 +70,9 @@ export const configSchema = z
             /** Refuse to send unless STARTTLS succeeds. */
             requireTLS: z.boolean().default(true),
             user: z.string().optional(),
-            password: z.string().optional(),
+            /** Who may reset, with which methods and how many, per tenant and per group. See docs/policy.md. */
+    policy: policySchema,
+    password: z.string().optional(),
             connectionTimeoutMs: z.number().int().positive().default(10_000),
             tlsRejectUnauthorized: z.boolean().default(true),
           })
@@ -84,10 +87,11 @@ export const configSchema = z
         passwordStepTtlSeconds: seconds.max(3600).default(600),
         maxCodeAttempts: z.number().int().min(1).max(10).default(5),
         codeDigits: z.number().int().min(6).max(10).default(6),
-        excludedGroups: z.array(z.string().min(1)).default(['admins', 'service-accounts']),
       })
       .strict()
       .prefault({}),
+    /** Who may reset, with which methods and how many, per tenant and per group. See docs/policy.md. */
+    policy: policySchema,
     password: z
       .object({
         minLength: z.number().int().min(8, 'NIST SP 800-63B: at least 8').max(64).default(8),

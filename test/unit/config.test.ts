@@ -59,6 +59,10 @@ describe('configuration', () => {
     }
   });
 
+  it('points a moved key to its new place', () => {
+    expect(() => load({}, 'reset:\n  excludedGroups: [admins]\n')).toThrow(/reset\.excludedGroups: moved to policy\.default\.excludedGroups/);
+  });
+
   it('refuses unknown keys, so a typo is not silently ignored', () => {
     expect(() => load({}, 'sever:\n  port: 1\n')).toThrow(/^config: \(root\): .*sever/);
   });

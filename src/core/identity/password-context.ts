@@ -12,9 +12,3 @@ export function passwordContextOf(account: DirectoryAccount, tenant: Tenant | nu
     tenantName: tenant?.name,
   };
 }
-
-/** Members of an excluded group never get a real reset flow. */
-export function isExcluded(account: DirectoryAccount, excludedGroups: readonly string[]): boolean {
-  const excluded = new Set(excludedGroups.map((g) => g.toLowerCase()));
-  return account.groups.some((g) => excluded.has(g.toLowerCase()));
-}

@@ -3,7 +3,8 @@ import { firstExhausted, rateLimitedError } from '../limits.js';
 import { hashHandle, newFlowHandle, newId, newNumericCode } from '../crypto/secrets.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { normalizeIdentifier } from '../identity/normalize.js';
-import { isExcluded, passwordContextOf } from '../identity/password-context.js';
+import { passwordContextOf } from '../identity/password-context.js';
+import { decidePolicy, type TenantPolicy } from '../policy/method-policy.js';
 import type { PasswordPolicy, PasswordRejection } from '../password/password-policy.js';
 import type { AuditEntryInput } from '../ports/audit.js';
 import { selfEntry } from '../audit/self-entry.js';
@@ -29,6 +30,8 @@ export interface ResetFlowDeps {
   clock: Clock;
   observer: FlowObserver;
   settings: ResetSettings;
+  /** The method policy of a tenant: who may reset at all (excluded groups, rules). */
+  policyFor: (tenantId: string) => TenantPolicy;
 }
 
 export interface StartedReset {
@@ -292,7 +295,8 @@ export class ResetFlow {
   private refusalOf(account: DirectoryAccount | null): string | null {
     if (!account) return 'unknown_account';
     if (!account.enabled) return 'disabled';
-    if (isExcluded(account, this.deps.settings.excludedGroups)) return 'excluded';
+    const decision = decidePolicy(this.deps.policyFor(account.tenantId), account);
+    if (!decision.ssprEnabled) return decision.reason === 'excluded' ? 'excluded' : 'sspr_disabled';
     if (!account.email) return 'no_method';
     return null;
   }

@@ -8,8 +8,6 @@ export interface ResetSettings {
   maxCodeAttempts: number;
   /** Digits in an emailed code (at least 6). */
   codeDigits: number;
-  /** Members of these groups get a decoy flow: privileged and service accounts do not reset themselves. */
-  excludedGroups: string[];
 }
 
 export const DEFAULT_RESET_SETTINGS: ResetSettings = {
@@ -17,5 +15,4 @@ export const DEFAULT_RESET_SETTINGS: ResetSettings = {
   passwordStepTtlSeconds: 600,
   maxCodeAttempts: 5,
   codeDigits: 6,
-  excludedGroups: ['admins', 'service-accounts'],
 };
