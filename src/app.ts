@@ -11,6 +11,10 @@ import { systemClock, type Clock } from './core/ports/clock.js';
 import type { Mailer } from './core/ports/mailer.js';
 import { ResetFlow } from './core/reset/reset-flow.js';
 import { MethodRegistration } from './core/methods/method-registration.js';
+import { MethodVerifier } from './core/methods/method-verifier.js';
+import type { TenantPolicy } from './core/policy/method-policy.js';
+import { DEFAULT_SIGN_IN_SETTINGS, SignIn } from './core/signin/sign-in.js';
+import { SqlSessionRepository } from './adapters/store/session-repository.js';
 import { qrSvg } from './adapters/qr/qr-svg.js';
 import { SqlMethodRepository } from './adapters/store/method-repository.js';
 import { Argon2Hasher } from './adapters/directory/password-hasher.js';
@@ -62,6 +66,9 @@ export interface UnlatchApp {
   keys: KeyRing;
   /** Registered verification methods and their registration (issue 3; not yet reachable over HTTP). */
   methodRegistration: MethodRegistration;
+  /** Sign-in to manage one's security info (issue 3; not yet reachable over HTTP). */
+  signIn: SignIn;
+  policyFor: (tenantId: string) => TenantPolicy;
   /** Listens on the configured host and port; returns the address. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -118,17 +125,23 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       if (seeded > 0) logger.info({ tenant: config.defaultTenant, users: seeded }, 'demo users created');
     }
 
+    const sessions = new SqlSessionRepository(database.db);
     const resetFlow = new ResetFlow({
-      store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset,
+      store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset, sessions,
       policyFor: (tenantId) => policyFor(config.policy, tenantId),
     });
-    const passwordChange = new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics });
+    const passwordChange = new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics, sessions });
     const methods = new SqlMethodRepository(database.db, new Sealer(keys, 'totp-seal'));
     const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg });
+    const verifier = new MethodVerifier({ methods, keys, clock });
+    const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, settings: DEFAULT_SIGN_IN_SETTINGS });
     const server = await buildServer({
       config,
       resetFlow,
       passwordChange,
+      signIn,
+      methodRegistration,
+      policyFor: (tenantId) => policyFor(config.policy, tenantId),
       tenants,
       devOutbox,
       metricsRegistry: metrics.registry,
@@ -158,6 +171,8 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       metrics,
       keys,
       methodRegistration,
+      signIn,
+      policyFor: (tenantId) => policyFor(config.policy, tenantId),
       listen: () => server.listen({ host: config.server.host, port: config.server.port }),
       async close() {
         if (closed) return;

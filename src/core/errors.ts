@@ -26,6 +26,10 @@ export const ERROR_CODES = {
   directory_unavailable: { status: 503, messageKey: 'errors.directory_unavailable' },
   /** The store (database) cannot be reached. */
   store_unavailable: { status: 503, messageKey: 'errors.store_unavailable' },
+  /** No signed-in session, or it expired, was revoked or still needs a method proven. */
+  session_invalid: { status: 401, messageKey: 'errors.session_invalid' },
+  /** The policy needs this method: register another one before removing it. */
+  method_required: { status: 409, messageKey: 'errors.method_required' },
   /** The CSRF token of a form was missing or wrong. */
   csrf_invalid: { status: 403, messageKey: 'errors.csrf_invalid' },
   /** No such route or resource. */

@@ -5,6 +5,9 @@ import type { UnlatchConfig } from '../config/schema.js';
 import type { PasswordChange } from '../core/change/password-change.js';
 import type { TenantCatalog } from '../core/ports/tenants.js';
 import type { ResetFlow } from '../core/reset/reset-flow.js';
+import type { MethodRegistration } from '../core/methods/method-registration.js';
+import type { TenantPolicy } from '../core/policy/method-policy.js';
+import type { SignIn } from '../core/signin/sign-in.js';
 
 /** One message captured by the dev outbox (dev mode only). */
 export interface CapturedMail {
@@ -28,6 +31,12 @@ export interface HttpDeps {
   config: UnlatchConfig;
   resetFlow: ResetFlow;
   passwordChange: PasswordChange;
+  /** Sign-in to manage one's security info (password, then a registered method when there is one). */
+  signIn: SignIn;
+  /** Adding, confirming, removing methods of a signed-in person. */
+  methodRegistration: MethodRegistration;
+  /** The method policy of a tenant (decides, e.g., whether a method may be removed). */
+  policyFor: (tenantId: string) => TenantPolicy;
   tenants: TenantCatalog;
   /** Present only in dev mode. */
   devOutbox: DevOutboxReader | null;

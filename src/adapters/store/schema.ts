@@ -108,6 +108,17 @@ export interface MethodsTable {
   used_at: number | null;
 }
 
+export interface SessionsTable {
+  token_hash: string;
+  tenant_id: string;
+  subject_id: string;
+  state: string;
+  attempts: number;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   reset_flows: ResetFlowsTable;
@@ -116,4 +127,5 @@ export interface Database {
   outbox: OutboxTable;
   dev_outbox: DevOutboxTable;
   methods: MethodsTable;
+  sessions: SessionsTable;
 }

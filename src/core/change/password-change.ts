@@ -9,6 +9,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../ports/directory.js';
 import type { FlowObserver } from '../ports/flow-observer.js';
 import type { Limiter } from '../ports/limiter.js';
+import type { SessionRepository } from '../ports/sessions.js';
 import type { Store } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import { newId } from '../crypto/secrets.js';
@@ -23,6 +24,8 @@ export interface PasswordChangeDeps {
   passwords: PasswordPolicy;
   clock: Clock;
   observer: FlowObserver;
+  /** Sign-in sessions, all ended when the password changes. */
+  sessions: SessionRepository;
 }
 
 export type PasswordChangeResult = { ok: true } | { ok: false; code: 'password_rejected'; reasons: PasswordRejection[] };
@@ -82,6 +85,7 @@ export class PasswordChange {
       await write.commit(tx);
       // SECURITY.md: a reset token dies when the password changes by any path.
       await tx.flows.supersedeActive(tenantId, account.id, now);
+      await this.deps.sessions.within(tx).revokeAll(tenantId, account.id, now);
       await tx.audit.append(audit('password.changed', 'success', account.id));
       await enqueuePasswordChangedNotice(tx, account, tenants.get(tenantId)?.name ?? tenantId, now, input.client, `password_changed:${newId()}`, null);
     });

@@ -22,6 +22,11 @@ export type AuditEvent =
   | 'method.removed'
   | 'method.remove_refused'
   | 'method.backup_codes_generated'
+  | 'signin.password_ok'
+  | 'signin.failed'
+  | 'signin.completed'
+  | 'signin.proof_failed'
+  | 'signin.signed_out'
   | 'user.created'
   | 'user.imported';
 

@@ -14,6 +14,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Directory, DirectoryAccount } from '../ports/directory.js';
 import type { FlowObserver } from '../ports/flow-observer.js';
 import type { LimitBucket, Limiter } from '../ports/limiter.js';
+import type { SessionRepository } from '../ports/sessions.js';
 import type { Store, StoreTx } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import type { ResetFlowRecord } from './reset-flow-record.js';
@@ -32,6 +33,8 @@ export interface ResetFlowDeps {
   settings: ResetSettings;
   /** The method policy of a tenant: who may reset at all (excluded groups, rules). */
   policyFor: (tenantId: string) => TenantPolicy;
+  /** Sign-in sessions, all ended when the password changes. */
+  sessions: SessionRepository;
 }
 
 export interface StartedReset {
@@ -232,8 +235,9 @@ export class ResetFlow {
     const next = this.advance(flow, 'password_ok', now, {});
     await this.save(flow, next, [selfEntry('reset.completed', 'success', flow.tenantId, account.id, flow.id, input.client)], async (tx) => {
       await write.commit(tx);
-      // Any other live flow of this account dies with the old password.
+      // Any other live flow of this account, and every session, dies with the old password.
       await tx.flows.supersedeActive(flow.tenantId, account.id, now, flow.id);
+      await this.deps.sessions.within(tx).revokeAll(flow.tenantId, account.id, now);
       await enqueuePasswordChangedNotice(tx, account, tenants.get(flow.tenantId)?.name ?? flow.tenantId, now, input.client, `password_changed:${flow.id}`, flow.id);
     });
     const durationSeconds = (now.getTime() - flow.createdAt.getTime()) / 1000;

@@ -1,0 +1,149 @@
+import { selfEntry } from '../audit/self-entry.js';
+import { hashHandle, newFlowHandle } from '../crypto/secrets.js';
+import { UnlatchError } from '../errors.js';
+import { normalizeIdentifier } from '../identity/normalize.js';
+import { firstExhausted, rateLimitedError } from '../limits.js';
+import type { CodeMethod, MethodVerifier } from '../methods/method-verifier.js';
+import type { AuditEntryInput } from '../ports/audit.js';
+import type { ClientInfo } from '../ports/client-info.js';
+import type { Clock } from '../ports/clock.js';
+import type { Directory, DirectoryAccount } from '../ports/directory.js';
+import type { Limiter } from '../ports/limiter.js';
+import type { MethodRepository } from '../ports/methods.js';
+import type { SessionRecord, SessionRepository } from '../ports/sessions.js';
+import type { Store } from '../ports/store.js';
+import type { TenantCatalog } from '../ports/tenants.js';
+
+export interface SignInSettings {
+  /** Lifetime of a full session (managing security info is a short visit). */
+  sessionTtlSeconds: number;
+  /** Time to prove a registered method after the password. */
+  partialTtlSeconds: number;
+  /** Wrong method proofs before the session ends. */
+  maxProofAttempts: number;
+}
+
+export const DEFAULT_SIGN_IN_SETTINGS: SignInSettings = { sessionTtlSeconds: 900, partialTtlSeconds: 300, maxProofAttempts: 5 };
+
+export interface SignInDeps {
+  store: Store;
+  directory: Directory;
+  tenants: TenantCatalog;
+  limiter: Limiter;
+  clock: Clock;
+  sessions: SessionRepository;
+  methods: MethodRepository;
+  verifier: MethodVerifier;
+  settings: SignInSettings;
+}
+
+export interface SignedIn {
+  /** Bearer token (192 bits); stored only as its SHA-256. */
+  token: string;
+  next: 'verify_method' | 'done';
+  /** When `verify_method`: the kinds the person registered and may prove with. */
+  methods: CodeMethod[];
+  expiresAt: Date;
+}
+
+export type ProofResult = { ok: true } | { ok: false; code: 'code_invalid'; attemptsLeft: number } | { ok: false; code: 'code_attempts_exceeded' };
+
+/** The methods that, once registered, must also be proven to sign in (a password alone would let a thief add their own). */
+const STEP_UP_KINDS: readonly CodeMethod[] = ['totp', 'backup_code'];
+
+/**
+ * Sign-in for managing one's own security info: the password, then — when the person has registered a
+ * method — that method too. Unknown accounts and wrong passwords get one answer, after the same argon2 work.
+ */
+export class SignIn {
+  constructor(private readonly deps: SignInDeps) {}
+
+  async start(input: { tenantId: string; identifier: string; password: string; client: ClientInfo }): Promise<SignedIn> {
+    const { directory, tenants, limiter, clock, settings } = this.deps;
+    const tenantId = input.tenantId;
+    const rateKey = normalizeIdentifier(input.identifier);
+    if (rateKey.length === 0 || rateKey.length > 256) throw new UnlatchError('invalid_request', { field: 'identifier' });
+    // Password checks share the change-password buckets: both guess the same secret.
+    const denied = await firstExhausted(limiter, [
+      ['change_ip', input.client.ip],
+      ['change_identifier', `${tenantId}:${rateKey}`],
+    ]);
+    if (denied) throw rateLimitedError(denied.retryAfterSeconds);
+
+    const account = tenants.get(tenantId) ? await directory.findByIdentifier(tenantId, rateKey) : null;
+    const valid = account && account.enabled ? await directory.verifyPassword(account, input.password) : (await directory.verifyDummy(input.password), false);
+    if (!account || !valid) {
+      await this.audit(selfEntry('signin.failed', account ? 'failure' : 'decoy', tenantId, account?.id ?? null, null, input.client, account ? {} : { identifier: rateKey }));
+      throw new UnlatchError('invalid_credentials');
+    }
+
+    const registered = await this.deps.methods.listForSubject(tenantId, account.id);
+    const proofs = STEP_UP_KINDS.filter((kind) => registered.some((m) => m.kind === kind && m.confirmed && !(kind === 'backup_code' && m.usedAt)));
+    const now = clock.now();
+    const token = newFlowHandle();
+    const partial = proofs.length > 0;
+    const session: SessionRecord = {
+      tokenHash: hashHandle(token),
+      tenantId,
+      subjectId: account.id,
+      state: partial ? 'partial' : 'full',
+      attempts: 0,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + (partial ? settings.partialTtlSeconds : settings.sessionTtlSeconds) * 1000),
+      revokedAt: null,
+    };
+    await this.deps.store.transaction(async (tx) => {
+      await this.deps.sessions.within(tx).insert(session);
+      await tx.audit.append(selfEntry(partial ? 'signin.password_ok' : 'signin.completed', 'success', tenantId, account.id, null, input.client, { proofs }));
+    });
+    return { token, next: partial ? 'verify_method' : 'done', methods: partial ? proofs : [], expiresAt: session.expiresAt };
+  }
+
+  /** The second step: a code from a registered method. Wrong codes are counted; too many end the session. */
+  async proveMethod(input: { token: string; method: CodeMethod; code: string; client: ClientInfo }): Promise<ProofResult> {
+    const { session, account } = await this.load(input.token, 'partial');
+    const { settings, clock } = this.deps;
+    const proof = await this.deps.verifier.verify(account, input.method, input.code);
+    const now = clock.now();
+    if (proof.ok) {
+      const next = { state: 'full' as const, attempts: session.attempts, expiresAt: new Date(now.getTime() + settings.sessionTtlSeconds * 1000) };
+      if (!(await this.deps.sessions.update(session.tokenHash, session, next))) throw new UnlatchError('conflict');
+      await this.audit(selfEntry('signin.completed', 'success', account.tenantId, account.id, null, input.client, { method: input.method }));
+      return { ok: true };
+    }
+    const attempts = session.attempts + 1;
+    const exhausted = attempts >= settings.maxProofAttempts;
+    if (!(await this.deps.sessions.update(session.tokenHash, session, { state: 'partial', attempts, expiresAt: session.expiresAt }))) throw new UnlatchError('conflict');
+    if (exhausted) await this.deps.sessions.revoke(session.tokenHash, now);
+    await this.audit(selfEntry('signin.proof_failed', 'failure', account.tenantId, account.id, null, input.client, { method: input.method, reason: proof.reason, attempts }));
+    return exhausted ? { ok: false, code: 'code_attempts_exceeded' } : { ok: false, code: 'code_invalid', attemptsLeft: settings.maxProofAttempts - attempts };
+  }
+
+  /** The signed-in person behind a token, or `session_invalid`. */
+  async resolve(token: string): Promise<{ account: DirectoryAccount; session: SessionRecord }> {
+    return this.load(token, 'full');
+  }
+
+  async signOut(token: string, client: ClientInfo): Promise<void> {
+    const session = await this.deps.sessions.find(hashHandle(token));
+    if (!session || session.revokedAt) return;
+    await this.deps.store.transaction(async (tx) => {
+      await this.deps.sessions.within(tx).revoke(session.tokenHash, this.deps.clock.now());
+      await tx.audit.append(selfEntry('signin.signed_out', 'success', session.tenantId, session.subjectId, null, client));
+    });
+  }
+
+  private async load(token: string, state: SessionRecord['state']): Promise<{ session: SessionRecord; account: DirectoryAccount }> {
+    if (token.length === 0 || token.length > 128) throw new UnlatchError('session_invalid');
+    const session = await this.deps.sessions.find(hashHandle(token));
+    const now = this.deps.clock.now().getTime();
+    if (!session || session.revokedAt || session.expiresAt.getTime() <= now || session.state !== state) throw new UnlatchError('session_invalid');
+    const account = await this.deps.directory.findById(session.tenantId, session.subjectId);
+    if (!account || !account.enabled) throw new UnlatchError('session_invalid');
+    return { session, account };
+  }
+
+  private async audit(entry: AuditEntryInput): Promise<void> {
+    await this.deps.store.transaction((tx) => tx.audit.append(entry));
+  }
+}
