@@ -17,7 +17,7 @@ describe('JSON API: OpenAPI document and unknown routes', () => {
     await t.close();
   });
 
-  it('serves an OpenAPI 3.1 document listing the five operations and nothing outside /api', async () => {
+  it('serves an OpenAPI 3.1 document listing every operation and nothing outside /api', async () => {
     const res = await t.server.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -35,6 +35,13 @@ describe('JSON API: OpenAPI document and unknown routes', () => {
         'POST /api/v1/reset/{flowId}/verify',
         'POST /api/v1/reset/{flowId}/password',
         'POST /api/v1/password/change',
+        'POST /api/v1/me/session',
+        'POST /api/v1/me/session/verify',
+        'DELETE /api/v1/me/session',
+        'GET /api/v1/me/methods',
+        'POST /api/v1/me/methods',
+        'POST /api/v1/me/methods/{methodId}/finish',
+        'DELETE /api/v1/me/methods/{methodId}',
       ].sort(),
     );
 
@@ -55,7 +62,7 @@ describe('JSON API: OpenAPI document and unknown routes', () => {
         }
       }
     }
-    expect(ids.size).toBe(5);
+    expect(ids.size).toBe(12);
     expect(doc.paths['/api/v1/reset']!.post!.responses).toHaveProperty('202');
     expect(doc.paths['/api/v1/reset']!.post!.responses).toHaveProperty('429');
   });

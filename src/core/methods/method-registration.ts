@@ -126,6 +126,8 @@ export class MethodRegistration {
     const kind = targets[0]!.kind;
     // Spent backup codes prove nothing any more; another method of the same kind keeps that kind.
     const remainingKinds = [...new Set(all.filter((m) => !targets.includes(m) && !(m.kind === 'backup_code' && m.usedAt)).map((m) => m.kind))];
+    // The address the directory holds is a method too: the reset flow sends codes to it.
+    if (account.email) remainingKinds.push('email_code');
     const removable = remainingKinds.includes(kind) || canRemoveMethod(input.decision, [...remainingKinds, kind], kind);
     if (!removable) {
       await this.deps.store.transaction((tx) => tx.audit.append(this.entry('method.remove_refused', 'denied', account, client, { kind })));

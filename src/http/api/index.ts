@@ -13,8 +13,10 @@ import { resetGetRoute } from './reset-get.js';
 import { resetPasswordRoute } from './reset-password.js';
 import { resetStartRoute } from './reset-start.js';
 import { resetVerifyRoute } from './reset-verify.js';
+import { meMethodsRoutes } from './me-methods.js';
+import { meSessionRoutes } from './me-session.js';
 
-const ROUTES: readonly ApiRoute[] = [resetStartRoute, resetGetRoute, resetVerifyRoute, resetPasswordRoute, passwordChangeRoute];
+const ROUTES: readonly ApiRoute[] = [resetStartRoute, resetGetRoute, resetVerifyRoute, resetPasswordRoute, passwordChangeRoute, meSessionRoutes, meMethodsRoutes];
 
 /**
  * The JSON API (registered under `/api`): one route per file, described at `/api/openapi.json`.
@@ -55,7 +57,9 @@ export const apiPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, { d
       tags: [
         { name: 'reset', description: 'Reset a forgotten password with a code sent by email.' },
         { name: 'password', description: 'Change a known password.' },
+        { name: 'me', description: 'Sign in and manage your own verification methods.' },
       ],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/v1/me/session.' } } },
     },
   });
 

@@ -1,0 +1,79 @@
+import { UnlatchError } from '../../core/errors.js';
+import type { CodeMethod } from '../../core/methods/method-verifier.js';
+import type { ApiRoute } from './api-context.js';
+import { clientInfo } from './client-info.js';
+import { BEARER, bearerToken } from './me-auth.js';
+import { sendResultProblem } from './problems.js';
+import { codeSchema, COMMON_POST_PROBLEMS, expiresAtSchema, identifierSchema, passwordSchema, problemResponses, strictObject, tenantSchema } from './schemas.js';
+
+const methodSchema = { type: 'string', minLength: 1, maxLength: 16, enum: ['totp', 'backup_code'], description: 'The registered method the code comes from.' };
+
+/**
+ * `POST /api/v1/me/session` (password), `POST /api/v1/me/session/verify` (a registered method, when the
+ * person has one), `DELETE /api/v1/me/session`: signing in to manage one's own methods.
+ */
+export const meSessionRoutes: ApiRoute = (app, { deps, translate }) => {
+  app.post<{ Body: { tenant?: string; identifier: string; password: string } }>(
+    '/v1/me/session',
+    {
+      schema: {
+        operationId: 'signIn',
+        tags: ['me'],
+        summary: 'Sign in to manage your methods',
+        description: 'The password first. When the person has registered a method, `next` is `verify_method` and the session counts only after `/me/session/verify`.',
+        body: strictObject({ tenant: tenantSchema, identifier: identifierSchema, password: passwordSchema }, ['identifier', 'password']),
+        response: {
+          201: strictObject(
+            {
+              token: { type: 'string', description: 'Bearer token for `Authorization: Bearer …`; keep it secret.' },
+              next: { type: 'string', enum: ['verify_method', 'done'] },
+              methods: { type: 'array', items: methodSchema },
+              expiresAt: expiresAtSchema,
+            },
+            ['token', 'next', 'methods', 'expiresAt'],
+            'Signed in (or half-way, see `next`).',
+          ),
+          ...problemResponses([...COMMON_POST_PROBLEMS, 401]),
+        },
+      },
+    },
+    async (request, reply) => {
+      const tenantId = request.body.tenant ?? deps.config.defaultTenant;
+      if (tenantId === undefined) throw new UnlatchError('invalid_request', { field: 'tenant' });
+      const result = await deps.signIn.start({ tenantId, identifier: request.body.identifier, password: request.body.password, client: clientInfo(request) });
+      return reply.code(201).send({ token: result.token, next: result.next, methods: result.methods, expiresAt: result.expiresAt.toISOString() });
+    },
+  );
+
+  app.post<{ Body: { method: CodeMethod; code: string } }>(
+    '/v1/me/session/verify',
+    {
+      schema: {
+        operationId: 'signInVerify',
+        tags: ['me'],
+        summary: 'Prove a registered method to finish signing in',
+        security: BEARER,
+        body: strictObject({ method: methodSchema, code: codeSchema }, ['method', 'code']),
+        response: {
+          200: strictObject({ next: { type: 'string', enum: ['done'] } }, ['next'], 'Signed in.'),
+          ...problemResponses([...COMMON_POST_PROBLEMS, 401, 409, 410, 422]),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await deps.signIn.proveMethod({ token: bearerToken(request), method: request.body.method, code: request.body.code, client: clientInfo(request) });
+      if (result.ok) return { next: 'done' };
+      if (result.code === 'code_invalid') return sendResultProblem(request, reply, translate, 'code_invalid', { attemptsLeft: result.attemptsLeft });
+      return sendResultProblem(request, reply, translate, result.code);
+    },
+  );
+
+  app.delete(
+    '/v1/me/session',
+    { schema: { operationId: 'signOut', tags: ['me'], summary: 'Sign out', security: BEARER, response: { 204: { type: 'null', description: 'Signed out.' }, ...problemResponses([400, 401, 500, 503]) } } },
+    async (request, reply) => {
+      await deps.signIn.signOut(bearerToken(request), clientInfo(request));
+      return reply.code(204).send();
+    },
+  );
+};
