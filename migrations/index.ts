@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as methods from './0002-methods.js';
 import * as sessions from './0003-sessions.js';
+import * as flowProofs from './0004-flow-proofs.js';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-methods': methods,
   '0003-sessions': sessions,
+  '0004-flow-proofs': flowProofs,
 };

@@ -126,14 +126,14 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     }
 
     const sessions = new SqlSessionRepository(database.db);
+    const methods = new SqlMethodRepository(database.db, new Sealer(keys, 'totp-seal'));
+    const verifier = new MethodVerifier({ methods, keys, clock });
     const resetFlow = new ResetFlow({
-      store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset, sessions,
+      store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset, sessions, methods, verifier,
       policyFor: (tenantId) => policyFor(config.policy, tenantId),
     });
     const passwordChange = new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics, sessions });
-    const methods = new SqlMethodRepository(database.db, new Sealer(keys, 'totp-seal'));
     const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg });
-    const verifier = new MethodVerifier({ methods, keys, clock });
     const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, settings: DEFAULT_SIGN_IN_SETTINGS });
     const server = await buildServer({
       config,

@@ -29,7 +29,7 @@ describe('/metrics', () => {
     expect(text).toContain('unlatch_reset_events_total{tenant="demo",stage="started",outcome="success",reason=""} 1');
     expect(text).toContain('unlatch_reset_events_total{tenant="demo",stage="started",outcome="decoy",reason=""} 3');
     expect(text).toContain('unlatch_reset_events_total{tenant="demo",stage="failed",outcome="failure",reason="code_invalid"} 1');
-    expect(text).toContain('unlatch_reset_events_total{tenant="demo",stage="verified",outcome="success",reason=""} 1');
+    expect(text).toContain('unlatch_reset_events_total{tenant="demo",stage="verified",outcome="success",reason="email_code"} 1');
     expect(text).toContain('unlatch_reset_events_total{tenant="demo",stage="failed",outcome="failure",reason="too_common"} 1');
     expect(text).toContain('unlatch_reset_events_total{tenant="demo",stage="completed",outcome="success",reason=""} 1');
     // Started, then ~90 s later done: one observation in the 120 s bucket, none in the 60 s one.

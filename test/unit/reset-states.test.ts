@@ -12,6 +12,14 @@ describe('reset state table', () => {
     expect(nextState('awaiting_password', 'password_rejected')).toBe('awaiting_password');
   });
 
+  it('asks for a second proof when the policy needs one, and ends the flow when codes are exhausted there too', () => {
+    expect(nextState('awaiting_code', 'proof_partial')).toBe('awaiting_second_proof');
+    expect(nextState('awaiting_second_proof', 'code_ok')).toBe('awaiting_password');
+    expect(nextState('awaiting_second_proof', 'code_bad')).toBe('awaiting_second_proof');
+    expect(nextState('awaiting_second_proof', 'code_exhausted')).toBe('failed');
+    expect(nextState('awaiting_second_proof', 'password_ok')).toBeNull();
+  });
+
   it('ends the flow when codes are exhausted', () => {
     expect(nextState('awaiting_code', 'code_exhausted')).toBe('failed');
   });
@@ -33,6 +41,6 @@ describe('reset state table', () => {
       expect(nextState(state, 'expire')).toBe('expired');
       expect(nextState(state, 'supersede')).toBe('superseded');
     }
-    expect(Object.keys(RESET_TRANSITIONS)).toHaveLength(6);
+    expect(Object.keys(RESET_TRANSITIONS)).toHaveLength(7);
   });
 });

@@ -21,7 +21,7 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'unlatch_process_' });
     this.resets = new Counter({
       name: 'unlatch_reset_events_total',
-      help: 'Reset flow steps by stage (started, verified, completed, failed) and outcome; reason names why a step failed.',
+      help: 'Reset flow steps by stage (started, verified, completed, failed) and outcome; reason names why a step failed, or for verified the method proven.',
       labelNames: ['tenant', 'stage', 'outcome', 'reason'],
       registers,
     });

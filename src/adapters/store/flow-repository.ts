@@ -2,6 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { FlowRepository } from '../../core/ports/store.js';
 import type { ResetFlowRecord } from '../../core/reset/reset-flow-record.js';
 import type { ResetState } from '../../core/reset/reset-states.js';
+import type { MethodKind } from '../../core/ports/methods.js';
 import type { Database, ResetFlowsTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -36,7 +37,7 @@ export class SqlFlowRepository implements FlowRepository {
       .set((eb) => ({ state: 'superseded', updated_at: now.getTime(), code_hash: null, version: eb('version', '+', 1) }))
       .where('tenant_id', '=', tenantId)
       .where('supersede_key', '=', supersedeKey)
-      .where('state', 'in', ['awaiting_code', 'awaiting_password']);
+      .where('state', 'in', ['awaiting_code', 'awaiting_second_proof', 'awaiting_password']);
     if (exceptFlowId) query = query.where('id', '!=', exceptFlowId);
     const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows);
@@ -56,6 +57,7 @@ function toRow(flow: ResetFlowRecord): ResetFlowsTable {
     code_hash: flow.codeHash,
     code_key_id: flow.codeKeyId,
     attempts: flow.attempts,
+    proven: JSON.stringify(flow.proven),
     expires_at: flow.expiresAt.getTime(),
     created_at: flow.createdAt.getTime(),
     updated_at: flow.updatedAt.getTime(),
@@ -76,6 +78,7 @@ function fromRow(row: Selectable<ResetFlowsTable>): ResetFlowRecord {
     codeHash: row.code_hash,
     codeKeyId: row.code_key_id,
     attempts: Number(row.attempts),
+    proven: JSON.parse(row.proven) as MethodKind[],
     expiresAt: new Date(Number(row.expires_at)),
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),

@@ -34,6 +34,8 @@ export interface ResetFlowsTable {
   created_at: number;
   updated_at: number;
   version: number;
+  /** JSON array of the method kinds proven so far. */
+  proven: string;
 }
 
 export interface AuditLogTable {

@@ -3,7 +3,10 @@ import type { Clock } from '../ports/clock.js';
 import type { DirectoryAccount } from '../ports/directory.js';
 import type { MethodRepository } from '../ports/methods.js';
 import { matchBackupCode } from './backup-codes.js';
-import { verifyTotp } from './totp.js';
+import { newTotpSecret, verifyTotp } from './totp.js';
+
+const DUMMY_TOTP_SECRET = newTotpSecret();
+const DUMMY_BACKUP_CODES = Array.from({ length: 10 }, (_, i) => ({ id: `dummy-${i}`, keyId: 'dummy', digest: '00'.repeat(32), usedAt: null }));
 
 /** The methods a person can prove with a typed code. */
 export type CodeMethod = 'totp' | 'backup_code';
@@ -16,6 +19,18 @@ export type MethodProof = { ok: true; methodId: string } | { ok: false; reason: 
  */
 export class MethodVerifier {
   constructor(private readonly deps: { methods: MethodRepository; keys: KeyRing; clock: Clock }) {}
+
+  /**
+   * The work of a check against methods that do not exist (a decoy flow, a method the person lacks), so a
+   * wrong code takes about as long whatever is registered.
+   */
+  async spendEquivalentTime(kind: CodeMethod, code: string): Promise<void> {
+    if (kind === 'backup_code') {
+      matchBackupCode(this.deps.keys, code, DUMMY_BACKUP_CODES);
+      return;
+    }
+    verifyTotp({ secretBase32: DUMMY_TOTP_SECRET, code, nowMs: this.deps.clock.now().getTime(), lastUsedStep: null });
+  }
 
   async verify(account: DirectoryAccount, kind: CodeMethod, code: string): Promise<MethodProof> {
     const registered = (await this.deps.methods.listForSubject(account.tenantId, account.id)).filter((m) => m.kind === kind && m.confirmed);

@@ -1,3 +1,4 @@
+import type { MethodKind } from '../ports/methods.js';
 import type { ResetState } from './reset-states.js';
 
 /** A reset flow as persisted. `handleHash` is the hash of the public flow id; `id` is internal (audit, logs). */
@@ -19,6 +20,8 @@ export interface ResetFlowRecord {
   codeHash: string | null;
   codeKeyId: string | null;
   attempts: number;
+  /** The kinds of method proven so far in this flow. */
+  proven: MethodKind[];
   expiresAt: Date;
   createdAt: Date;
   updatedAt: Date;

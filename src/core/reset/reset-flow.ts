@@ -4,7 +4,10 @@ import { hashHandle, newFlowHandle, newId, newNumericCode } from '../crypto/secr
 import type { KeyRing } from '../crypto/key-ring.js';
 import { normalizeIdentifier } from '../identity/normalize.js';
 import { passwordContextOf } from '../identity/password-context.js';
-import { decidePolicy, type TenantPolicy } from '../policy/method-policy.js';
+import { decidePolicy, methodFamily, nextProofNeeded, proofsSatisfy, type PolicyDecision, type TenantPolicy } from '../policy/method-policy.js';
+import type { MethodVerifier } from '../methods/method-verifier.js';
+import type { MethodKind, MethodRepository } from '../ports/methods.js';
+import { maskEmail } from '../identity/mask.js';
 import type { PasswordPolicy, PasswordRejection } from '../password/password-policy.js';
 import type { AuditEntryInput } from '../ports/audit.js';
 import { selfEntry } from '../audit/self-entry.js';
@@ -35,6 +38,9 @@ export interface ResetFlowDeps {
   policyFor: (tenantId: string) => TenantPolicy;
   /** Sign-in sessions, all ended when the password changes. */
   sessions: SessionRepository;
+  /** Registered methods, for proofs other than the emailed code. */
+  methods: MethodRepository;
+  verifier: MethodVerifier;
 }
 
 export interface StartedReset {
@@ -44,8 +50,18 @@ export interface StartedReset {
   expiresAt: Date;
 }
 
+/** The methods a reset can be proven with today. */
+export type ProofMethod = 'email_code' | 'totp' | 'backup_code';
+
+/** A method offered for the second proof, labelled without revealing the address or secret. */
+export interface ProofChoice {
+  method: ProofMethod;
+  label: string;
+}
+
 export type VerifyCodeResult =
   | { ok: true; next: 'set_password'; expiresAt: Date }
+  | { ok: true; next: 'verify_second'; expiresAt: Date; methods: ProofChoice[] }
   | { ok: false; code: 'code_invalid'; attemptsLeft: number }
   | { ok: false; code: 'code_attempts_exceeded' };
 
@@ -54,7 +70,7 @@ export type SetPasswordResult =
   | { ok: false; code: 'password_rejected'; reasons: PasswordRejection[] };
 
 export interface FlowView {
-  next: 'verify_code' | 'set_password';
+  next: 'verify_code' | 'verify_second' | 'set_password';
   expiresAt: Date;
   attemptsLeft: number;
 }
@@ -109,6 +125,7 @@ export class ResetFlow {
       codeHash: null,
       codeKeyId: null,
       attempts: 0,
+      proven: [],
       expiresAt: new Date(now.getTime() + settings.codeTtlSeconds * 1000),
       createdAt: now,
       updatedAt: now,
@@ -170,46 +187,88 @@ export class ResetFlow {
   async view(flowId: string): Promise<FlowView> {
     const flow = await this.load(flowId);
     return {
-      next: flow.state === 'awaiting_code' ? NEXT_STEP.awaiting_code : NEXT_STEP.awaiting_password,
+      next: NEXT_STEP[flow.state as keyof typeof NEXT_STEP] as FlowView['next'],
       expiresAt: flow.expiresAt,
       attemptsLeft: this.deps.settings.maxCodeAttempts - flow.attempts,
     };
   }
 
-  async verifyCode(input: { flowId: string; code: string; client: ClientInfo }): Promise<VerifyCodeResult> {
-    const { keys, clock, settings } = this.deps;
+  async verifyCode(input: { flowId: string; code: string; method?: ProofMethod; client: ClientInfo }): Promise<VerifyCodeResult> {
+    const { clock, settings } = this.deps;
+    const method = input.method ?? 'email_code';
     // The IP bucket comes before any lookup, so scanning flow ids costs the scanner, not the database.
     await this.enforce([['verify_ip', input.client.ip]], null, null, input.client);
     const flow = await this.load(input.flowId);
-    if (flow.state !== 'awaiting_code') throw new UnlatchError('flow_wrong_step');
+    if (flow.state !== 'awaiting_code' && flow.state !== 'awaiting_second_proof') throw new UnlatchError('flow_wrong_step');
     await this.enforce([['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]], flow.tenantId, flow, input.client);
 
-    const candidate = input.code.trim();
-    // The MAC is computed on every path (decoy, malformed input) so timing says nothing.
-    const macMatches = keys.verifyMac('code-hmac', flow.codeKeyId ?? keys.currentId, codeMessage(flow.id, candidate), flow.codeHash ?? '');
-    const matches = macMatches && !flow.decoy && /^[0-9]+$/.test(candidate) && candidate.length === settings.codeDigits;
+    const proof = await this.prove(flow, method, input.code.trim());
     const now = clock.now();
 
-    if (matches) {
-      const next = this.advance(flow, 'code_ok', now, {
-        codeHash: null,
-        codeKeyId: null,
-        expiresAt: new Date(now.getTime() + settings.passwordStepTtlSeconds * 1000),
+    if (proof) {
+      const proven = [...flow.proven, method];
+      const done = proofsSatisfy(proof.decision, proven);
+      const next = this.advance(flow, done ? 'code_ok' : 'proof_partial', now, {
+        proven,
+        // An emailed code is spent once it has proven something; a second proof may still use another method.
+        ...(method === 'email_code' ? { codeHash: null, codeKeyId: null } : {}),
+        attempts: 0,
+        expiresAt: done ? new Date(now.getTime() + settings.passwordStepTtlSeconds * 1000) : flow.expiresAt,
       });
-      await this.save(flow, next, [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, input.client)]);
-      this.deps.observer.observe('reset.code_verified', { tenantId: flow.tenantId, outcome: 'success' });
-      return { ok: true, next: 'set_password', expiresAt: next.expiresAt };
+      await this.save(flow, next, [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, input.client, { method, complete: done })]);
+      this.deps.observer.observe('reset.code_verified', { tenantId: flow.tenantId, outcome: 'success', reason: method });
+      if (done) return { ok: true, next: 'set_password', expiresAt: next.expiresAt };
+      return { ok: true, next: 'verify_second', expiresAt: next.expiresAt, methods: await this.secondProofChoices(proof.account, proof.decision, proven, next) };
     }
 
     const attempts = flow.attempts + 1;
     const exhausted = attempts >= settings.maxCodeAttempts;
     const next = this.advance(flow, exhausted ? 'code_exhausted' : 'code_bad', now, { attempts });
     const event = exhausted ? 'reset.attempts_exceeded' : 'reset.code_failed';
-    await this.save(flow, next, [selfEntry(event, flow.decoy ? 'decoy' : 'failure', flow.tenantId, flow.subjectId, flow.id, input.client, { attempts })]);
+    await this.save(flow, next, [selfEntry(event, flow.decoy ? 'decoy' : 'failure', flow.tenantId, flow.subjectId, flow.id, input.client, { attempts, method })]);
     this.deps.observer.observe(event, { tenantId: flow.tenantId, outcome: 'failure', reason: exhausted ? 'attempts_exceeded' : 'code_invalid' });
     return exhausted
       ? { ok: false, code: 'code_attempts_exceeded' }
       : { ok: false, code: 'code_invalid', attemptsLeft: settings.maxCodeAttempts - attempts };
+  }
+
+  /**
+   * Checks one proof. A method the person does not have, may not use, or has already proven (by family:
+   * an emailed code and link are one) fails exactly like a wrong code, after comparable work.
+   */
+  private async prove(flow: ResetFlowRecord, method: ProofMethod, candidate: string): Promise<{ account: DirectoryAccount; decision: PolicyDecision } | null> {
+    const { keys, settings, directory, verifier } = this.deps;
+    // The MAC is computed on every path (decoy, other methods, malformed input) so timing says little.
+    const macMatches = keys.verifyMac('code-hmac', flow.codeKeyId ?? keys.currentId, codeMessage(flow.id, candidate), flow.codeHash ?? '');
+    const account = flow.decoy || !flow.subjectId ? null : await directory.findById(flow.tenantId, flow.subjectId);
+    const decision = account ? decidePolicy(this.deps.policyFor(flow.tenantId), account) : null;
+    const usable = decision !== null && decision.allowedMethods.includes(method) && !flow.proven.some((p) => methodFamily(p) === methodFamily(method));
+    if (method === 'email_code') {
+      const ok = macMatches && usable && /^[0-9]+$/.test(candidate) && candidate.length === settings.codeDigits;
+      return ok ? { account: account!, decision: decision! } : null;
+    }
+    if (!usable) {
+      await verifier.spendEquivalentTime(method, candidate);
+      return null;
+    }
+    const result = await verifier.verify(account!, method, candidate);
+    return result.ok ? { account: account!, decision: decision! } : null;
+  }
+
+  /** The methods a second proof may use, masked: shown only now, after a first proof. */
+  private async secondProofChoices(account: DirectoryAccount, decision: PolicyDecision, proven: MethodKind[], flow: ResetFlowRecord): Promise<ProofChoice[]> {
+    const needed = nextProofNeeded(decision, proven);
+    if (needed.done) return [];
+    const registered = (await this.deps.methods.listForSubject(account.tenantId, account.id)).filter((m) => m.confirmed && !(m.kind === 'backup_code' && m.usedAt));
+    const choices: ProofChoice[] = [];
+    if (needed.allowed.includes('email_code') && account.email && flow.codeHash) choices.push({ method: 'email_code', label: maskEmail(account.email) });
+    for (const kind of ['totp', 'backup_code'] as const) {
+      if (!needed.allowed.includes(kind)) continue;
+      const mine = registered.filter((m) => m.kind === kind);
+      if (mine.length === 0) continue;
+      choices.push({ method: kind, label: kind === 'totp' ? mine.map((m) => `Authenticator app “${m.name}”`).join(', ') : `Backup code (${mine.length} left)` });
+    }
+    return choices;
   }
 
   async setPassword(input: { flowId: string; password: string; client: ClientInfo }): Promise<SetPasswordResult> {

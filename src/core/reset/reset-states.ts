@@ -5,7 +5,15 @@
 export const RESET_TRANSITIONS = {
   awaiting_code: {
     code_ok: 'awaiting_password',
+    proof_partial: 'awaiting_second_proof',
     code_bad: 'awaiting_code',
+    code_exhausted: 'failed',
+    expire: 'expired',
+    supersede: 'superseded',
+  },
+  awaiting_second_proof: {
+    code_ok: 'awaiting_password',
+    code_bad: 'awaiting_second_proof',
     code_exhausted: 'failed',
     expire: 'expired',
     supersede: 'superseded',
@@ -25,6 +33,7 @@ export const RESET_TRANSITIONS = {
 export type ResetState = keyof typeof RESET_TRANSITIONS;
 export type ResetEvent =
   | 'code_ok'
+  | 'proof_partial'
   | 'code_bad'
   | 'code_exhausted'
   | 'password_ok'
@@ -33,11 +42,12 @@ export type ResetEvent =
   | 'supersede';
 
 /** States in which a flow still accepts input. */
-export const LIVE_STATES: readonly ResetState[] = ['awaiting_code', 'awaiting_password'];
+export const LIVE_STATES: readonly ResetState[] = ['awaiting_code', 'awaiting_second_proof', 'awaiting_password'];
 
 /** What the client should do next in each live state, as the API names it. */
 export const NEXT_STEP = {
   awaiting_code: 'verify_code',
+  awaiting_second_proof: 'verify_second',
   awaiting_password: 'set_password',
   completed: 'done',
 } as const satisfies Partial<Record<ResetState, string>>;

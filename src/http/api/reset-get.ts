@@ -18,7 +18,7 @@ export const resetGetRoute: ApiRoute = (app, { deps }) => {
         response: {
           200: strictObject(
             {
-              next: { type: 'string', enum: ['verify_code', 'set_password'] },
+              next: { type: 'string', enum: ['verify_code', 'verify_second', 'set_password'] },
               expiresAt: expiresAtSchema,
               attemptsLeft: { type: 'integer', description: 'Wrong codes left before the flow ends.' },
             },

@@ -1,3 +1,4 @@
+import type { ProofMethod } from '../../core/reset/reset-flow.js';
 import type { ApiRoute } from './api-context.js';
 import { clientInfo } from './client-info.js';
 import { sendResultProblem } from './problems.js';
@@ -8,8 +9,11 @@ interface FlowParams {
 }
 
 interface VerifyBody {
+  method?: ProofMethod;
   code: string;
 }
+
+const choiceSchema = strictObject({ method: { type: 'string' }, label: { type: 'string' } }, ['method', 'label']);
 
 /** `POST /api/v1/reset/{flowId}/verify`: checks the emailed code; a limited number of wrong tries per flow. */
 export const resetVerifyRoute: ApiRoute = (app, { deps, translate }) => {
@@ -19,22 +23,31 @@ export const resetVerifyRoute: ApiRoute = (app, { deps, translate }) => {
       schema: {
         operationId: 'verifyResetCode',
         tags: ['reset'],
-        summary: 'Verify the emailed code',
-        description: 'A wrong code answers 422 code_invalid with attemptsLeft; the last allowed wrong code ends the flow (410 code_attempts_exceeded).',
+        summary: 'Prove who you are: the emailed code, or a code from a registered method',
+        description:
+          '`method` is `email_code` (the default), `totp` (authenticator app) or `backup_code`. A wrong code, or a method the person ' +
+          'does not have or the policy does not allow, answers 422 code_invalid with attemptsLeft; the last allowed wrong code ends ' +
+          'the flow (410 code_attempts_exceeded). When the policy needs two proofs, the first answers `next: verify_second` with the ' +
+          'methods (masked) the second may use.',
         params: flowIdParamsSchema,
-        body: strictObject({ code: codeSchema }, ['code']),
+        body: strictObject(
+          { method: { type: 'string', minLength: 1, maxLength: 16, enum: ['email_code', 'totp', 'backup_code'] }, code: codeSchema },
+          ['code'],
+        ),
         response: {
           200: strictObject(
-            { next: { type: 'string', enum: ['set_password'] }, expiresAt: expiresAtSchema },
+            { next: { type: 'string', enum: ['set_password', 'verify_second'] }, expiresAt: expiresAtSchema, methods: { type: 'array', items: choiceSchema } },
             ['next', 'expiresAt'],
-            'Code accepted; choose the new password before expiresAt.',
+            'Accepted; choose the new password (or give the second proof) before expiresAt.',
           ),
           ...problemResponses([...COMMON_POST_PROBLEMS, 409, 410, 422]),
         },
       },
     },
     async (request, reply) => {
-      const result = await deps.resetFlow.verifyCode({ flowId: request.params.flowId, code: request.body.code, client: clientInfo(request) });
+      const { code, method } = request.body;
+      const result = await deps.resetFlow.verifyCode({ flowId: request.params.flowId, code, method, client: clientInfo(request) });
+      if (result.ok && result.next === 'verify_second') return { next: result.next, expiresAt: result.expiresAt.toISOString(), methods: result.methods };
       if (result.ok) return { next: result.next, expiresAt: result.expiresAt.toISOString() };
       if (result.code === 'code_invalid') return sendResultProblem(request, reply, translate, 'code_invalid', { attemptsLeft: result.attemptsLeft });
       return sendResultProblem(request, reply, translate, result.code);

@@ -18,6 +18,12 @@ import { registerResetCode } from './routes/reset-code.js';
 import { registerResetDone } from './routes/reset-done.js';
 import { registerResetPassword } from './routes/reset-password.js';
 import { registerResetStart } from './routes/reset-start.js';
+import { registerSecurityBackupCodes } from './routes/security-backup-codes.js';
+import { registerSecurityInfo } from './routes/security-info.js';
+import { registerSecuritySignIn } from './routes/security-sign-in.js';
+import { registerSecuritySignOut } from './routes/security-sign-out.js';
+import { registerSecurityTotp } from './routes/security-totp.js';
+import { registerSecurityVerify } from './routes/security-verify.js';
 
 /** Templates and the stylesheet, read from the package root so `src/` and `dist/src/` find the same files. */
 const PORTAL_SOURCE_DIR = join('src', 'http', 'portal');
@@ -72,5 +78,11 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   registerResetDone(app, ctx);
   registerChange(app, ctx);
   registerChangeDone(app, ctx);
+  registerSecuritySignIn(app, ctx);
+  registerSecurityVerify(app, ctx);
+  registerSecurityInfo(app, ctx);
+  registerSecurityTotp(app, ctx);
+  registerSecurityBackupCodes(app, ctx);
+  registerSecuritySignOut(app, ctx);
   if (deps.devOutbox) registerDevOutbox(app, ctx, deps.devOutbox);
 };

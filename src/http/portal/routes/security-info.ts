@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DirectoryAccount } from '../../../core/ports/directory.js';
+import { decidePolicy } from '../../../core/policy/method-policy.js';
+import { field, formSchema } from '../form.js';
+import { clientOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
+import { SIGN_IN_PAGE, signedInAccount } from '../session-cookie.js';
+import { seeOther } from './flow-step.js';
+
+/** Schema bound for a method id (ours are short; "backup_codes" stands for the whole set). */
+export const MAX_METHOD_ID = 128;
+
+/** Changes the list page confirms after a redirect (`?done=…`); anything else shows nothing. */
+const DONE = new Set(['added', 'removed']);
+
+/**
+ * `/security-info`: the signed-in person's methods, with buttons to add an authenticator app, create
+ * new backup codes and remove a method; and `POST /security-info/remove`, which the policy may refuse
+ * (the last method a reset needs stays), explained on this page.
+ */
+export function registerSecurityInfo(app: FastifyInstance, ctx: PortalContext): void {
+  app.get('/security-info', async (request, reply) => {
+    const account = await signedInAccount(ctx, request);
+    if (!account) return seeOther(reply, SIGN_IN_PAGE);
+    const done = (request.query as Record<string, unknown> | undefined)?.done;
+    return showSecurityInfo(ctx, request, reply, account, [], 200, typeof done === 'string' && DONE.has(done) ? done : null);
+  });
+
+  app.post('/security-info/remove', { schema: formSchema({ methodId: MAX_METHOD_ID }) }, async (request, reply) => {
+    const account = await signedInAccount(ctx, request);
+    if (!account) return seeOther(reply, SIGN_IN_PAGE);
+    const methodId = field(request, 'methodId');
+    const decision = decidePolicy(ctx.deps.policyFor(account.tenantId), account);
+    const result = await ctx.deps.methodRegistration.remove({ account, methodId, decision, client: clientOf(request) });
+    if (result.ok) return seeOther(reply, '/security-info?done=removed');
+    const t = portalT(ctx, request);
+    return showSecurityInfo(ctx, request, reply, account, [{ field: `remove-${methodId}`, message: t('security_info.remove.required') }], 409);
+  });
+}
+
+export async function showSecurityInfo(
+  ctx: PortalContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  account: DirectoryAccount,
+  errors: FieldError[],
+  status = 200,
+  done: string | null = null,
+): Promise<FastifyReply> {
+  const t = portalT(ctx, request);
+  const lang = languageOf(ctx, request);
+  const format = dateFormat(lang);
+  const methods = (await ctx.deps.methodRegistration.list(account)).map((m) => ({
+    id: m.id,
+    name: m.name,
+    kind: t(`security_info.kind.${m.kind}`),
+    added: { iso: m.createdAt.toISOString(), text: format(m.createdAt) },
+    lastUsed: m.lastUsedAt ? { iso: m.lastUsedAt.toISOString(), text: format(m.lastUsedAt) } : null,
+    remaining: m.remaining ?? null,
+    error: errors.find((e) => e.field === `remove-${m.id}`) ?? null,
+  }));
+  return renderPage(ctx, request, reply, 'security-info', {
+    title: t('security_info.title'),
+    form: true,
+    errors,
+    methods,
+    hasBackupCodes: methods.some((m) => m.id === 'backup_codes'),
+    name: account.displayName ?? account.username,
+    done,
+  }, status);
+}
+
+function dateFormat(lang: string): (when: Date) => string {
+  let intl: Intl.DateTimeFormat;
+  try {
+    intl = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+  } catch {
+    return (when) => `${when.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  }
+  return (when) => `${intl.format(when)} UTC`;
+}

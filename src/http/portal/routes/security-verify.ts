@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isUnlatchError } from '../../../core/errors.js';
+import type { CodeMethod } from '../../../core/methods/method-verifier.js';
+import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
+import { clientOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
+import { clearSessionCookie, readSessionCookie, setSessionCookie, SIGN_IN_PAGE, signedInAccount } from '../session-cookie.js';
+import { seeOther } from './flow-step.js';
+import { showSignIn } from './security-sign-in.js';
+
+/**
+ * `/security-info/verify`: after the password, a code from a method the person registered. A wrong
+ * code says how many attempts are left; the last one ends the session and the person signs in again.
+ */
+export function registerSecurityVerify(app: FastifyInstance, ctx: PortalContext): void {
+  app.get('/security-info/verify', async (request, reply) => {
+    const cookie = readSessionCookie(request);
+    if (!cookie) return seeOther(reply, SIGN_IN_PAGE);
+    if (await signedInAccount(ctx, request)) return seeOther(reply, '/security-info');
+    if (cookie.methods.length === 0) return seeOther(reply, SIGN_IN_PAGE);
+    return show(ctx, request, reply, cookie.methods, cookie.methods[0]!, []);
+  });
+
+  app.post('/security-info/verify', { schema: formSchema({ method: MAX_SHORT_FIELD, code: MAX_SHORT_FIELD }) }, async (request, reply) => {
+    const cookie = readSessionCookie(request);
+    if (!cookie || cookie.methods.length === 0) return seeOther(reply, SIGN_IN_PAGE);
+    const t = portalT(ctx, request);
+    const chosen = field(request, 'method');
+    const method = cookie.methods.find((kind) => kind === chosen);
+    const code = field(request, 'code').trim();
+    const errors: FieldError[] = [];
+    if (!method) errors.push({ field: `method-${cookie.methods[0]!}`, message: t('security_verify.method.required') });
+    if (code === '') errors.push({ field: 'code', message: t('security_verify.code.required') });
+    if (!method || errors.length > 0) return show(ctx, request, reply, cookie.methods, method ?? cookie.methods[0]!, errors, 422);
+
+    let result;
+    try {
+      result = await ctx.deps.signIn.proveMethod({ token: cookie.token, method, code, client: clientOf(request) });
+    } catch (error) {
+      if (!isUnlatchError(error) || error.code !== 'session_invalid') throw error;
+      clearSessionCookie(ctx, reply);
+      return seeOther(reply, SIGN_IN_PAGE);
+    }
+    if (result.ok) {
+      // The same token, now a full session; the methods to prove are no longer needed.
+      setSessionCookie(ctx, reply, cookie.token, []);
+      return seeOther(reply, '/security-info');
+    }
+    if (result.code === 'code_attempts_exceeded') {
+      clearSessionCookie(ctx, reply);
+      const message = t('security_verify.code.exhausted');
+      return showSignIn(ctx, request, reply, { identifier: '', tenant: ctx.deps.tenants.defaultTenantId }, [{ field: 'identifier', message }], 410);
+    }
+    const message = t(method === 'totp' ? 'security_verify.code.wrong_totp' : 'security_verify.code.wrong_backup', { count: result.attemptsLeft });
+    return show(ctx, request, reply, cookie.methods, method, [{ field: 'code', message }], 422);
+  });
+}
+
+function show(
+  ctx: PortalContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  methods: CodeMethod[],
+  selected: CodeMethod,
+  errors: FieldError[],
+  status = 200,
+): Promise<FastifyReply> {
+  const t = portalT(ctx, request);
+  return renderPage(ctx, request, reply, 'security-verify', {
+    title: t('security_verify.title'),
+    form: true,
+    errors,
+    methods,
+    selected,
+  }, status);
+}
