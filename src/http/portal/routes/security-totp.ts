@@ -24,7 +24,7 @@ export function registerSecurityTotp(app: FastifyInstance, ctx: PortalContext): 
   app.get('/security-info/totp', async (request, reply) => {
     if (!(await signedInAccount(ctx, request))) return seeOther(reply, SIGN_IN_PAGE);
     const t = portalT(ctx, request);
-    return renderPage(ctx, request, reply, 'security-totp-name', { title: t('security_totp.name_title'), form: true, name: t('security_totp.name.default') });
+    return renderPage(ctx, request, reply, 'security-totp-name', { title: t('security_totp.name_title'), form: true, defaultName: t('security_totp.name.default') });
   });
 
   app.post('/security-info/totp', { schema: formSchema({ name: MAX_SHORT_FIELD }) }, async (request, reply) => {
