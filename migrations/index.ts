@@ -3,6 +3,8 @@ import * as initial from './0001-initial.js';
 import * as methods from './0002-methods.js';
 import * as sessions from './0003-sessions.js';
 import * as flowProofs from './0004-flow-proofs.js';
+import * as challenges from './0005-challenges.js';
+import * as methodReviews from './0006-method-reviews.js';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -10,4 +12,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-methods': methods,
   '0003-sessions': sessions,
   '0004-flow-proofs': flowProofs,
+  '0005-challenges': challenges,
+  '0006-method-reviews': methodReviews,
 };

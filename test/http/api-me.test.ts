@@ -21,7 +21,7 @@ describe('JSON API: /api/v1/me — sign-in and managing methods', () => {
   it('signs in with the password alone while no method is registered, and adds an authenticator app', async () => {
     const session = await signIn('alice', 'violet sandwich glacier');
     expect(session.next).toBe('done');
-    expect((await call('GET', '/api/v1/me/methods', session.token)).json()).toEqual({ methods: [] });
+    expect((await call('GET', '/api/v1/me/methods', session.token)).json()).toEqual({ methods: [], registrationNeeded: false, reconfirmDue: false });
 
     const begun = await call('POST', '/api/v1/me/methods', session.token, { kind: 'totp', name: 'Pixel' });
     expect(begun.statusCode).toBe(201);
@@ -80,7 +80,7 @@ describe('JSON API: /api/v1/me — sign-in and managing methods', () => {
     await call('POST', '/api/v1/me/session/verify', session.token, { method: 'totp', code: totpAt(secret, t.clock.now().getTime()) });
     expect((await call('DELETE', `/api/v1/me/methods/${methodId}`, session.token)).statusCode).toBe(204);
     expect((await call('DELETE', '/api/v1/me/methods/backup_codes', session.token)).statusCode).toBe(204);
-    expect((await call('GET', '/api/v1/me/methods', session.token)).json()).toEqual({ methods: [] });
+    expect((await call('GET', '/api/v1/me/methods', session.token)).json()).toMatchObject({ methods: [] });
     expect((await call('DELETE', '/api/v1/me/methods/nosuchmethod', session.token)).statusCode).toBe(404);
   });
 

@@ -42,6 +42,7 @@ describe('JSON API: OpenAPI document and unknown routes', () => {
         'POST /api/v1/me/methods',
         'POST /api/v1/me/methods/{methodId}/finish',
         'DELETE /api/v1/me/methods/{methodId}',
+        'POST /api/v1/me/methods/review',
       ].sort(),
     );
 
@@ -62,7 +63,7 @@ describe('JSON API: OpenAPI document and unknown routes', () => {
         }
       }
     }
-    expect(ids.size).toBe(12);
+    expect(ids.size).toBe(13);
     expect(doc.paths['/api/v1/reset']!.post!.responses).toHaveProperty('202');
     expect(doc.paths['/api/v1/reset']!.post!.responses).toHaveProperty('429');
   });

@@ -77,6 +77,19 @@ export class SqlMethodRepository implements MethodRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  async lastReviewed(tenantId: string, subjectId: string): Promise<Date | null> {
+    const row = await this.db.selectFrom('method_reviews').select('reviewed_at').where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).executeTakeFirst();
+    return row ? new Date(Number(row.reviewed_at)) : null;
+  }
+
+  async markReviewed(tenantId: string, subjectId: string, now: Date): Promise<void> {
+    await this.db
+      .insertInto('method_reviews')
+      .values({ tenant_id: tenantId, subject_id: subjectId, reviewed_at: now.getTime() })
+      .onConflict((oc) => oc.columns(['tenant_id', 'subject_id']).doUpdateSet({ reviewed_at: now.getTime() }))
+      .execute();
+  }
+
   async remove(tenantId: string, id: string): Promise<boolean> {
     const result = await this.db.deleteFrom('methods').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) === 1;

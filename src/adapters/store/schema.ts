@@ -121,6 +121,24 @@ export interface SessionsTable {
   revoked_at: number | null;
 }
 
+export interface MethodReviewsTable {
+  tenant_id: string;
+  subject_id: string;
+  reviewed_at: number;
+}
+
+/** Single-use WebAuthn challenges (migration 0005). */
+export interface ChallengesTable {
+  id: string;
+  purpose: string;
+  owner: string;
+  challenge: string;
+  /** JSON object of non-secret context (e.g. the passkey name). */
+  context: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   reset_flows: ResetFlowsTable;
@@ -130,4 +148,6 @@ export interface Database {
   dev_outbox: DevOutboxTable;
   methods: MethodsTable;
   sessions: SessionsTable;
+  challenges: ChallengesTable;
+  method_reviews: MethodReviewsTable;
 }

@@ -8,7 +8,7 @@ import type { DirectoryAccount } from '../ports/directory.js';
 import type { MethodKind, MethodRepository, RegisteredMethod } from '../ports/methods.js';
 import type { Store, StoreTx } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
-import { canRemoveMethod, type PolicyDecision } from '../policy/method-policy.js';
+import { canRemoveMethod, proofsSatisfy, usableMethods, type PolicyDecision } from '../policy/method-policy.js';
 import { hashBackupCode, newBackupCodes, normalizeBackupCode } from './backup-codes.js';
 import { newTotpSecret, totpUri, verifyTotp } from './totp.js';
 
@@ -35,6 +35,14 @@ export interface MethodSummary {
   remaining?: number;
 }
 
+export interface MethodStatus {
+  /** The policy wants more methods registered before the person can reset. */
+  registrationNeeded: boolean;
+  /** The policy's re-confirmation interval has passed. */
+  reconfirmDue: boolean;
+  lastReviewed: Date | null;
+}
+
 export interface TotpEnrollment {
   methodId: string;
   /** Base32 seed, shown once for typing into an app. */
@@ -59,6 +67,33 @@ export class MethodRegistration {
     if (codes.length === 0) return others;
     const first = codes[0]!;
     return [...others, { id: 'backup_codes', kind: 'backup_code', name: 'Backup codes', createdAt: first.createdAt, lastUsedAt: latest(codes), remaining: codes.filter((c) => !c.usedAt).length }];
+  }
+
+  /**
+   * What the policy asks of the person now: register more methods (`registrationRequired` and not enough to
+   * reset), or confirm their methods are still current (`reconfirmDays` passed since the last review).
+   */
+  async status(account: DirectoryAccount, decision: PolicyDecision): Promise<MethodStatus> {
+    const registered = (await this.deps.methods.listForSubject(account.tenantId, account.id)).filter((m) => m.confirmed && !(m.kind === 'backup_code' && m.usedAt));
+    const kinds = [...new Set(registered.map((m) => m.kind))];
+    if (account.email) kinds.push('email_code');
+    const enough = proofsSatisfy(decision, usableMethods(decision, kinds));
+    const lastReviewed = await this.deps.methods.lastReviewed(account.tenantId, account.id);
+    const dueAfter = decision.reconfirmDays === null ? null : (lastReviewed?.getTime() ?? 0) + decision.reconfirmDays * 86_400_000;
+    return {
+      registrationNeeded: decision.ssprEnabled && decision.registrationRequired && !enough,
+      reconfirmDue: decision.ssprEnabled && dueAfter !== null && dueAfter <= this.deps.clock.now().getTime(),
+      lastReviewed,
+    };
+  }
+
+  /** The person confirms their methods are current. */
+  async review(input: { account: DirectoryAccount; client: ClientInfo }): Promise<void> {
+    const { account, client } = input;
+    await this.deps.store.transaction(async (tx) => {
+      await this.deps.methods.within(tx).markReviewed(account.tenantId, account.id, this.deps.clock.now());
+      await tx.audit.append(this.entry('method.reviewed', 'success', account, client, {}));
+    });
   }
 
   /** Starts an authenticator app: a pending method with a fresh seed, counting only once a first code confirms it. */
@@ -145,6 +180,8 @@ export class MethodRegistration {
   private async changed(tx: StoreTx, account: DirectoryAccount, client: ClientInfo, change: 'added' | 'removed' | 'backup_codes', methodName: string, details: Record<string, unknown>): Promise<void> {
     const event = change === 'added' ? 'method.added' : change === 'removed' ? 'method.removed' : 'method.backup_codes_generated';
     await tx.audit.append(this.entry(event, 'success', account, client, details));
+    // Changing one's methods is looking at them: it counts as a review.
+    await this.deps.methods.within(tx).markReviewed(account.tenantId, account.id, this.deps.clock.now());
     if (!account.email) return;
     const now = this.deps.clock.now();
     await tx.outbox.enqueue({

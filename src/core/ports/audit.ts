@@ -22,6 +22,7 @@ export type AuditEvent =
   | 'method.removed'
   | 'method.remove_refused'
   | 'method.backup_codes_generated'
+  | 'method.reviewed'
   | 'signin.password_ok'
   | 'signin.failed'
   | 'signin.completed'

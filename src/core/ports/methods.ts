@@ -51,6 +51,9 @@ export interface MethodRepository {
   /** Spends a single-use credential; false when it was already spent. */
   markUsed(tenantId: string, id: string, now: Date): Promise<boolean>;
   remove(tenantId: string, id: string): Promise<boolean>;
+  /** When the person last confirmed their methods are current (or registered one), or null. */
+  lastReviewed(tenantId: string, subjectId: string): Promise<Date | null>;
+  markReviewed(tenantId: string, subjectId: string, now: Date): Promise<void>;
   /** Replaces every backup code of the person with a new set in one transaction; returns the new ids. */
   replaceBackupCodes(tenantId: string, subjectId: string, codes: ReadonlyArray<Record<string, unknown>>, now: Date): Promise<string[]>;
 }

@@ -38,13 +38,45 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
         tags: ['me'],
         summary: 'List your registered methods',
         security: BEARER,
-        response: { 200: strictObject({ methods: { type: 'array', items: summarySchema } }, ['methods']), ...problemResponses([400, 401, 500, 503]) },
+        response: {
+          200: strictObject(
+            {
+              methods: { type: 'array', items: summarySchema },
+              registrationNeeded: { type: 'boolean', description: 'The policy wants more methods registered before a reset is possible.' },
+              reconfirmDue: { type: 'boolean', description: 'The policy asks the person to confirm their methods are still current (POST /me/methods/review).' },
+            },
+            ['methods', 'registrationNeeded', 'reconfirmDue'],
+          ),
+          ...problemResponses([400, 401, 500, 503]),
+        },
       },
     },
     async (request) => {
       const account = await signedIn(deps, request);
       const methods = await deps.methodRegistration.list(account);
-      return { methods: methods.map((m) => ({ ...m, createdAt: m.createdAt.toISOString(), lastUsedAt: m.lastUsedAt?.toISOString() ?? null })) };
+      const status = await deps.methodRegistration.status(account, decidePolicy(deps.policyFor(account.tenantId), account));
+      return {
+        methods: methods.map((m) => ({ ...m, createdAt: m.createdAt.toISOString(), lastUsedAt: m.lastUsedAt?.toISOString() ?? null })),
+        registrationNeeded: status.registrationNeeded,
+        reconfirmDue: status.reconfirmDue,
+      };
+    },
+  );
+
+  app.post(
+    '/v1/me/methods/review',
+    {
+      schema: {
+        operationId: 'reviewMethods',
+        tags: ['me'],
+        summary: 'Confirm your methods are still current',
+        security: BEARER,
+        response: { 204: { type: 'null', description: 'Recorded.' }, ...problemResponses([400, 401, 500, 503]) },
+      },
+    },
+    async (request, reply) => {
+      await deps.methodRegistration.review({ account: await signedIn(deps, request), client: clientInfo(request) });
+      return reply.code(204).send();
     },
   );
 

@@ -10,7 +10,7 @@ import { seeOther } from './flow-step.js';
 export const MAX_METHOD_ID = 128;
 
 /** Changes the list page confirms after a redirect (`?done=…`); anything else shows nothing. */
-const DONE = new Set(['added', 'removed']);
+const DONE = new Set(['added', 'removed', 'reviewed']);
 
 /**
  * `/security-info`: the signed-in person's methods, with buttons to add an authenticator app, create
@@ -23,6 +23,13 @@ export function registerSecurityInfo(app: FastifyInstance, ctx: PortalContext): 
     if (!account) return seeOther(reply, SIGN_IN_PAGE);
     const done = (request.query as Record<string, unknown> | undefined)?.done;
     return showSecurityInfo(ctx, request, reply, account, [], 200, typeof done === 'string' && DONE.has(done) ? done : null);
+  });
+
+  app.post('/security-info/review', { schema: formSchema({}) }, async (request, reply) => {
+    const account = await signedInAccount(ctx, request);
+    if (!account) return seeOther(reply, SIGN_IN_PAGE);
+    await ctx.deps.methodRegistration.review({ account, client: clientOf(request) });
+    return seeOther(reply, '/security-info?done=reviewed');
   });
 
   app.post('/security-info/remove', { schema: formSchema({ methodId: MAX_METHOD_ID }) }, async (request, reply) => {
@@ -43,7 +50,7 @@ export async function showSecurityInfo(
   reply: FastifyReply,
   account: DirectoryAccount,
   errors: FieldError[],
-  status = 200,
+  httpStatus = 200,
   done: string | null = null,
 ): Promise<FastifyReply> {
   const t = portalT(ctx, request);
@@ -58,6 +65,7 @@ export async function showSecurityInfo(
     remaining: m.remaining ?? null,
     error: errors.find((e) => e.field === `remove-${m.id}`) ?? null,
   }));
+  const status = await ctx.deps.methodRegistration.status(account, decidePolicy(ctx.deps.policyFor(account.tenantId), account));
   return renderPage(ctx, request, reply, 'security-info', {
     title: t('security_info.title'),
     form: true,
@@ -66,7 +74,9 @@ export async function showSecurityInfo(
     hasBackupCodes: methods.some((m) => m.id === 'backup_codes'),
     name: account.displayName ?? account.username,
     done,
-  }, status);
+    registrationNeeded: status.registrationNeeded,
+    reconfirmDue: status.reconfirmDue && methods.length > 0,
+  }, httpStatus);
 }
 
 function dateFormat(lang: string): (when: Date) => string {
