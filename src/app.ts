@@ -12,6 +12,10 @@ import type { Mailer } from './core/ports/mailer.js';
 import { ResetFlow } from './core/reset/reset-flow.js';
 import { MethodRegistration } from './core/methods/method-registration.js';
 import { MethodVerifier } from './core/methods/method-verifier.js';
+import { Passkeys } from './core/methods/passkeys.js';
+import { SqlChallengeStore } from './adapters/store/challenge-repository.js';
+import { SimpleWebAuthnCeremonies } from './adapters/webauthn/simplewebauthn-ceremonies.js';
+import { relyingPartyOf } from './config/webauthn.js';
 import type { TenantPolicy } from './core/policy/method-policy.js';
 import { DEFAULT_SIGN_IN_SETTINGS, SignIn } from './core/signin/sign-in.js';
 import { SqlSessionRepository } from './adapters/store/session-repository.js';
@@ -128,13 +132,20 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const sessions = new SqlSessionRepository(database.db);
     const methods = new SqlMethodRepository(database.db, new Sealer(keys, 'totp-seal'));
     const verifier = new MethodVerifier({ methods, keys, clock });
+    // Passkeys (WebAuthn): one instance serves registration, reset and sign-in step-up.
+    const passkeys = new Passkeys({
+      ceremonies: new SimpleWebAuthnCeremonies(),
+      challenges: new SqlChallengeStore(database.db),
+      methods, store, clock,
+      settings: { rp: relyingPartyOf(config), challengeTtlSeconds: config.webauthn.challengeTtlSeconds },
+    });
     const resetFlow = new ResetFlow({
-      store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset, sessions, methods, verifier,
+      store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset, sessions, methods, verifier, passkeys,
       policyFor: (tenantId) => policyFor(config.policy, tenantId),
     });
     const passwordChange = new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics, sessions });
-    const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg });
-    const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, settings: DEFAULT_SIGN_IN_SETTINGS });
+    const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg, passkeys });
+    const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, passkeys, settings: DEFAULT_SIGN_IN_SETTINGS });
     const server = await buildServer({
       config,
       resetFlow,

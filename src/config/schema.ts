@@ -70,9 +70,7 @@ export const configSchema = z
             /** Refuse to send unless STARTTLS succeeds. */
             requireTLS: z.boolean().default(true),
             user: z.string().optional(),
-            /** Who may reset, with which methods and how many, per tenant and per group. See docs/policy.md. */
-    policy: policySchema,
-    password: z.string().optional(),
+            password: z.string().optional(),
             connectionTimeoutMs: z.number().int().positive().default(10_000),
             tlsRejectUnauthorized: z.boolean().default(true),
           })
@@ -87,6 +85,26 @@ export const configSchema = z
         passwordStepTtlSeconds: seconds.max(3600).default(600),
         maxCodeAttempts: z.number().int().min(1).max(10).default(5),
         codeDigits: z.number().int().min(6).max(10).default(6),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Passkeys and security keys (WebAuthn). Unset keys are derived from `publicUrl`: `rpId` its hostname,
+     * `origins` its origin (see `src/config/webauthn.ts`). Passkeys are bound to the RP ID for good:
+     * changing it later makes every registered passkey unusable.
+     */
+    webauthn: z
+      .object({
+        /** The RP ID: a domain equal to, or a parent of, every origin's host (`reset.example.org` or `example.org`). */
+        rpId: z.string().min(1).max(253).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'a lowercase domain name').optional(),
+        /** The name authenticators show beside the credential (default: "Unlatch"). */
+        rpName: z.string().min(1).max(64).default('Unlatch'),
+        /** Every origin a ceremony may come from (scheme, host and port; no path). */
+        origins: z.array(z.url({ protocol: /^https?$/ })).min(1).optional(),
+        /** `required` (default): the authenticator must verify the person (PIN, biometrics). `preferred` also accepts presence alone. */
+        userVerification: z.enum(['required', 'preferred']).default('required'),
+        /** How long a ceremony's challenge can be answered. */
+        challengeTtlSeconds: seconds.min(30).max(600).default(300),
       })
       .strict()
       .prefault({}),

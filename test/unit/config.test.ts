@@ -65,6 +65,7 @@ describe('configuration', () => {
 
   it('refuses unknown keys, so a typo is not silently ignored', () => {
     expect(() => load({}, 'sever:\n  port: 1\n')).toThrow(/^config: \(root\): .*sever/);
+    expect(() => load({}, 'mail:\n  smtp:\n    host: mail.example.org\n    policy: {}\n')).toThrow(/^config: mail\.smtp: .*policy/);
   });
 
   it('refuses production mode without public URL, SMTP or a secret key', () => {

@@ -11,6 +11,8 @@ import type { TenantCatalog } from '../ports/tenants.js';
 import { canRemoveMethod, proofsSatisfy, usableMethods, type PolicyDecision } from '../policy/method-policy.js';
 import { hashBackupCode, newBackupCodes, normalizeBackupCode } from './backup-codes.js';
 import { newTotpSecret, totpUri, verifyTotp } from './totp.js';
+import type { Passkeys } from './passkeys.js';
+import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
 
 export interface MethodRegistrationDeps {
   store: Store;
@@ -22,6 +24,8 @@ export interface MethodRegistrationDeps {
   qrSvg: (text: string) => Promise<string>;
   /** The issuer shown in authenticator apps (default: the tenant's name). */
   issuer?: string;
+  /** Passkey ceremonies (WebAuthn); without them, passkeys cannot be added. */
+  passkeys?: Passkeys;
 }
 
 /** What a person sees of their methods: never a secret, backup codes as a count. */
@@ -137,6 +141,42 @@ export class MethodRegistration {
     return { ok: true };
   }
 
+  /**
+   * Starts adding a passkey: WebAuthn creation options whose challenge is bound to the session
+   * (`sessionHash`, the SHA-256 of its token), single-use and short-lived. Nothing is stored as a method yet.
+   */
+  async beginPasskey(input: { account: DirectoryAccount; sessionHash: string; name: string; client: ClientInfo }): Promise<WebAuthnOptionsJson> {
+    const { account, client } = input;
+    const passkeys = this.passkeys();
+    const name = input.name.trim() === '' ? null : cleanName(input.name, 'Passkey');
+    const options = await passkeys.registrationOptions(account, input.sessionHash, name);
+    await this.deps.store.transaction((tx) => tx.audit.append(this.entry('method.registration_started', 'success', account, client, { kind: 'webauthn' })));
+    return options;
+  }
+
+  /**
+   * Finishes adding a passkey: the attestation is verified (challenge of this session, configured origin
+   * and RP ID, user verification) and the public key stored, confirmed at once — the ceremony itself is
+   * the proof that the person holds the authenticator. Audited and notified like every other change.
+   */
+  async finishPasskey(input: { account: DirectoryAccount; sessionHash: string; name: string; response: WebAuthnResponseJson; client: ClientInfo }): Promise<{ ok: true; methodId: string } | { ok: false; code: 'code_invalid' }> {
+    const { account, client } = input;
+    const verdict = await this.passkeys().verifyRegistration(account, input.sessionHash, input.response);
+    if (!verdict.ok) {
+      await this.deps.store.transaction((tx) => tx.audit.append(this.entry('method.confirm_failed', 'failure', account, client, { kind: 'webauthn', reason: verdict.reason })));
+      return { ok: false, code: 'code_invalid' };
+    }
+    const name = cleanName(input.name.trim() === '' ? (verdict.name ?? '') : input.name, 'Passkey');
+    const methodId = await this.deps.store.transaction(async (tx) => {
+      const id = await this.deps.methods
+        .within(tx)
+        .add({ tenantId: account.tenantId, subjectId: account.id, kind: 'webauthn', name, data: { ...verdict.credential }, confirmed: true }, this.deps.clock.now());
+      await this.changed(tx, account, client, 'added', name, { kind: 'webauthn', methodId: id });
+      return id;
+    });
+    return { ok: true, methodId };
+  }
+
   /** A new set of backup codes, shown this once; the old set, used or not, stops working. */
   async regenerateBackupCodes(input: { account: DirectoryAccount; client: ClientInfo }): Promise<{ codes: string[] }> {
     const { account, client } = input;
@@ -200,6 +240,11 @@ export class MethodRegistration {
       idempotencyKey: `methods_changed:${account.id}:${now.getTime()}:${change}:${String(details.methodId ?? details.kind)}`,
       subjectId: account.id,
     });
+  }
+
+  private passkeys(): Passkeys {
+    if (!this.deps.passkeys) throw new UnlatchError('not_found');
+    return this.deps.passkeys;
   }
 
   private entry(event: AuditEntryInput['event'], outcome: AuditEntryInput['outcome'], account: DirectoryAccount, client: ClientInfo, details: Record<string, unknown>): AuditEntryInput {

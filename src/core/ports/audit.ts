@@ -22,6 +22,8 @@ export type AuditEvent =
   | 'method.removed'
   | 'method.remove_refused'
   | 'method.backup_codes_generated'
+  /** A passkey's signature counter did not increase: possibly a cloned authenticator (the assertion was refused). */
+  | 'method.passkey_clone_suspected'
   | 'method.reviewed'
   | 'signin.password_ok'
   | 'signin.failed'

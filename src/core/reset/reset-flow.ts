@@ -6,6 +6,8 @@ import { normalizeIdentifier } from '../identity/normalize.js';
 import { passwordContextOf } from '../identity/password-context.js';
 import { decidePolicy, methodFamily, nextProofNeeded, proofsSatisfy, type PolicyDecision, type TenantPolicy } from '../policy/method-policy.js';
 import type { MethodVerifier } from '../methods/method-verifier.js';
+import type { Passkeys } from '../methods/passkeys.js';
+import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
 import type { MethodKind, MethodRepository } from '../ports/methods.js';
 import { maskEmail } from '../identity/mask.js';
 import type { PasswordPolicy, PasswordRejection } from '../password/password-policy.js';
@@ -41,6 +43,8 @@ export interface ResetFlowDeps {
   /** Registered methods, for proofs other than the emailed code. */
   methods: MethodRepository;
   verifier: MethodVerifier;
+  /** Passkey assertions (`method: 'webauthn'`); without them a passkey proof fails like a wrong code. */
+  passkeys?: Passkeys;
 }
 
 export interface StartedReset {
@@ -50,12 +54,15 @@ export interface StartedReset {
   expiresAt: Date;
 }
 
-/** The methods a reset can be proven with today. */
+/** The methods a reset can be proven with by a typed code. */
 export type ProofMethod = 'email_code' | 'totp' | 'backup_code';
+
+/** Every method a reset can be proven with today: a code, or a passkey (WebAuthn assertion, no code). */
+export type ResetProofMethod = ProofMethod | 'webauthn';
 
 /** A method offered for the second proof, labelled without revealing the address or secret. */
 export interface ProofChoice {
-  method: ProofMethod;
+  method: ResetProofMethod;
   label: string;
 }
 
@@ -193,7 +200,21 @@ export class ResetFlow {
     };
   }
 
-  async verifyCode(input: { flowId: string; code: string; method?: ProofMethod; client: ClientInfo }): Promise<VerifyCodeResult> {
+  /**
+   * Options for a passkey proof (`navigator.credentials.get()`), with a fresh single-use challenge bound to
+   * the flow. `allowCredentials` is always empty (discoverable credentials) and decoy flows get a real
+   * challenge too, so the answer is the same whether the account exists or has passkeys (SECURITY.md,
+   * enumeration). The IP bucket of verification is spent: options cost a database write.
+   */
+  async passkeyOptions(input: { flowId: string; client: ClientInfo }): Promise<WebAuthnOptionsJson> {
+    await this.enforce([['verify_ip', input.client.ip]], null, null, input.client);
+    const flow = await this.load(input.flowId);
+    if (flow.state !== 'awaiting_code' && flow.state !== 'awaiting_second_proof') throw new UnlatchError('flow_wrong_step');
+    if (!this.deps.passkeys) throw new UnlatchError('not_found');
+    return this.deps.passkeys.authenticationOptions('reset', flow.id, []);
+  }
+
+  async verifyCode(input: { flowId: string; code?: string; credential?: WebAuthnResponseJson; method?: ResetProofMethod; client: ClientInfo }): Promise<VerifyCodeResult> {
     const { clock, settings } = this.deps;
     const method = input.method ?? 'email_code';
     // The IP bucket comes before any lookup, so scanning flow ids costs the scanner, not the database.
@@ -202,7 +223,7 @@ export class ResetFlow {
     if (flow.state !== 'awaiting_code' && flow.state !== 'awaiting_second_proof') throw new UnlatchError('flow_wrong_step');
     await this.enforce([['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]], flow.tenantId, flow, input.client);
 
-    const proof = await this.prove(flow, method, input.code.trim());
+    const proof = await this.prove(flow, method, (input.code ?? '').trim(), input.credential ?? {}, input.client);
     const now = clock.now();
 
     if (proof) {
@@ -236,7 +257,13 @@ export class ResetFlow {
    * Checks one proof. A method the person does not have, may not use, or has already proven (by family:
    * an emailed code and link are one) fails exactly like a wrong code, after comparable work.
    */
-  private async prove(flow: ResetFlowRecord, method: ProofMethod, candidate: string): Promise<{ account: DirectoryAccount; decision: PolicyDecision } | null> {
+  private async prove(
+    flow: ResetFlowRecord,
+    method: ResetProofMethod,
+    candidate: string,
+    credential: WebAuthnResponseJson,
+    client: ClientInfo,
+  ): Promise<{ account: DirectoryAccount; decision: PolicyDecision } | null> {
     const { keys, settings, directory, verifier } = this.deps;
     // The MAC is computed on every path (decoy, other methods, malformed input) so timing says little.
     const macMatches = keys.verifyMac('code-hmac', flow.codeKeyId ?? keys.currentId, codeMessage(flow.id, candidate), flow.codeHash ?? '');
@@ -246,6 +273,14 @@ export class ResetFlow {
     if (method === 'email_code') {
       const ok = macMatches && usable && /^[0-9]+$/.test(candidate) && candidate.length === settings.codeDigits;
       return ok ? { account: account!, decision: decision! } : null;
+    }
+    if (method === 'webauthn') {
+      // Passkey: the flow's challenge is spent on every path; a decoy or a person who may not use passkeys
+      // is checked as "no passkeys" (comparable work, same answer). Origin, RP ID, user verification, the
+      // credential's owner and its signature counter are judged in Passkeys.verifyAssertion.
+      if (!this.deps.passkeys) return null;
+      const result = await this.deps.passkeys.verifyAssertion({ purpose: 'reset', owner: flow.id, account: usable ? account : null, response: credential, client, flowId: flow.id });
+      return result.ok ? { account: account!, decision: decision! } : null;
     }
     if (!usable) {
       await verifier.spendEquivalentTime(method, candidate);
@@ -262,11 +297,12 @@ export class ResetFlow {
     const registered = (await this.deps.methods.listForSubject(account.tenantId, account.id)).filter((m) => m.confirmed && !(m.kind === 'backup_code' && m.usedAt));
     const choices: ProofChoice[] = [];
     if (needed.allowed.includes('email_code') && account.email && flow.codeHash) choices.push({ method: 'email_code', label: maskEmail(account.email) });
-    for (const kind of ['totp', 'backup_code'] as const) {
+    for (const kind of ['webauthn', 'totp', 'backup_code'] as const) {
       if (!needed.allowed.includes(kind)) continue;
       const mine = registered.filter((m) => m.kind === kind);
       if (mine.length === 0) continue;
-      choices.push({ method: kind, label: kind === 'totp' ? mine.map((m) => `Authenticator app “${m.name}”`).join(', ') : `Backup code (${mine.length} left)` });
+      const label = kind === 'webauthn' ? mine.map((m) => `Passkey “${m.name}”`).join(', ') : kind === 'totp' ? mine.map((m) => `Authenticator app “${m.name}”`).join(', ') : `Backup code (${mine.length} left)`;
+      choices.push({ method: kind, label });
     }
     return choices;
   }

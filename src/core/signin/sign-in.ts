@@ -3,7 +3,9 @@ import { hashHandle, newFlowHandle } from '../crypto/secrets.js';
 import { UnlatchError } from '../errors.js';
 import { normalizeIdentifier } from '../identity/normalize.js';
 import { firstExhausted, rateLimitedError } from '../limits.js';
-import type { CodeMethod, MethodVerifier } from '../methods/method-verifier.js';
+import type { CodeMethod, MethodProof, MethodVerifier } from '../methods/method-verifier.js';
+import type { Passkeys } from '../methods/passkeys.js';
+import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
 import type { AuditEntryInput } from '../ports/audit.js';
 import type { ClientInfo } from '../ports/client-info.js';
 import type { Clock } from '../ports/clock.js';
@@ -35,21 +37,26 @@ export interface SignInDeps {
   methods: MethodRepository;
   verifier: MethodVerifier;
   settings: SignInSettings;
+  /** Passkey step-up (WebAuthn); without it a person's passkeys cannot finish a sign-in. */
+  passkeys?: Passkeys;
 }
+
+/** The methods that can finish a sign-in: a typed code, or a passkey. */
+export type StepUpMethod = CodeMethod | 'webauthn';
 
 export interface SignedIn {
   /** Bearer token (192 bits); stored only as its SHA-256. */
   token: string;
   next: 'verify_method' | 'done';
   /** When `verify_method`: the kinds the person registered and may prove with. */
-  methods: CodeMethod[];
+  methods: StepUpMethod[];
   expiresAt: Date;
 }
 
 export type ProofResult = { ok: true } | { ok: false; code: 'code_invalid'; attemptsLeft: number } | { ok: false; code: 'code_attempts_exceeded' };
 
 /** The methods that, once registered, must also be proven to sign in (a password alone would let a thief add their own). */
-const STEP_UP_KINDS: readonly CodeMethod[] = ['totp', 'backup_code'];
+const STEP_UP_KINDS: readonly StepUpMethod[] = ['totp', 'backup_code', 'webauthn'];
 
 /**
  * Sign-in for managing one's own security info: the password, then — when the person has registered a
@@ -102,8 +109,35 @@ export class SignIn {
   /** The second step: a code from a registered method. Wrong codes are counted; too many end the session. */
   async proveMethod(input: { token: string; method: CodeMethod; code: string; client: ClientInfo }): Promise<ProofResult> {
     const { session, account } = await this.load(input.token, 'partial');
-    const { settings, clock } = this.deps;
     const proof = await this.deps.verifier.verify(account, input.method, input.code);
+    return this.settle(session, account, input.method, proof, input.client);
+  }
+
+  /**
+   * Options for a passkey step-up, with a fresh single-use challenge bound to this half-signed-in session.
+   * The password is already proven here, so the person's own credentials are listed (`allowCredentials`):
+   * security keys that cannot hold discoverable credentials work too.
+   */
+  async passkeyOptions(input: { token: string }): Promise<WebAuthnOptionsJson> {
+    const { session, account } = await this.load(input.token, 'partial');
+    if (!this.deps.passkeys) throw new UnlatchError('not_found');
+    return this.deps.passkeys.authenticationOptions('signin', session.tokenHash, await this.deps.passkeys.passkeysOf(account));
+  }
+
+  /** The second step with a passkey: counted like a wrong code when refused. */
+  async provePasskey(input: { token: string; credential: WebAuthnResponseJson; client: ClientInfo }): Promise<ProofResult> {
+    const { session, account } = await this.load(input.token, 'partial');
+    const result = this.deps.passkeys
+      ? await this.deps.passkeys.verifyAssertion({ purpose: 'signin', owner: session.tokenHash, account, response: input.credential, client: input.client, flowId: null })
+      : { ok: false as const, reason: 'not_registered' };
+    const proof: MethodProof = result.ok ? result : { ok: false, reason: 'wrong' };
+    return this.settle(session, account, 'webauthn', proof, input.client, result.ok ? undefined : result.reason);
+  }
+
+  /** A proof's outcome: a full session, or one more wrong attempt (the session ends at the limit). */
+  private async settle(session: SessionRecord, account: DirectoryAccount, method: StepUpMethod, proof: MethodProof, client: ClientInfo, detail?: string): Promise<ProofResult> {
+    const { settings, clock } = this.deps;
+    const input = { method, client };
     const now = clock.now();
     if (proof.ok) {
       const next = { state: 'full' as const, attempts: session.attempts, expiresAt: new Date(now.getTime() + settings.sessionTtlSeconds * 1000) };
@@ -115,7 +149,7 @@ export class SignIn {
     const exhausted = attempts >= settings.maxProofAttempts;
     if (!(await this.deps.sessions.update(session.tokenHash, session, { state: 'partial', attempts, expiresAt: session.expiresAt }))) throw new UnlatchError('conflict');
     if (exhausted) await this.deps.sessions.revoke(session.tokenHash, now);
-    await this.audit(selfEntry('signin.proof_failed', 'failure', account.tenantId, account.id, null, input.client, { method: input.method, reason: proof.reason, attempts }));
+    await this.audit(selfEntry('signin.proof_failed', 'failure', account.tenantId, account.id, null, input.client, { method: input.method, reason: detail ?? proof.reason, attempts }));
     return exhausted ? { ok: false, code: 'code_attempts_exceeded' } : { ok: false, code: 'code_invalid', attemptsLeft: settings.maxProofAttempts - attempts };
   }
 

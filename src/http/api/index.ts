@@ -15,8 +15,10 @@ import { resetStartRoute } from './reset-start.js';
 import { resetVerifyRoute } from './reset-verify.js';
 import { meMethodsRoutes } from './me-methods.js';
 import { meSessionRoutes } from './me-session.js';
+import { mePasskeysRoutes } from './me-passkeys.js';
+import { resetPasskeyRoute } from './reset-passkey.js';
 
-const ROUTES: readonly ApiRoute[] = [resetStartRoute, resetGetRoute, resetVerifyRoute, resetPasswordRoute, passwordChangeRoute, meSessionRoutes, meMethodsRoutes];
+const ROUTES: readonly ApiRoute[] = [resetStartRoute, resetGetRoute, resetVerifyRoute, resetPasswordRoute, passwordChangeRoute, meSessionRoutes, meMethodsRoutes, mePasskeysRoutes, resetPasskeyRoute];
 
 /**
  * The JSON API (registered under `/api`): one route per file, described at `/api/openapi.json`.

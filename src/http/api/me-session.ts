@@ -1,12 +1,22 @@
 import { UnlatchError } from '../../core/errors.js';
 import type { CodeMethod } from '../../core/methods/method-verifier.js';
+import type { WebAuthnResponseJson } from '../../core/ports/webauthn.js';
 import type { ApiRoute } from './api-context.js';
 import { clientInfo } from './client-info.js';
 import { BEARER, bearerToken } from './me-auth.js';
 import { sendResultProblem } from './problems.js';
+import { authenticationResponseSchema } from './webauthn-schemas.js';
 import { codeSchema, COMMON_POST_PROBLEMS, expiresAtSchema, identifierSchema, passwordSchema, problemResponses, strictObject, tenantSchema } from './schemas.js';
 
-const methodSchema = { type: 'string', minLength: 1, maxLength: 16, enum: ['totp', 'backup_code'], description: 'The registered method the code comes from.' };
+const methodSchema = { type: 'string', minLength: 1, maxLength: 16, enum: ['totp', 'backup_code', 'webauthn'], description: 'The registered method the code (or, for webauthn, the credential) comes from.' };
+
+/** A code for the code methods; for `webauthn` a `credential` (answering POST /me/session/passkey/options) and no code. */
+const verifyBodySchema = {
+  ...strictObject({ method: methodSchema, code: codeSchema, credential: authenticationResponseSchema }, ['method']),
+  if: { required: ['method'], properties: { method: { const: 'webauthn' } } },
+  then: { required: ['credential'], not: { required: ['code'] } },
+  else: { required: ['code'], not: { required: ['credential'] } },
+};
 
 /**
  * `POST /api/v1/me/session` (password), `POST /api/v1/me/session/verify` (a registered method, when the
@@ -45,7 +55,7 @@ export const meSessionRoutes: ApiRoute = (app, { deps, translate }) => {
     },
   );
 
-  app.post<{ Body: { method: CodeMethod; code: string } }>(
+  app.post<{ Body: { method: CodeMethod | 'webauthn'; code?: string; credential?: WebAuthnResponseJson } }>(
     '/v1/me/session/verify',
     {
       schema: {
@@ -53,7 +63,7 @@ export const meSessionRoutes: ApiRoute = (app, { deps, translate }) => {
         tags: ['me'],
         summary: 'Prove a registered method to finish signing in',
         security: BEARER,
-        body: strictObject({ method: methodSchema, code: codeSchema }, ['method', 'code']),
+        body: verifyBodySchema,
         response: {
           200: strictObject({ next: { type: 'string', enum: ['done'] } }, ['next'], 'Signed in.'),
           ...problemResponses([...COMMON_POST_PROBLEMS, 401, 409, 410, 422]),
@@ -61,7 +71,11 @@ export const meSessionRoutes: ApiRoute = (app, { deps, translate }) => {
       },
     },
     async (request, reply) => {
-      const result = await deps.signIn.proveMethod({ token: bearerToken(request), method: request.body.method, code: request.body.code, client: clientInfo(request) });
+      const { method, code, credential } = request.body;
+      const result =
+        method === 'webauthn'
+          ? await deps.signIn.provePasskey({ token: bearerToken(request), credential: credential!, client: clientInfo(request) })
+          : await deps.signIn.proveMethod({ token: bearerToken(request), method, code: code!, client: clientInfo(request) });
       if (result.ok) return { next: 'done' };
       if (result.code === 'code_invalid') return sendResultProblem(request, reply, translate, 'code_invalid', { attemptsLeft: result.attemptsLeft });
       return sendResultProblem(request, reply, translate, result.code);

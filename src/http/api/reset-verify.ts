@@ -1,17 +1,38 @@
-import type { ProofMethod } from '../../core/reset/reset-flow.js';
+import type { WebAuthnResponseJson } from '../../core/ports/webauthn.js';
+import type { ResetProofMethod } from '../../core/reset/reset-flow.js';
 import type { ApiRoute } from './api-context.js';
 import { clientInfo } from './client-info.js';
 import { sendResultProblem } from './problems.js';
 import { codeSchema, COMMON_POST_PROBLEMS, expiresAtSchema, flowIdParamsSchema, problemResponses, strictObject } from './schemas.js';
+import { authenticationResponseSchema } from './webauthn-schemas.js';
 
 interface FlowParams {
   flowId: string;
 }
 
 interface VerifyBody {
-  method?: ProofMethod;
-  code: string;
+  method?: ResetProofMethod;
+  code?: string;
+  credential?: WebAuthnResponseJson;
 }
+
+/**
+ * `code` for the code methods; `credential` (and no `code`) for `method: webauthn`. Still one value per
+ * field and no unknown fields: the condition only decides which of the two is required and which forbidden.
+ */
+const verifyBodySchema = {
+  ...strictObject(
+    {
+      method: { type: 'string', minLength: 1, maxLength: 16, enum: ['email_code', 'totp', 'backup_code', 'webauthn'] },
+      code: codeSchema,
+      credential: authenticationResponseSchema,
+    },
+    [],
+  ),
+  if: { required: ['method'], properties: { method: { const: 'webauthn' } } },
+  then: { required: ['credential'], not: { required: ['code'] } },
+  else: { required: ['code'], not: { required: ['credential'] } },
+};
 
 const choiceSchema = strictObject({ method: { type: 'string' }, label: { type: 'string' } }, ['method', 'label']);
 
@@ -25,15 +46,13 @@ export const resetVerifyRoute: ApiRoute = (app, { deps, translate }) => {
         tags: ['reset'],
         summary: 'Prove who you are: the emailed code, or a code from a registered method',
         description:
-          '`method` is `email_code` (the default), `totp` (authenticator app) or `backup_code`. A wrong code, or a method the person ' +
+          '`method` is `email_code` (the default), `totp` (authenticator app), `backup_code`, or `webauthn` with `credential` (the ' +
+          'AuthenticationResponseJSON answering POST /reset/{flowId}/passkey/options) instead of `code`. A wrong code or passkey, or a method the person ' +
           'does not have or the policy does not allow, answers 422 code_invalid with attemptsLeft; the last allowed wrong code ends ' +
           'the flow (410 code_attempts_exceeded). When the policy needs two proofs, the first answers `next: verify_second` with the ' +
           'methods (masked) the second may use.',
         params: flowIdParamsSchema,
-        body: strictObject(
-          { method: { type: 'string', minLength: 1, maxLength: 16, enum: ['email_code', 'totp', 'backup_code'] }, code: codeSchema },
-          ['code'],
-        ),
+        body: verifyBodySchema,
         response: {
           200: strictObject(
             { next: { type: 'string', enum: ['set_password', 'verify_second'] }, expiresAt: expiresAtSchema, methods: { type: 'array', items: choiceSchema } },
@@ -45,8 +64,8 @@ export const resetVerifyRoute: ApiRoute = (app, { deps, translate }) => {
       },
     },
     async (request, reply) => {
-      const { code, method } = request.body;
-      const result = await deps.resetFlow.verifyCode({ flowId: request.params.flowId, code, method, client: clientInfo(request) });
+      const { code, method, credential } = request.body;
+      const result = await deps.resetFlow.verifyCode({ flowId: request.params.flowId, code, credential, method, client: clientInfo(request) });
       if (result.ok && result.next === 'verify_second') return { next: result.next, expiresAt: result.expiresAt.toISOString(), methods: result.methods };
       if (result.ok) return { next: result.next, expiresAt: result.expiresAt.toISOString() };
       if (result.code === 'code_invalid') return sendResultProblem(request, reply, translate, 'code_invalid', { attemptsLeft: result.attemptsLeft });

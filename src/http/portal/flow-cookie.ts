@@ -1,18 +1,32 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ProofChoice, ProofMethod } from '../../core/reset/reset-flow.js';
 import type { PortalContext } from './page.js';
 
 /** The cookie carrying the reset flow's handle between the pages of one reset. */
 export const FLOW_COOKIE = 'unlatch_reset';
 const FLOW_COOKIE_PATH = '/reset';
 
+/** The methods a reset can be proven with in the portal. */
+export const PROOF_METHODS: readonly ProofMethod[] = ['email_code', 'totp', 'backup_code'];
+
+/** Longest label kept in the cookie; core's labels are far shorter (a masked address, an app's name). */
+const MAX_LABEL = 200;
+/** Above this the labels are dropped (the page then names the kinds only), so the cookie stays well under 4 KB. */
+const MAX_CHOICES_ENCODED = 2800;
+
 /**
  * Stores the flow handle: signed (tampering is detected before any lookup), HttpOnly (no script
  * reads it), SameSite=Strict (no cross-site request carries it), scoped to /reset, and `Secure` on
  * https. It lives no longer than the flow can.
+ *
+ * After a first proof, when a second is needed, the masked choices core returned ride along
+ * (`<handle>~<base64url JSON>`): core gives them only from that verify call, and keeping them in the
+ * flow's own cookie binds them to this flow and ends them with it. They hold no secret: masked labels
+ * the person is shown anyway, and only after a first proof.
  */
-export function setFlowCookie(ctx: PortalContext, reply: FastifyReply, flowId: string): void {
+export function setFlowCookie(ctx: PortalContext, reply: FastifyReply, flowId: string, choices?: readonly ProofChoice[]): void {
   const { codeTtlSeconds, passwordStepTtlSeconds } = ctx.deps.config.reset;
-  reply.setCookie(FLOW_COOKIE, flowId, {
+  reply.setCookie(FLOW_COOKIE, choices === undefined ? flowId : `${flowId}~${encodeChoices(choices)}`, {
     signed: true,
     httpOnly: true,
     sameSite: 'strict',
@@ -24,12 +38,49 @@ export function setFlowCookie(ctx: PortalContext, reply: FastifyReply, flowId: s
 
 /** The flow handle from a valid signed cookie, or null. */
 export function readFlowCookie(request: FastifyRequest): string | null {
-  const raw = request.cookies[FLOW_COOKIE];
-  if (!raw) return null;
-  const unsigned = request.unsignCookie(raw);
-  return unsigned.valid && unsigned.value ? unsigned.value : null;
+  const value = unsigned(request);
+  if (value === null) return null;
+  const handle = value.split('~')[0] ?? '';
+  return handle === '' ? null : handle;
+}
+
+/**
+ * The second-proof choices stored with the flow handle: `null` when none were stored (the flow got to
+ * this step without this browser seeing the answer), `[]` when core offered none.
+ */
+export function readFlowChoices(request: FastifyRequest): ProofChoice[] | null {
+  const value = unsigned(request);
+  const encoded = value?.split('~')[1];
+  if (encoded === undefined) return null;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed)) return null;
+    const choices: ProofChoice[] = [];
+    for (const item of parsed as unknown[]) {
+      const { m, l } = (item ?? {}) as { m?: unknown; l?: unknown };
+      const method = PROOF_METHODS.find((kind) => kind === m);
+      if (!method || choices.some((c) => c.method === method)) continue;
+      choices.push({ method, label: typeof l === 'string' ? l.slice(0, MAX_LABEL) : '' });
+    }
+    return choices;
+  } catch {
+    return null;
+  }
 }
 
 export function clearFlowCookie(ctx: PortalContext, reply: FastifyReply): void {
   reply.clearCookie(FLOW_COOKIE, { path: FLOW_COOKIE_PATH, httpOnly: true, sameSite: 'strict', secure: ctx.secureCookies });
+}
+
+function unsigned(request: FastifyRequest): string | null {
+  const raw = request.cookies[FLOW_COOKIE];
+  if (!raw) return null;
+  const result = request.unsignCookie(raw);
+  return result.valid && result.value ? result.value : null;
+}
+
+function encodeChoices(choices: readonly ProofChoice[]): string {
+  const full = Buffer.from(JSON.stringify(choices.map((c) => ({ m: c.method, l: c.label.slice(0, MAX_LABEL) }))), 'utf8').toString('base64url');
+  if (full.length <= MAX_CHOICES_ENCODED) return full;
+  return Buffer.from(JSON.stringify(choices.map((c) => ({ m: c.method, l: '' }))), 'utf8').toString('base64url');
 }

@@ -17,6 +17,7 @@ import { registerHome } from './routes/home.js';
 import { registerResetCode } from './routes/reset-code.js';
 import { registerResetDone } from './routes/reset-done.js';
 import { registerResetPassword } from './routes/reset-password.js';
+import { registerResetSecond } from './routes/reset-second.js';
 import { registerResetStart } from './routes/reset-start.js';
 import { registerSecurityBackupCodes } from './routes/security-backup-codes.js';
 import { registerSecurityInfo } from './routes/security-info.js';
@@ -74,6 +75,7 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   registerHome(app, ctx);
   registerResetStart(app, ctx);
   registerResetCode(app, ctx);
+  registerResetSecond(app, ctx);
   registerResetPassword(app, ctx);
   registerResetDone(app, ctx);
   registerChange(app, ctx);

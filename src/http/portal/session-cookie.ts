@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isUnlatchError } from '../../core/errors.js';
 import type { CodeMethod } from '../../core/methods/method-verifier.js';
 import type { DirectoryAccount } from '../../core/ports/directory.js';
-import { DEFAULT_SIGN_IN_SETTINGS } from '../../core/signin/sign-in.js';
+import { DEFAULT_SIGN_IN_SETTINGS, type StepUpMethod } from '../../core/signin/sign-in.js';
 import type { PortalContext } from './page.js';
 
 /** The cookie carrying the security-info session token between the pages under /security-info. */
@@ -20,8 +20,10 @@ export interface SessionCookie {
  * Stores the session token: signed (tampering is detected before any lookup), HttpOnly, SameSite=Strict,
  * scoped to /security-info, `Secure` on https, and no longer-lived than a session. The methods to offer
  * on the verify page ride along (kinds only, never a secret); the token is base64url, so `~` separates.
+ * Sign-in may name `webauthn` too; readSessionCookie keeps only code methods until the portal has its
+ * WebAuthn script.
  */
-export function setSessionCookie(ctx: PortalContext, reply: FastifyReply, token: string, methods: readonly CodeMethod[]): void {
+export function setSessionCookie(ctx: PortalContext, reply: FastifyReply, token: string, methods: readonly StepUpMethod[]): void {
   reply.setCookie(SESSION_COOKIE, methods.length > 0 ? `${token}~${methods.join(',')}` : token, {
     signed: true,
     httpOnly: true,

@@ -6,8 +6,7 @@ import type { PortalContext } from '../page.js';
 /** The page of each step the flow can be at. */
 export const STEP_PAGE: Record<FlowView['next'], string> = {
   verify_code: '/reset/code',
-  // The portal proves by emailed code only so far; a second proof is given through the API.
-  verify_second: '/reset/code',
+  verify_second: '/reset/second',
   set_password: '/reset/password',
 };
 

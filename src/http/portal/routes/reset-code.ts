@@ -1,54 +1,87 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UnlatchError } from '../../../core/errors.js';
-import { readFlowCookie } from '../flow-cookie.js';
+import type { ProofMethod, VerifyCodeResult } from '../../../core/reset/reset-flow.js';
+import { PROOF_METHODS, readFlowCookie, setFlowCookie } from '../flow-cookie.js';
 import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
 import { clientOf, expiryOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
+import { checkProofCode, METHOD_TEXTS, proofMethodOf, TOTP_DIGITS, wrongCodeMessage } from '../proof-code.js';
 import { atStep, seeOther, STEP_PAGE } from './flow-step.js';
 
-/** `/reset/code`: the emailed code. A wrong code says how many attempts are left; the last one ends the flow. */
+/**
+ * `/reset/code`: the first proof. The emailed code is the main path; `?method=totp` and
+ * `?method=backup_code` show the same form for a code from an authenticator app or a backup code.
+ * Every identifier sees the same pages and links: nothing says which methods an account has, and a
+ * method the person lacks fails exactly like a wrong code (core sees to that). A wrong code says how
+ * many attempts are left; the last one ends the flow.
+ */
 export function registerResetCode(app: FastifyInstance, ctx: PortalContext): void {
   app.get('/reset/code', async (request, reply) => {
     const flowId = readFlowCookie(request);
     if (!flowId) return seeOther(reply, '/reset');
     const view = await ctx.deps.resetFlow.view(flowId);
     if (view.next !== 'verify_code') return seeOther(reply, STEP_PAGE[view.next]);
-    return show(ctx, request, reply, view.expiresAt, []);
+    return show(ctx, request, reply, methodInQuery(request), view.expiresAt, []);
   });
 
-  app.post('/reset/code', { schema: formSchema({ code: MAX_SHORT_FIELD }) }, async (request, reply) => {
+  app.post('/reset/code', { schema: formSchema({ code: MAX_SHORT_FIELD, method: MAX_SHORT_FIELD }) }, async (request, reply) => {
     const flowId = readFlowCookie(request);
     if (!flowId) throw new UnlatchError('flow_invalid');
     const t = portalT(ctx, request);
-    const digits = ctx.deps.config.reset.codeDigits;
-    // People paste "123 456" or "123-456"; only the digits count.
-    const code = field(request, 'code').replace(/[\s-]/g, '');
-    // A malformed entry is the person's typo, not a guess: it costs no attempt.
-    const formatError = code === '' ? t('reset_code.code.required') : /^[0-9]+$/.test(code) && code.length === digits ? null : t('reset_code.code.format', { digits });
-    if (formatError) {
+    const named = field(request, 'method');
+    const method = named === '' ? 'email_code' : proofMethodOf(named);
+    if (!method) throw new UnlatchError('invalid_request', { field: 'method' });
+    // People paste "123 456" or "ABCDEF-GHJKMN"; a malformed entry is the person's typo, not a guess: it costs no attempt.
+    const { code, error } = checkProofCode(t, method, field(request, 'code'), ctx.deps.config.reset.codeDigits);
+    if (error) {
       const view = await ctx.deps.resetFlow.view(flowId);
       if (view.next !== 'verify_code') return seeOther(reply, STEP_PAGE[view.next]);
-      return show(ctx, request, reply, view.expiresAt, [{ field: 'code', message: formatError }], 422);
+      return show(ctx, request, reply, method, view.expiresAt, [{ field: 'code', message: error }], 422);
     }
 
     return atStep(ctx, flowId, reply, async () => {
-      const result = await ctx.deps.resetFlow.verifyCode({ flowId, code, client: clientOf(request) });
-      if (result.ok) return seeOther(reply, '/reset/password');
+      const result = await ctx.deps.resetFlow.verifyCode({ flowId, code, method, client: clientOf(request) });
+      if (result.ok) return afterProof(ctx, reply, flowId, result);
       if (result.code === 'code_attempts_exceeded') throw new UnlatchError('code_attempts_exceeded');
       const view = await ctx.deps.resetFlow.view(flowId);
-      const message = t('reset_code.code.wrong', { count: result.attemptsLeft });
-      return show(ctx, request, reply, view.expiresAt, [{ field: 'code', message }], 422);
+      return show(ctx, request, reply, method, view.expiresAt, [{ field: 'code', message: wrongCodeMessage(t, method, result.attemptsLeft) }], 422);
     });
   });
 }
 
-function show(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply, expiresAt: Date, errors: FieldError[], status = 200): Promise<FastifyReply> {
+/** Where a good proof leads: the new password, or a second proof with the choices core offered kept for that page. */
+export function afterProof(ctx: PortalContext, reply: FastifyReply, flowId: string, result: VerifyCodeResult & { ok: true }): FastifyReply {
+  if (result.next === 'verify_second') {
+    setFlowCookie(ctx, reply, flowId, result.methods);
+    return seeOther(reply, STEP_PAGE.verify_second);
+  }
+  return seeOther(reply, STEP_PAGE.set_password);
+}
+
+/** `?method=` names one of the other methods; anything else (absent, repeated, unknown) is the emailed code. */
+function methodInQuery(request: FastifyRequest): ProofMethod {
+  const value = (request.query as Record<string, unknown> | undefined)?.method;
+  return (typeof value === 'string' ? proofMethodOf(value) : null) ?? 'email_code';
+}
+
+function show(
+  ctx: PortalContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  method: ProofMethod,
+  expiresAt: Date,
+  errors: FieldError[],
+  status = 200,
+): Promise<FastifyReply> {
   const t = portalT(ctx, request);
-  const digits = ctx.deps.config.reset.codeDigits;
+  const digits = method === 'email_code' ? ctx.deps.config.reset.codeDigits : TOTP_DIGITS;
   return renderPage(ctx, request, reply, 'reset-code', {
-    title: t('reset_code.title'),
+    title: t(method === 'email_code' ? 'reset_code.title' : `${METHOD_TEXTS[method]}.title`),
     form: true,
     errors,
     digits,
+    method,
+    texts: METHOD_TEXTS[method],
+    otherMethods: PROOF_METHODS.filter((m) => m !== method),
     expiry: expiryOf(expiresAt, languageOf(ctx, request)),
   }, status);
 }

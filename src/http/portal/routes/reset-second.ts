@@ -1,0 +1,102 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { UnlatchError } from '../../../core/errors.js';
+import type { ProofChoice, ProofMethod } from '../../../core/reset/reset-flow.js';
+import { PROOF_METHODS, readFlowChoices, readFlowCookie } from '../flow-cookie.js';
+import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
+import { clientOf, expiryOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
+import { checkProofCode, wrongCodeMessage } from '../proof-code.js';
+import { atStep, seeOther, STEP_PAGE } from './flow-step.js';
+import { afterProof } from './reset-code.js';
+
+/** One radio button of the page: the method and its text (a masked label from core, or the kind's name). */
+interface ChoiceView {
+  method: ProofMethod;
+  text: string;
+}
+
+/**
+ * `/reset/second`: when the policy needs two proofs, the second, of another kind. The choices are the
+ * person's own methods, masked, as core returned them after the first proof (kept in the flow cookie);
+ * they are shown only now, to someone who has already proven one method. With no choice left the page
+ * says so and offers no form.
+ */
+export function registerResetSecond(app: FastifyInstance, ctx: PortalContext): void {
+  app.get('/reset/second', async (request, reply) => {
+    const flowId = readFlowCookie(request);
+    if (!flowId) return seeOther(reply, '/reset');
+    const view = await ctx.deps.resetFlow.view(flowId);
+    if (view.next !== 'verify_second') return seeOther(reply, STEP_PAGE[view.next]);
+    const choices = choicesOf(ctx, request);
+    return show(ctx, request, reply, choices, choices[0]?.method ?? null, view.expiresAt, []);
+  });
+
+  app.post('/reset/second', { schema: formSchema({ method: MAX_SHORT_FIELD, code: MAX_SHORT_FIELD }) }, async (request, reply) => {
+    const flowId = readFlowCookie(request);
+    if (!flowId) throw new UnlatchError('flow_invalid');
+    const t = portalT(ctx, request);
+    const choices = choicesOf(ctx, request);
+    const chosen = field(request, 'method');
+    const method = choices.find((c) => c.method === chosen)?.method ?? null;
+    const errors: FieldError[] = [];
+    let code = '';
+    if (choices.length > 0 && !method) errors.push({ field: `method-${choices[0]!.method}`, message: t('reset_second.method.required') });
+    if (method) {
+      const checked = checkProofCode(t, method, field(request, 'code'), ctx.deps.config.reset.codeDigits);
+      code = checked.code;
+      if (checked.error) errors.push({ field: 'code', message: checked.error });
+    }
+    // Nothing to choose from, or a typo: no attempt is spent.
+    if (!method || errors.length > 0) {
+      const view = await ctx.deps.resetFlow.view(flowId);
+      if (view.next !== 'verify_second') return seeOther(reply, STEP_PAGE[view.next]);
+      return show(ctx, request, reply, choices, method ?? choices[0]?.method ?? null, view.expiresAt, errors, choices.length > 0 ? 422 : 200);
+    }
+
+    return atStep(ctx, flowId, reply, async () => {
+      const result = await ctx.deps.resetFlow.verifyCode({ flowId, code, method, client: clientOf(request) });
+      if (result.ok) return afterProof(ctx, reply, flowId, result);
+      if (result.code === 'code_attempts_exceeded') throw new UnlatchError('code_attempts_exceeded');
+      const view = await ctx.deps.resetFlow.view(flowId);
+      return show(ctx, request, reply, choices, method, view.expiresAt, [{ field: 'code', message: wrongCodeMessage(t, method, result.attemptsLeft) }], 422);
+    });
+  });
+}
+
+/**
+ * The choices to offer. Without stored ones (the flow reached this step in another way than this
+ * browser's first proof) every kind the portal knows is offered by name only; core refuses any the
+ * person cannot use, like a wrong code.
+ */
+function choicesOf(ctx: PortalContext, request: FastifyRequest): ChoiceView[] {
+  const t = portalT(ctx, request);
+  const stored: ProofChoice[] | null = readFlowChoices(request);
+  if (stored === null) return PROOF_METHODS.map((method) => ({ method, text: t(`reset_second.generic.${method}`) }));
+  // Passkey choices (core offers `webauthn`) need the portal's WebAuthn script, not yet here: code methods only.
+  return stored.flatMap((c) => (c.method === 'webauthn' ? [] : [{ method: c.method, text: c.label === '' ? t(`reset_second.generic.${c.method}`) : t(`reset_second.choice.${c.method}`, { label: c.label }) }]));
+}
+
+function show(
+  ctx: PortalContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  choices: ChoiceView[],
+  selected: ProofMethod | null,
+  expiresAt: Date,
+  errors: FieldError[],
+  status = 200,
+): Promise<FastifyReply> {
+  const t = portalT(ctx, request);
+  const digits = ctx.deps.config.reset.codeDigits;
+  const none = choices.length === 0;
+  return renderPage(ctx, request, reply, 'reset-second', {
+    title: t(none ? 'reset_second.none.title' : 'reset_second.title'),
+    form: !none,
+    errors,
+    choices,
+    selected,
+    // One hint line per kind on offer; a backup code needs letters, so the keyboard is numeric only without one.
+    hints: choices.map((c) => t(`reset_second.code.hint.${c.method}`, { digits })),
+    numeric: !choices.some((c) => c.method === 'backup_code'),
+    expiry: expiryOf(expiresAt, languageOf(ctx, request)),
+  }, status);
+}
