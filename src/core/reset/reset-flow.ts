@@ -4,12 +4,11 @@ import { hashHandle, newFlowHandle, newId, newNumericCode } from '../crypto/secr
 import type { KeyRing } from '../crypto/key-ring.js';
 import { normalizeIdentifier } from '../identity/normalize.js';
 import { passwordContextOf } from '../identity/password-context.js';
-import { decidePolicy, methodFamily, nextProofNeeded, proofsSatisfy, type PolicyDecision, type TenantPolicy } from '../policy/method-policy.js';
+import { decidePolicy, proofsSatisfy, type TenantPolicy } from '../policy/method-policy.js';
 import type { MethodVerifier } from '../methods/method-verifier.js';
 import type { Passkeys } from '../methods/passkeys.js';
 import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
-import type { MethodKind, MethodRepository } from '../ports/methods.js';
-import { maskEmail } from '../identity/mask.js';
+import type { MethodRepository } from '../ports/methods.js';
 import type { PasswordPolicy, PasswordRejection } from '../password/password-policy.js';
 import type { AuditEntryInput } from '../ports/audit.js';
 import { selfEntry } from '../audit/self-entry.js';
@@ -23,6 +22,7 @@ import type { SessionRepository } from '../ports/sessions.js';
 import type { Store, StoreTx } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import type { ResetFlowRecord } from './reset-flow-record.js';
+import { codeMessage, ResetProofs } from './reset-proofs.js';
 import type { ResetSettings } from './reset-settings.js';
 import { LIVE_STATES, NEXT_STEP, nextState, type ResetEvent } from './reset-states.js';
 
@@ -91,7 +91,11 @@ const MAX_IDENTIFIER_LENGTH = 256;
  * and only then lets side effects out (audit entry and outbox message ride in the same transaction).
  */
 export class ResetFlow {
-  constructor(private readonly deps: ResetFlowDeps) {}
+  private readonly proofs: ResetProofs;
+
+  constructor(private readonly deps: ResetFlowDeps) {
+    this.proofs = new ResetProofs(deps);
+  }
 
   async start(input: { tenantId: string; identifier: string; client: ClientInfo }): Promise<StartedReset> {
     const { store, directory, tenants, keys, limiter, clock, settings } = this.deps;
@@ -223,7 +227,7 @@ export class ResetFlow {
     if (flow.state !== 'awaiting_code' && flow.state !== 'awaiting_second_proof') throw new UnlatchError('flow_wrong_step');
     await this.enforce([['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]], flow.tenantId, flow, input.client);
 
-    const proof = await this.prove(flow, method, (input.code ?? '').trim(), input.credential ?? {}, input.client);
+    const proof = await this.proofs.prove(flow, method, (input.code ?? '').trim(), input.credential ?? {}, input.client);
     const now = clock.now();
 
     if (proof) {
@@ -239,7 +243,7 @@ export class ResetFlow {
       await this.save(flow, next, [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, input.client, { method, complete: done })]);
       this.deps.observer.observe('reset.code_verified', { tenantId: flow.tenantId, outcome: 'success', reason: method });
       if (done) return { ok: true, next: 'set_password', expiresAt: next.expiresAt };
-      return { ok: true, next: 'verify_second', expiresAt: next.expiresAt, methods: await this.secondProofChoices(proof.account, proof.decision, proven, next) };
+      return { ok: true, next: 'verify_second', expiresAt: next.expiresAt, methods: await this.proofs.secondProofChoices(proof.account, proof.decision, proven, next) };
     }
 
     const attempts = flow.attempts + 1;
@@ -251,60 +255,6 @@ export class ResetFlow {
     return exhausted
       ? { ok: false, code: 'code_attempts_exceeded' }
       : { ok: false, code: 'code_invalid', attemptsLeft: settings.maxCodeAttempts - attempts };
-  }
-
-  /**
-   * Checks one proof. A method the person does not have, may not use, or has already proven (by family:
-   * an emailed code and link are one) fails exactly like a wrong code, after comparable work.
-   */
-  private async prove(
-    flow: ResetFlowRecord,
-    method: ResetProofMethod,
-    candidate: string,
-    credential: WebAuthnResponseJson,
-    client: ClientInfo,
-  ): Promise<{ account: DirectoryAccount; decision: PolicyDecision } | null> {
-    const { keys, settings, directory, verifier } = this.deps;
-    // The MAC is computed on every path (decoy, other methods, malformed input) so timing says little.
-    const macMatches = keys.verifyMac('code-hmac', flow.codeKeyId ?? keys.currentId, codeMessage(flow.id, candidate), flow.codeHash ?? '');
-    const account = flow.decoy || !flow.subjectId ? null : await directory.findById(flow.tenantId, flow.subjectId);
-    const decision = account ? decidePolicy(this.deps.policyFor(flow.tenantId), account) : null;
-    const usable = decision !== null && decision.allowedMethods.includes(method) && !flow.proven.some((p) => methodFamily(p) === methodFamily(method));
-    if (method === 'email_code') {
-      const ok = macMatches && usable && /^[0-9]+$/.test(candidate) && candidate.length === settings.codeDigits;
-      return ok ? { account: account!, decision: decision! } : null;
-    }
-    if (method === 'webauthn') {
-      // Passkey: the flow's challenge is spent on every path; a decoy or a person who may not use passkeys
-      // is checked as "no passkeys" (comparable work, same answer). Origin, RP ID, user verification, the
-      // credential's owner and its signature counter are judged in Passkeys.verifyAssertion.
-      if (!this.deps.passkeys) return null;
-      const result = await this.deps.passkeys.verifyAssertion({ purpose: 'reset', owner: flow.id, account: usable ? account : null, response: credential, client, flowId: flow.id });
-      return result.ok ? { account: account!, decision: decision! } : null;
-    }
-    if (!usable) {
-      await verifier.spendEquivalentTime(method, candidate);
-      return null;
-    }
-    const result = await verifier.verify(account!, method, candidate);
-    return result.ok ? { account: account!, decision: decision! } : null;
-  }
-
-  /** The methods a second proof may use, masked: shown only now, after a first proof. */
-  private async secondProofChoices(account: DirectoryAccount, decision: PolicyDecision, proven: MethodKind[], flow: ResetFlowRecord): Promise<ProofChoice[]> {
-    const needed = nextProofNeeded(decision, proven);
-    if (needed.done) return [];
-    const registered = (await this.deps.methods.listForSubject(account.tenantId, account.id)).filter((m) => m.confirmed && !(m.kind === 'backup_code' && m.usedAt));
-    const choices: ProofChoice[] = [];
-    if (needed.allowed.includes('email_code') && account.email && flow.codeHash) choices.push({ method: 'email_code', label: maskEmail(account.email) });
-    for (const kind of ['webauthn', 'totp', 'backup_code'] as const) {
-      if (!needed.allowed.includes(kind)) continue;
-      const mine = registered.filter((m) => m.kind === kind);
-      if (mine.length === 0) continue;
-      const label = kind === 'webauthn' ? mine.map((m) => `Passkey “${m.name}”`).join(', ') : kind === 'totp' ? mine.map((m) => `Authenticator app “${m.name}”`).join(', ') : `Backup code (${mine.length} left)`;
-      choices.push({ method: kind, label });
-    }
-    return choices;
   }
 
   async setPassword(input: { flowId: string; password: string; client: ClientInfo }): Promise<SetPasswordResult> {
@@ -399,9 +349,4 @@ export class ResetFlow {
     if (!account.email) return 'no_method';
     return null;
   }
-}
-
-/** Codes are bound to their flow: the same digits mean nothing in another flow. */
-function codeMessage(flowId: string, code: string): string {
-  return `${flowId}:${code}`;
 }

@@ -1,0 +1,86 @@
+import type { KeyRing } from '../crypto/key-ring.js';
+import { maskEmail } from '../identity/mask.js';
+import type { MethodVerifier } from '../methods/method-verifier.js';
+import type { Passkeys } from '../methods/passkeys.js';
+import { decidePolicy, methodFamily, nextProofNeeded, type PolicyDecision, type TenantPolicy } from '../policy/method-policy.js';
+import type { ClientInfo } from '../ports/client-info.js';
+import type { Directory, DirectoryAccount } from '../ports/directory.js';
+import type { MethodKind, MethodRepository } from '../ports/methods.js';
+import type { WebAuthnResponseJson } from '../ports/webauthn.js';
+import type { ProofChoice, ResetProofMethod } from './reset-flow.js';
+import type { ResetFlowRecord } from './reset-flow-record.js';
+import type { ResetSettings } from './reset-settings.js';
+
+export interface ResetProofsDeps {
+  keys: KeyRing;
+  settings: ResetSettings;
+  directory: Directory;
+  methods: MethodRepository;
+  verifier: MethodVerifier;
+  passkeys?: Passkeys;
+  policyFor: (tenantId: string) => TenantPolicy;
+}
+
+/** Judges the proofs a reset flow receives, and says which methods may give the next one. */
+export class ResetProofs {
+  constructor(private readonly deps: ResetProofsDeps) {}
+
+  /**
+   * Checks one proof. A method the person does not have, may not use, or has already proven (by family:
+   * an emailed code and link are one) fails exactly like a wrong code, after comparable work.
+   */
+  async prove(
+    flow: ResetFlowRecord,
+    method: ResetProofMethod,
+    candidate: string,
+    credential: WebAuthnResponseJson,
+    client: ClientInfo,
+  ): Promise<{ account: DirectoryAccount; decision: PolicyDecision } | null> {
+    const { keys, settings, directory, verifier } = this.deps;
+    // The MAC is computed on every path (decoy, other methods, malformed input) so timing says little.
+    const macMatches = keys.verifyMac('code-hmac', flow.codeKeyId ?? keys.currentId, codeMessage(flow.id, candidate), flow.codeHash ?? '');
+    const account = flow.decoy || !flow.subjectId ? null : await directory.findById(flow.tenantId, flow.subjectId);
+    const decision = account ? decidePolicy(this.deps.policyFor(flow.tenantId), account) : null;
+    const usable = decision !== null && decision.allowedMethods.includes(method) && !flow.proven.some((p) => methodFamily(p) === methodFamily(method));
+    if (method === 'email_code') {
+      const ok = macMatches && usable && /^[0-9]+$/.test(candidate) && candidate.length === settings.codeDigits;
+      return ok ? { account: account!, decision: decision! } : null;
+    }
+    if (method === 'webauthn') {
+      // Passkey: the flow's challenge is spent on every path; a decoy or a person who may not use passkeys
+      // is checked as "no passkeys" (comparable work, same answer). Origin, RP ID, user verification, the
+      // credential's owner and its signature counter are judged in Passkeys.verifyAssertion.
+      if (!this.deps.passkeys) return null;
+      const result = await this.deps.passkeys.verifyAssertion({ purpose: 'reset', owner: flow.id, account: usable ? account : null, response: credential, client, flowId: flow.id });
+      return result.ok ? { account: account!, decision: decision! } : null;
+    }
+    if (!usable) {
+      await verifier.spendEquivalentTime(method, candidate);
+      return null;
+    }
+    const result = await verifier.verify(account!, method, candidate);
+    return result.ok ? { account: account!, decision: decision! } : null;
+  }
+
+  /** The methods a second proof may use, masked: shown only now, after a first proof. */
+  async secondProofChoices(account: DirectoryAccount, decision: PolicyDecision, proven: MethodKind[], flow: ResetFlowRecord): Promise<ProofChoice[]> {
+    const needed = nextProofNeeded(decision, proven);
+    if (needed.done) return [];
+    const registered = (await this.deps.methods.listForSubject(account.tenantId, account.id)).filter((m) => m.confirmed && !(m.kind === 'backup_code' && m.usedAt));
+    const choices: ProofChoice[] = [];
+    if (needed.allowed.includes('email_code') && account.email && flow.codeHash) choices.push({ method: 'email_code', label: maskEmail(account.email) });
+    for (const kind of ['webauthn', 'totp', 'backup_code'] as const) {
+      if (!needed.allowed.includes(kind)) continue;
+      const mine = registered.filter((m) => m.kind === kind);
+      if (mine.length === 0) continue;
+      const label = kind === 'webauthn' ? mine.map((m) => `Passkey “${m.name}”`).join(', ') : kind === 'totp' ? mine.map((m) => `Authenticator app “${m.name}”`).join(', ') : `Backup code (${mine.length} left)`;
+      choices.push({ method: kind, label });
+    }
+    return choices;
+  }
+}
+
+/** Codes are bound to their flow: the same digits mean nothing in another flow. */
+export function codeMessage(flowId: string, code: string): string {
+  return `${flowId}:${code}`;
+}
