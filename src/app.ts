@@ -19,6 +19,9 @@ import { relyingPartyOf } from './config/webauthn.js';
 import type { TenantPolicy } from './core/policy/method-policy.js';
 import { DEFAULT_SIGN_IN_SETTINGS, SignIn } from './core/signin/sign-in.js';
 import { SqlSessionRepository } from './adapters/store/session-repository.js';
+import { SmsSender } from './core/sms/sms-sender.js';
+import { buildSmsProviders } from './adapters/sms/build-sms-providers.js';
+import { createSmsMemoryLimiter } from './adapters/sms/sms-memory-limiter.js';
 import { qrSvg } from './adapters/qr/qr-svg.js';
 import { SqlMethodRepository } from './adapters/store/method-repository.js';
 import { Argon2Hasher } from './adapters/directory/password-hasher.js';
@@ -73,6 +76,8 @@ export interface UnlatchApp {
   /** Sign-in to manage one's security info (issue 3; not yet reachable over HTTP). */
   signIn: SignIn;
   policyFor: (tenantId: string) => TenantPolicy;
+  /** Sends SMS codes when providers are configured (not yet offered by the reset flow). */
+  sms: SmsSender | null;
   /** Listens on the configured host and port; returns the address. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -144,6 +149,12 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       policyFor: (tenantId) => policyFor(config.policy, tenantId),
     });
     const passwordChange = new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics, sessions });
+    const sms = config.sms.providers.length === 0 ? null : new SmsSender({
+      providers: buildSmsProviders(config.sms.providers),
+      limiter: createSmsMemoryLimiter(config.sms.limits),
+      limits: config.sms.limits,
+      onAttempt: (provider, outcome, reason) => metrics.smsAttempt(provider, outcome, reason),
+    });
     const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg, passkeys });
     const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, passkeys, settings: DEFAULT_SIGN_IN_SETTINGS });
     const server = await buildServer({
@@ -184,6 +195,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       methodRegistration,
       signIn,
       policyFor: (tenantId) => policyFor(config.policy, tenantId),
+      sms,
       listen: () => server.listen({ host: config.server.host, port: config.server.port }),
       async close() {
         if (closed) return;

@@ -76,6 +76,9 @@ function finish(config: UnlatchConfig, cwd: string): UnlatchConfig {
   }
   if (config.tenants.length === 0) throw new ConfigError('config: tenants: at least one tenant is required in production mode');
   config.defaultTenant ??= config.tenants[0]!.id;
+  for (const id of Object.keys(config.sms.limits.tenantBudgets ?? {})) {
+    if (!config.tenants.some((t) => t.id === id)) throw new ConfigError(`config: sms.limits.tenantBudgets.${id}: "${id}" is not one of the tenants`);
+  }
   for (const id of Object.keys(config.policy.tenants)) {
     if (!config.tenants.some((t) => t.id === id)) throw new ConfigError(`config: policy.tenants.${id}: "${id}" is not one of the tenants`);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { policySchema } from './policy-schema.js';
+import { smsSchema } from './sms-schema.js';
 
 const seconds = z.number().int().positive();
 
@@ -110,6 +111,8 @@ export const configSchema = z
       .prefault({}),
     /** Who may reset, with which methods and how many, per tenant and per group. See docs/policy.md. */
     policy: policySchema,
+    /** Sending SMS codes: providers in failover order, and the anti-pumping limits. See docs/sms.md. */
+    sms: smsSchema,
     password: z
       .object({
         minLength: z.number().int().min(8, 'NIST SP 800-63B: at least 8').max(64).default(8),

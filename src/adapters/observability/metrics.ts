@@ -15,6 +15,7 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
   private readonly messages: Counter<'channel' | 'template' | 'outcome' | 'reason'>;
   private readonly rateLimited: Counter<'tenant' | 'event' | 'bucket'>;
   private readonly changes: Counter<'tenant' | 'outcome' | 'reason'>;
+  private readonly smsAttempts: Counter<'provider' | 'outcome' | 'reason'>;
 
   constructor(options: { backlog: () => Promise<number>; defaultMetrics?: boolean }) {
     const registers = [this.registry];
@@ -48,6 +49,12 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
       name: 'unlatch_password_changes_total',
       help: 'Password changes by outcome.',
       labelNames: ['tenant', 'outcome', 'reason'],
+      registers,
+    });
+    this.smsAttempts = new Counter({
+      name: 'unlatch_sms_attempts_total',
+      help: 'SMS provider calls by provider and outcome (sent, transient_failure → failover, permanent_failure).',
+      labelNames: ['provider', 'outcome', 'reason'],
       registers,
     });
     new Gauge({
@@ -91,6 +98,11 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
       default:
         break;
     }
+  }
+
+  /** One call to an SMS provider (the sender's failover observer). */
+  smsAttempt(provider: string, outcome: string, reason: string | undefined): void {
+    this.smsAttempts.inc({ provider, outcome, reason: reason ?? '' });
   }
 
   delivered(message: ClaimedMessage, outcome: 'sent' | 'retry' | 'dead', reason?: string): void {
