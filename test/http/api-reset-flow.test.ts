@@ -40,7 +40,17 @@ describe.each(databases)('JSON API: the reset flow (%s)', (database) => {
 
     const view = await getJson(t, `/api/v1/reset/${started.flowId}`);
     expect(view.statusCode).toBe(200);
-    expect(view.json()).toEqual({ next: 'verify_code', expiresAt: started.expiresAt, attemptsLeft: 5 });
+    expect(view.json()).toEqual({
+      next: 'verify_code',
+      expiresAt: started.expiresAt,
+      attemptsLeft: 5,
+      methods: [
+        { method: 'email_code', label: 'The code we emailed you' },
+        { method: 'totp', label: 'A code from your authenticator app' },
+        { method: 'backup_code', label: 'One of your backup codes' },
+        { method: 'webauthn', label: 'Your passkey or security key' },
+      ],
+    });
 
     const code = await t.codeFor(ALICE.email);
     expect(code).toMatch(/^\d{6}$/);

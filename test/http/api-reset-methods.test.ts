@@ -52,6 +52,21 @@ describe('JSON API: resetting with an authenticator app or a backup code, and tw
     expect((await post(`/api/v1/reset/${second}/verify`, { method: 'backup_code', code: codes[3]! })).statusCode).toBe(422);
   });
 
+  it('lists the same first-proof methods for every identifier before any proof', async () => {
+    t = await startTestApp({ overrides: { policy: { default: { allowedMethods: ['email_code', 'totp'] } } } });
+    await registerTotp('alice');
+    const views = [];
+    for (const identifier of ['alice', 'bob', 'nosuchuser']) {
+      views.push((await t.server.inject({ method: 'GET', url: `/api/v1/reset/${await start(identifier)}` })).json() as { methods: unknown[] });
+    }
+    expect(views[0]!.methods).toEqual([
+      { method: 'email_code', label: 'The code we emailed you' },
+      { method: 'totp', label: 'A code from your authenticator app' },
+    ]);
+    expect(views[1]!.methods).toEqual(views[0]!.methods);
+    expect(views[2]!.methods).toEqual(views[0]!.methods);
+  });
+
   it('treats a method the person does not have like a wrong code, for real and unknown accounts alike', async () => {
     t = await startTestApp();
     const answers = [];
@@ -74,7 +89,10 @@ describe('JSON API: resetting with an authenticator app or a backup code, and tw
     const first = await post(`/api/v1/reset/${flowId}/verify`, { code: emailed });
     expect(first.statusCode).toBe(200);
     expect(first.json()).toMatchObject({ next: 'verify_second', methods: [{ method: 'totp', label: 'Authenticator app “Pixel”' }] });
-    expect((await t.server.inject({ method: 'GET', url: `/api/v1/reset/${flowId}` })).json()).toMatchObject({ next: 'verify_second' });
+    expect((await t.server.inject({ method: 'GET', url: `/api/v1/reset/${flowId}` })).json()).toMatchObject({
+      next: 'verify_second',
+      methods: [{ method: 'totp', label: 'Authenticator app “Pixel”' }],
+    });
     expect((await post(`/api/v1/reset/${flowId}/password`, { password: 'amber quarry falcon 28' })).statusCode).toBe(409);
     expect((await post(`/api/v1/reset/${flowId}/verify`, { code: emailed })).statusCode).toBe(422);
     const second = await post(`/api/v1/reset/${flowId}/verify`, { method: 'totp', code: totpAt(secret, now()) });

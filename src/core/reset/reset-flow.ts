@@ -80,7 +80,17 @@ export interface FlowView {
   next: 'verify_code' | 'verify_second' | 'set_password';
   expiresAt: Date;
   attemptsLeft: number;
+  /** The methods the next proof may use (empty at the password step). */
+  methods: ProofChoice[];
 }
+
+/** What a first proof may be, in words that fit every account (nothing here is about the person). */
+const FIRST_PROOF_METHODS: readonly ProofChoice[] = [
+  { method: 'email_code', label: 'The code we emailed you' },
+  { method: 'totp', label: 'A code from your authenticator app' },
+  { method: 'backup_code', label: 'One of your backup codes' },
+  { method: 'webauthn', label: 'Your passkey or security key' },
+];
 
 /** Longest identifier accepted; longer input is refused before any lookup. */
 const MAX_IDENTIFIER_LENGTH = 256;
@@ -195,13 +205,22 @@ export class ResetFlow {
   }
 
   /** The flow's current step, for the portal and `GET /reset/{flowId}`. Decoys look like real flows. */
+  /**
+   * Where the flow stands, and the methods the next proof may use. Before any proof that list is the
+   * tenant's, the same for every identifier; after one it is the person's own, masked.
+   */
   async view(flowId: string): Promise<FlowView> {
     const flow = await this.load(flowId);
-    return {
-      next: NEXT_STEP[flow.state as keyof typeof NEXT_STEP] as FlowView['next'],
-      expiresAt: flow.expiresAt,
-      attemptsLeft: this.deps.settings.maxCodeAttempts - flow.attempts,
-    };
+    const next = NEXT_STEP[flow.state as keyof typeof NEXT_STEP] as FlowView['next'];
+    let methods: ProofChoice[] = [];
+    if (flow.state === 'awaiting_code') {
+      const allowed = this.deps.policyFor(flow.tenantId).defaults.allowedMethods;
+      methods = FIRST_PROOF_METHODS.filter((m) => allowed.includes(m.method));
+    } else if (flow.state === 'awaiting_second_proof' && flow.subjectId) {
+      const account = await this.deps.directory.findById(flow.tenantId, flow.subjectId);
+      if (account) methods = await this.proofs.secondProofChoices(account, decidePolicy(this.deps.policyFor(flow.tenantId), account), flow.proven, flow);
+    }
+    return { next, expiresAt: flow.expiresAt, attemptsLeft: this.deps.settings.maxCodeAttempts - flow.attempts, methods };
   }
 
   /**

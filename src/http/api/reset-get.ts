@@ -21,6 +21,11 @@ export const resetGetRoute: ApiRoute = (app, { deps }) => {
               next: { type: 'string', enum: ['verify_code', 'verify_second', 'set_password'] },
               expiresAt: expiresAtSchema,
               attemptsLeft: { type: 'integer', description: 'Wrong codes left before the flow ends.' },
+              methods: {
+                type: 'array',
+                description: 'What the next proof may use: before any proof the tenant\'s methods (the same for every identifier); after one, the person\'s own, masked.',
+                items: strictObject({ method: { type: 'string' }, label: { type: 'string' } }, ['method', 'label']),
+              },
             },
             ['next', 'expiresAt', 'attemptsLeft'],
             'The step the flow waits for.',
@@ -31,7 +36,7 @@ export const resetGetRoute: ApiRoute = (app, { deps }) => {
     },
     async (request) => {
       const view = await deps.resetFlow.view(request.params.flowId);
-      return { next: view.next, expiresAt: view.expiresAt.toISOString(), attemptsLeft: view.attemptsLeft };
+      return { next: view.next, expiresAt: view.expiresAt.toISOString(), attemptsLeft: view.attemptsLeft, methods: view.methods };
     },
   );
 };
