@@ -96,7 +96,9 @@ describe('portal: CSRF, input shape and headers', () => {
       expect(csp).not.toContain('unsafe-inline');
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
-      expect(res.body).not.toMatch(/<script|\sstyle=|<style|\son[a-z]+=/i);
+      // Scripts only from our own /assets (passkeys enhance the pages), never inline.
+      expect(res.body).not.toMatch(/<script(?![^>]*\bsrc="\/assets\/)|\sstyle=|<style|\son[a-z]+=/i);
+      for (const tag of res.body.match(/<script[^>]*>/gi) ?? []) expect(tag).toMatch(/^<script src="\/assets\/[a-z-]+\.js" defer>$/);
     }
   });
 

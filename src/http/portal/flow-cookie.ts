@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ProofChoice, ProofMethod } from '../../core/reset/reset-flow.js';
+import type { ProofChoice, ProofMethod, ResetProofMethod } from '../../core/reset/reset-flow.js';
 import type { PortalContext } from './page.js';
 
 /** The cookie carrying the reset flow's handle between the pages of one reset. */
@@ -8,6 +8,8 @@ const FLOW_COOKIE_PATH = '/reset';
 
 /** The methods a reset can be proven with in the portal. */
 export const PROOF_METHODS: readonly ProofMethod[] = ['email_code', 'totp', 'backup_code'];
+/** The choices core may offer for a second proof: the code methods and passkeys (proven with /assets/passkeys.js). */
+const CHOICE_METHODS: readonly ResetProofMethod[] = [...PROOF_METHODS, 'webauthn'];
 
 /** Longest label kept in the cookie; core's labels are far shorter (a masked address, an app's name). */
 const MAX_LABEL = 200;
@@ -58,7 +60,7 @@ export function readFlowChoices(request: FastifyRequest): ProofChoice[] | null {
     const choices: ProofChoice[] = [];
     for (const item of parsed as unknown[]) {
       const { m, l } = (item ?? {}) as { m?: unknown; l?: unknown };
-      const method = PROOF_METHODS.find((kind) => kind === m);
+      const method = CHOICE_METHODS.find((kind) => kind === m);
       if (!method || choices.some((c) => c.method === method)) continue;
       choices.push({ method, label: typeof l === 'string' ? l.slice(0, MAX_LABEL) : '' });
     }

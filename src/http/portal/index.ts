@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import csrf from '@fastify/csrf-protection';
 import view from '@fastify/view';
@@ -16,6 +17,7 @@ import { registerDevOutbox } from './routes/dev-outbox.js';
 import { registerHome } from './routes/home.js';
 import { registerResetCode } from './routes/reset-code.js';
 import { registerResetDone } from './routes/reset-done.js';
+import { registerResetPasskey } from './routes/reset-passkey.js';
 import { registerResetPassword } from './routes/reset-password.js';
 import { registerResetSecond } from './routes/reset-second.js';
 import { registerResetStart } from './routes/reset-start.js';
@@ -23,6 +25,7 @@ import { registerSecurityBackupCodes } from './routes/security-backup-codes.js';
 import { registerSecurityInfo } from './routes/security-info.js';
 import { registerSecuritySignIn } from './routes/security-sign-in.js';
 import { registerSecuritySignOut } from './routes/security-sign-out.js';
+import { registerSecurityPasskey } from './routes/security-passkey.js';
 import { registerSecurityTotp } from './routes/security-totp.js';
 import { registerSecurityVerify } from './routes/security-verify.js';
 
@@ -71,11 +74,16 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   });
 
   registerPortalErrors(app, ctx);
-  registerAssets(app, readFileSync(join(root, 'assets', 'portal.css'), 'utf8'));
+  registerAssets(app, {
+    css: readFileSync(join(root, 'assets', 'portal.css'), 'utf8'),
+    passkeysJs: readFileSync(join(root, 'assets', 'passkeys.js'), 'utf8'),
+    webauthnBrowserJs: readFileSync(join(webauthnBrowserRoot(), 'dist', 'bundle', 'index.umd.min.js'), 'utf8'),
+  });
   registerHome(app, ctx);
   registerResetStart(app, ctx);
   registerResetCode(app, ctx);
   registerResetSecond(app, ctx);
+  registerResetPasskey(app, ctx);
   registerResetPassword(app, ctx);
   registerResetDone(app, ctx);
   registerChange(app, ctx);
@@ -84,7 +92,16 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   registerSecurityVerify(app, ctx);
   registerSecurityInfo(app, ctx);
   registerSecurityTotp(app, ctx);
+  registerSecurityPasskey(app, ctx);
   registerSecurityBackupCodes(app, ctx);
   registerSecuritySignOut(app, ctx);
   if (deps.devOutbox) registerDevOutbox(app, ctx, deps.devOutbox);
 };
+
+/**
+ * The root of the installed `@simplewebauthn/browser` package (its exports map names only `.`, which
+ * resolves to `<root>/script/index.js`), so its prebuilt bundle is served from node_modules.
+ */
+function webauthnBrowserRoot(): string {
+  return dirname(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')));
+}

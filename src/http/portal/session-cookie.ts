@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isUnlatchError } from '../../core/errors.js';
-import type { CodeMethod } from '../../core/methods/method-verifier.js';
 import type { DirectoryAccount } from '../../core/ports/directory.js';
 import { DEFAULT_SIGN_IN_SETTINGS, type StepUpMethod } from '../../core/signin/sign-in.js';
 import type { PortalContext } from './page.js';
@@ -8,20 +7,19 @@ import type { PortalContext } from './page.js';
 /** The cookie carrying the security-info session token between the pages under /security-info. */
 export const SESSION_COOKIE = 'unlatch_session';
 const SESSION_COOKIE_PATH = '/security-info';
-const CODE_METHODS: readonly CodeMethod[] = ['totp', 'backup_code'];
+const STEP_UP_METHODS: readonly StepUpMethod[] = ['totp', 'backup_code', 'webauthn'];
 
 /** What the cookie holds: the bearer token and, while a method still has to be proven, the kinds offered. */
 export interface SessionCookie {
   token: string;
-  methods: CodeMethod[];
+  methods: StepUpMethod[];
 }
 
 /**
  * Stores the session token: signed (tampering is detected before any lookup), HttpOnly, SameSite=Strict,
  * scoped to /security-info, `Secure` on https, and no longer-lived than a session. The methods to offer
  * on the verify page ride along (kinds only, never a secret); the token is base64url, so `~` separates.
- * Sign-in may name `webauthn` too; readSessionCookie keeps only code methods until the portal has its
- * WebAuthn script.
+ * `webauthn` is proven on the verify page with `/assets/passkeys.js`.
  */
 export function setSessionCookie(ctx: PortalContext, reply: FastifyReply, token: string, methods: readonly StepUpMethod[]): void {
   reply.setCookie(SESSION_COOKIE, methods.length > 0 ? `${token}~${methods.join(',')}` : token, {
@@ -42,7 +40,7 @@ export function readSessionCookie(request: FastifyRequest): SessionCookie | null
   if (!unsigned.valid || !unsigned.value) return null;
   const [token = '', kinds = ''] = unsigned.value.split('~');
   if (token === '') return null;
-  const methods = CODE_METHODS.filter((kind) => kinds.split(',').includes(kind));
+  const methods = STEP_UP_METHODS.filter((kind) => kinds.split(',').includes(kind));
   return { token, methods };
 }
 

@@ -77,6 +77,8 @@ function show(
   return renderPage(ctx, request, reply, 'reset-code', {
     title: t(method === 'email_code' ? 'reset_code.title' : `${METHOD_TEXTS[method]}.title`),
     form: true,
+    // Offered to everyone (the page must not tell whether the account has a passkey): /assets/passkeys.js runs it.
+    passkeys: true,
     errors,
     digits,
     method,

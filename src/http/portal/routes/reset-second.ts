@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UnlatchError } from '../../../core/errors.js';
-import type { ProofChoice, ProofMethod } from '../../../core/reset/reset-flow.js';
+import type { ProofChoice, ProofMethod, ResetProofMethod } from '../../../core/reset/reset-flow.js';
 import { PROOF_METHODS, readFlowChoices, readFlowCookie } from '../flow-cookie.js';
 import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
 import { clientOf, expiryOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
@@ -10,7 +10,7 @@ import { afterProof } from './reset-code.js';
 
 /** One radio button of the page: the method and its text (a masked label from core, or the kind's name). */
 interface ChoiceView {
-  method: ProofMethod;
+  method: ResetProofMethod;
   text: string;
 }
 
@@ -27,7 +27,7 @@ export function registerResetSecond(app: FastifyInstance, ctx: PortalContext): v
     const view = await ctx.deps.resetFlow.view(flowId);
     if (view.next !== 'verify_second') return seeOther(reply, STEP_PAGE[view.next]);
     const choices = choicesOf(ctx, request);
-    return show(ctx, request, reply, choices, choices[0]?.method ?? null, view.expiresAt, []);
+    return show(ctx, request, reply, choices, codeChoices(choices)[0]?.method ?? null, view.expiresAt, []);
   });
 
   app.post('/reset/second', { schema: formSchema({ method: MAX_SHORT_FIELD, code: MAX_SHORT_FIELD }) }, async (request, reply) => {
@@ -35,11 +35,12 @@ export function registerResetSecond(app: FastifyInstance, ctx: PortalContext): v
     if (!flowId) throw new UnlatchError('flow_invalid');
     const t = portalT(ctx, request);
     const choices = choicesOf(ctx, request);
+    const codes = codeChoices(choices);
     const chosen = field(request, 'method');
-    const method = choices.find((c) => c.method === chosen)?.method ?? null;
+    const method = codes.find((c) => c.method === chosen)?.method ?? null;
     const errors: FieldError[] = [];
     let code = '';
-    if (choices.length > 0 && !method) errors.push({ field: `method-${choices[0]!.method}`, message: t('reset_second.method.required') });
+    if (codes.length > 0 && !method) errors.push({ field: `method-${codes[0]!.method}`, message: t('reset_second.method.required') });
     if (method) {
       const checked = checkProofCode(t, method, field(request, 'code'), ctx.deps.config.reset.codeDigits);
       code = checked.code;
@@ -49,7 +50,7 @@ export function registerResetSecond(app: FastifyInstance, ctx: PortalContext): v
     if (!method || errors.length > 0) {
       const view = await ctx.deps.resetFlow.view(flowId);
       if (view.next !== 'verify_second') return seeOther(reply, STEP_PAGE[view.next]);
-      return show(ctx, request, reply, choices, method ?? choices[0]?.method ?? null, view.expiresAt, errors, choices.length > 0 ? 422 : 200);
+      return show(ctx, request, reply, choices, method ?? codes[0]?.method ?? null, view.expiresAt, errors, codes.length > 0 ? 422 : 200);
     }
 
     return atStep(ctx, flowId, reply, async () => {
@@ -70,9 +71,14 @@ export function registerResetSecond(app: FastifyInstance, ctx: PortalContext): v
 function choicesOf(ctx: PortalContext, request: FastifyRequest): ChoiceView[] {
   const t = portalT(ctx, request);
   const stored: ProofChoice[] | null = readFlowChoices(request);
-  if (stored === null) return PROOF_METHODS.map((method) => ({ method, text: t(`reset_second.generic.${method}`) }));
-  // Passkey choices (core offers `webauthn`) need the portal's WebAuthn script, not yet here: code methods only.
-  return stored.flatMap((c) => (c.method === 'webauthn' ? [] : [{ method: c.method, text: c.label === '' ? t(`reset_second.generic.${c.method}`) : t(`reset_second.choice.${c.method}`, { label: c.label }) }]));
+  const methods: ResetProofMethod[] = [...PROOF_METHODS, 'webauthn'];
+  if (stored === null) return methods.map((method) => ({ method, text: t(`reset_second.generic.${method}`) }));
+  return stored.map((c) => ({ method: c.method, text: c.label === '' ? t(`reset_second.generic.${c.method}`) : t(`reset_second.choice.${c.method}`, { label: c.label }) }));
+}
+
+/** The choices proven with a typed code; a passkey (`webauthn`) has its own button, run by /assets/passkeys.js. */
+function codeChoices(choices: ChoiceView[]): Array<ChoiceView & { method: ProofMethod }> {
+  return choices.filter((c): c is ChoiceView & { method: ProofMethod } => c.method !== 'webauthn');
 }
 
 function show(
@@ -88,15 +94,19 @@ function show(
   const t = portalT(ctx, request);
   const digits = ctx.deps.config.reset.codeDigits;
   const none = choices.length === 0;
+  const codes = codeChoices(choices);
+  const passkey = choices.find((c) => c.method === 'webauthn') ?? null;
   return renderPage(ctx, request, reply, 'reset-second', {
     title: t(none ? 'reset_second.none.title' : 'reset_second.title'),
     form: !none,
+    passkeys: passkey !== null,
     errors,
-    choices,
+    choices: codes,
+    passkey,
     selected,
     // One hint line per kind on offer; a backup code needs letters, so the keyboard is numeric only without one.
-    hints: choices.map((c) => t(`reset_second.code.hint.${c.method}`, { digits })),
-    numeric: !choices.some((c) => c.method === 'backup_code'),
+    hints: codes.map((c) => t(`reset_second.code.hint.${c.method}`, { digits })),
+    numeric: !codes.some((c) => c.method === 'backup_code'),
     expiry: expiryOf(expiresAt, languageOf(ctx, request)),
   }, status);
 }

@@ -10,7 +10,7 @@ import { seeOther } from './flow-step.js';
 export const MAX_METHOD_ID = 128;
 
 /** Changes the list page confirms after a redirect (`?done=…`); anything else shows nothing. */
-const DONE = new Set(['added', 'removed', 'reviewed']);
+const DONE = new Set(['added', 'passkey_added', 'removed', 'reviewed']);
 
 /**
  * `/security-info`: the signed-in person's methods, with buttons to add an authenticator app, create

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUnlatchError } from '../../../core/errors.js';
 import type { CodeMethod } from '../../../core/methods/method-verifier.js';
+import type { StepUpMethod } from '../../../core/signin/sign-in.js';
 import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
 import { clientOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie, SIGN_IN_PAGE, signedInAccount } from '../session-cookie.js';
@@ -17,7 +18,7 @@ export function registerSecurityVerify(app: FastifyInstance, ctx: PortalContext)
     if (!cookie) return seeOther(reply, SIGN_IN_PAGE);
     if (await signedInAccount(ctx, request)) return seeOther(reply, '/security-info');
     if (cookie.methods.length === 0) return seeOther(reply, SIGN_IN_PAGE);
-    return show(ctx, request, reply, cookie.methods, cookie.methods[0]!, []);
+    return show(ctx, request, reply, cookie.methods, codeMethods(cookie.methods)[0] ?? null, []);
   });
 
   app.post('/security-info/verify', { schema: formSchema({ method: MAX_SHORT_FIELD, code: MAX_SHORT_FIELD }) }, async (request, reply) => {
@@ -25,12 +26,15 @@ export function registerSecurityVerify(app: FastifyInstance, ctx: PortalContext)
     if (!cookie || cookie.methods.length === 0) return seeOther(reply, SIGN_IN_PAGE);
     const t = portalT(ctx, request);
     const chosen = field(request, 'method');
-    const method = cookie.methods.find((kind) => kind === chosen);
+    const codes = codeMethods(cookie.methods);
+    // A passkey-only person has no code form; a code posted anyway goes back to the page.
+    if (codes.length === 0) return seeOther(reply, '/security-info/verify');
+    const method = codes.find((kind) => kind === chosen);
     const code = field(request, 'code').trim();
     const errors: FieldError[] = [];
-    if (!method) errors.push({ field: `method-${cookie.methods[0]!}`, message: t('security_verify.method.required') });
+    if (!method) errors.push({ field: `method-${codes[0]!}`, message: t('security_verify.method.required') });
     if (code === '') errors.push({ field: 'code', message: t('security_verify.code.required') });
-    if (!method || errors.length > 0) return show(ctx, request, reply, cookie.methods, method ?? cookie.methods[0]!, errors, 422);
+    if (!method || errors.length > 0) return show(ctx, request, reply, cookie.methods, method ?? codes[0]!, errors, 422);
 
     let result;
     try {
@@ -55,21 +59,29 @@ export function registerSecurityVerify(app: FastifyInstance, ctx: PortalContext)
   });
 }
 
+/** The methods proven with a typed code (a passkey has its own button). */
+function codeMethods(methods: readonly StepUpMethod[]): CodeMethod[] {
+  return methods.filter((m): m is CodeMethod => m !== 'webauthn');
+}
+
 function show(
   ctx: PortalContext,
   request: FastifyRequest,
   reply: FastifyReply,
-  methods: CodeMethod[],
-  selected: CodeMethod,
+  methods: StepUpMethod[],
+  selected: CodeMethod | null,
   errors: FieldError[],
   status = 200,
 ): Promise<FastifyReply> {
   const t = portalT(ctx, request);
+  const passkey = methods.includes('webauthn');
   return renderPage(ctx, request, reply, 'security-verify', {
     title: t('security_verify.title'),
     form: true,
     errors,
-    methods,
+    methods: codeMethods(methods),
     selected,
+    passkey,
+    passkeys: passkey,
   }, status);
 }
