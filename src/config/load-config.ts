@@ -94,8 +94,17 @@ function finish(config: UnlatchConfig, cwd: string): UnlatchConfig {
     if (config.mail.transport !== 'smtp') throw new ConfigError('config: mail.transport: production mode needs smtp (the dev outbox is for development only)');
     if (config.secrets.keys.length === 0) throw new ConfigError('config: secrets.keys: production mode needs a secret key (or UNLATCH_SECRET_KEY)');
   }
-  config.publicUrl = (config.publicUrl ?? `http://${config.server.host}:${config.server.port}`).replace(/\/+$/, '');
+  config.publicUrl = (config.publicUrl ?? defaultPublicUrl(config.server.host, config.server.port)).replace(/\/+$/, '');
   return config;
+}
+
+/**
+ * Where a person reaches a server that names no public URL. A loopback or wildcard bind is reached as
+ * `localhost`: browsers treat it as a secure context, and passkeys refuse IP addresses as their RP ID.
+ */
+function defaultPublicUrl(host: string, port: number): string {
+  const local = ['127.0.0.1', '0.0.0.0', '::1', '::', 'localhost'].includes(host);
+  return `http://${local ? 'localhost' : host}:${port}`;
 }
 
 function readConfigFile(configPath: string | undefined, cwd: string): Record<string, unknown> {

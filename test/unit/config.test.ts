@@ -26,7 +26,8 @@ describe('configuration', () => {
     expect(config.tenants).toEqual([{ id: 'demo', name: 'Demo Company' }]);
     expect(config.defaultTenant).toBe('demo');
     expect(config.database.url).toMatch(/^sqlite:.*data\/unlatch\.db$/);
-    expect(config.publicUrl).toBe('http://127.0.0.1:8080');
+    // Loopback is reached as localhost: a secure context for browsers, and a valid passkey RP ID.
+    expect(config.publicUrl).toBe('http://localhost:8080');
     expect(config.reset.codeTtlSeconds).toBe(600);
     expect(config.rateLimits.start_identifier.points).toBeGreaterThan(0);
   });
