@@ -5,6 +5,7 @@ import * as sessions from './0003-sessions.js';
 import * as flowProofs from './0004-flow-proofs.js';
 import * as challenges from './0005-challenges.js';
 import * as methodReviews from './0006-method-reviews.js';
+import * as smsCodes from './0007-sms-codes.js';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-flow-proofs': flowProofs,
   '0005-challenges': challenges,
   '0006-method-reviews': methodReviews,
+  '0007-sms-codes': smsCodes,
 };

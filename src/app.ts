@@ -76,7 +76,7 @@ export interface UnlatchApp {
   /** Sign-in to manage one's security info (issue 3; not yet reachable over HTTP). */
   signIn: SignIn;
   policyFor: (tenantId: string) => TenantPolicy;
-  /** Sends SMS codes when providers are configured (not yet offered by the reset flow). */
+  /** Sends SMS codes when providers are configured (phone registration, a reset's second proof). */
   sms: SmsSender | null;
   /** Listens on the configured host and port; returns the address. */
   listen(): Promise<string>;
@@ -112,12 +112,19 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const metrics = new UnlatchMetrics({ backlog: () => outboxQueue.backlog() });
     const i18n = loadI18n();
 
+    const sms = config.sms.providers.length === 0 ? null : new SmsSender({
+      providers: buildSmsProviders(config.sms.providers),
+      limiter: createSmsMemoryLimiter(config.sms.limits),
+      limits: config.sms.limits,
+      onAttempt: (provider, outcome, reason) => metrics.smsAttempt(provider, outcome, reason),
+    });
     const devOutbox = config.mode === 'dev' ? new DevOutbox(database.db, clock) : null;
     const mailer: Mailer = config.mail.transport === 'smtp' ? smtpMailerOf(config) : devOutbox!;
     const worker = new OutboxWorker({
       queue: outboxQueue,
       auditSink: config.audit.exportFile ? new JsonlFileSink(config.audit.exportFile) : null,
       mailer,
+      sms,
       render: createMailRenderer({ i18n, publicUrl: config.publicUrl!, supportContact: config.mail.supportContact }),
       clock,
       logger,
@@ -146,16 +153,10 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     });
     const resetFlow = new ResetFlow({
       store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset, sessions, methods, verifier, passkeys,
-      policyFor: (tenantId) => policyFor(config.policy, tenantId),
+      policyFor: (tenantId) => policyFor(config.policy, tenantId), sms,
     });
     const passwordChange = new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics, sessions });
-    const sms = config.sms.providers.length === 0 ? null : new SmsSender({
-      providers: buildSmsProviders(config.sms.providers),
-      limiter: createSmsMemoryLimiter(config.sms.limits),
-      limits: config.sms.limits,
-      onAttempt: (provider, outcome, reason) => metrics.smsAttempt(provider, outcome, reason),
-    });
-    const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg, passkeys });
+    const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg, passkeys, sms });
     const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, passkeys, settings: DEFAULT_SIGN_IN_SETTINGS });
     const server = await buildServer({
       config,

@@ -47,6 +47,7 @@ describe('JSON API: OpenAPI document and unknown routes', () => {
         'POST /api/v1/me/passkeys',
         'POST /api/v1/me/session/passkey/options',
         'POST /api/v1/reset/{flowId}/passkey/options',
+        'POST /api/v1/reset/{flowId}/sms',
       ].sort(),
     );
 
@@ -72,7 +73,7 @@ describe('JSON API: OpenAPI document and unknown routes', () => {
         }
       }
     }
-    expect(ids.size).toBe(17);
+    expect(ids.size).toBe(18);
     expect(doc.paths['/api/v1/reset']!.post!.responses).toHaveProperty('202');
     expect(doc.paths['/api/v1/reset']!.post!.responses).toHaveProperty('429');
   });

@@ -5,6 +5,8 @@ import type { Clock } from '../../core/ports/clock.js';
 import { MailDeliveryError, type Mailer } from '../../core/ports/mailer.js';
 import type { AuditExportSink } from '../audit/jsonl-file-sink.js';
 import type { RenderedMail } from '../mail/templates.js';
+import type { SmsSender } from '../../core/sms/sms-sender.js';
+import { renderSmsCode } from '../sms/sms-text.js';
 import type { ClaimedMessage, Settlement, SqlOutboxQueue } from '../store/outbox-repository.js';
 
 export interface OutboxWorkerSettings {
@@ -27,6 +29,8 @@ export interface OutboxWorkerDeps {
   /** Periodic clean-up run between delivery passes; its result is logged when it removed anything. */
   housekeeping?: { everyMs: number; run: () => Promise<object> };
   mailer: Mailer;
+  /** Sends `sms` messages; null when no SMS provider is configured (such messages are given up). */
+  sms?: SmsSender | null;
   render: (message: ClaimedMessage) => RenderedMail;
   clock: Clock;
   logger: FastifyBaseLogger;
@@ -138,6 +142,7 @@ export class OutboxWorker {
   /** Delivers one message and says how it went; nothing is written here. */
   private async deliver(message: ClaimedMessage): Promise<Settlement> {
     if (message.channel === 'audit') return this.exportAudit(message);
+    if (message.channel === 'sms') return this.deliverSms(message);
     const { mailer, render } = this.deps;
     try {
       const mail = render(message);
@@ -148,6 +153,24 @@ export class OutboxWorker {
     } catch (error) {
       if (error instanceof MailDeliveryError) return this.failure(message, error.reason, error.transient, undefined);
       return this.failure(message, 'render_failed', false, error);
+    }
+  }
+
+  /**
+   * Sends a text message. The limits were checked when the message was queued (`SmsSender.admit`), so a
+   * retry is not counted again; every attempt carries the row's idempotency key. `all_failed` (every
+   * provider failed transiently) is retried with backoff; an invalid number or a refused message is given up.
+   */
+  private async deliverSms(message: ClaimedMessage): Promise<Settlement> {
+    try {
+      const text = renderSmsCode(message.data);
+      if (message.decoy) return { id: message.id, kind: 'dropped' };
+      if (!this.deps.sms) return this.failure(message, 'sms_not_configured', false, undefined);
+      const result = await this.deps.sms.deliver({ to: message.to, text, idempotencyKey: message.idempotencyKey });
+      if (result.sent) return { id: message.id, kind: 'sent', audit: this.auditOf(message, 'success', { provider: result.provider }) };
+      return this.failure(message, `sms_${result.reason}`, result.reason === 'all_failed', undefined);
+    } catch (error) {
+      return this.failure(message, 'sms_failed', true, error);
     }
   }
 
@@ -188,7 +211,7 @@ export class OutboxWorker {
         return;
       case 'sent':
         events.delivered(message, 'sent');
-        if (message.channel === 'email') logger.info(context, 'message delivered');
+        if (message.channel !== 'audit') logger.info(context, 'message delivered');
         return;
       case 'retry':
         events.delivered(message, 'retry', outcome.reason);
@@ -202,7 +225,8 @@ export class OutboxWorker {
   }
 
   private auditOf(message: ClaimedMessage, outcome: 'success' | 'failure', details: Record<string, unknown> = {}): AuditEntryInput {
-    const isCode = message.template === 'reset_code';
+    // A texted code for a reset's second proof is a reset code; one confirming a new number is a notice.
+    const isCode = message.template === 'reset_code' || (message.template === 'sms_code' && message.flowId !== null);
     const event = outcome === 'success' ? (isCode ? 'reset.code_sent' : 'notice.sent') : isCode ? 'reset.code_send_failed' : 'notice.send_failed';
     return {
       event,

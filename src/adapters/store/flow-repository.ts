@@ -34,7 +34,7 @@ export class SqlFlowRepository implements FlowRepository {
   async supersedeActive(tenantId: string, supersedeKey: string, now: Date, exceptFlowId?: string): Promise<number> {
     let query = this.db
       .updateTable('reset_flows')
-      .set((eb) => ({ state: 'superseded', updated_at: now.getTime(), code_hash: null, version: eb('version', '+', 1) }))
+      .set((eb) => ({ state: 'superseded', updated_at: now.getTime(), code_hash: null, sms_code_hash: null, version: eb('version', '+', 1) }))
       .where('tenant_id', '=', tenantId)
       .where('supersede_key', '=', supersedeKey)
       .where('state', 'in', ['awaiting_code', 'awaiting_second_proof', 'awaiting_password']);
@@ -58,6 +58,10 @@ function toRow(flow: ResetFlowRecord): ResetFlowsTable {
     code_key_id: flow.codeKeyId,
     attempts: flow.attempts,
     proven: JSON.stringify(flow.proven),
+    sms_code_hash: flow.smsCodeHash,
+    sms_code_key_id: flow.smsCodeKeyId,
+    sms_method_id: flow.smsMethodId,
+    sms_code_expires_at: flow.smsCodeExpiresAt ? flow.smsCodeExpiresAt.getTime() : null,
     expires_at: flow.expiresAt.getTime(),
     created_at: flow.createdAt.getTime(),
     updated_at: flow.updatedAt.getTime(),
@@ -79,6 +83,10 @@ function fromRow(row: Selectable<ResetFlowsTable>): ResetFlowRecord {
     codeKeyId: row.code_key_id,
     attempts: Number(row.attempts),
     proven: JSON.parse(row.proven) as MethodKind[],
+    smsCodeHash: row.sms_code_hash,
+    smsCodeKeyId: row.sms_code_key_id,
+    smsMethodId: row.sms_method_id,
+    smsCodeExpiresAt: row.sms_code_expires_at === null ? null : new Date(Number(row.sms_code_expires_at)),
     expiresAt: new Date(Number(row.expires_at)),
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),

@@ -34,7 +34,7 @@ export class SqlMethodRepository implements MethodRepository {
   }
 
   async add(method: NewMethod, now: Date): Promise<string> {
-    const id = newId();
+    const id = method.id ?? newId();
     await this.db.insertInto('methods').values(this.toRow(id, method, now)).execute();
     return id;
   }
@@ -75,6 +75,21 @@ export class SqlMethodRepository implements MethodRepository {
       .where('used_at', 'is', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  async spendConfirmAttempt(tenantId: string, id: string, max: number): Promise<number | null> {
+    // Check and count in one statement: concurrent guesses cannot get past the limit.
+    const result = await this.db
+      .updateTable('methods')
+      .set((eb) => ({ confirm_attempts: eb('confirm_attempts', '+', 1) }))
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('confirmed', '=', 0)
+      .where('confirm_attempts', '<', max)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return null;
+    const row = await this.db.selectFrom('methods').select('confirm_attempts').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return row ? Number(row.confirm_attempts) : null;
   }
 
   async lastReviewed(tenantId: string, subjectId: string): Promise<Date | null> {
@@ -128,6 +143,7 @@ export class SqlMethodRepository implements MethodRepository {
       created_at: now.getTime(),
       last_used_at: null,
       used_at: null,
+      confirm_attempts: 0,
     };
   }
 }

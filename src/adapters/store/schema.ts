@@ -36,6 +36,11 @@ export interface ResetFlowsTable {
   version: number;
   /** JSON array of the method kinds proven so far. */
   proven: string;
+  /** Migration 0007: the HMAC of the code texted for a second proof, its key, the phone method, its expiry. */
+  sms_code_hash: string | null;
+  sms_code_key_id: string | null;
+  sms_method_id: string | null;
+  sms_code_expires_at: number | null;
 }
 
 export interface AuditLogTable {
@@ -108,6 +113,8 @@ export interface MethodsTable {
   created_at: number;
   last_used_at: number | null;
   used_at: number | null;
+  /** Migration 0007: wrong codes typed while confirming a contact address. */
+  confirm_attempts: number;
 }
 
 export interface SessionsTable {

@@ -13,6 +13,11 @@ import { hashBackupCode, newBackupCodes, normalizeBackupCode } from './backup-co
 import { newTotpSecret, totpUri, verifyTotp } from './totp.js';
 import type { Passkeys } from './passkeys.js';
 import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
+import { newId, newNumericCode } from '../crypto/secrets.js';
+import { maskPhone } from '../identity/mask.js';
+import { rateLimitedError } from '../limits.js';
+import type { SmsSender } from '../sms/sms-sender.js';
+import { isE164 } from '../sms/e164.js';
 
 export interface MethodRegistrationDeps {
   store: Store;
@@ -26,6 +31,25 @@ export interface MethodRegistrationDeps {
   issuer?: string;
   /** Passkey ceremonies (WebAuthn); without them, passkeys cannot be added. */
   passkeys?: Passkeys;
+  /** SMS sending (limits checked at request time); without it, phone numbers cannot be added. */
+  sms?: SmsSender | null;
+}
+
+/** A phone number's confirmation code: digits, lifetime, wrong tries (SECURITY.md: ≥ 6 digits, ≤ 10 min, a few tries). */
+export const PHONE_CODE_DIGITS = 6;
+export const PHONE_CODE_TTL_SECONDS = 600;
+export const PHONE_CODE_MAX_ATTEMPTS = 5;
+
+export type PhoneConfirmResult =
+  | { ok: true }
+  | { ok: false; code: 'code_invalid'; attemptsLeft: number }
+  | { ok: false; code: 'code_attempts_exceeded' };
+
+/** Sealed in the pending method's secret: the code's HMAC (never the code) and when it stops working. */
+interface PendingPhoneCode {
+  keyId: string;
+  digest: string;
+  expiresAt: number;
 }
 
 /** What a person sees of their methods: never a secret, backup codes as a count. */
@@ -139,6 +163,103 @@ export class MethodRegistration {
       await this.changed(tx, account, client, 'added', method.name, { kind: 'totp', methodId: method.id });
     });
     return { ok: true };
+  }
+
+  /** Whether phone numbers (`sms_code`) can be added: only with SMS providers configured. */
+  get smsAvailable(): boolean {
+    return Boolean(this.deps.sms);
+  }
+
+  /**
+   * Starts adding a phone number: a pending `sms_code` method holding the number, and a 6-digit code texted to
+   * it through the outbox. The number counts only once the person types that code (`finishPhone`).
+   * The SMS limits are checked now, before anything is stored; a refusal is `rate_limited` (the person is
+   * signed in, so there is nothing to hide). An abandoned earlier attempt is replaced.
+   * `phone` must be E.164 once spaces, dashes, dots and brackets are removed; anything else is `invalid_request`.
+   */
+  async beginPhone(input: { account: DirectoryAccount; phone: string; name: string; client: ClientInfo }): Promise<{ methodId: string; masked: string; expiresAt: Date }> {
+    const { account, client } = input;
+    const sms = this.deps.sms;
+    if (!sms) throw new UnlatchError('invalid_request', { field: 'kind' });
+    const phone = normalizePhone(input.phone);
+    if (phone === null) throw new UnlatchError('invalid_request', { field: 'phone' });
+    const admission = await sms.admit({ tenantId: account.tenantId, to: phone });
+    if (!('admitted' in admission)) {
+      await this.deps.store.transaction((tx) => tx.audit.append(this.entry('method.registration_started', 'denied', account, client, { kind: 'sms_code', reason: admission.reason, ...('limit' in admission ? { limit: admission.limit } : {}) })));
+      if (admission.reason === 'invalid_number') throw new UnlatchError('invalid_request', { field: 'phone' });
+      throw rateLimitedError(admission.retryAfterSeconds);
+    }
+    const masked = maskPhone(phone);
+    const name = cleanName(input.name, `Phone ${masked}`);
+    const now = this.deps.clock.now();
+    const code = newNumericCode(PHONE_CODE_DIGITS);
+    const expiresAt = new Date(now.getTime() + PHONE_CODE_TTL_SECONDS * 1000);
+    const methodId = await this.deps.store.transaction(async (tx) => {
+      const methods = this.deps.methods.within(tx);
+      for (const pending of (await methods.listForSubject(account.tenantId, account.id)).filter((m) => m.kind === 'sms_code' && !m.confirmed)) {
+        await methods.remove(account.tenantId, pending.id);
+      }
+      // The code's MAC binds it to this method's id, chosen here.
+      const id = newId();
+      const mac = this.deps.keys.mac('code-hmac', phoneCodeMessage(id, code));
+      const pending: PendingPhoneCode = { keyId: mac.keyId, digest: mac.digest, expiresAt: expiresAt.getTime() };
+      await methods.add({ id, tenantId: account.tenantId, subjectId: account.id, kind: 'sms_code', name, data: { phone }, secret: JSON.stringify(pending), confirmed: false }, now);
+      await tx.audit.append(this.entry('method.registration_started', 'success', account, client, { kind: 'sms_code', methodId: id, phone: masked }));
+      await tx.outbox.enqueue({
+        channel: 'sms',
+        template: 'sms_code',
+        tenantId: account.tenantId,
+        to: phone,
+        data: { code, tenantName: this.deps.tenants.get(account.tenantId)?.name ?? account.tenantId, expiresInMinutes: PHONE_CODE_TTL_SECONDS / 60, purpose: 'registration' },
+        idempotencyKey: `sms_code:register:${id}`,
+        subjectId: account.id,
+      });
+      return id;
+    });
+    return { methodId, masked, expiresAt };
+  }
+
+  /**
+   * Confirms a pending phone number with the texted code. Each try is counted atomically first; the fifth
+   * wrong one removes the pending number (a new one must be requested). An expired code is wrong.
+   */
+  async finishPhone(input: { account: DirectoryAccount; methodId: string; code: string; client: ClientInfo }): Promise<PhoneConfirmResult> {
+    const { account, client } = input;
+    const method = await this.deps.methods.get(account.tenantId, input.methodId);
+    if (!method || method.subjectId !== account.id || method.kind !== 'sms_code' || method.confirmed) throw new UnlatchError('not_found');
+    const attempts = await this.deps.methods.spendConfirmAttempt(account.tenantId, method.id, PHONE_CODE_MAX_ATTEMPTS);
+    if (attempts === null) return { ok: false, code: 'code_attempts_exceeded' };
+    let pending: PendingPhoneCode | null = null;
+    try {
+      pending = JSON.parse((await this.deps.methods.readSecret(account.tenantId, method.id)) ?? 'null') as PendingPhoneCode | null;
+    } catch {
+      pending = null;
+    }
+    const now = this.deps.clock.now();
+    const candidate = input.code.normalize('NFKC').replace(/\s+/g, '');
+    // The MAC is checked on every path, so a malformed or expired code takes as long as a wrong one.
+    const matches = this.deps.keys.verifyMac('code-hmac', pending?.keyId ?? this.deps.keys.currentId, phoneCodeMessage(method.id, candidate), pending?.digest ?? '');
+    const ok = matches && pending !== null && pending.expiresAt > now.getTime() && new RegExp(`^[0-9]{${PHONE_CODE_DIGITS}}$`).test(candidate);
+    if (!ok) {
+      const exhausted = attempts >= PHONE_CODE_MAX_ATTEMPTS;
+      await this.deps.store.transaction(async (tx) => {
+        if (exhausted) await this.deps.methods.within(tx).remove(account.tenantId, method.id);
+        await tx.audit.append(this.entry('method.confirm_failed', 'failure', account, client, { kind: 'sms_code', methodId: method.id, attempts, reason: pending && pending.expiresAt <= now.getTime() ? 'expired' : 'wrong' }));
+      });
+      return exhausted ? { ok: false, code: 'code_attempts_exceeded' } : { ok: false, code: 'code_invalid', attemptsLeft: PHONE_CODE_MAX_ATTEMPTS - attempts };
+    }
+    await this.deps.store.transaction(async (tx) => {
+      if (!(await this.deps.methods.within(tx).confirm(account.tenantId, method.id, now))) throw new UnlatchError('conflict');
+      await this.changed(tx, account, client, 'added', method.name, { kind: 'sms_code', methodId: method.id });
+    });
+    return { ok: true };
+  }
+
+  /** The kind of one of the person's pending methods, for an API that finishes any kind (`not_found` otherwise). */
+  async pendingKind(account: DirectoryAccount, methodId: string): Promise<MethodKind> {
+    const method = await this.deps.methods.get(account.tenantId, methodId);
+    if (!method || method.subjectId !== account.id || method.confirmed) throw new UnlatchError('not_found');
+    return method.kind;
   }
 
   /**
@@ -259,6 +380,18 @@ function summaryOf(method: RegisteredMethod): MethodSummary {
 function latest(methods: RegisteredMethod[]): Date | null {
   const times = methods.map((m) => m.lastUsedAt?.getTime() ?? 0).filter((t) => t > 0);
   return times.length === 0 ? null : new Date(Math.max(...times));
+}
+
+/** A phone number as typed → E.164, or null. Spaces, dashes, dots and brackets are dropped; nothing else is rewritten. */
+export function normalizePhone(raw: string): string | null {
+  if (raw.length > 64) return null;
+  const phone = raw.normalize('NFKC').replace(/[\s\-.()\u2010-\u2015]/g, '');
+  return isE164(phone) ? phone : null;
+}
+
+/** A phone code is bound to its pending method: the same digits mean nothing for another number. */
+function phoneCodeMessage(methodId: string, code: string): string {
+  return `phone:${methodId}:${code}`;
 }
 
 /** A label people chose: trimmed, control characters out, bounded; a default when empty. */

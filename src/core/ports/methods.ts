@@ -23,6 +23,8 @@ export interface RegisteredMethod {
 }
 
 export interface NewMethod {
+  /** The id to use; a fresh one when absent. */
+  id?: string;
   tenantId: string;
   subjectId: string;
   kind: MethodKind;
@@ -48,6 +50,11 @@ export interface MethodRepository {
   confirm(tenantId: string, id: string, now: Date): Promise<boolean>;
   /** Records a TOTP step as used if it is newer than the last one; false when it was not (a replay). */
   recordTotpStep(tenantId: string, id: string, step: number, now: Date): Promise<boolean>;
+  /**
+   * Counts one attempt at confirming a pending method (a contact address's code), atomically; the number of
+   * attempts so far including this one, or null when `max` were already spent or the method is confirmed or gone.
+   */
+  spendConfirmAttempt(tenantId: string, id: string, max: number): Promise<number | null>;
   /** Spends a single-use credential; false when it was already spent. */
   markUsed(tenantId: string, id: string, now: Date): Promise<boolean>;
   remove(tenantId: string, id: string): Promise<boolean>;

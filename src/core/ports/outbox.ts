@@ -1,8 +1,12 @@
 /** The messages core asks to send; rendering and delivery belong to the worker and its adapters. */
-export type NoticeTemplate = 'reset_code' | 'password_changed' | 'methods_changed' | 'audit_entry';
+/** `sms_code` is a text message with a code (a reset's second proof, or confirming a new phone number). */
+export type NoticeTemplate = 'reset_code' | 'password_changed' | 'methods_changed' | 'audit_entry' | 'sms_code';
 
-/** `email` goes to a person; `audit` is an audit entry on its way to the configured export (SIEM). */
-export type OutboxChannel = 'email' | 'audit';
+/**
+ * `email` goes to a person; `sms` is a text message to a phone (E.164), sent through the configured SMS
+ * providers; `audit` is an audit entry on its way to the configured export (SIEM).
+ */
+export type OutboxChannel = 'email' | 'sms' | 'audit';
 
 export interface OutboxMessageInput {
   channel: OutboxChannel;

@@ -22,6 +22,12 @@ export interface ResetFlowRecord {
   attempts: number;
   /** The kinds of method proven so far in this flow. */
   proven: MethodKind[];
+  /** The HMAC of the code texted for a second proof (`sms_code`) and its key; null when none is live. */
+  smsCodeHash: string | null;
+  smsCodeKeyId: string | null;
+  /** The phone method the code went to. */
+  smsMethodId: string | null;
+  smsCodeExpiresAt: Date | null;
   expiresAt: Date;
   createdAt: Date;
   updatedAt: Date;

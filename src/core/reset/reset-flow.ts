@@ -22,9 +22,11 @@ import type { SessionRepository } from '../ports/sessions.js';
 import type { Store, StoreTx } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import type { ResetFlowRecord } from './reset-flow-record.js';
-import { codeMessage, ResetProofs } from './reset-proofs.js';
+import { codeMessage, ResetProofs, smsCodeMessage } from './reset-proofs.js';
 import type { ResetSettings } from './reset-settings.js';
 import { LIVE_STATES, NEXT_STEP, nextState, type ResetEvent } from './reset-states.js';
+import type { SmsSender } from '../sms/sms-sender.js';
+import { nextProofNeeded } from '../policy/method-policy.js';
 
 export interface ResetFlowDeps {
   store: Store;
@@ -45,6 +47,8 @@ export interface ResetFlowDeps {
   verifier: MethodVerifier;
   /** Passkey assertions (`method: 'webauthn'`); without them a passkey proof fails like a wrong code. */
   passkeys?: Passkeys;
+  /** SMS sending (`sms_code` second proofs); without it phones are never offered and an SMS proof fails like a wrong code. */
+  sms?: SmsSender | null;
 }
 
 export interface StartedReset {
@@ -57,13 +61,23 @@ export interface StartedReset {
 /** The methods a reset can be proven with by a typed code. */
 export type ProofMethod = 'email_code' | 'totp' | 'backup_code';
 
-/** Every method a reset can be proven with today: a code, or a passkey (WebAuthn assertion, no code). */
-export type ResetProofMethod = ProofMethod | 'webauthn';
+/**
+ * Every method a reset can be proven with today: a code, a passkey (WebAuthn assertion, no code), or a code
+ * texted to a registered phone (`sms_code`, second proof only: see `sendSmsCode`).
+ */
+export type ResetProofMethod = ProofMethod | 'webauthn' | 'sms_code';
 
 /** A method offered for the second proof, labelled without revealing the address or secret. */
 export interface ProofChoice {
   method: ResetProofMethod;
   label: string;
+  /** `sms_code`: the phone method to text the code to (`POST /reset/{flowId}/sms`). */
+  methodId?: string;
+}
+
+export interface SmsCodeSent {
+  next: 'verify_second';
+  expiresAt: Date;
 }
 
 export type VerifyCodeResult =
@@ -147,6 +161,10 @@ export class ResetFlow {
       codeKeyId: null,
       attempts: 0,
       proven: [],
+      smsCodeHash: null,
+      smsCodeKeyId: null,
+      smsMethodId: null,
+      smsCodeExpiresAt: null,
       expiresAt: new Date(now.getTime() + settings.codeTtlSeconds * 1000),
       createdAt: now,
       updatedAt: now,
@@ -237,6 +255,57 @@ export class ResetFlow {
     return this.deps.passkeys.authenticationOptions('reset', flow.id, []);
   }
 
+  /**
+   * Texts a code for the second proof to one of the person's registered phones (`methodId`, as offered in the
+   * choices). Only at `awaiting_second_proof` — a first proof by SMS would need the masked numbers before any
+   * proof (an enumeration oracle) or a text to every account's phone. A newer code replaces the previous one.
+   * The SMS limits are checked now: a refusal is audited as `reset.send_suppressed` and answered like a send.
+   * Wrong codes count against the flow's attempts like any other proof.
+   */
+  async sendSmsCode(input: { flowId: string; methodId: string; client: ClientInfo }): Promise<SmsCodeSent> {
+    const { clock, settings, keys } = this.deps;
+    await this.enforce([['verify_ip', input.client.ip]], null, null, input.client);
+    const flow = await this.load(input.flowId);
+    if (flow.state !== 'awaiting_second_proof') throw new UnlatchError('flow_wrong_step');
+    await this.enforce([['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]], flow.tenantId, flow, input.client);
+    const sms = this.deps.sms;
+    const account = flow.subjectId && !flow.decoy ? await this.deps.directory.findById(flow.tenantId, flow.subjectId) : null;
+    const method = account ? await this.deps.methods.get(flow.tenantId, input.methodId) : null;
+    const decision = account ? decidePolicy(this.deps.policyFor(flow.tenantId), account) : null;
+    const needed = decision ? nextProofNeeded(decision, flow.proven) : null;
+    const phone = typeof method?.data.phone === 'string' ? method.data.phone : null;
+    // This person has proven one method already: an unusable choice is simply not found.
+    if (!sms || !account || !method || !phone || method.subjectId !== account.id || method.kind !== 'sms_code' || !method.confirmed || !needed || needed.done || !needed.allowed.includes('sms_code')) {
+      throw new UnlatchError('not_found');
+    }
+    const now = clock.now();
+    const expiresAt = new Date(Math.min(flow.expiresAt.getTime(), now.getTime() + settings.codeTtlSeconds * 1000));
+    const admission = await sms.admit({ tenantId: flow.tenantId, to: phone });
+    if (!('admitted' in admission)) {
+      // The same answer as a send: the person waits for a text that does not come, and can choose another method.
+      await this.auditAlone(selfEntry('reset.send_suppressed', 'denied', flow.tenantId, account.id, flow.id, input.client,
+        { channel: 'sms', reason: admission.reason, ...('limit' in admission ? { limit: admission.limit } : {}) }));
+      this.deps.observer.observe('reset.send_suppressed', { tenantId: flow.tenantId, outcome: 'denied', reason: admission.reason });
+      return { next: 'verify_second', expiresAt };
+    }
+    const code = newNumericCode(settings.codeDigits);
+    const mac = keys.mac('code-hmac', smsCodeMessage(flow.id, code));
+    const next: ResetFlowRecord = { ...flow, smsCodeHash: mac.digest, smsCodeKeyId: mac.keyId, smsMethodId: method.id, smsCodeExpiresAt: expiresAt, updatedAt: now, version: flow.version + 1 };
+    await this.save(flow, next, [], async (tx) => {
+      await tx.outbox.enqueue({
+        channel: 'sms',
+        template: 'sms_code',
+        tenantId: flow.tenantId,
+        to: phone,
+        data: { code, tenantName: this.deps.tenants.get(flow.tenantId)?.name ?? flow.tenantId, expiresInMinutes: Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000)), purpose: 'reset' },
+        idempotencyKey: `sms_code:${flow.id}:${next.version}`,
+        flowId: flow.id,
+        subjectId: account.id,
+      });
+    });
+    return { next: 'verify_second', expiresAt };
+  }
+
   async verifyCode(input: { flowId: string; code?: string; credential?: WebAuthnResponseJson; method?: ResetProofMethod; client: ClientInfo }): Promise<VerifyCodeResult> {
     const { clock, settings } = this.deps;
     const method = input.method ?? 'email_code';
@@ -256,6 +325,7 @@ export class ResetFlow {
         proven,
         // An emailed code is spent once it has proven something; a second proof may still use another method.
         ...(method === 'email_code' ? { codeHash: null, codeKeyId: null } : {}),
+        ...(method === 'sms_code' ? { smsCodeHash: null, smsCodeKeyId: null, smsMethodId: null, smsCodeExpiresAt: null } : {}),
         attempts: 0,
         expiresAt: done ? new Date(now.getTime() + settings.passwordStepTtlSeconds * 1000) : flow.expiresAt,
       });

@@ -1,5 +1,7 @@
 import type { KeyRing } from '../crypto/key-ring.js';
-import { maskEmail } from '../identity/mask.js';
+import { maskEmail, maskPhone } from '../identity/mask.js';
+import type { Clock } from '../ports/clock.js';
+import type { SmsSender } from '../sms/sms-sender.js';
 import type { MethodVerifier } from '../methods/method-verifier.js';
 import type { Passkeys } from '../methods/passkeys.js';
 import { decidePolicy, methodFamily, nextProofNeeded, type PolicyDecision, type TenantPolicy } from '../policy/method-policy.js';
@@ -19,6 +21,8 @@ export interface ResetProofsDeps {
   verifier: MethodVerifier;
   passkeys?: Passkeys;
   policyFor: (tenantId: string) => TenantPolicy;
+  clock: Clock;
+  sms?: SmsSender | null;
 }
 
 /** Judges the proofs a reset flow receives, and says which methods may give the next one. */
@@ -46,6 +50,15 @@ export class ResetProofs {
       const ok = macMatches && usable && /^[0-9]+$/.test(candidate) && candidate.length === settings.codeDigits;
       return ok ? { account: account!, decision: decision! } : null;
     }
+    if (method === 'sms_code') {
+      // A texted code exists only after POST /reset/{flowId}/sms, at the second proof, to a phone of this person.
+      const smsMatches = keys.verifyMac('code-hmac', flow.smsCodeKeyId ?? keys.currentId, smsCodeMessage(flow.id, candidate), flow.smsCodeHash ?? '');
+      const live = Boolean(flow.smsCodeHash) && (flow.smsCodeExpiresAt?.getTime() ?? 0) > this.deps.clock.now().getTime();
+      const phone = usable && live && flow.smsMethodId ? await this.deps.methods.get(flow.tenantId, flow.smsMethodId) : null;
+      const stillMine = phone !== null && phone.subjectId === account!.id && phone.kind === 'sms_code' && phone.confirmed;
+      const ok = smsMatches && live && stillMine && Boolean(this.deps.sms) && /^[0-9]+$/.test(candidate) && candidate.length === settings.codeDigits;
+      return ok ? { account: account!, decision: decision! } : null;
+    }
     if (method === 'webauthn') {
       // Passkey: the flow's challenge is spent on every path; a decoy or a person who may not use passkeys
       // is checked as "no passkeys" (comparable work, same answer). Origin, RP ID, user verification, the
@@ -69,6 +82,11 @@ export class ResetProofs {
     const registered = (await this.deps.methods.listForSubject(account.tenantId, account.id)).filter((m) => m.confirmed && !(m.kind === 'backup_code' && m.usedAt));
     const choices: ProofChoice[] = [];
     if (needed.allowed.includes('email_code') && account.email && flow.codeHash) choices.push({ method: 'email_code', label: maskEmail(account.email) });
+    if (needed.allowed.includes('sms_code') && this.deps.sms) {
+      for (const phone of registered.filter((m) => m.kind === 'sms_code' && typeof m.data.phone === 'string')) {
+        choices.push({ method: 'sms_code', label: maskPhone(String(phone.data.phone)), methodId: phone.id });
+      }
+    }
     for (const kind of ['webauthn', 'totp', 'backup_code'] as const) {
       if (!needed.allowed.includes(kind)) continue;
       const mine = registered.filter((m) => m.kind === kind);
@@ -78,6 +96,11 @@ export class ResetProofs {
     }
     return choices;
   }
+}
+
+/** A texted code is bound to its flow too, and kept apart from the emailed one (the same digits never prove both). */
+export function smsCodeMessage(flowId: string, code: string): string {
+  return `${flowId}:sms:${code}`;
 }
 
 /** Codes are bound to their flow: the same digits mean nothing in another flow. */

@@ -17,8 +17,9 @@ import { meMethodsRoutes } from './me-methods.js';
 import { meSessionRoutes } from './me-session.js';
 import { mePasskeysRoutes } from './me-passkeys.js';
 import { resetPasskeyRoute } from './reset-passkey.js';
+import { resetSmsRoute } from './reset-sms.js';
 
-const ROUTES: readonly ApiRoute[] = [resetStartRoute, resetGetRoute, resetVerifyRoute, resetPasswordRoute, passwordChangeRoute, meSessionRoutes, meMethodsRoutes, mePasskeysRoutes, resetPasskeyRoute];
+const ROUTES: readonly ApiRoute[] = [resetStartRoute, resetGetRoute, resetVerifyRoute, resetPasswordRoute, passwordChangeRoute, meSessionRoutes, meMethodsRoutes, mePasskeysRoutes, resetPasskeyRoute, resetSmsRoute];
 
 /**
  * The JSON API (registered under `/api`): one route per file, described at `/api/openapi.json`.

@@ -80,16 +80,26 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
     },
   );
 
-  app.post<{ Body: { kind: 'totp' | 'backup_code'; name?: string } }>(
+  app.post<{ Body: { kind: 'totp' | 'backup_code' | 'sms_code'; name?: string; phone?: string } }>(
     '/v1/me/methods',
     {
       schema: {
         operationId: 'beginMethod',
         tags: ['me'],
         summary: 'Add a method',
-        description: '`totp`: returns the seed, its `otpauth://` URI and a QR code (SVG); it counts once `/finish` confirms a first code. `backup_code`: returns 10 new codes, shown this once; the old set stops working.',
+        description:
+          '`totp`: returns the seed, its `otpauth://` URI and a QR code (SVG); it counts once `/finish` confirms a first code. `backup_code`: returns 10 new codes, shown this once; the old set stops working. ' +
+          '`sms_code` with `phone` (E.164, e.g. `+447700900123`; spaces and dashes are ignored): texts a 6-digit code to the number, valid 10 minutes, 5 tries; the number counts once `/finish` confirms it. ' +
+          'Only with SMS providers configured (otherwise 400); the SMS send limits answer 429 rate_limited.',
         security: BEARER,
-        body: strictObject({ kind: { type: 'string', minLength: 1, maxLength: 16, enum: ['totp', 'backup_code'] }, name: { type: 'string', minLength: 1, maxLength: 64 } }, ['kind']),
+        body: strictObject(
+          {
+            kind: { type: 'string', minLength: 1, maxLength: 16, enum: ['totp', 'backup_code', 'sms_code'] },
+            name: { type: 'string', minLength: 1, maxLength: 64 },
+            phone: { type: 'string', minLength: 1, maxLength: 64, description: 'With `sms_code`: the number in E.164 form.' },
+          },
+          ['kind'],
+        ),
         response: {
           201: strictObject(
             {
@@ -98,9 +108,11 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
               uri: { type: 'string' },
               qrSvg: { type: 'string' },
               codes: { type: 'array', items: { type: 'string' } },
+              phone: { type: 'string', description: 'sms_code: the number, masked (`•••• 0123`).' },
+              expiresAt: { type: 'string', format: 'date-time', description: 'sms_code: when the texted code stops working.' },
             },
             [],
-            'Begun (totp) or created (backup codes).',
+            'Begun (totp, sms_code) or created (backup codes).',
           ),
           ...problemResponses([...COMMON_POST_PROBLEMS, 401]),
         },
@@ -112,6 +124,13 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
       if (request.body.kind === 'backup_code') {
         return reply.code(201).send(await deps.methodRegistration.regenerateBackupCodes({ account, client }));
       }
+      if (request.body.kind === 'sms_code') {
+        if (!deps.methodRegistration.smsAvailable) throw new UnlatchError('invalid_request', { field: 'kind' });
+        if (request.body.phone === undefined) throw new UnlatchError('invalid_request', { field: 'phone' });
+        const begun = await deps.methodRegistration.beginPhone({ account, phone: request.body.phone, name: request.body.name ?? '', client });
+        return reply.code(201).send({ methodId: begun.methodId, phone: begun.masked, expiresAt: begun.expiresAt.toISOString() });
+      }
+      if (request.body.phone !== undefined) throw new UnlatchError('invalid_request', { field: 'phone' });
       return reply.code(201).send(await deps.methodRegistration.beginTotp({ account, name: request.body.name ?? '', client }));
     },
   );
@@ -122,16 +141,24 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
       schema: {
         operationId: 'finishMethod',
         tags: ['me'],
-        summary: 'Confirm an authenticator app with its first code',
+        summary: 'Confirm an authenticator app with its first code, or a phone number with the code texted to it',
+        description: 'A wrong code answers 422 code_invalid (for a phone number with attemptsLeft); the fifth wrong code for a phone number removes it (410 code_attempts_exceeded) and a new one must be requested.',
         security: BEARER,
         params: methodIdParams,
         body: strictObject({ code: codeSchema }, ['code']),
-        response: { 200: strictObject({ status: { type: 'string', enum: ['added'] } }, ['status']), ...problemResponses([...COMMON_POST_PROBLEMS, 401, 404, 422]) },
+        response: { 200: strictObject({ status: { type: 'string', enum: ['added'] } }, ['status']), ...problemResponses([...COMMON_POST_PROBLEMS, 401, 404, 410, 422]) },
       },
     },
     async (request, reply) => {
       const account = await signedIn(deps, request);
-      const result = await deps.methodRegistration.finishTotp({ account, methodId: request.params.methodId, code: request.body.code, client: clientInfo(request) });
+      const input = { account, methodId: request.params.methodId, code: request.body.code, client: clientInfo(request) };
+      if ((await deps.methodRegistration.pendingKind(account, input.methodId)) === 'sms_code') {
+        const phone = await deps.methodRegistration.finishPhone(input);
+        if (phone.ok) return { status: 'added' };
+        if (phone.code === 'code_invalid') return sendResultProblem(request, reply, translate, 'code_invalid', { attemptsLeft: phone.attemptsLeft });
+        return sendResultProblem(request, reply, translate, 'code_attempts_exceeded');
+      }
+      const result = await deps.methodRegistration.finishTotp(input);
       return result.ok ? { status: 'added' } : sendResultProblem(request, reply, translate, 'code_invalid');
     },
   );

@@ -24,7 +24,7 @@ export const resetGetRoute: ApiRoute = (app, { deps }) => {
               methods: {
                 type: 'array',
                 description: 'What the next proof may use: before any proof the tenant\'s methods (the same for every identifier); after one, the person\'s own, masked.',
-                items: strictObject({ method: { type: 'string' }, label: { type: 'string' } }, ['method', 'label']),
+                items: strictObject({ method: { type: 'string' }, label: { type: 'string' }, methodId: { type: 'string' } }, ['method', 'label']),
               },
             },
             ['next', 'expiresAt', 'attemptsLeft'],

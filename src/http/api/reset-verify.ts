@@ -23,7 +23,7 @@ interface VerifyBody {
 const verifyBodySchema = {
   ...strictObject(
     {
-      method: { type: 'string', minLength: 1, maxLength: 16, enum: ['email_code', 'totp', 'backup_code', 'webauthn'] },
+      method: { type: 'string', minLength: 1, maxLength: 16, enum: ['email_code', 'totp', 'backup_code', 'webauthn', 'sms_code'] },
       code: codeSchema,
       credential: authenticationResponseSchema,
     },
@@ -34,7 +34,10 @@ const verifyBodySchema = {
   else: { required: ['code'], not: { required: ['credential'] } },
 };
 
-const choiceSchema = strictObject({ method: { type: 'string' }, label: { type: 'string' } }, ['method', 'label']);
+const choiceSchema = strictObject(
+  { method: { type: 'string' }, label: { type: 'string' }, methodId: { type: 'string', description: 'sms_code: the phone to text the code to (POST /reset/{flowId}/sms).' } },
+  ['method', 'label'],
+);
 
 /** `POST /api/v1/reset/{flowId}/verify`: checks the emailed code; a limited number of wrong tries per flow. */
 export const resetVerifyRoute: ApiRoute = (app, { deps, translate }) => {
@@ -47,7 +50,8 @@ export const resetVerifyRoute: ApiRoute = (app, { deps, translate }) => {
         summary: 'Prove who you are: the emailed code, or a code from a registered method',
         description:
           '`method` is `email_code` (the default), `totp` (authenticator app), `backup_code`, or `webauthn` with `credential` (the ' +
-          'AuthenticationResponseJSON answering POST /reset/{flowId}/passkey/options) instead of `code`. A wrong code or passkey, or a method the person ' +
+          'AuthenticationResponseJSON answering POST /reset/{flowId}/passkey/options) instead of `code`, or `sms_code` (second proof only, ' +
+          'the code texted by POST /reset/{flowId}/sms). A wrong code or passkey, or a method the person ' +
           'does not have or the policy does not allow, answers 422 code_invalid with attemptsLeft; the last allowed wrong code ends ' +
           'the flow (410 code_attempts_exceeded). When the policy needs two proofs, the first answers `next: verify_second` with the ' +
           'methods (masked) the second may use.',

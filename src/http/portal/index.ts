@@ -27,6 +27,7 @@ import { registerSecuritySignIn } from './routes/security-sign-in.js';
 import { registerSecuritySignOut } from './routes/security-sign-out.js';
 import { registerSecurityPasskey } from './routes/security-passkey.js';
 import { registerSecurityTotp } from './routes/security-totp.js';
+import { registerSecurityPhone } from './routes/security-phone.js';
 import { registerSecurityVerify } from './routes/security-verify.js';
 
 /** Templates and the stylesheet, read from the package root so `src/` and `dist/src/` find the same files. */
@@ -92,6 +93,7 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   registerSecurityVerify(app, ctx);
   registerSecurityInfo(app, ctx);
   registerSecurityTotp(app, ctx);
+  registerSecurityPhone(app, ctx);
   registerSecurityPasskey(app, ctx);
   registerSecurityBackupCodes(app, ctx);
   registerSecuritySignOut(app, ctx);

@@ -72,6 +72,7 @@ export async function showSecurityInfo(
     errors,
     methods,
     hasBackupCodes: methods.some((m) => m.id === 'backup_codes'),
+    sms: ctx.deps.methodRegistration.smsAvailable,
     name: account.displayName ?? account.username,
     done,
     registrationNeeded: status.registrationNeeded,
