@@ -145,9 +145,10 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const methods = new SqlMethodRepository(database.db, new Sealer(keys, 'totp-seal'));
     const verifier = new MethodVerifier({ methods, keys, clock });
     // Passkeys (WebAuthn): one instance serves registration, reset and sign-in step-up.
+    const challenges = new SqlChallengeStore(database.db);
     const passkeys = new Passkeys({
       ceremonies: new SimpleWebAuthnCeremonies(),
-      challenges: new SqlChallengeStore(database.db),
+      challenges,
       methods, store, clock,
       settings: { rp: relyingPartyOf(config), challengeTtlSeconds: config.webauthn.challengeTtlSeconds },
     });
@@ -157,7 +158,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     });
     const passwordChange = new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics, sessions });
     const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg, passkeys, sms });
-    const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, passkeys, settings: DEFAULT_SIGN_IN_SETTINGS });
+    const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, passkeys, sms, keys, challenges, settings: DEFAULT_SIGN_IN_SETTINGS });
     const server = await buildServer({
       config,
       resetFlow,

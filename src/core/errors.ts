@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   session_invalid: { status: 401, messageKey: 'errors.session_invalid' },
   /** The policy needs this method: register another one before removing it. */
   method_required: { status: 409, messageKey: 'errors.method_required' },
+  /** The phone number is already one of the person's methods: the same number twice would count as two. */
+  method_exists: { status: 409, messageKey: 'errors.method_exists' },
   /** The CSRF token of a form was missing or wrong. */
   csrf_invalid: { status: 403, messageKey: 'errors.csrf_invalid' },
   /** No such route or resource. */

@@ -48,6 +48,7 @@ describe('JSON API: OpenAPI document and unknown routes', () => {
         'POST /api/v1/me/session/passkey/options',
         'POST /api/v1/reset/{flowId}/passkey/options',
         'POST /api/v1/reset/{flowId}/sms',
+        'POST /api/v1/me/session/sms',
       ].sort(),
     );
 
@@ -73,7 +74,7 @@ describe('JSON API: OpenAPI document and unknown routes', () => {
         }
       }
     }
-    expect(ids.size).toBe(18);
+    expect(ids.size).toBe(19);
     expect(doc.paths['/api/v1/reset']!.post!.responses).toHaveProperty('202');
     expect(doc.paths['/api/v1/reset']!.post!.responses).toHaveProperty('429');
   });

@@ -83,6 +83,86 @@ describe('SMS codes: phone numbers as a method, and as a second reset proof', ()
     expect(JSON.stringify(audit)).not.toContain(code);
   });
 
+  it('refuses the same number twice (409 method_exists, nothing texted), however it is typed', async () => {
+    t = await startTestApp({ overrides: { sms: smsConfig() } });
+    const token = await signIn();
+    await registerPhone(token);
+    const sentBefore = primary.received.length;
+    const again = await call('POST', '/api/v1/me/methods', token, { kind: 'sms_code', phone: '+1 (555) 123-0001' });
+    expect(again.statusCode, again.body).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'method_exists' });
+    await t.deliverMail();
+    expect(primary.received).toHaveLength(sentBefore);
+    const audit = await t.app.database.db.selectFrom('audit_log').select(['event', 'outcome', 'details']).where('event', '=', 'method.registration_started').execute();
+    expect(audit.filter((a) => a.outcome === 'denied').map((a) => JSON.parse(a.details) as { reason: string })).toMatchObject([{ reason: 'method_exists' }]);
+    // Another number is still fine, and both are listed once each.
+    await registerPhone(token, '+15551230002');
+    expect(((await call('GET', '/api/v1/me/methods', token)).json() as { methods: unknown[] }).methods).toHaveLength(2);
+
+    // Two pending attempts at one number cannot both count: only one number is pending at a time, and a
+    // confirmation of a number that got registered meanwhile is refused.
+    const third = (await call('POST', '/api/v1/me/methods', token, { kind: 'sms_code', phone: '+15551230003' })).json() as { methodId: string };
+    const code3 = await textedCode('+15551230003');
+    await t.app.database.db.updateTable('methods').set({ data: JSON.stringify({ phone: PHONE }) }).where('id', '=', third.methodId).execute();
+    const raced = await call('POST', `/api/v1/me/methods/${third.methodId}/finish`, token, { code: code3 });
+    expect(raced.statusCode, raced.body).toBe(409);
+    expect(raced.json()).toMatchObject({ code: 'method_exists' });
+    expect(((await call('GET', '/api/v1/me/methods', token)).json() as { methods: unknown[] }).methods).toHaveLength(2);
+  });
+
+  it('asks a person whose only method is a phone for a texted code after the password', async () => {
+    t = await startTestApp({ overrides: { sms: smsConfig() } });
+    const full = await signIn();
+    const methodId = await registerPhone(full);
+    const other = await registerPhone(full, '+15551230002');
+
+    const started = await call('POST', '/api/v1/me/session', undefined, { identifier: 'alice', password: 'violet sandwich glacier' });
+    expect(started.json()).toMatchObject({ next: 'verify_method', methods: ['sms_code'] });
+    const token = (started.json() as { token: string }).token;
+    // Half signed in: nothing to manage yet, and no code before one is asked for.
+    expect((await call('GET', '/api/v1/me/methods', token)).statusCode).toBe(401);
+    const early = await call('POST', '/api/v1/me/session/verify', token, { method: 'sms_code', code: '123456' });
+    expect(early.json()).toMatchObject({ code: 'code_invalid', attemptsLeft: 4 });
+
+    expect((await call('POST', '/api/v1/me/session/sms', token, { methodId: 'nosuchmethod' })).statusCode).toBe(404);
+    const sent = await call('POST', '/api/v1/me/session/sms', token, { methodId });
+    expect(sent.statusCode, sent.body).toBe(202);
+    expect(sent.json()).toMatchObject({ phone: '•••• 0001' });
+    const code = await textedCode(PHONE);
+    expect(primary.received.at(-1)!.text).toContain('to sign in');
+    expect(primary.received.filter((m) => m.to === '+15551230002')).toHaveLength(1); // only its registration
+
+    // A wrong code counts and does not spend the texted one; the right one finishes the sign-in.
+    const wrong = await call('POST', '/api/v1/me/session/verify', token, { method: 'sms_code', code: code === '000000' ? '111111' : '000000' });
+    expect(wrong.json()).toMatchObject({ code: 'code_invalid', attemptsLeft: 3 });
+    const ok = await call('POST', '/api/v1/me/session/verify', token, { method: 'sms_code', code });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect((await call('GET', '/api/v1/me/methods', token)).statusCode).toBe(200);
+    // Spent: the same code does not serve another session.
+    const next = ((await call('POST', '/api/v1/me/session', undefined, { identifier: 'alice', password: 'violet sandwich glacier' })).json() as { token: string }).token;
+    expect((await call('POST', '/api/v1/me/session/verify', next, { method: 'sms_code', code })).statusCode).toBe(422);
+    // Without a methodId, the most recently added phone.
+    expect((await call('POST', '/api/v1/me/session/sms', next, {})).json()).toMatchObject({ phone: '•••• 0002' });
+    const bare = await call('POST', '/api/v1/me/session/sms', next);
+    expect(bare.statusCode, bare.body).toBe(400); // a JSON body is required: {} or { methodId }
+    expect(other).not.toBe(methodId);
+
+    const events = await t.app.database.db.selectFrom('audit_log').select(['event', 'details']).where('event', 'in', ['signin.completed', 'signin.sms_sent', 'signin.proof_failed']).execute();
+    expect(events.map((e) => e.event)).toEqual(['signin.completed', 'signin.proof_failed', 'signin.sms_sent', 'signin.proof_failed', 'signin.completed', 'signin.proof_failed', 'signin.sms_sent']);
+    expect(JSON.stringify(events)).not.toContain('5551230001');
+  });
+
+  it('does not ask for a texted code when a stronger method is registered, nor without SMS providers', async () => {
+    t = await startTestApp({ overrides: { sms: smsConfig() } });
+    const token = await signIn();
+    await registerPhone(token);
+    await call('POST', '/api/v1/me/methods', token, { kind: 'backup_code' });
+    const started = (await call('POST', '/api/v1/me/session', undefined, { identifier: 'alice', password: 'violet sandwich glacier' })).json() as { token: string; methods: string[] };
+    expect(started.methods).toEqual(['backup_code']);
+    expect((await call('POST', '/api/v1/me/session/sms', started.token, {})).statusCode).toBe(404);
+    expect((await call('POST', '/api/v1/me/session/verify', started.token, { method: 'sms_code', code: '123456' })).statusCode).toBe(422);
+  });
+
   it('removes a pending number after 5 wrong codes, and refuses an expired code', async () => {
     t = await startTestApp({ overrides: { sms: smsConfig() } });
     const token = await signIn();

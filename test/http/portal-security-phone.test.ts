@@ -47,6 +47,68 @@ describe('portal: adding a phone number on the security info pages', () => {
     expect(visibleText((await v.follow(done)).body)).toContain('Phone •••• 0123');
   });
 
+  it('says so when the number is already in the security info, and texts nothing', async () => {
+    t = await startTestApp({ overrides: { sms: { providers: [{ type: 'webhook', url: sms.url, timeoutMs: 2000 }] } } });
+    const v = new PortalVisitor(t);
+    await signIn(v);
+    await v.get('/security-info/phone');
+    const begun = await v.post('/security-info/phone', { phone: '+44 7700 900124' });
+    const methodId = /name="methodId" value="([^"]+)"/.exec(begun.body)![1]!;
+    await t.deliverMail();
+    const code = sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
+    expect((await v.post('/security-info/phone/confirm', { methodId, masked: '•••• 0124', code })).headers.location).toBe('/security-info?done=added');
+
+    const sent = sms.received.length;
+    await v.get('/security-info/phone');
+    const twice = await v.post('/security-info/phone', { phone: '+447700900124' });
+    expect(twice.statusCode).toBe(409);
+    expect(visibleText(twice.body)).toContain('This number is already in your security info.');
+    expect(twice.body).toMatch(/<input[^>]*id="phone"[^>]*aria-invalid="true"/);
+    await t.deliverMail();
+    expect(sms.received).toHaveLength(sent);
+  });
+
+  it('asks for a texted code after the password when a phone is the only method', async () => {
+    t = await startTestApp({ overrides: { sms: { providers: [{ type: 'webhook', url: sms.url, timeoutMs: 2000 }] } } });
+    const first = new PortalVisitor(t);
+    await signIn(first);
+    await first.get('/security-info/phone');
+    const begun = await first.post('/security-info/phone', { phone: '+44 7700 900125' });
+    const methodId = /name="methodId" value="([^"]+)"/.exec(begun.body)![1]!;
+    await t.deliverMail();
+    const confirm = sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
+    await first.post('/security-info/phone/confirm', { methodId, masked: '•••• 0125', code: confirm });
+
+    const v = new PortalVisitor(t);
+    await v.get('/security-info/sign-in');
+    const signedIn = await v.post('/security-info/sign-in', { identifier: ALICE.username, password: ALICE.password });
+    expect(signedIn.headers.location).toBe('/security-info/verify');
+    const page = await v.follow(signedIn);
+    expect(visibleText(page.body)).toContain('Get a code by text message');
+    expect(page.body).toContain('<form method="post" action="/security-info/verify/sms">');
+    expect(page.body).toContain('value="sms_code" checked');
+    expect(visibleText(page.body)).toContain('The 6 digits from the text message.');
+    expect((await v.get('/security-info')).statusCode).toBe(303); // not signed in yet
+    await v.get('/security-info/verify');
+
+    const asked = await v.post('/security-info/verify/sms', {});
+    expect(asked.statusCode, asked.body).toBe(303);
+    expect(asked.headers.location).toBe('/security-info/verify?sent=0125');
+    const sent = await v.follow(asked);
+    expect(sent.body).toContain('role="status"');
+    expect(visibleText(sent.body)).toContain('A code is on its way to •••• 0125');
+    await t.deliverMail();
+    const code = sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
+    expect(sms.received.at(-1)!.text).toContain('to sign in');
+
+    const wrong = await v.post('/security-info/verify', { method: 'sms_code', code: code === '000000' ? '111111' : '000000' });
+    expect(wrong.statusCode).toBe(422);
+    expect(visibleText(wrong.body)).toContain('Check the latest text message. You have 4 attempts left.');
+    const done = await v.post('/security-info/verify', { method: 'sms_code', code });
+    expect(done.headers.location).toBe('/security-info');
+    expect(visibleText((await v.follow(done)).body)).toContain('Phone •••• 0125');
+  });
+
   it('offers no phone without SMS providers', async () => {
     t = await startTestApp();
     const v = new PortalVisitor(t);

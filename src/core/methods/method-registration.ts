@@ -183,6 +183,12 @@ export class MethodRegistration {
     if (!sms) throw new UnlatchError('invalid_request', { field: 'kind' });
     const phone = normalizePhone(input.phone);
     if (phone === null) throw new UnlatchError('invalid_request', { field: 'phone' });
+    // The same number twice is one phone, not two methods; refused before any text is sent or counted.
+    const registered = await this.deps.methods.listForSubject(account.tenantId, account.id);
+    if (registered.some((m) => m.kind === 'sms_code' && m.confirmed && m.data.phone === phone)) {
+      await this.deps.store.transaction((tx) => tx.audit.append(this.entry('method.registration_started', 'denied', account, client, { kind: 'sms_code', reason: 'method_exists', phone: maskPhone(phone) })));
+      throw new UnlatchError('method_exists', { field: 'phone' });
+    }
     const admission = await sms.admit({ tenantId: account.tenantId, to: phone });
     if (!('admitted' in admission)) {
       await this.deps.store.transaction((tx) => tx.audit.append(this.entry('method.registration_started', 'denied', account, client, { kind: 'sms_code', reason: admission.reason, ...('limit' in admission ? { limit: admission.limit } : {}) })));
@@ -248,10 +254,19 @@ export class MethodRegistration {
       });
       return exhausted ? { ok: false, code: 'code_attempts_exceeded' } : { ok: false, code: 'code_invalid', attemptsLeft: PHONE_CODE_MAX_ATTEMPTS - attempts };
     }
-    await this.deps.store.transaction(async (tx) => {
-      if (!(await this.deps.methods.within(tx).confirm(account.tenantId, method.id, now))) throw new UnlatchError('conflict');
+    const duplicate = await this.deps.store.transaction(async (tx) => {
+      const methods = this.deps.methods.within(tx);
+      // The same number confirmed meanwhile (another tab): this pending copy goes, nothing is added.
+      const registered = await methods.listForSubject(account.tenantId, account.id);
+      if (registered.some((m) => m.id !== method.id && m.kind === 'sms_code' && m.confirmed && m.data.phone === method.data.phone)) {
+        await methods.remove(account.tenantId, method.id);
+        return true;
+      }
+      if (!(await methods.confirm(account.tenantId, method.id, now))) throw new UnlatchError('conflict');
       await this.changed(tx, account, client, 'added', method.name, { kind: 'sms_code', methodId: method.id });
+      return false;
     });
+    if (duplicate) throw new UnlatchError('method_exists', { field: 'phone' });
     return { ok: true };
   }
 

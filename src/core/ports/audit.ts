@@ -29,6 +29,9 @@ export type AuditEvent =
   | 'signin.failed'
   | 'signin.completed'
   | 'signin.proof_failed'
+  /** A sign-in code was texted to one of the person's phones (masked), or held back by the SMS limits. */
+  | 'signin.sms_sent'
+  | 'signin.sms_suppressed'
   | 'signin.signed_out'
   | 'user.created'
   | 'user.imported';

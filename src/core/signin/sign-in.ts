@@ -1,7 +1,11 @@
 import { selfEntry } from '../audit/self-entry.js';
-import { hashHandle, newFlowHandle } from '../crypto/secrets.js';
+import type { KeyRing } from '../crypto/key-ring.js';
+import { hashHandle, newFlowHandle, newNumericCode } from '../crypto/secrets.js';
 import { UnlatchError } from '../errors.js';
+import { maskPhone } from '../identity/mask.js';
 import { normalizeIdentifier } from '../identity/normalize.js';
+import type { ChallengeStore } from '../ports/challenges.js';
+import type { SmsSender } from '../sms/sms-sender.js';
 import { firstExhausted, rateLimitedError } from '../limits.js';
 import type { CodeMethod, MethodProof, MethodVerifier } from '../methods/method-verifier.js';
 import type { Passkeys } from '../methods/passkeys.js';
@@ -39,10 +43,27 @@ export interface SignInDeps {
   settings: SignInSettings;
   /** Passkey step-up (WebAuthn); without it a person's passkeys cannot finish a sign-in. */
   passkeys?: Passkeys;
+  /**
+   * SMS step-up for a person whose only methods are phones: the sender, the key ring (the code is kept only
+   * as an HMAC) and the challenge store (one live code per session). Without all three, phones do not count.
+   */
+  sms?: SmsSender | null;
+  keys?: KeyRing;
+  challenges?: ChallengeStore;
 }
 
-/** The methods that can finish a sign-in: a typed code, or a passkey. */
-export type StepUpMethod = CodeMethod | 'webauthn';
+/** The methods that can finish a sign-in: a typed code, a passkey, or a code texted to a registered phone. */
+export type StepUpMethod = CodeMethod | 'webauthn' | 'sms_code';
+
+/** Where a sign-in code was texted (masked) and until when it works. */
+export interface SignInSmsSent {
+  phone: string;
+  expiresAt: Date;
+}
+
+/** Lifetime of a texted sign-in code (never beyond the half-signed-in session). */
+const SIGNIN_SMS_TTL_SECONDS = 600;
+const SIGNIN_SMS_DIGITS = 6;
 
 export interface SignedIn {
   /** Bearer token (192 bits); stored only as its SHA-256. */
@@ -85,7 +106,9 @@ export class SignIn {
     }
 
     const registered = await this.deps.methods.listForSubject(tenantId, account.id);
-    const proofs = STEP_UP_KINDS.filter((kind) => registered.some((m) => m.kind === kind && m.confirmed && !(kind === 'backup_code' && m.usedAt)));
+    const strong = STEP_UP_KINDS.filter((kind) => registered.some((m) => m.kind === kind && m.confirmed && !(kind === 'backup_code' && m.usedAt)));
+    // A phone is asked for only when there is nothing stronger: SMS is the weakest method, never an alternative to one.
+    const proofs: StepUpMethod[] = strong.length === 0 && this.smsEnabled() && registered.some((m) => m.kind === 'sms_code' && m.confirmed) ? ['sms_code'] : strong;
     const now = clock.now();
     const token = newFlowHandle();
     const partial = proofs.length > 0;
@@ -107,10 +130,81 @@ export class SignIn {
   }
 
   /** The second step: a code from a registered method. Wrong codes are counted; too many end the session. */
-  async proveMethod(input: { token: string; method: CodeMethod; code: string; client: ClientInfo }): Promise<ProofResult> {
+  async proveMethod(input: { token: string; method: CodeMethod | 'sms_code'; code: string; client: ClientInfo }): Promise<ProofResult> {
     const { session, account } = await this.load(input.token, 'partial');
+    if (input.method === 'sms_code') return this.proveSms(session, account, input.code, input.client);
     const proof = await this.deps.verifier.verify(account, input.method, input.code);
     return this.settle(session, account, input.method, proof, input.client);
+  }
+
+  /**
+   * Texts a sign-in code to one of the person's confirmed phones (`methodId`, or the most recently added),
+   * only for a half-signed-in session that is asked for an SMS code (no stronger method registered). A newer
+   * code replaces the previous one. The password is proven already, so the SMS limits answer `rate_limited`
+   * openly, as when adding a number.
+   */
+  async sendSms(input: { token: string; methodId?: string; client: ClientInfo }): Promise<SignInSmsSent> {
+    const { session, account } = await this.load(input.token, 'partial');
+    const { sms, keys, challenges } = this.deps;
+    const registered = await this.deps.methods.listForSubject(account.tenantId, account.id);
+    const strong = registered.some((m) => STEP_UP_KINDS.includes(m.kind as StepUpMethod) && m.confirmed && !(m.kind === 'backup_code' && m.usedAt));
+    const phones = registered.filter((m) => m.kind === 'sms_code' && m.confirmed && typeof m.data.phone === 'string');
+    const method = input.methodId === undefined ? phones.at(-1) : phones.find((m) => m.id === input.methodId);
+    if (!sms || !keys || !challenges || strong || !method) throw new UnlatchError('not_found');
+    const phone = String(method.data.phone);
+    const admission = await sms.admit({ tenantId: account.tenantId, to: phone });
+    if (!('admitted' in admission)) {
+      await this.audit(selfEntry('signin.sms_suppressed', 'denied', account.tenantId, account.id, null, input.client, { reason: admission.reason, ...('limit' in admission ? { limit: admission.limit } : {}) }));
+      if (admission.reason === 'invalid_number') throw new UnlatchError('invalid_request', { field: 'phone' });
+      throw rateLimitedError(admission.retryAfterSeconds);
+    }
+    const now = this.deps.clock.now();
+    const expiresAt = new Date(Math.min(session.expiresAt.getTime(), now.getTime() + SIGNIN_SMS_TTL_SECONDS * 1000));
+    const code = newNumericCode(SIGNIN_SMS_DIGITS);
+    const mac = keys.mac('code-hmac', signInSmsMessage(session.tokenHash, code));
+    await challenges.issue({ purpose: 'signin_sms', owner: session.tokenHash, challenge: mac.digest, context: { keyId: mac.keyId, methodId: method.id, expiresAt: expiresAt.getTime() }, expiresAt }, now);
+    await this.deps.store.transaction(async (tx) => {
+      await tx.outbox.enqueue({
+        channel: 'sms',
+        template: 'sms_code',
+        tenantId: account.tenantId,
+        to: phone,
+        data: { code, tenantName: this.deps.tenants.get(account.tenantId)?.name ?? account.tenantId, expiresInMinutes: Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000)), purpose: 'signin' },
+        idempotencyKey: `sms_code:signin:${mac.digest.slice(0, 32)}`,
+        subjectId: account.id,
+      });
+      await tx.audit.append(selfEntry('signin.sms_sent', 'success', account.tenantId, account.id, null, input.client, { methodId: method.id, phone: maskPhone(phone) }));
+    });
+    return { phone: maskPhone(phone), expiresAt };
+  }
+
+  /**
+   * A texted code: the live one is taken (so two racing tries cannot both use it) and, when wrong and the
+   * session lives on, put back unchanged; a wrong or missing code counts like any wrong proof.
+   */
+  private async proveSms(session: SessionRecord, account: DirectoryAccount, typed: string, client: ClientInfo): Promise<ProofResult> {
+    const { keys, challenges } = this.deps;
+    const now = this.deps.clock.now();
+    const candidate = typed.normalize('NFKC').replace(/[\s-]/g, '');
+    const taken = keys && challenges && this.smsEnabled() ? await challenges.take('signin_sms', session.tokenHash, now) : null;
+    const keyId = typeof taken?.context.keyId === 'string' ? taken.context.keyId : keys?.currentId ?? '';
+    const matches = keys ? keys.verifyMac('code-hmac', keyId, signInSmsMessage(session.tokenHash, candidate), taken?.challenge ?? '') : false;
+    const methodId = typeof taken?.context.methodId === 'string' ? taken.context.methodId : null;
+    const phone = matches && methodId ? await this.deps.methods.get(account.tenantId, methodId) : null;
+    const ok = matches && taken !== null && /^[0-9]{6}$/.test(candidate) && phone !== null && phone.subjectId === account.id && phone.kind === 'sms_code' && phone.confirmed;
+    const proof: MethodProof = ok && phone ? { ok: true, methodId: phone.id } : { ok: false, reason: 'wrong' };
+    const result = await this.settle(session, account, 'sms_code', proof, client, ok ? undefined : taken ? 'wrong' : 'no_code');
+    // A wrong try does not spend the texted code: it goes back, with its own expiry, while the session lives.
+    const expiresAt = Number(taken?.context.expiresAt);
+    if (!result.ok && result.code === 'code_invalid' && taken && challenges && Number.isFinite(expiresAt)) {
+      await challenges.issue({ purpose: 'signin_sms', owner: session.tokenHash, challenge: taken.challenge, context: taken.context, expiresAt: new Date(expiresAt) }, now);
+    }
+    return result;
+  }
+
+  /** Phones count for sign-in only with an SMS sender, a key ring and a challenge store. */
+  private smsEnabled(): boolean {
+    return Boolean(this.deps.sms && this.deps.keys && this.deps.challenges);
   }
 
   /**
@@ -180,4 +274,9 @@ export class SignIn {
   private async audit(entry: AuditEntryInput): Promise<void> {
     await this.deps.store.transaction((tx) => tx.audit.append(entry));
   }
+}
+
+/** What a sign-in code's MAC covers: the session (its token's hash) and the code, so a code serves one session only. */
+function signInSmsMessage(tokenHash: string, code: string): string {
+  return `${tokenHash}:signin-sms:${code}`;
 }

@@ -89,7 +89,7 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
         summary: 'Add a method',
         description:
           '`totp`: returns the seed, its `otpauth://` URI and a QR code (SVG); it counts once `/finish` confirms a first code. `backup_code`: returns 10 new codes, shown this once; the old set stops working. ' +
-          '`sms_code` with `phone` (E.164, e.g. `+447700900123`; spaces and dashes are ignored): texts a 6-digit code to the number, valid 10 minutes, 5 tries; the number counts once `/finish` confirms it. ' +
+          '`sms_code` with `phone` (E.164, e.g. `+447700900123`; spaces and dashes are ignored): texts a 6-digit code to the number, valid 10 minutes, 5 tries; the number counts once `/finish` confirms it. A number already registered is refused with 409 method_exists (nothing is texted). ' +
           'Only with SMS providers configured (otherwise 400); the SMS send limits answer 429 rate_limited.',
         security: BEARER,
         body: strictObject(
@@ -114,7 +114,7 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
             [],
             'Begun (totp, sms_code) or created (backup codes).',
           ),
-          ...problemResponses([...COMMON_POST_PROBLEMS, 401]),
+          ...problemResponses([...COMMON_POST_PROBLEMS, 401, 409]),
         },
       },
     },
@@ -146,7 +146,7 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
         security: BEARER,
         params: methodIdParams,
         body: strictObject({ code: codeSchema }, ['code']),
-        response: { 200: strictObject({ status: { type: 'string', enum: ['added'] } }, ['status']), ...problemResponses([...COMMON_POST_PROBLEMS, 401, 404, 410, 422]) },
+        response: { 200: strictObject({ status: { type: 'string', enum: ['added'] } }, ['status']), ...problemResponses([...COMMON_POST_PROBLEMS, 401, 404, 409, 410, 422]) },
       },
     },
     async (request, reply) => {

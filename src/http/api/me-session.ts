@@ -8,7 +8,7 @@ import { sendResultProblem } from './problems.js';
 import { authenticationResponseSchema } from './webauthn-schemas.js';
 import { codeSchema, COMMON_POST_PROBLEMS, expiresAtSchema, identifierSchema, passwordSchema, problemResponses, strictObject, tenantSchema } from './schemas.js';
 
-const methodSchema = { type: 'string', minLength: 1, maxLength: 16, enum: ['totp', 'backup_code', 'webauthn'], description: 'The registered method the code (or, for webauthn, the credential) comes from.' };
+const methodSchema = { type: 'string', minLength: 1, maxLength: 16, enum: ['totp', 'backup_code', 'webauthn', 'sms_code'], description: 'The registered method the code (or, for webauthn, the credential) comes from; `sms_code` only for a person with no stronger method (code from POST /me/session/sms).' };
 
 /** A code for the code methods; for `webauthn` a `credential` (answering POST /me/session/passkey/options) and no code. */
 const verifyBodySchema = {
@@ -30,7 +30,7 @@ export const meSessionRoutes: ApiRoute = (app, { deps, translate }) => {
         operationId: 'signIn',
         tags: ['me'],
         summary: 'Sign in to manage your methods',
-        description: 'The password first. When the person has registered a method, `next` is `verify_method` and the session counts only after `/me/session/verify`.',
+        description: 'The password first. When the person has registered a method, `next` is `verify_method` and the session counts only after `/me/session/verify`; when the only methods are phones, `methods` is `["sms_code"]` and the code comes from POST /me/session/sms.',
         body: strictObject({ tenant: tenantSchema, identifier: identifierSchema, password: passwordSchema }, ['identifier', 'password']),
         response: {
           201: strictObject(
@@ -55,7 +55,33 @@ export const meSessionRoutes: ApiRoute = (app, { deps, translate }) => {
     },
   );
 
-  app.post<{ Body: { method: CodeMethod | 'webauthn'; code?: string; credential?: WebAuthnResponseJson } }>(
+  app.post<{ Body: { methodId?: string } | undefined }>(
+    '/v1/me/session/sms',
+    {
+      schema: {
+        operationId: 'signInSendSms',
+        tags: ['me'],
+        summary: 'Text a sign-in code to your phone',
+        description:
+          'For a session at `next: verify_method` whose methods are `["sms_code"]` (a confirmed phone and no stronger method). Texts a 6-digit code to `methodId`, ' +
+          'or to the most recently added phone; then POST /me/session/verify `{ "method": "sms_code", "code": "…" }`. A newer code replaces the previous one; ' +
+          'wrong codes count like any wrong proof. The SMS limits answer 429 rate_limited.',
+        security: BEARER,
+        body: strictObject({ methodId: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } }, []),
+        response: {
+          202: strictObject({ phone: { type: 'string', description: 'The number, masked (`•••• 0123`).' }, expiresAt: expiresAtSchema }, ['phone', 'expiresAt'], 'Queued.'),
+          ...problemResponses([...COMMON_POST_PROBLEMS, 401, 404]),
+        },
+      },
+    },
+    async (request, reply) => {
+      const methodId = request.body?.methodId;
+      const sent = await deps.signIn.sendSms({ token: bearerToken(request), ...(methodId !== undefined ? { methodId } : {}), client: clientInfo(request) });
+      return reply.code(202).send({ phone: sent.phone, expiresAt: sent.expiresAt.toISOString() });
+    },
+  );
+
+  app.post<{ Body: { method: CodeMethod | 'webauthn' | 'sms_code'; code?: string; credential?: WebAuthnResponseJson } }>(
     '/v1/me/session/verify',
     {
       schema: {

@@ -93,7 +93,7 @@ export const problemSchema = {
       type: 'string',
       description:
         'Stable error code: invalid_request, flow_invalid, flow_wrong_step, code_invalid, code_attempts_exceeded, ' +
-        'password_rejected, invalid_credentials, rate_limited, conflict, directory_unavailable, store_unavailable, not_found, internal.',
+        'password_rejected, invalid_credentials, rate_limited, conflict, method_required, method_exists, session_invalid, directory_unavailable, store_unavailable, not_found, internal.',
     },
     detail: { type: 'string' },
     instance: { type: 'string', description: 'The correlation id of the request.' },
@@ -107,7 +107,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed request: missing, unknown or mistyped field, invalid JSON (code invalid_request).',
   401: 'Wrong identifier or current password (code invalid_credentials).',
   404: 'No such route (code not_found).',
-  409: 'The flow is not at this step, or changed concurrently (codes flow_wrong_step, conflict).',
+  409: 'The flow is not at this step, or changed concurrently (codes flow_wrong_step, conflict); for methods, method_required or method_exists.',
   410: 'The flow expired, was superseded, finished, or had too many wrong codes (codes flow_invalid, code_attempts_exceeded).',
   413: 'Request body too large (code invalid_request).',
   415: 'Content-Type is not application/json (code invalid_request).',

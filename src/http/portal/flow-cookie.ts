@@ -8,8 +8,13 @@ const FLOW_COOKIE_PATH = '/reset';
 
 /** The methods a reset can be proven with in the portal. */
 export const PROOF_METHODS: readonly ProofMethod[] = ['email_code', 'totp', 'backup_code'];
-/** The choices core may offer for a second proof: the code methods and passkeys (proven with /assets/passkeys.js). */
-const CHOICE_METHODS: readonly ResetProofMethod[] = [...PROOF_METHODS, 'webauthn'];
+/**
+ * The choices core may offer for a second proof: the code methods, passkeys (proven with /assets/passkeys.js)
+ * and registered phones (`sms_code`, one choice per phone, each with its method id).
+ */
+const CHOICE_METHODS: readonly ResetProofMethod[] = [...PROOF_METHODS, 'webauthn', 'sms_code'];
+/** A method id as core makes them (and as `POST /reset/{flowId}/sms` accepts them). */
+const METHOD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Longest label kept in the cookie; core's labels are far shorter (a masked address, an app's name). */
 const MAX_LABEL = 200;
@@ -59,10 +64,18 @@ export function readFlowChoices(request: FastifyRequest): ProofChoice[] | null {
     if (!Array.isArray(parsed)) return null;
     const choices: ProofChoice[] = [];
     for (const item of parsed as unknown[]) {
-      const { m, l } = (item ?? {}) as { m?: unknown; l?: unknown };
+      const { m, l, i } = (item ?? {}) as { m?: unknown; l?: unknown; i?: unknown };
       const method = CHOICE_METHODS.find((kind) => kind === m);
-      if (!method || choices.some((c) => c.method === method)) continue;
-      choices.push({ method, label: typeof l === 'string' ? l.slice(0, MAX_LABEL) : '' });
+      if (!method) continue;
+      const label = typeof l === 'string' ? l.slice(0, MAX_LABEL) : '';
+      if (method === 'sms_code') {
+        // One choice per phone: a person may have several, each texted by its own method id.
+        if (typeof i !== 'string' || !METHOD_ID.test(i) || choices.some((c) => c.methodId === i)) continue;
+        choices.push({ method, label, methodId: i });
+        continue;
+      }
+      if (choices.some((c) => c.method === method)) continue;
+      choices.push({ method, label });
     }
     return choices;
   } catch {
@@ -81,8 +94,14 @@ function unsigned(request: FastifyRequest): string | null {
   return result.valid && result.value ? result.value : null;
 }
 
+/** The choices as stored: `m` the method, `l` the masked label, `i` a phone's method id (needed to text it, so never dropped). */
 function encodeChoices(choices: readonly ProofChoice[]): string {
-  const full = Buffer.from(JSON.stringify(choices.map((c) => ({ m: c.method, l: c.label.slice(0, MAX_LABEL) }))), 'utf8').toString('base64url');
-  if (full.length <= MAX_CHOICES_ENCODED) return full;
-  return Buffer.from(JSON.stringify(choices.map((c) => ({ m: c.method, l: '' }))), 'utf8').toString('base64url');
+  const encode = (withLabels: boolean) =>
+    Buffer.from(JSON.stringify(choices.map((c) => ({
+      m: c.method,
+      l: withLabels ? c.label.slice(0, MAX_LABEL) : '',
+      ...(c.methodId !== undefined ? { i: c.methodId } : {}),
+    }))), 'utf8').toString('base64url');
+  const full = encode(true);
+  return full.length <= MAX_CHOICES_ENCODED ? full : encode(false);
 }

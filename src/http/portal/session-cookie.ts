@@ -7,7 +7,7 @@ import type { PortalContext } from './page.js';
 /** The cookie carrying the security-info session token between the pages under /security-info. */
 export const SESSION_COOKIE = 'unlatch_session';
 const SESSION_COOKIE_PATH = '/security-info';
-const STEP_UP_METHODS: readonly StepUpMethod[] = ['totp', 'backup_code', 'webauthn'];
+const STEP_UP_METHODS: readonly StepUpMethod[] = ['totp', 'backup_code', 'webauthn', 'sms_code'];
 
 /** What the cookie holds: the bearer token and, while a method still has to be proven, the kinds offered. */
 export interface SessionCookie {

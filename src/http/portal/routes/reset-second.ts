@@ -1,17 +1,30 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UnlatchError } from '../../../core/errors.js';
-import type { ProofChoice, ProofMethod, ResetProofMethod } from '../../../core/reset/reset-flow.js';
+import type { ProofChoice, ResetProofMethod } from '../../../core/reset/reset-flow.js';
 import { PROOF_METHODS, readFlowChoices, readFlowCookie } from '../flow-cookie.js';
 import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
 import { clientOf, expiryOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
-import { checkProofCode, wrongCodeMessage } from '../proof-code.js';
+import { checkProofCode, wrongCodeMessage, type CodeMethod } from '../proof-code.js';
 import { atStep, seeOther, STEP_PAGE } from './flow-step.js';
 import { afterProof } from './reset-code.js';
+import { MAX_METHOD_ID } from './security-info.js';
 
-/** One radio button of the page: the method and its text (a masked label from core, or the kind's name). */
+/**
+ * One choice of the page: the method and its text (a masked label from core, or the kind's name); a phone
+ * (`sms_code`) also has its method id and masked number, for its "Text a code to …" button.
+ */
 interface ChoiceView {
   method: ResetProofMethod;
   text: string;
+  methodId?: string;
+  label?: string;
+}
+
+/** A phone that can be texted a code: one per registered number. */
+interface PhoneView {
+  methodId: string;
+  button: string;
+  label: string;
 }
 
 /**
@@ -27,7 +40,24 @@ export function registerResetSecond(app: FastifyInstance, ctx: PortalContext): v
     const view = await ctx.deps.resetFlow.view(flowId);
     if (view.next !== 'verify_second') return seeOther(reply, STEP_PAGE[view.next]);
     const choices = choicesOf(ctx, request);
-    return show(ctx, request, reply, choices, codeChoices(choices)[0]?.method ?? null, view.expiresAt, []);
+    // After "Text a code to …" (POST /reset/second/sms): say where it went and preselect the texted code.
+    const sentTo = queryString(request, 'sent');
+    const phone = sentTo === null ? undefined : phonesOf(ctx, request, choices).find((p) => p.methodId === sentTo);
+    const selected = phone ? 'sms_code' : codeChoices(ctx, request, choices)[0]?.method ?? null;
+    return show(ctx, request, reply, choices, selected, view.expiresAt, [], 200, phone?.label ?? null);
+  });
+
+  // "Text a code to •••• 1234": core checks that the id is one of this person's confirmed phones and applies
+  // the SMS limits (a held-back send answers the same); then the page says where the code went.
+  app.post('/reset/second/sms', { schema: formSchema({ methodId: MAX_METHOD_ID }) }, async (request, reply) => {
+    const flowId = readFlowCookie(request);
+    if (!flowId) throw new UnlatchError('flow_invalid');
+    const methodId = field(request, 'methodId');
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(methodId)) throw new UnlatchError('not_found');
+    return atStep(ctx, flowId, reply, async () => {
+      await ctx.deps.resetFlow.sendSmsCode({ flowId, methodId, client: clientOf(request) });
+      return seeOther(reply, `/reset/second?sent=${encodeURIComponent(methodId)}`);
+    });
   });
 
   app.post('/reset/second', { schema: formSchema({ method: MAX_SHORT_FIELD, code: MAX_SHORT_FIELD }) }, async (request, reply) => {
@@ -35,7 +65,7 @@ export function registerResetSecond(app: FastifyInstance, ctx: PortalContext): v
     if (!flowId) throw new UnlatchError('flow_invalid');
     const t = portalT(ctx, request);
     const choices = choicesOf(ctx, request);
-    const codes = codeChoices(choices);
+    const codes = codeChoices(ctx, request, choices);
     const chosen = field(request, 'method');
     const method = codes.find((c) => c.method === chosen)?.method ?? null;
     const errors: FieldError[] = [];
@@ -73,12 +103,38 @@ function choicesOf(ctx: PortalContext, request: FastifyRequest): ChoiceView[] {
   const stored: ProofChoice[] | null = readFlowChoices(request);
   const methods: ResetProofMethod[] = [...PROOF_METHODS, 'webauthn'];
   if (stored === null) return methods.map((method) => ({ method, text: t(`reset_second.generic.${method}`) }));
-  return stored.map((c) => ({ method: c.method, text: c.label === '' ? t(`reset_second.generic.${c.method}`) : t(`reset_second.choice.${c.method}`, { label: c.label }) }));
+  return stored.map((c) => ({
+    method: c.method,
+    text: c.label === '' ? t(`reset_second.generic.${c.method}`) : t(`reset_second.choice.${c.method}`, { label: c.label }),
+    ...(c.methodId !== undefined ? { methodId: c.methodId, label: c.label } : {}),
+  }));
 }
 
-/** The choices proven with a typed code; a passkey (`webauthn`) has its own button, run by /assets/passkeys.js. */
-function codeChoices(choices: ChoiceView[]): Array<ChoiceView & { method: ProofMethod }> {
-  return choices.filter((c): c is ChoiceView & { method: ProofMethod } => c.method !== 'webauthn');
+/**
+ * The radio buttons of the code form: the choices proven with a typed code, and one "A code texted to your
+ * phone" however many phones there are (the code says which). A passkey (`webauthn`) has its own button,
+ * run by /assets/passkeys.js.
+ */
+function codeChoices(ctx: PortalContext, request: FastifyRequest, choices: ChoiceView[]): Array<ChoiceView & { method: CodeMethod }> {
+  const typed = choices.filter((c): c is ChoiceView & { method: CodeMethod } => c.method !== 'webauthn' && c.method !== 'sms_code');
+  if (!choices.some((c) => c.method === 'sms_code' && c.methodId !== undefined)) return typed;
+  return [...typed, { method: 'sms_code', text: portalT(ctx, request)('reset_second.sms.code_choice') }];
+}
+
+/** The phones a code can be texted to, each with its own button. */
+function phonesOf(ctx: PortalContext, request: FastifyRequest, choices: ChoiceView[]): PhoneView[] {
+  const t = portalT(ctx, request);
+  return choices.flatMap((c) => {
+    if (c.method !== 'sms_code' || c.methodId === undefined) return [];
+    const label = c.label ?? '';
+    return [{ methodId: c.methodId, label: label === '' ? t('reset_second.generic.sms_code') : label, button: label === '' ? t('reset_second.generic.sms_code') : t('reset_second.sms.button', { label }) }];
+  });
+}
+
+/** A query parameter given once as a string, or null. */
+function queryString(request: FastifyRequest, name: string): string | null {
+  const value = (request.query as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : null;
 }
 
 function show(
@@ -86,15 +142,17 @@ function show(
   request: FastifyRequest,
   reply: FastifyReply,
   choices: ChoiceView[],
-  selected: ProofMethod | null,
+  selected: CodeMethod | null,
   expiresAt: Date,
   errors: FieldError[],
   status = 200,
+  sentTo: string | null = null,
 ): Promise<FastifyReply> {
   const t = portalT(ctx, request);
   const digits = ctx.deps.config.reset.codeDigits;
   const none = choices.length === 0;
-  const codes = codeChoices(choices);
+  const codes = codeChoices(ctx, request, choices);
+  const phones = phonesOf(ctx, request, choices);
   const passkey = choices.find((c) => c.method === 'webauthn') ?? null;
   return renderPage(ctx, request, reply, 'reset-second', {
     title: t(none ? 'reset_second.none.title' : 'reset_second.title'),
@@ -103,6 +161,8 @@ function show(
     errors,
     choices: codes,
     passkey,
+    phones,
+    sentTo,
     selected,
     // One hint line per kind on offer; a backup code needs letters, so the keyboard is numeric only without one.
     hints: codes.map((c) => t(`reset_second.code.hint.${c.method}`, { digits })),

@@ -36,6 +36,9 @@ export function registerSecurityPhone(app: FastifyInstance, ctx: PortalContext):
       if (error instanceof UnlatchError && error.code === 'invalid_request') {
         return showNumber(ctx, request, reply, typed, [{ field: 'phone', message: t('security_phone.phone.format') }], 422);
       }
+      if (error instanceof UnlatchError && error.code === 'method_exists') {
+        return showNumber(ctx, request, reply, typed, [{ field: 'phone', message: t('security_phone.phone.exists') }], 409);
+      }
       throw error;
     }
   });
@@ -50,7 +53,14 @@ export function registerSecurityPhone(app: FastifyInstance, ctx: PortalContext):
     const code = field(request, 'code').normalize('NFKC').replace(/[\s-]/g, '');
     if (code === '') return showCode(ctx, request, reply, methodId, masked, [{ field: 'code', message: t('security_phone.code.required') }], 422);
     if (!/^[0-9]{6}$/.test(code)) return showCode(ctx, request, reply, methodId, masked, [{ field: 'code', message: t('security_phone.code.format') }], 422);
-    const result = await ctx.deps.methodRegistration.finishPhone({ account, methodId, code, client: clientOf(request) });
+    let result;
+    try {
+      result = await ctx.deps.methodRegistration.finishPhone({ account, methodId, code, client: clientOf(request) });
+    } catch (error) {
+      // The same number was added meanwhile (another tab): this copy is dropped.
+      if (error instanceof UnlatchError && error.code === 'method_exists') return showNumber(ctx, request, reply, '', [{ field: 'phone', message: t('security_phone.phone.exists') }], 409);
+      throw error;
+    }
     if (result.ok) return seeOther(reply, '/security-info?done=added');
     if (result.code === 'code_attempts_exceeded') return showNumber(ctx, request, reply, '', [{ field: 'phone', message: t('security_phone.code.exhausted') }], 422);
     return showCode(ctx, request, reply, methodId, masked, [{ field: 'code', message: t('security_phone.code.wrong', { count: result.attemptsLeft }) }], 422);

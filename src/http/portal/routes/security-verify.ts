@@ -18,7 +18,24 @@ export function registerSecurityVerify(app: FastifyInstance, ctx: PortalContext)
     if (!cookie) return seeOther(reply, SIGN_IN_PAGE);
     if (await signedInAccount(ctx, request)) return seeOther(reply, '/security-info');
     if (cookie.methods.length === 0) return seeOther(reply, SIGN_IN_PAGE);
-    return show(ctx, request, reply, cookie.methods, codeMethods(cookie.methods)[0] ?? null, []);
+    const sent = (request.query as Record<string, unknown> | undefined)?.sent;
+    const sentTo = typeof sent === 'string' && /^[0-9]{4}$/.test(sent) && cookie.methods.includes('sms_code') ? `•••• ${sent}` : null;
+    return show(ctx, request, reply, cookie.methods, codeMethods(cookie.methods)[0] ?? null, [], 200, sentTo);
+  });
+
+  // "Text me a code" (a person whose only methods are phones): core picks the most recently added phone and
+  // applies the SMS limits (429 page); the page then says where the code went (its last 4 digits only).
+  app.post('/security-info/verify/sms', { schema: formSchema({}) }, async (request, reply) => {
+    const cookie = readSessionCookie(request);
+    if (!cookie || !cookie.methods.includes('sms_code')) return seeOther(reply, SIGN_IN_PAGE);
+    try {
+      const sent = await ctx.deps.signIn.sendSms({ token: cookie.token, client: clientOf(request) });
+      return seeOther(reply, `/security-info/verify?sent=${sent.phone.replace(/[^0-9]/g, '')}`);
+    } catch (error) {
+      if (!isUnlatchError(error) || error.code !== 'session_invalid') throw error;
+      clearSessionCookie(ctx, reply);
+      return seeOther(reply, SIGN_IN_PAGE);
+    }
   });
 
   app.post('/security-info/verify', { schema: formSchema({ method: MAX_SHORT_FIELD, code: MAX_SHORT_FIELD }) }, async (request, reply) => {
@@ -54,14 +71,18 @@ export function registerSecurityVerify(app: FastifyInstance, ctx: PortalContext)
       const message = t('security_verify.code.exhausted');
       return showSignIn(ctx, request, reply, { identifier: '', tenant: ctx.deps.tenants.defaultTenantId }, [{ field: 'identifier', message }], 410);
     }
-    const message = t(method === 'totp' ? 'security_verify.code.wrong_totp' : 'security_verify.code.wrong_backup', { count: result.attemptsLeft });
+    const wrong = method === 'totp' ? 'wrong_totp' : method === 'sms_code' ? 'wrong_sms' : 'wrong_backup';
+    const message = t(`security_verify.code.${wrong}`, { count: result.attemptsLeft });
     return show(ctx, request, reply, cookie.methods, method, [{ field: 'code', message }], 422);
   });
 }
 
+/** A method proven with a typed code here: an app's, a backup code, or a texted one. */
+type VerifyCodeMethod = CodeMethod | 'sms_code';
+
 /** The methods proven with a typed code (a passkey has its own button). */
-function codeMethods(methods: readonly StepUpMethod[]): CodeMethod[] {
-  return methods.filter((m): m is CodeMethod => m !== 'webauthn');
+function codeMethods(methods: readonly StepUpMethod[]): VerifyCodeMethod[] {
+  return methods.filter((m): m is VerifyCodeMethod => m !== 'webauthn');
 }
 
 function show(
@@ -69,12 +90,14 @@ function show(
   request: FastifyRequest,
   reply: FastifyReply,
   methods: StepUpMethod[],
-  selected: CodeMethod | null,
+  selected: VerifyCodeMethod | null,
   errors: FieldError[],
   status = 200,
+  sentTo: string | null = null,
 ): Promise<FastifyReply> {
   const t = portalT(ctx, request);
   const passkey = methods.includes('webauthn');
+  const sms = methods.includes('sms_code');
   return renderPage(ctx, request, reply, 'security-verify', {
     title: t('security_verify.title'),
     form: true,
@@ -83,5 +106,9 @@ function show(
     selected,
     passkey,
     passkeys: passkey,
+    sms,
+    sentTo,
+    // Only phones: the hint speaks of the text message alone.
+    hint: t(sms && codeMethods(methods).length === 1 ? 'security_verify.code.hint_sms' : 'security_verify.code.hint'),
   }, status);
 }
