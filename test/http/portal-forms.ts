@@ -101,3 +101,17 @@ export function setCookies(res: LightMyRequestResponse): string[] {
   const raw = res.headers['set-cookie'];
   return raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
 }
+
+/** Every visible control has a label, and every id it points at with aria-describedby exists. */
+export function expectLabelledControls(html: string): void {
+  const controls = [...html.matchAll(/<input\b([^>]*)>/g)].map((m) => m[1] ?? '').filter((attrs) => !/type="hidden"/.test(attrs));
+  expect(controls.length).toBeGreaterThan(0);
+  for (const attrs of controls) {
+    const id = /\bid="([^"]+)"/.exec(attrs)?.[1];
+    expect(id, attrs).toBeDefined();
+    expect(html, `label for #${id}`).toContain(`<label for="${id}">`);
+    for (const ref of (/\baria-describedby="([^"]*)"/.exec(attrs)?.[1] ?? '').split(' ').filter(Boolean)) {
+      expect(html, `#${ref} referenced by #${id}`).toContain(`id="${ref}"`);
+    }
+  }
+}

@@ -3,7 +3,7 @@ import { totpAt } from '../../src/core/methods/totp.js';
 import type { DirectoryAccount } from '../../src/core/ports/directory.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../helpers/test-app.js';
 import { STRONG_PASSWORD, wrongCode } from './api-client.js';
-import { PortalVisitor, setCookies, visibleText } from './portal-forms.js';
+import { PortalVisitor, setCookies, visibleText, expectLabelledControls } from './portal-forms.js';
 
 const client = { ip: '127.0.0.1', userAgent: 'test', correlationId: 'corr-portal-methods' };
 const TWO_PROOFS: TestAppOptions = { overrides: { policy: { default: { requiredMethods: 2 } } } };
@@ -12,19 +12,6 @@ const TWO_PROOFS: TestAppOptions = { overrides: { policy: { default: { requiredM
 const normalize = (html: string) =>
   html.replace(/value="[^"]*"/g, 'value=""').replace(/reference [\w-]+/g, '').replace(/\d\d:\d\d UTC/g, 'HH:MM UTC');
 
-/** Every visible control has a label, and every id it points at with aria-describedby exists. */
-function expectLabelledControls(html: string): void {
-  const controls = [...html.matchAll(/<input\b([^>]*)>/g)].map((m) => m[1] ?? '').filter((attrs) => !/type="hidden"/.test(attrs));
-  expect(controls.length).toBeGreaterThan(0);
-  for (const attrs of controls) {
-    const id = /\bid="([^"]+)"/.exec(attrs)?.[1];
-    expect(id, attrs).toBeDefined();
-    expect(html, `label for #${id}`).toContain(`<label for="${id}">`);
-    for (const ref of (/\baria-describedby="([^"]*)"/.exec(attrs)?.[1] ?? '').split(' ').filter(Boolean)) {
-      expect(html, `#${ref} referenced by #${id}`).toContain(`id="${ref}"`);
-    }
-  }
-}
 
 function inputAttrs(html: string, id: string): string {
   const attrs = [...html.matchAll(/<input\b([^>]*)>/g)].map((m) => m[1] ?? '').find((a) => a.includes(`id="${id}"`));

@@ -2,24 +2,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startFakeWebhook, type FakeWebhook } from '../helpers/fake-sms-providers.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { ALICE, STRONG_PASSWORD, wrongCode } from './api-client.js';
-import { PortalVisitor, visibleText } from './portal-forms.js';
+import { PortalVisitor, visibleText, expectLabelledControls } from './portal-forms.js';
 
 const PHONE_1 = '+15551230001';
 const PHONE_2 = '+15551230002';
 
-/** Every visible control has a label, and every id it points at with aria-describedby exists. */
-function expectLabelledControls(html: string): void {
-  const controls = [...html.matchAll(/<input\b([^>]*)>/g)].map((m) => m[1] ?? '').filter((attrs) => !/type="hidden"/.test(attrs));
-  expect(controls.length).toBeGreaterThan(0);
-  for (const attrs of controls) {
-    const id = /\bid="([^"]+)"/.exec(attrs)?.[1];
-    expect(id, attrs).toBeDefined();
-    expect(html, `label for #${id}`).toContain(`<label for="${id}">`);
-    for (const ref of (/\baria-describedby="([^"]*)"/.exec(attrs)?.[1] ?? '').split(' ').filter(Boolean)) {
-      expect(html, `#${ref} referenced by #${id}`).toContain(`id="${ref}"`);
-    }
-  }
-}
 
 describe('portal: a texted code as the second proof of a reset', () => {
   let sms: FakeWebhook;
