@@ -7,6 +7,7 @@ import { buildApp, type UnlatchApp } from '../../src/app.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import type { RawConfig, UnlatchConfig } from '../../src/config/schema.js';
 import type { CapturedMail } from '../../src/http/http-deps.js';
+import type { DirectoryAccount } from '../../src/core/ports/directory.js';
 import { createTempPostgresDatabase, freePort } from './services.js';
 import { TestClock } from './test-clock.js';
 
@@ -23,6 +24,8 @@ export interface TestApp {
   mailsTo(address: string): Promise<CapturedMail[]>;
   /** Delivers, then returns the code from the newest reset mail to `address`. */
   codeFor(address: string): Promise<string>;
+  /** A demo-tenant user as the directory hands it to core (for calling core services directly). */
+  accountOf(username: string): Promise<DirectoryAccount>;
   close(): Promise<void>;
 }
 
@@ -89,6 +92,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       const code = mail?.text.match(/\b(\d{6,10})\b/)?.[1];
       if (!code) throw new Error(`no reset code mail to ${address}`);
       return code;
+    },
+    async accountOf(username) {
+      const row = (await app.users.list('demo')).find((u) => u.username === username);
+      if (!row) throw new Error(`no user ${username} in tenant demo`);
+      return { id: row.id, tenantId: row.tenantId, username: row.username, email: row.email ?? undefined, phone: row.phone ?? undefined, displayName: row.displayName ?? undefined, groups: row.groups, enabled: row.enabled, locked: row.locked };
     },
     async close() {
       await app.close();

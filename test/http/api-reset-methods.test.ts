@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { totpAt } from '../../src/core/methods/totp.js';
-import type { DirectoryAccount } from '../../src/core/ports/directory.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const client = { ip: '127.0.0.1', userAgent: 'test', correlationId: 'corr-methods' };
@@ -14,10 +13,7 @@ describe('JSON API: resetting with an authenticator app or a backup code, and tw
 
   const post = (url: string, payload: object) => t!.server.inject({ method: 'POST', url, payload });
   const start = async (identifier: string) => ((await post('/api/v1/reset', { identifier })).json() as { flowId: string }).flowId;
-  const accountOf = async (username: string): Promise<DirectoryAccount> => {
-    const row = (await t!.app.users.list('demo')).find((u) => u.username === username)!;
-    return { id: row.id, tenantId: 'demo', username, email: row.email ?? undefined, displayName: row.displayName ?? undefined, groups: row.groups, enabled: true, locked: false };
-  };
+  const accountOf = (username: string) => t!.accountOf(username);
   const registerTotp = async (username: string) => {
     const account = await accountOf(username);
     const enrollment = await t!.app.methodRegistration.beginTotp({ account, name: 'Pixel', client });

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { totpAt } from '../../src/core/methods/totp.js';
-import type { DirectoryAccount } from '../../src/core/ports/directory.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../helpers/test-app.js';
 import { STRONG_PASSWORD, wrongCode } from './api-client.js';
 import { PortalVisitor, setCookies, visibleText, expectLabelledControls } from './portal-forms.js';
@@ -26,10 +25,7 @@ describe('portal: resetting with an authenticator app or a backup code, and a se
     t = undefined;
   });
 
-  const accountOf = async (username: string): Promise<DirectoryAccount> => {
-    const row = (await t!.app.users.list('demo')).find((u) => u.username === username)!;
-    return { id: row.id, tenantId: 'demo', username, email: row.email ?? undefined, displayName: row.displayName ?? undefined, groups: row.groups, enabled: true, locked: false };
-  };
+  const accountOf = (username: string) => t!.accountOf(username);
   /** Registers an authenticator app and moves the clock to the next step, so the confirming code is not replayed. */
   const registerTotp = async (username: string): Promise<string> => {
     const account = await accountOf(username);

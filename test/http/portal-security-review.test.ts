@@ -34,7 +34,7 @@ describe('portal: what the policy asks on the security info page', () => {
     // Sessions last minutes, not a month: the person signs in again, with a backup code.
     expect(page.statusCode).toBe(303);
     const { codes } = await t.app.methodRegistration.regenerateBackupCodes({
-      account: await accountOfAlice(t),
+      account: await t.accountOf('alice'),
       client: { ip: '127.0.0.1', userAgent: 'test', correlationId: 'corr-review-test' },
     });
     // A new set counts as a review: move past the interval again.
@@ -50,7 +50,3 @@ describe('portal: what the policy asks on the security info page', () => {
   });
 });
 
-async function accountOfAlice(t: TestApp) {
-  const row = (await t.app.users.list('demo')).find((u) => u.username === 'alice')!;
-  return { id: row.id, tenantId: 'demo', username: 'alice', email: row.email ?? undefined, displayName: row.displayName ?? undefined, groups: row.groups, enabled: true, locked: false };
-}

@@ -12,8 +12,7 @@ describe('registering methods (TOTP and backup codes) on the real store', () => 
 
   beforeAll(async () => {
     t = await startTestApp();
-    const row = (await t.app.users.list('demo')).find((u) => u.username === 'alice')!;
-    alice = { id: row.id, tenantId: 'demo', username: 'alice', email: row.email ?? undefined, displayName: row.displayName ?? undefined, groups: [], enabled: true, locked: false };
+    alice = await t.accountOf('alice');
   });
   afterAll(async () => {
     await t?.close();
