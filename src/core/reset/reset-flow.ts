@@ -75,6 +75,16 @@ export interface ProofChoice {
   methodId?: string;
 }
 
+/** One proof as a client sends it: the method, and the field that method reads. */
+export interface ProofInput {
+  /** Default `email_code`. */
+  method?: ResetProofMethod;
+  /** `email_code`, `sms_code`, `totp`, `backup_code`: the typed code. */
+  code?: string;
+  /** `webauthn`: the assertion from `navigator.credentials.get()`. */
+  credential?: WebAuthnResponseJson;
+}
+
 export interface SmsCodeSent {
   next: 'verify_second';
   expiresAt: Date;
@@ -306,7 +316,7 @@ export class ResetFlow {
     return { next: 'verify_second', expiresAt };
   }
 
-  async verifyCode(input: { flowId: string; code?: string; credential?: WebAuthnResponseJson; method?: ResetProofMethod; client: ClientInfo }): Promise<VerifyCodeResult> {
+  async verifyCode(input: ProofInput & { flowId: string; client: ClientInfo }): Promise<VerifyCodeResult> {
     const { clock, settings } = this.deps;
     const method = input.method ?? 'email_code';
     // The IP bucket comes before any lookup, so scanning flow ids costs the scanner, not the database.
@@ -315,7 +325,7 @@ export class ResetFlow {
     if (flow.state !== 'awaiting_code' && flow.state !== 'awaiting_second_proof') throw new UnlatchError('flow_wrong_step');
     await this.enforce([['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]], flow.tenantId, flow, input.client);
 
-    const proof = await this.proofs.prove(flow, method, (input.code ?? '').trim(), input.credential ?? {}, input.client);
+    const proof = await this.proofs.prove(flow, { ...input, method }, input.client);
     const now = clock.now();
 
     if (proof) {

@@ -8,8 +8,7 @@ import { decidePolicy, methodFamily, nextProofNeeded, type PolicyDecision, type 
 import type { ClientInfo } from '../ports/client-info.js';
 import type { Directory, DirectoryAccount } from '../ports/directory.js';
 import type { MethodKind, MethodRepository } from '../ports/methods.js';
-import type { WebAuthnResponseJson } from '../ports/webauthn.js';
-import type { ProofChoice, ResetProofMethod } from './reset-flow.js';
+import type { ProofChoice, ProofInput, ResetProofMethod } from './reset-flow.js';
 import type { ResetFlowRecord } from './reset-flow-record.js';
 import type { ResetSettings } from './reset-settings.js';
 
@@ -35,12 +34,13 @@ export class ResetProofs {
    */
   async prove(
     flow: ResetFlowRecord,
-    method: ResetProofMethod,
-    candidate: string,
-    credential: WebAuthnResponseJson,
+    input: ProofInput & { method: ResetProofMethod },
     client: ClientInfo,
   ): Promise<{ account: DirectoryAccount; decision: PolicyDecision } | null> {
     const { keys, settings, directory, verifier } = this.deps;
+    const method = input.method;
+    const candidate = (input.code ?? '').trim();
+    const credential = input.credential ?? {};
     // The MAC is computed on every path (decoy, other methods, malformed input) so timing says little.
     const macMatches = keys.verifyMac('code-hmac', flow.codeKeyId ?? keys.currentId, codeMessage(flow.id, candidate), flow.codeHash ?? '');
     const account = flow.decoy || !flow.subjectId ? null : await directory.findById(flow.tenantId, flow.subjectId);
