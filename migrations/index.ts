@@ -6,6 +6,7 @@ import * as flowProofs from './0004-flow-proofs.js';
 import * as challenges from './0005-challenges.js';
 import * as methodReviews from './0006-method-reviews.js';
 import * as smsCodes from './0007-sms-codes.js';
+import * as emailLinks from './0008-email-links.js';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-challenges': challenges,
   '0006-method-reviews': methodReviews,
   '0007-sms-codes': smsCodes,
+  '0008-email-links': emailLinks,
 };

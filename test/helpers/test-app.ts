@@ -24,6 +24,8 @@ export interface TestApp {
   mailsTo(address: string): Promise<CapturedMail[]>;
   /** Delivers, then returns the code from the newest reset mail to `address`. */
   codeFor(address: string): Promise<string>;
+  /** Delivers, then returns the token of the link in the newest reset mail to `address` (null when it has none). */
+  linkTokenFor(address: string): Promise<string | null>;
   /** A demo-tenant user as the directory hands it to core (for calling core services directly). */
   accountOf(username: string): Promise<DirectoryAccount>;
   close(): Promise<void>;
@@ -92,6 +94,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       const code = mail?.text.match(/\b(\d{6,10})\b/)?.[1];
       if (!code) throw new Error(`no reset code mail to ${address}`);
       return code;
+    },
+    async linkTokenFor(address) {
+      await app.worker.drain();
+      const mail = (await mailsTo(address)).find((m) => /code/i.test(m.subject));
+      if (!mail) throw new Error(`no reset mail to ${address}`);
+      const token = mail.text.match(/\/reset\/link\?token=([A-Za-z0-9_%-]+)/)?.[1];
+      return token ? decodeURIComponent(token) : null;
     },
     async accountOf(username) {
       const row = (await app.users.list('demo')).find((u) => u.username === username);

@@ -47,6 +47,17 @@ describe('escapeHtml', () => {
 });
 
 describe('renderResetCode', () => {
+  it('adds the link to the confirm page when given a link token, and none without one', () => {
+    const mail = resetCode({ linkToken: 'AbC_d-9' });
+    const link = 'https://sspr.example.org/reset/link?token=AbC_d-9';
+    expect(mail.text).toContain(`Or open this link and press “Continue”: ${link}`);
+    expect(hrefs(mail.html)).toContain(link);
+    const odd = resetCode({ linkToken: 'a&b"<c>' });
+    expect(hrefs(odd.html)).toContain('https://sspr.example.org/reset/link?token=a%26b%22%3Cc%3E');
+    expect(resetCode().text).not.toContain('/reset/link');
+    expect(hrefs(resetCode().html).some((h) => h.includes('/reset/link'))).toBe(false);
+  });
+
   it('shows the code in text and html, with expiry and the ignore notice', () => {
     const mail = resetCode();
     expect(mail.subject).toBe('Your Example Corp password reset code');

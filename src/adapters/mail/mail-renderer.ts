@@ -32,6 +32,7 @@ export function createMailRenderer(options: { i18n: i18n; publicUrl: string; sup
           displayName: String(data.displayName ?? ''),
           tenantName: String(data.tenantName ?? ''),
           expiresInMinutes: Number(data.expiresInMinutes ?? 10),
+          ...(typeof data.linkToken === 'string' ? { linkToken: data.linkToken } : {}),
           publicUrl: options.publicUrl,
           t,
         });

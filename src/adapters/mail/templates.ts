@@ -1,8 +1,8 @@
 /**
  * The emails of the reset flow, as pure functions: input in, `{ subject, text, html }` out.
  * Strings come from the `mail` namespace (locales/<lng>/mail.json); every interpolated value is
- * cleaned for text and HTML-escaped for HTML. No link carries a secret: the code is the secret and
- * appears only as text.
+ * cleaned for text and HTML-escaped for HTML. One link carries a secret: the reset mail's link (when the
+ * policy allows `email_link`), whose page asks for a press of a button before anything is spent.
  */
 
 /** An i18next `TFunction` for the `mail` namespace, or anything with the same call shape. */
@@ -19,6 +19,8 @@ export interface ResetCodeInput {
   displayName: string;
   tenantName: string;
   expiresInMinutes: number;
+  /** The emailed link's token; absent when the policy does not allow links. */
+  linkToken?: string;
   /** The configured public base URL, never one taken from a request. */
   publicUrl: string;
   t: MailT;
@@ -57,12 +59,16 @@ export function renderResetCode(input: ResetCodeInput): RenderedMail {
   const neverShare = tr('reset_code.never_share');
   const ignore = tr('reset_code.ignore');
   const footer = tr('common.footer');
+  // The token is URL-safe base64 already; encoding it again is harmless and keeps the URL well-formed whatever it holds.
+  const link = input.linkToken ? `${baseUrl(input.publicUrl)}/reset/link?token=${encodeURIComponent(input.linkToken)}` : null;
+  const orLink = link ? tr('reset_code.or_link', { url: LINK }) : null;
 
-  const text = [greeting, '', intro, '', `    ${code}`, '', expires, withUrl(where, url), '', neverShare, ignore, '', '-- ', footer].join('\n');
+  const text = [greeting, '', intro, '', `    ${code}`, '', ...(orLink && link ? [withUrl(orLink, link), ''] : []), expires, withUrl(where, url), '', neverShare, ignore, '', '-- ', footer].join('\n');
   const html = layout(t, subject, tr('reset_code.heading'), footer, [
     para(greeting),
     para(intro),
     `<p style="${STYLE.code}">${escapeHtml(code)}</p>`,
+    ...(orLink && link ? [paraWithLink(orLink, link)] : []),
     para(expires),
     paraWithLink(where, url),
     para(neverShare),

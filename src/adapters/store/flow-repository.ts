@@ -16,11 +16,12 @@ export class SqlFlowRepository implements FlowRepository {
   }
 
   async update(flow: ResetFlowRecord, expectedVersion: number): Promise<boolean> {
-    const { id: _id, handle_hash: _h, ...changes } = toRow(flow);
+    // By id, not handle: confirming an emailed link gives the flow a new handle.
+    const { id: _id, ...changes } = toRow(flow);
     const result = await this.db
       .updateTable('reset_flows')
       .set(changes)
-      .where('handle_hash', '=', flow.handleHash)
+      .where('id', '=', flow.id)
       .where('version', '=', expectedVersion)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
@@ -31,10 +32,15 @@ export class SqlFlowRepository implements FlowRepository {
     return row ? fromRow(row) : null;
   }
 
+  async findByLinkHash(linkHash: string): Promise<ResetFlowRecord | null> {
+    const row = await this.db.selectFrom('reset_flows').selectAll().where('link_hash', '=', linkHash).executeTakeFirst();
+    return row ? fromRow(row) : null;
+  }
+
   async supersedeActive(tenantId: string, supersedeKey: string, now: Date, exceptFlowId?: string): Promise<number> {
     let query = this.db
       .updateTable('reset_flows')
-      .set((eb) => ({ state: 'superseded', updated_at: now.getTime(), code_hash: null, sms_code_hash: null, version: eb('version', '+', 1) }))
+      .set((eb) => ({ state: 'superseded', updated_at: now.getTime(), code_hash: null, sms_code_hash: null, link_hash: null, version: eb('version', '+', 1) }))
       .where('tenant_id', '=', tenantId)
       .where('supersede_key', '=', supersedeKey)
       .where('state', 'in', ['awaiting_code', 'awaiting_second_proof', 'awaiting_password']);
@@ -62,6 +68,7 @@ function toRow(flow: ResetFlowRecord): ResetFlowsTable {
     sms_code_key_id: flow.smsCodeKeyId,
     sms_method_id: flow.smsMethodId,
     sms_code_expires_at: flow.smsCodeExpiresAt ? flow.smsCodeExpiresAt.getTime() : null,
+    link_hash: flow.linkHash,
     expires_at: flow.expiresAt.getTime(),
     created_at: flow.createdAt.getTime(),
     updated_at: flow.updatedAt.getTime(),
@@ -87,6 +94,7 @@ function fromRow(row: Selectable<ResetFlowsTable>): ResetFlowRecord {
     smsCodeKeyId: row.sms_code_key_id,
     smsMethodId: row.sms_method_id,
     smsCodeExpiresAt: row.sms_code_expires_at === null ? null : new Date(Number(row.sms_code_expires_at)),
+    linkHash: row.link_hash ?? null,
     expiresAt: new Date(Number(row.expires_at)),
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),

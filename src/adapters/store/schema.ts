@@ -41,6 +41,8 @@ export interface ResetFlowsTable {
   sms_code_key_id: string | null;
   sms_method_id: string | null;
   sms_code_expires_at: number | null;
+  /** Migration 0008: the SHA-256 of the emailed link's token; null once spent or when none was sent. */
+  link_hash: string | null;
 }
 
 export interface AuditLogTable {

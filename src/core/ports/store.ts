@@ -8,6 +8,8 @@ export interface FlowRepository {
   /** Saves `flow` (whose version is already incremented) if the stored version is still `expectedVersion`. */
   update(flow: ResetFlowRecord, expectedVersion: number): Promise<boolean>;
   findByHandleHash(handleHash: string): Promise<ResetFlowRecord | null>;
+  /** The flow whose emailed link has this token hash (SHA-256), whatever its state. */
+  findByLinkHash(linkHash: string): Promise<ResetFlowRecord | null>;
   /** Ends every live flow with this supersede key (a newer reset started, or the password changed). Returns how many. */
   supersedeActive(tenantId: string, supersedeKey: string, now: Date, exceptFlowId?: string): Promise<number>;
 }
@@ -26,5 +28,5 @@ export interface Store {
   /** Runs `work` atomically; a throw rolls everything back. */
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Reads outside a transaction. */
-  readonly flows: Pick<FlowRepository, 'findByHandleHash'>;
+  readonly flows: Pick<FlowRepository, 'findByHandleHash' | 'findByLinkHash'>;
 }

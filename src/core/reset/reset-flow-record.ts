@@ -28,6 +28,11 @@ export interface ResetFlowRecord {
   /** The phone method the code went to. */
   smsMethodId: string | null;
   smsCodeExpiresAt: Date | null;
+  /**
+   * The SHA-256 of the token in the emailed link (`email_link`); null once the mailbox has proven something
+   * (code or link: one family) or when no link was sent. The link expires with the flow's first step.
+   */
+  linkHash: string | null;
   expiresAt: Date;
   createdAt: Date;
   updatedAt: Date;

@@ -4,7 +4,7 @@ import { hashHandle, newFlowHandle, newId, newNumericCode } from '../crypto/secr
 import type { KeyRing } from '../crypto/key-ring.js';
 import { normalizeIdentifier } from '../identity/normalize.js';
 import { passwordContextOf } from '../identity/password-context.js';
-import { decidePolicy, proofsSatisfy, type TenantPolicy } from '../policy/method-policy.js';
+import { decidePolicy, methodFamily, proofsSatisfy, type TenantPolicy } from '../policy/method-policy.js';
 import type { MethodVerifier } from '../methods/method-verifier.js';
 import type { Passkeys } from '../methods/passkeys.js';
 import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
@@ -65,7 +65,7 @@ export type ProofMethod = 'email_code' | 'totp' | 'backup_code';
  * Every method a reset can be proven with today: a code, a passkey (WebAuthn assertion, no code), or a code
  * texted to a registered phone (`sms_code`, second proof only: see `sendSmsCode`).
  */
-export type ResetProofMethod = ProofMethod | 'webauthn' | 'sms_code';
+export type ResetProofMethod = ProofMethod | 'email_link' | 'webauthn' | 'sms_code';
 
 /** A method offered for the second proof, labelled without revealing the address or secret. */
 export interface ProofChoice {
@@ -83,6 +83,8 @@ export interface ProofInput {
   code?: string;
   /** `webauthn`: the assertion from `navigator.credentials.get()`. */
   credential?: WebAuthnResponseJson;
+  /** `email_link`: the token from the emailed link (`…/reset/link?token=`). */
+  token?: string;
 }
 
 export interface SmsCodeSent {
@@ -111,6 +113,7 @@ export interface FlowView {
 /** What a first proof may be, in words that fit every account (nothing here is about the person). */
 const FIRST_PROOF_METHODS: readonly ProofChoice[] = [
   { method: 'email_code', label: 'The code we emailed you' },
+  { method: 'email_link', label: 'The link we emailed you' },
   { method: 'totp', label: 'A code from your authenticator app' },
   { method: 'backup_code', label: 'One of your backup codes' },
   { method: 'webauthn', label: 'Your passkey or security key' },
@@ -175,6 +178,7 @@ export class ResetFlow {
       smsCodeKeyId: null,
       smsMethodId: null,
       smsCodeExpiresAt: null,
+      linkHash: null,
       expiresAt: new Date(now.getTime() + settings.codeTtlSeconds * 1000),
       createdAt: now,
       updatedAt: now,
@@ -184,6 +188,10 @@ export class ResetFlow {
     const mac = keys.mac('code-hmac', codeMessage(flow.id, code));
     flow.codeHash = mac.digest;
     flow.codeKeyId = mac.keyId;
+    // The same mail carries a link when the policy allows links (a decoy asks the tenant's defaults).
+    const linkAllowed = (eligible ? decidePolicy(this.deps.policyFor(tenantId), eligible) : this.deps.policyFor(tenantId).defaults).allowedMethods.includes('email_link');
+    const linkToken = linkAllowed ? newFlowHandle() : null;
+    flow.linkHash = linkToken ? hashHandle(linkToken) : null;
     const destinationKey = eligible ? `${tenantId}:${normalizeIdentifier(eligible.email)}` : `decoy:${tenantId}:${rateKey}`;
     const sendDenied = await firstExhausted(limiter, [['send_destination', destinationKey]]);
 
@@ -201,7 +209,7 @@ export class ResetFlow {
           template: 'reset_code',
           tenantId,
           to: '',
-          data: { code, displayName: rateKey, tenantName: tenant?.name ?? tenantId, expiresInMinutes: Math.round(settings.codeTtlSeconds / 60) },
+          data: { code, linkToken, displayName: rateKey, tenantName: tenant?.name ?? tenantId, expiresInMinutes: Math.round(settings.codeTtlSeconds / 60) },
           idempotencyKey: `reset_code:${flow.id}`,
           decoy: true,
         });
@@ -219,6 +227,7 @@ export class ResetFlow {
         to: eligible.email,
         data: {
           code,
+          linkToken,
           displayName: eligible.displayName ?? eligible.username,
           tenantName: tenant?.name ?? tenantId,
           expiresInMinutes: Math.round(settings.codeTtlSeconds / 60),
@@ -317,29 +326,60 @@ export class ResetFlow {
   }
 
   async verifyCode(input: ProofInput & { flowId: string; client: ClientInfo }): Promise<VerifyCodeResult> {
-    const { clock, settings } = this.deps;
     const method = input.method ?? 'email_code';
     // The IP bucket comes before any lookup, so scanning flow ids costs the scanner, not the database.
     await this.enforce([['verify_ip', input.client.ip]], null, null, input.client);
     const flow = await this.load(input.flowId);
-    if (flow.state !== 'awaiting_code' && flow.state !== 'awaiting_second_proof') throw new UnlatchError('flow_wrong_step');
-    await this.enforce([['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]], flow.tenantId, flow, input.client);
+    return this.judge(flow, { ...input, method }, input.client, {});
+  }
 
-    const proof = await this.proofs.prove(flow, { ...input, method }, input.client);
+  /**
+   * Confirms an emailed link (the POST from the page its GET shows: mail scanners that only open links
+   * spend nothing). The link's token finds the flow; on success the flow gets a NEW handle, returned
+   * here, and the old one stops working: the reset goes on in the browser that confirmed the link.
+   * A spent, expired or unknown link is `flow_invalid`, like an unknown flow id.
+   */
+  async confirmEmailLink(input: { token: string; client: ClientInfo }): Promise<{ flowId: string; result: VerifyCodeResult }> {
+    await this.enforce([['verify_ip', input.client.ip]], null, null, input.client);
+    const flow = await this.loadByLink(input.token);
+    const flowId = newFlowHandle();
+    const result = await this.judge(flow, { method: 'email_link', token: input.token }, input.client, { handleHash: hashHandle(flowId) });
+    return { flowId, result };
+  }
+
+  /** Whether an emailed link can still be confirmed, for the page its GET shows (nothing is spent). */
+  async emailLinkLive(token: string): Promise<boolean> {
+    try {
+      await this.loadByLink(token);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Judges one proof of a loaded flow; `onSuccess` holds changes that only a good proof makes (a new handle). */
+  private async judge(flow: ResetFlowRecord, input: ProofInput & { method: ResetProofMethod }, client: ClientInfo, onSuccess: Partial<ResetFlowRecord>): Promise<VerifyCodeResult> {
+    const { clock, settings } = this.deps;
+    const method = input.method;
+    if (flow.state !== 'awaiting_code' && flow.state !== 'awaiting_second_proof') throw new UnlatchError('flow_wrong_step');
+    await this.enforce([['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]], flow.tenantId, flow, client);
+
+    const proof = await this.proofs.prove(flow, input, client);
     const now = clock.now();
 
     if (proof) {
       const proven = [...flow.proven, method];
       const done = proofsSatisfy(proof.decision, proven);
       const next = this.advance(flow, done ? 'code_ok' : 'proof_partial', now, {
+        ...onSuccess,
         proven,
-        // An emailed code is spent once it has proven something; a second proof may still use another method.
-        ...(method === 'email_code' ? { codeHash: null, codeKeyId: null } : {}),
+        // The mailbox is one family: once its code or link has proven something, neither works again.
+        ...(methodFamily(method) === 'email' ? { codeHash: null, codeKeyId: null, linkHash: null } : {}),
         ...(method === 'sms_code' ? { smsCodeHash: null, smsCodeKeyId: null, smsMethodId: null, smsCodeExpiresAt: null } : {}),
         attempts: 0,
         expiresAt: done ? new Date(now.getTime() + settings.passwordStepTtlSeconds * 1000) : flow.expiresAt,
       });
-      await this.save(flow, next, [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, input.client, { method, complete: done })]);
+      await this.save(flow, next, [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, client, { method, complete: done })]);
       this.deps.observer.observe('reset.code_verified', { tenantId: flow.tenantId, outcome: 'success', reason: method });
       if (done) return { ok: true, next: 'set_password', expiresAt: next.expiresAt };
       return { ok: true, next: 'verify_second', expiresAt: next.expiresAt, methods: await this.proofs.secondProofChoices(proof.account, proof.decision, proven, next) };
@@ -349,7 +389,7 @@ export class ResetFlow {
     const exhausted = attempts >= settings.maxCodeAttempts;
     const next = this.advance(flow, exhausted ? 'code_exhausted' : 'code_bad', now, { attempts });
     const event = exhausted ? 'reset.attempts_exceeded' : 'reset.code_failed';
-    await this.save(flow, next, [selfEntry(event, flow.decoy ? 'decoy' : 'failure', flow.tenantId, flow.subjectId, flow.id, input.client, { attempts, method })]);
+    await this.save(flow, next, [selfEntry(event, flow.decoy ? 'decoy' : 'failure', flow.tenantId, flow.subjectId, flow.id, client, { attempts, method })]);
     this.deps.observer.observe(event, { tenantId: flow.tenantId, outcome: 'failure', reason: exhausted ? 'attempts_exceeded' : 'code_invalid' });
     return exhausted
       ? { ok: false, code: 'code_attempts_exceeded' }
@@ -387,6 +427,16 @@ export class ResetFlow {
     const durationSeconds = (now.getTime() - flow.createdAt.getTime()) / 1000;
     this.deps.observer.observe('reset.completed', { tenantId: flow.tenantId, outcome: 'success', durationSeconds });
     return { ok: true, next: 'done' };
+  }
+
+  /** The live flow an emailed link belongs to, while the link is unspent; `flow_invalid` otherwise. */
+  private async loadByLink(token: string): Promise<ResetFlowRecord> {
+    if (token.length === 0 || token.length > 128) throw new UnlatchError('flow_invalid');
+    const flow = await this.deps.store.flows.findByLinkHash(hashHandle(token));
+    if (!flow || flow.decoy || !LIVE_STATES.includes(flow.state) || flow.state === 'awaiting_password' || flow.expiresAt.getTime() <= this.deps.clock.now().getTime()) {
+      throw new UnlatchError('flow_invalid');
+    }
+    return flow;
   }
 
   /** Loads a live flow or fails with one code for missing, expired, superseded and finished alike. */

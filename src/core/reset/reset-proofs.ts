@@ -1,4 +1,5 @@
-import type { KeyRing } from '../crypto/key-ring.js';
+import { constantTimeEqualHex, type KeyRing } from '../crypto/key-ring.js';
+import { hashHandle } from '../crypto/secrets.js';
 import { maskEmail, maskPhone } from '../identity/mask.js';
 import type { Clock } from '../ports/clock.js';
 import type { SmsSender } from '../sms/sms-sender.js';
@@ -48,6 +49,12 @@ export class ResetProofs {
     const usable = decision !== null && decision.allowedMethods.includes(method) && !flow.proven.some((p) => methodFamily(p) === methodFamily(method));
     if (method === 'email_code') {
       const ok = macMatches && usable && /^[0-9]+$/.test(candidate) && candidate.length === settings.codeDigits;
+      return ok ? { account: account!, decision: decision! } : null;
+    }
+    if (method === 'email_link') {
+      // The link's token is a second handle of this flow, stored as SHA-256 like the flow id itself.
+      const presented = hashHandle((input.token ?? '').trim());
+      const ok = constantTimeEqualHex(presented, flow.linkHash ?? '') && flow.linkHash !== null && usable;
       return ok ? { account: account!, decision: decision! } : null;
     }
     if (method === 'sms_code') {

@@ -14,24 +14,39 @@ interface VerifyBody {
   method?: ResetProofMethod;
   code?: string;
   credential?: WebAuthnResponseJson;
+  token?: string;
+}
+
+/** The methods proven by something other than a typed `code`, and the field each reads instead. */
+const NON_CODE_FIELDS = { webauthn: 'credential', email_link: 'token' } as const;
+
+/** `field` is required with `method`, and forbidden with any other method. */
+function onlyWith(method: string, field: string): Record<string, unknown> {
+  return { if: { required: ['method'], properties: { method: { const: method } } }, then: { required: [field] }, else: { not: { required: [field] } } };
 }
 
 /**
- * `code` for the code methods; `credential` (and no `code`) for `method: webauthn`. Still one value per
- * field and no unknown fields: the condition only decides which of the two is required and which forbidden.
+ * `code` for the code methods (the default); `credential` for `webauthn`; `token` for `email_link`. One value
+ * per field and no unknown fields: the conditions only decide which field is required and which forbidden.
  */
 const verifyBodySchema = {
   ...strictObject(
     {
-      method: { type: 'string', minLength: 1, maxLength: 16, enum: ['email_code', 'totp', 'backup_code', 'webauthn', 'sms_code'] },
+      method: { type: 'string', minLength: 1, maxLength: 16, enum: ['email_code', 'email_link', 'totp', 'backup_code', 'webauthn', 'sms_code'] },
       code: codeSchema,
       credential: authenticationResponseSchema,
+      token: { type: 'string', minLength: 1, maxLength: 128, description: 'email_link: the `token` query parameter of the emailed link.' },
     },
     [],
   ),
-  if: { required: ['method'], properties: { method: { const: 'webauthn' } } },
-  then: { required: ['credential'], not: { required: ['code'] } },
-  else: { required: ['code'], not: { required: ['credential'] } },
+  allOf: [
+    ...Object.entries(NON_CODE_FIELDS).map(([method, field]) => onlyWith(method, field)),
+    {
+      if: { required: ['method'], properties: { method: { enum: Object.keys(NON_CODE_FIELDS) } } },
+      then: { not: { required: ['code'] } },
+      else: { required: ['code'] },
+    },
+  ],
 };
 
 const choiceSchema = strictObject(
@@ -49,7 +64,7 @@ export const resetVerifyRoute: ApiRoute = (app, { deps, translate }) => {
         tags: ['reset'],
         summary: 'Prove who you are: the emailed code, or a code from a registered method',
         description:
-          '`method` is `email_code` (the default), `totp` (authenticator app), `backup_code`, or `webauthn` with `credential` (the ' +
+          '`method` is `email_code` (the default), `email_link` with `token` (from the emailed link), `totp` (authenticator app), `backup_code`, or `webauthn` with `credential` (the ' +
           'AuthenticationResponseJSON answering POST /reset/{flowId}/passkey/options) instead of `code`, or `sms_code` (second proof only, ' +
           'the code texted by POST /reset/{flowId}/sms). A wrong code or passkey, or a method the person ' +
           'does not have or the policy does not allow, answers 422 code_invalid with attemptsLeft; the last allowed wrong code ends ' +
@@ -68,8 +83,8 @@ export const resetVerifyRoute: ApiRoute = (app, { deps, translate }) => {
       },
     },
     async (request, reply) => {
-      const { code, method, credential } = request.body;
-      const result = await deps.resetFlow.verifyCode({ flowId: request.params.flowId, code, credential, method, client: clientInfo(request) });
+      const { code, method, credential, token } = request.body;
+      const result = await deps.resetFlow.verifyCode({ flowId: request.params.flowId, code, credential, token, method, client: clientInfo(request) });
       if (result.ok && result.next === 'verify_second') return { next: result.next, expiresAt: result.expiresAt.toISOString(), methods: result.methods };
       if (result.ok) return { next: result.next, expiresAt: result.expiresAt.toISOString() };
       if (result.code === 'code_invalid') return sendResultProblem(request, reply, translate, 'code_invalid', { attemptsLeft: result.attemptsLeft });

@@ -16,6 +16,7 @@ import { registerChangeDone } from './routes/change-done.js';
 import { registerDevOutbox } from './routes/dev-outbox.js';
 import { registerHome } from './routes/home.js';
 import { registerResetCode } from './routes/reset-code.js';
+import { registerResetLink } from './routes/reset-link.js';
 import { registerResetDone } from './routes/reset-done.js';
 import { registerResetPasskey } from './routes/reset-passkey.js';
 import { registerResetPassword } from './routes/reset-password.js';
@@ -83,6 +84,7 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   registerHome(app, ctx);
   registerResetStart(app, ctx);
   registerResetCode(app, ctx);
+  registerResetLink(app, ctx);
   registerResetSecond(app, ctx);
   registerResetPasskey(app, ctx);
   registerResetPassword(app, ctx);
