@@ -54,6 +54,17 @@ export class SqlDirectory implements Directory {
       },
     };
   }
+
+  async changePassword(account: DirectoryAccount, oldPassword: string, newPassword: string): Promise<PreparedPasswordWrite> {
+    // verifyPassword already answers false (after the same argon2 work) for a disabled or vanished account.
+    if (!(await this.verifyPassword(account, oldPassword))) throw new UnlatchError('invalid_credentials');
+    return this.preparePasswordWrite(account, newPassword);
+  }
+
+  async unlock(account: DirectoryAccount): Promise<void> {
+    if (!(await this.users.findById(account.tenantId, account.id))) throw new UnlatchError('flow_invalid');
+    await this.users.setFlags(account.tenantId, account.id, { locked: false }, this.clock.now());
+  }
 }
 
 function toAccount(user: StoredUser): DirectoryAccount {

@@ -34,7 +34,17 @@ export type PasswordRejectionCode =
   /** Contains a context word. Param `word` names the field (`username`, `email`, `name`, `tenant`), never its value. */
   | 'contains_context'
   /** Estimator score below `minScore`. Params: `score`, `minScore`, optional `warning`, `suggestions` (joined). */
-  | 'too_weak';
+  | 'too_weak'
+  /** The directory keeps a history of old passwords and this is one of them. No params. */
+  | 'in_history'
+  /** The directory's minimum password age has not passed since the last change. No params. */
+  | 'too_young'
+  /** The directory refused the change because the account is locked. No params. */
+  | 'account_locked'
+  /** The directory allows nothing but a change of the password the administrator set. No params. */
+  | 'must_change'
+  /** Any other rule of the directory's own password policy (a quality module, changes not allowed). No params. */
+  | 'directory_policy';
 
 export interface PasswordRejection {
   code: PasswordRejectionCode;
@@ -170,5 +180,15 @@ export function describeRejection(r: PasswordRejection): string {
       return ['This password is too easy to guess.', p.warning, p.suggestions]
         .filter((s) => s !== undefined && s !== '')
         .join(' ');
+    case 'in_history':
+      return 'You have used this password before; choose one you have not used recently.';
+    case 'too_young':
+      return 'This password was changed too recently to change it again yet; try again later.';
+    case 'account_locked':
+      return 'The account is locked, so its password cannot be changed this way; reset it instead, or ask your help desk.';
+    case 'must_change':
+      return 'An administrator set this password; change it to one of your own first.';
+    case 'directory_policy':
+      return "Your organisation's directory refused this password; try a longer or less predictable one.";
   }
 }

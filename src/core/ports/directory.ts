@@ -35,6 +35,23 @@ export interface Directory {
   verifyPassword(account: DirectoryAccount, password: string): Promise<boolean>;
   /** Spends the same time as a real verification, for the paths where no account was found. */
   verifyDummy(password: string): Promise<void>;
-  /** Prepares setting a new password; committing it also clears a lockout where the directory supports that. */
+  /**
+   * Prepares setting a new password (an administrator's reset: no old password); committing it also clears a
+   * lockout where the directory supports that. A commit the directory's own policy refuses throws
+   * `password_rejected` with `details.reasons` (`PasswordRejection[]`); an unreachable directory throws
+   * `directory_unavailable`. A commit never returns unless the password was written.
+   */
   preparePasswordWrite(account: DirectoryAccount, newPassword: string): Promise<PreparedPasswordWrite>;
+  /**
+   * Prepares a person's own change of their password. The old password is checked now: wrong, or the account
+   * disabled or gone, throws `invalid_credentials` (one answer for all three). The commit writes as the person,
+   * so the directory applies its rules for a user change (history, minimum age) and throws `password_rejected`
+   * with reasons, or `directory_unavailable`, like `preparePasswordWrite`.
+   */
+  changePassword(account: DirectoryAccount, oldPassword: string, newPassword: string): Promise<PreparedPasswordWrite>;
+  /**
+   * Ends a lockout after failed sign-ins, so `locked` reads false. Does not enable a disabled account.
+   * Throws `flow_invalid` when the account no longer exists, `directory_unavailable` when unreachable.
+   */
+  unlock(account: DirectoryAccount): Promise<void>;
 }

@@ -1,0 +1,176 @@
+/**
+ * The options of the OpenLDAP directory adapter, their defaults, and the checks that refuse an unsafe
+ * or meaningless combination before any connection is made.
+ */
+
+/** How group membership is read. */
+export type LdapGroupMode =
+  /** Read the person's `memberOf` attribute (OpenLDAP: needs the `memberof` overlay). */
+  | { type: 'memberOf'; attribute?: string; nameAttribute?: string }
+  /**
+   * Search for groups that list the person: `filter` gets the person's DN, escaped as a filter value,
+   * in place of `{dn}`.
+   */
+  | { type: 'search'; baseDn: string; filter?: string; nameAttribute?: string };
+
+/** How a new password is written by an administrator's reset. */
+export type LdapPasswordWrite =
+  /** RFC 3062 Password Modify extended operation: the server hashes and applies its password policy. */
+  | 'password_modify'
+  /** A plain modify that replaces `userPassword` (for servers without the extended operation). */
+  | 'replace';
+
+/** Which attribute is the stable account id Unlatch stores in flows. */
+export type LdapIdAttribute =
+  /** The entry's `entryUUID` (RFC 4530): survives renames and moves. */
+  | 'entryUUID'
+  /** The entry's DN: for servers without `entryUUID`; a moved entry is then a different account. */
+  | 'dn';
+
+/** Configuration of one LDAP directory serving one tenant. */
+export interface LdapDirectoryOptions {
+  /** The tenant this directory holds the accounts of. Lookups for any other tenant find nothing. */
+  tenantId: string;
+  /** `ldaps://host:636`, or `ldap://host:389` with `startTls: true` (or `insecure: true`, tests only). */
+  url: string;
+  /** Upgrade an `ldap://` connection with StartTLS before anything else is sent. Default false. */
+  startTls?: boolean;
+  /**
+   * Allow `ldap://` without StartTLS: passwords then cross the network in clear text. Default false;
+   * for a loopback test server only. Production config refuses it.
+   */
+  insecure?: boolean;
+  /** PEM certificate(s) to trust for the server's TLS certificate, instead of the system's CAs. */
+  tlsCa?: string;
+  /** DN of the service account Unlatch binds as to search and to reset passwords. */
+  bindDn: string;
+  /** Password of the service account. */
+  bindPassword: string;
+  /** Where people live; every search runs in this subtree. */
+  baseDn: string;
+  /**
+   * Filter that finds a person by what they type; `{value}` is replaced by the RFC 4515-escaped identifier.
+   * Default `(&(objectClass=inetOrgPerson)(|(uid={value})(mail={value})))`.
+   */
+  userFilter?: string;
+  /** Attribute names that make up an account. */
+  attributes?: {
+    /** The username attribute. Default `uid`. */
+    username?: string;
+    /** The email attribute. Default `mail`. */
+    email?: string;
+    /** Phone attributes, first present wins. Default `['mobile', 'telephoneNumber']`. */
+    phone?: string[];
+    /** Display name attributes, first present wins. Default `['displayName', 'cn']`. */
+    displayName?: string[];
+  };
+  /** Which attribute is the account id. Default `entryUUID`. */
+  idAttribute?: LdapIdAttribute;
+  /** How group membership is read. Default `{ type: 'memberOf' }`, group names taken from their `cn`. */
+  groups?: LdapGroupMode;
+  /** How an administrator's reset writes the password. Default `password_modify`. */
+  passwordWrite?: LdapPasswordWrite;
+  /**
+   * DN of the password policy that applies when an entry names none (`ppolicy_default`). Read only to tell
+   * people the minimum length when the directory refuses a password as too short. Optional.
+   */
+  passwordPolicyDn?: string;
+  /** Milliseconds to wait for a TCP (and TLS) connection. Default 5000. */
+  connectTimeoutMs?: number;
+  /** Milliseconds to wait for the answer to one LDAP operation. Default 5000. */
+  operationTimeoutMs?: number;
+}
+
+/** The options with every default filled in. */
+export interface ResolvedLdapOptions {
+  tenantId: string;
+  url: URL;
+  startTls: boolean;
+  tlsCa: string | undefined;
+  bindDn: string;
+  bindPassword: string;
+  baseDn: string;
+  userFilter: string;
+  attributes: { username: string; email: string; phone: string[]; displayName: string[] };
+  idAttribute: LdapIdAttribute;
+  groups:
+    | { type: 'memberOf'; attribute: string; nameAttribute: string }
+    | { type: 'search'; baseDn: string; filter: string; nameAttribute: string };
+  passwordWrite: LdapPasswordWrite;
+  passwordPolicyDn: string | undefined;
+  connectTimeoutMs: number;
+  operationTimeoutMs: number;
+}
+
+export const DEFAULT_USER_FILTER = '(&(objectClass=inetOrgPerson)(|(uid={value})(mail={value})))';
+export const DEFAULT_GROUP_FILTER = '(&(objectClass=groupOfNames)(member={dn}))';
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+/** A configuration that cannot work or would be unsafe; the message names the option. */
+export class LdapOptionsError extends Error {
+  constructor(message: string) {
+    super(`ldap directory: ${message}`);
+    this.name = 'LdapOptionsError';
+  }
+}
+
+/** Fills in defaults and refuses unsafe or impossible combinations. */
+export function resolveLdapOptions(options: LdapDirectoryOptions): ResolvedLdapOptions {
+  let url: URL;
+  try {
+    url = new URL(options.url);
+  } catch {
+    throw new LdapOptionsError(`url is not a URL: ${options.url}`);
+  }
+  if (url.protocol !== 'ldap:' && url.protocol !== 'ldaps:') throw new LdapOptionsError('url must start with ldap:// or ldaps://');
+  const startTls = options.startTls ?? false;
+  if (url.protocol === 'ldaps:' && startTls) throw new LdapOptionsError('startTls is for ldap:// URLs; ldaps:// is TLS already');
+  // The service password and every person's password go over this connection: clear text only when asked for by name.
+  if (url.protocol === 'ldap:' && !startTls && options.insecure !== true) {
+    throw new LdapOptionsError('ldap:// without startTls sends passwords in clear text; use ldaps://, set startTls: true, or (tests only) insecure: true');
+  }
+  for (const key of ['tenantId', 'bindDn', 'bindPassword', 'baseDn'] as const) {
+    if (typeof options[key] !== 'string' || options[key].length === 0) throw new LdapOptionsError(`${key} is required`);
+  }
+  const userFilter = options.userFilter ?? DEFAULT_USER_FILTER;
+  if (!userFilter.includes('{value}')) throw new LdapOptionsError('userFilter must contain {value}');
+  const groups = resolveGroups(options.groups);
+  return {
+    tenantId: options.tenantId,
+    url,
+    startTls,
+    tlsCa: options.tlsCa,
+    bindDn: options.bindDn,
+    bindPassword: options.bindPassword,
+    baseDn: options.baseDn,
+    userFilter,
+    attributes: {
+      username: options.attributes?.username ?? 'uid',
+      email: options.attributes?.email ?? 'mail',
+      phone: options.attributes?.phone ?? ['mobile', 'telephoneNumber'],
+      displayName: options.attributes?.displayName ?? ['displayName', 'cn'],
+    },
+    idAttribute: options.idAttribute ?? 'entryUUID',
+    groups,
+    passwordWrite: options.passwordWrite ?? 'password_modify',
+    passwordPolicyDn: options.passwordPolicyDn,
+    connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs),
+    operationTimeoutMs: positive('operationTimeoutMs', options.operationTimeoutMs),
+  };
+}
+
+function resolveGroups(groups: LdapGroupMode | undefined): ResolvedLdapOptions['groups'] {
+  if (groups === undefined || groups.type === 'memberOf') {
+    return { type: 'memberOf', attribute: groups?.attribute ?? 'memberOf', nameAttribute: groups?.nameAttribute ?? 'cn' };
+  }
+  if (!groups.baseDn) throw new LdapOptionsError('groups.baseDn is required for group search');
+  const filter = groups.filter ?? DEFAULT_GROUP_FILTER;
+  if (!filter.includes('{dn}')) throw new LdapOptionsError('groups.filter must contain {dn}');
+  return { type: 'search', baseDn: groups.baseDn, filter, nameAttribute: groups.nameAttribute ?? 'cn' };
+}
+
+function positive(key: string, value: number | undefined): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  if (!Number.isFinite(value) || value <= 0) throw new LdapOptionsError(`${key} must be a positive number of milliseconds`);
+  return value;
+}

@@ -1,0 +1,93 @@
+import { Attribute, Change, type Client, type Entry } from 'ldapts';
+import { UnlatchError } from '../../core/errors.js';
+import type { LdapConnector } from './ldap-connection.js';
+import { PERMANENT_LOCK, firstOf } from './ldap-entry.js';
+import { asDirectoryError, isInvalidCredentials } from './ldap-failure.js';
+import { clearLockout, lockedTimeOf } from './ldap-lockout.js';
+import type { ResolvedLdapOptions } from './ldap-options.js';
+import { passwordModify } from './password-modify.js';
+import { passwordPolicyControl, policyRefusalOf, rejectionOf } from './ppolicy-errors.js';
+
+/**
+ * The two ways a password reaches the directory. Each asks for the ppolicy response control, so a refusal
+ * comes back as `password_rejected` with a reason a person can act on, and anything else that goes wrong
+ * as `directory_unavailable`. Neither returns unless the server confirmed the write.
+ */
+export class LdapPasswordWrites {
+  constructor(
+    private readonly connector: LdapConnector,
+    private readonly options: ResolvedLdapOptions,
+  ) {}
+
+  /**
+   * An administrator's reset, as the service account: no old password. Because the service account is
+   * not the rootdn, ppolicy still applies its length, quality and history rules to the write.
+   */
+  async reset(entry: Entry, newPassword: string): Promise<void> {
+    const control = passwordPolicyControl();
+    try {
+      await this.connector.asService(async (client) => {
+        // ppolicy drops even an administrator's permanent lock when a password is set by someone else, so a
+        // reset would quietly enable a disabled account. Checked again here: it may have been disabled since.
+        if ((await lockedTimeOf(client, entry.dn)) === PERMANENT_LOCK) throw new UnlatchError('flow_invalid');
+        if (this.options.passwordWrite === 'password_modify') {
+          await passwordModify(client, { userIdentity: entry.dn, newPassword }, [control]);
+        } else {
+          const modification = new Attribute({ type: 'userPassword', values: [newPassword] });
+          await client.modify(entry.dn, new Change({ operation: 'replace', modification }), control);
+        }
+        await clearLockoutAfterWrite(client, entry.dn);
+      });
+    } catch (error) {
+      throw await this.refusalOrFailure(error, control, entry, newPassword);
+    }
+  }
+
+  /**
+   * A person's own change: bound as the person, Password Modify with old and new password, so the server
+   * checks the old one and applies the rules for a user change (minimum age, `pwdAllowUserChange`).
+   */
+  async change(entry: Entry, oldPassword: string, newPassword: string): Promise<void> {
+    const control = passwordPolicyControl();
+    try {
+      await this.connector.asUser(entry.dn, oldPassword, (client) =>
+        passwordModify(client, { userIdentity: entry.dn, oldPassword, newPassword }, [control]),
+      );
+    } catch (error) {
+      if (isInvalidCredentials(error)) throw new UnlatchError('invalid_credentials');
+      throw await this.refusalOrFailure(error, control, entry, newPassword);
+    }
+  }
+
+  private async refusalOrFailure(error: unknown, control: ReturnType<typeof passwordPolicyControl>, entry: Entry, newPassword: string): Promise<UnlatchError> {
+    const refusal = policyRefusalOf(error, control);
+    if (refusal === null) return asDirectoryError(error);
+    const minLength = refusal === 'too_short' ? await this.minLength(entry) : undefined;
+    return new UnlatchError('password_rejected', { reasons: [rejectionOf(refusal, newPassword, minLength)] });
+  }
+
+  /** `pwdMinLength` of the policy that governs the entry (its own, else the configured default), if readable. */
+  private async minLength(entry: Entry): Promise<number | undefined> {
+    const policyDn = firstOf(entry, ['pwdPolicySubentry']) ?? this.options.passwordPolicyDn;
+    if (policyDn === undefined) return undefined;
+    try {
+      const { searchEntries } = await this.connector.asService((client) =>
+        client.search(policyDn, { scope: 'base', filter: '(objectClass=*)', attributes: ['pwdMinLength'] }),
+      );
+      const value = Number.parseInt(searchEntries[0] ? (firstOf(searchEntries[0], ['pwdMinLength']) ?? '') : '', 10);
+      return Number.isInteger(value) && value > 0 ? value : undefined;
+    } catch {
+      // Only the wording of the refusal depends on it; the refusal itself stands.
+      return undefined;
+    }
+  }
+}
+
+/**
+ * ppolicy already ends a lockout when an administrator sets the password; this covers servers that do not.
+ * The password is written by now: failing the whole reset over the lockout would tell the person it did not
+ * happen when it did, so a failure here is left for the next unlock.
+ */
+async function clearLockoutAfterWrite(client: Client, dn: string): Promise<void> {
+  await clearLockout(client, dn).catch(() => undefined);
+}
