@@ -46,6 +46,7 @@ describe.each(databases)('JSON API: the reset flow (%s)', (database) => {
       attemptsLeft: 5,
       methods: [
         { method: 'email_code', label: 'The code we emailed you' },
+        { method: 'email_link', label: 'The link we emailed you' },
         { method: 'totp', label: 'A code from your authenticator app' },
         { method: 'backup_code', label: 'One of your backup codes' },
         { method: 'webauthn', label: 'Your passkey or security key' },
