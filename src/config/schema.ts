@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { policySchema } from './policy-schema.js';
 import { smsSchema } from './sms-schema.js';
+import { securityQuestionsSchema } from './questions-schema.js';
 
 const seconds = z.number().int().positive();
 
@@ -113,6 +114,8 @@ export const configSchema = z
     policy: policySchema,
     /** Sending SMS codes: providers in failover order, and the anti-pumping limits. See docs/sms.md. */
     sms: smsSchema,
+    /** Security questions: the questions offered and how many. Off unless the policy allows `questions`. See docs/methods.md. */
+    securityQuestions: securityQuestionsSchema,
     password: z
       .object({
         minLength: z.number().int().min(8, 'NIST SP 800-63B: at least 8').max(64).default(8),

@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   method_required: { status: 409, messageKey: 'errors.method_required' },
   /** The phone number is already one of the person's methods: the same number twice would count as two. */
   method_exists: { status: 409, messageKey: 'errors.method_exists' },
+  /** The person's policy does not allow this kind of method (security questions where they are off). */
+  method_not_allowed: { status: 403, messageKey: 'errors.method_not_allowed' },
   /** The CSRF token of a form was missing or wrong. */
   csrf_invalid: { status: 403, messageKey: 'errors.csrf_invalid' },
   /** No such route or resource. */

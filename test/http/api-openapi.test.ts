@@ -49,6 +49,8 @@ describe('JSON API: OpenAPI document and unknown routes', () => {
         'POST /api/v1/reset/{flowId}/passkey/options',
         'POST /api/v1/reset/{flowId}/sms',
         'POST /api/v1/me/session/sms',
+        'GET /api/v1/me/methods/questions',
+        'PUT /api/v1/me/methods/questions',
       ].sort(),
     );
 
@@ -68,13 +70,21 @@ describe('JSON API: OpenAPI document and unknown routes', () => {
             expect(prop.additionalProperties, `${key} ${name}`).toBe(false);
             continue;
           }
+          // Lists (security questions and their answers): bounded in length, of bounded strings or closed objects.
+          if (prop.type === 'array') {
+            expect(prop.maxItems, `${key} ${name}`).toEqual(expect.any(Number));
+            const items = prop.items as Record<string, unknown>;
+            if (items.type === 'object') expect(items.additionalProperties, `${key} ${name}[]`).toBe(false);
+            else expect(items, `${key} ${name}[]`).toMatchObject({ type: 'string', minLength: expect.any(Number), maxLength: expect.any(Number) });
+            continue;
+          }
           expect(prop.type, `${key} ${name}`).toBe('string');
           expect(prop.maxLength, `${key} ${name}`).toEqual(expect.any(Number));
           expect(prop.minLength, `${key} ${name}`).toEqual(expect.any(Number));
         }
       }
     }
-    expect(ids.size).toBe(19);
+    expect(ids.size).toBe(21);
     expect(doc.paths['/api/v1/reset']!.post!.responses).toHaveProperty('202');
     expect(doc.paths['/api/v1/reset']!.post!.responses).toHaveProperty('429');
   });

@@ -6,9 +6,11 @@
 
 /** Fewest questions a person registers and is asked. */
 export const MIN_QUESTIONS = 3;
-const MAX_QUESTIONS = 10;
+/** Most questions a person registers. */
+export const MAX_QUESTIONS = 10;
 const MIN_ANSWER_LENGTH = 2;
-const MAX_TEXT_LENGTH = 200;
+/** Longest question or answer, in UTF-16 code units. */
+export const MAX_TEXT_LENGTH = 200;
 
 /** Hashes and checks answers (argon2id in the built-in adapter). */
 export interface AnswerHasher {

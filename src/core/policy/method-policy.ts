@@ -192,6 +192,8 @@ export function policyProblems(settings: PolicyDecisionInput): string[] {
   const problems: string[] = [];
   const families = new Set(settings.allowedMethods.map(methodFamily));
   if (families.size === 0) problems.push('allowedMethods is empty while ssprEnabled is true: nobody could reset');
+  // Security questions are only ever a second proof (docs/methods.md): alone they can never start a reset.
+  else if (settings.allowedMethods.every((kind) => kind === 'questions')) problems.push('allowedMethods has only questions, which are a second proof only: nobody could reset');
   else if (families.size < settings.requiredMethods) {
     problems.push(`requiredMethods is ${settings.requiredMethods} but allowedMethods has only one kind (email_code and email_link count as one)`);
   }

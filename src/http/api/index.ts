@@ -18,8 +18,9 @@ import { meSessionRoutes } from './me-session.js';
 import { mePasskeysRoutes } from './me-passkeys.js';
 import { resetPasskeyRoute } from './reset-passkey.js';
 import { resetSmsRoute } from './reset-sms.js';
+import { meQuestionsRoutes } from './me-questions.js';
 
-const ROUTES: readonly ApiRoute[] = [resetStartRoute, resetGetRoute, resetVerifyRoute, resetPasswordRoute, passwordChangeRoute, meSessionRoutes, meMethodsRoutes, mePasskeysRoutes, resetPasskeyRoute, resetSmsRoute];
+const ROUTES: readonly ApiRoute[] = [resetStartRoute, resetGetRoute, resetVerifyRoute, resetPasswordRoute, passwordChangeRoute, meSessionRoutes, meMethodsRoutes, mePasskeysRoutes, resetPasskeyRoute, resetSmsRoute, meQuestionsRoutes];
 
 /**
  * The JSON API (registered under `/api`): one route per file, described at `/api/openapi.json`.

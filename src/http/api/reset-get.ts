@@ -1,5 +1,6 @@
 import type { ApiRoute } from './api-context.js';
 import { expiresAtSchema, flowIdParamsSchema, problemResponses, strictObject } from './schemas.js';
+import { choiceQuestionsSchema } from './question-schemas.js';
 
 interface FlowParams {
   flowId: string;
@@ -24,7 +25,7 @@ export const resetGetRoute: ApiRoute = (app, { deps }) => {
               methods: {
                 type: 'array',
                 description: 'What the next proof may use: before any proof the tenant\'s methods (the same for every identifier); after one, the person\'s own, masked.',
-                items: strictObject({ method: { type: 'string' }, label: { type: 'string' }, methodId: { type: 'string' } }, ['method', 'label']),
+                items: strictObject({ method: { type: 'string' }, label: { type: 'string' }, methodId: { type: 'string' }, questions: choiceQuestionsSchema }, ['method', 'label']),
               },
             },
             ['next', 'expiresAt', 'attemptsLeft'],

@@ -5,6 +5,7 @@ import { clientInfo } from './client-info.js';
 import { sendResultProblem } from './problems.js';
 import { codeSchema, COMMON_POST_PROBLEMS, expiresAtSchema, flowIdParamsSchema, problemResponses, strictObject } from './schemas.js';
 import { authenticationResponseSchema } from './webauthn-schemas.js';
+import { answersSchema, choiceQuestionsSchema } from './question-schemas.js';
 
 interface FlowParams {
   flowId: string;
@@ -15,10 +16,11 @@ interface VerifyBody {
   code?: string;
   credential?: WebAuthnResponseJson;
   token?: string;
+  answers?: string[];
 }
 
 /** The methods proven by something other than a typed `code`, and the field each reads instead. */
-const NON_CODE_FIELDS = { webauthn: 'credential', email_link: 'token' } as const;
+const NON_CODE_FIELDS = { webauthn: 'credential', email_link: 'token', questions: 'answers' } as const;
 
 /** `field` is required with `method`, and forbidden with any other method. */
 function onlyWith(method: string, field: string): Record<string, unknown> {
@@ -32,10 +34,11 @@ function onlyWith(method: string, field: string): Record<string, unknown> {
 const verifyBodySchema = {
   ...strictObject(
     {
-      method: { type: 'string', minLength: 1, maxLength: 16, enum: ['email_code', 'email_link', 'totp', 'backup_code', 'webauthn', 'sms_code'] },
+      method: { type: 'string', minLength: 1, maxLength: 16, enum: ['email_code', 'email_link', 'totp', 'backup_code', 'webauthn', 'sms_code', 'questions'] },
       code: codeSchema,
       credential: authenticationResponseSchema,
       token: { type: 'string', minLength: 1, maxLength: 128, description: 'email_link: the `token` query parameter of the emailed link.' },
+      answers: answersSchema,
     },
     [],
   ),
@@ -50,7 +53,7 @@ const verifyBodySchema = {
 };
 
 const choiceSchema = strictObject(
-  { method: { type: 'string' }, label: { type: 'string' }, methodId: { type: 'string', description: 'sms_code: the phone to text the code to (POST /reset/{flowId}/sms).' } },
+  { method: { type: 'string' }, label: { type: 'string' }, methodId: { type: 'string', description: 'sms_code: the phone to text the code to (POST /reset/{flowId}/sms).' }, questions: choiceQuestionsSchema },
   ['method', 'label'],
 );
 
@@ -66,7 +69,7 @@ export const resetVerifyRoute: ApiRoute = (app, { deps, translate }) => {
         description:
           '`method` is `email_code` (the default), `email_link` with `token` (from the emailed link), `totp` (authenticator app), `backup_code`, or `webauthn` with `credential` (the ' +
           'AuthenticationResponseJSON answering POST /reset/{flowId}/passkey/options) instead of `code`, or `sms_code` (second proof only, ' +
-          'the code texted by POST /reset/{flowId}/sms). A wrong code or passkey, or a method the person ' +
+          'the code texted by POST /reset/{flowId}/sms), or `questions` with `answers` (second proof only, one answer per question of the offered choice). A wrong code or passkey, or a method the person ' +
           'does not have or the policy does not allow, answers 422 code_invalid with attemptsLeft; the last allowed wrong code ends ' +
           'the flow (410 code_attempts_exceeded). When the policy needs two proofs, the first answers `next: verify_second` with the ' +
           'methods (masked) the second may use.',
@@ -83,8 +86,8 @@ export const resetVerifyRoute: ApiRoute = (app, { deps, translate }) => {
       },
     },
     async (request, reply) => {
-      const { code, method, credential, token } = request.body;
-      const result = await deps.resetFlow.verifyCode({ flowId: request.params.flowId, code, credential, token, method, client: clientInfo(request) });
+      const { code, method, credential, token, answers } = request.body;
+      const result = await deps.resetFlow.verifyCode({ flowId: request.params.flowId, code, credential, token, answers, method, client: clientInfo(request) });
       if (result.ok && result.next === 'verify_second') return { next: result.next, expiresAt: result.expiresAt.toISOString(), methods: result.methods };
       if (result.ok) return { next: result.next, expiresAt: result.expiresAt.toISOString() };
       if (result.code === 'code_invalid') return sendResultProblem(request, reply, translate, 'code_invalid', { attemptsLeft: result.attemptsLeft });

@@ -10,9 +10,10 @@ const FLOW_COOKIE_PATH = '/reset';
 export const PROOF_METHODS: readonly ProofMethod[] = ['email_code', 'totp', 'backup_code'];
 /**
  * The choices core may offer for a second proof: the code methods, passkeys (proven with /assets/passkeys.js)
- * and registered phones (`sms_code`, one choice per phone, each with its method id).
+ * and registered phones (`sms_code`, one choice per phone, each with its method id); security questions
+ * (`questions`) by kind only: their texts are asked of core when the page is shown.
  */
-const CHOICE_METHODS: readonly ResetProofMethod[] = [...PROOF_METHODS, 'webauthn', 'sms_code'];
+const CHOICE_METHODS: readonly ResetProofMethod[] = [...PROOF_METHODS, 'webauthn', 'sms_code', 'questions'];
 /** A method id as core makes them (and as `POST /reset/{flowId}/sms` accepts them). */
 const METHOD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

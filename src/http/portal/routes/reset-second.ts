@@ -7,6 +7,7 @@ import { clientOf, expiryOf, languageOf, portalT, renderPage, type FieldError, t
 import { checkProofCode, wrongCodeMessage, type CodeMethod } from '../proof-code.js';
 import { atStep, seeOther, STEP_PAGE } from './flow-step.js';
 import { afterProof } from './reset-code.js';
+import { offeredQuestions } from './reset-questions.js';
 import { MAX_METHOD_ID } from './security-info.js';
 
 /**
@@ -116,7 +117,7 @@ function choicesOf(ctx: PortalContext, request: FastifyRequest): ChoiceView[] {
  * run by /assets/passkeys.js.
  */
 function codeChoices(ctx: PortalContext, request: FastifyRequest, choices: ChoiceView[]): Array<ChoiceView & { method: CodeMethod }> {
-  const typed = choices.filter((c): c is ChoiceView & { method: CodeMethod } => c.method !== 'webauthn' && c.method !== 'sms_code');
+  const typed = choices.filter((c): c is ChoiceView & { method: CodeMethod } => c.method !== 'webauthn' && c.method !== 'sms_code' && c.method !== 'questions');
   if (!choices.some((c) => c.method === 'sms_code' && c.methodId !== undefined)) return typed;
   return [...typed, { method: 'sms_code', text: portalT(ctx, request)('reset_second.sms.code_choice') }];
 }
@@ -137,7 +138,7 @@ function queryString(request: FastifyRequest, name: string): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-function show(
+async function show(
   ctx: PortalContext,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -154,6 +155,8 @@ function show(
   const codes = codeChoices(ctx, request, choices);
   const phones = phonesOf(ctx, request, choices);
   const passkey = choices.find((c) => c.method === 'webauthn') ?? null;
+  // Security questions: their texts come from core now (they can be long for the cookie); answered on this page.
+  const questions = choices.some((c) => c.method === 'questions') ? await offeredQuestions(ctx, readFlowCookie(request)) : null;
   return renderPage(ctx, request, reply, 'reset-second', {
     title: t(none ? 'reset_second.none.title' : 'reset_second.title'),
     form: !none,
@@ -162,6 +165,7 @@ function show(
     choices: codes,
     passkey,
     phones,
+    questions,
     sentTo,
     selected,
     // One hint line per kind on offer; a backup code needs letters, so the keyboard is numeric only without one.
