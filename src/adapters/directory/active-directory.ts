@@ -1,0 +1,304 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Attribute, Change, type Client, type Control, type Entry, type Filter } from 'ldapts';
+import { UnlatchError } from '../../core/errors.js';
+import type { Directory, DirectoryAccount, PreparedPasswordWrite } from '../../core/ports/directory.js';
+import { accountAttributes, toDirectoryAccount } from './ad-account.js';
+import { AdConnector } from './ad-connection.js';
+import { classifyAdError } from './ad-errors.js';
+import { asUnlatchError, ownRefusal } from './ad-failure.js';
+import { objectGuidFilter, personFilter } from './ad-filter.js';
+import { readGroups } from './ad-groups.js';
+import { guidFromString } from './ad-guid.js';
+import { resolveAdOptions, type ActiveDirectoryOptions, type ResolvedAdOptions } from './ad-options.js';
+import { encodeOldUnicodePwd, encodeUnicodePwd } from './ad-password.js';
+import type { AdPasswordRules } from './ad-password-rules.js';
+import { PolicyHintsControl } from './ad-policy-hints.js';
+import { adRejectionReasons } from './ad-rejection.js';
+import { readRootDse, type AdRootDse } from './ad-root-dse.js';
+import { RESULTANT_PSO, readAdPasswordRules } from './ad-rules-reader.js';
+
+/** Extra choices for an administrator's reset. */
+export interface AdPasswordWriteOptions {
+  /** Also set `pwdLastSet = 0` in the same modify, so the person must choose a new password at next logon. */
+  mustChangeAtNextLogon?: boolean;
+}
+
+/**
+ * Microsoft Active Directory (or Samba AD) as a Directory.
+ *
+ * - Account id: objectGUID in its text form — it survives renames and moves, unlike the DN.
+ * - Reset (administrator): the service account replaces `unicodePwd` (and clears `lockoutTime`) in one modify.
+ * - Change (person): bound as the person, delete the old `unicodePwd` and add the new one in one modify, so AD
+ *   checks the old password and applies history and minimum age as for any change.
+ * - Every write runs on a fresh encrypted connection and only counts when AD answered success.
+ */
+export class ActiveDirectoryDirectory implements Directory {
+  private readonly options: ResolvedAdOptions;
+  private readonly connector: AdConnector;
+  private rootDse: Promise<AdRootDse> | null = null;
+
+  constructor(options: ActiveDirectoryOptions) {
+    this.options = resolveAdOptions(options);
+    this.connector = new AdConnector(this.options);
+  }
+
+  async findByIdentifier(tenantId: string, normalizedIdentifier: string): Promise<DirectoryAccount | null> {
+    if (tenantId !== this.options.tenantId || normalizedIdentifier === '') return null;
+    return this.run('lookup', () =>
+      this.connector.asService(async (client) => {
+        const person = await this.findOne(client, personFilter(this.options.userFilter, normalizedIdentifier));
+        return person ? this.toAccount(client, person) : null;
+      }),
+    );
+  }
+
+  async findById(tenantId: string, id: string): Promise<DirectoryAccount | null> {
+    const guid = guidFromString(id);
+    if (tenantId !== this.options.tenantId || !guid) return null;
+    return this.run('lookup by id', () =>
+      this.connector.asService(async (client) => {
+        const person = await this.findOne(client, objectGuidFilter(guid));
+        return person ? this.toAccount(client, person) : null;
+      }),
+    );
+  }
+
+  async verifyPassword(account: DirectoryAccount, password: string): Promise<boolean> {
+    // An empty password would be an unauthenticated bind, which AD answers with success.
+    if (password === '' || account.tenantId !== this.options.tenantId) return false;
+    const dn = await this.dnOf(account);
+    if (dn === null) {
+      await this.dummyBind();
+      return false;
+    }
+    return this.bindSucceeds(dn, password);
+  }
+
+  async verifyDummy(_password: string): Promise<void> {
+    // The same round trips as verifyPassword: a lookup by objectGUID, then a bind that fails. The bind uses
+    // a random DN and password: the typed one has no business travelling to the DC for nobody.
+    await this.run('lookup by id', () => this.connector.asService((client) => this.findOne(client, objectGuidFilter(randomBytes(16)))));
+    await this.dummyBind();
+  }
+
+  /**
+   * Prepares an administrator's reset. Refused here, before any store transaction, when no TLS protects the
+   * connection. `commit` replaces `unicodePwd` and, unless `unlockOnReset: false`, clears `lockoutTime`.
+   */
+  async preparePasswordWrite(account: DirectoryAccount, newPassword: string, options: AdPasswordWriteOptions = {}): Promise<PreparedPasswordWrite> {
+    const value = this.encodeForWrite(newPassword);
+    return {
+      commit: async () => {
+        await this.run('password reset', () =>
+          this.connector.asService(async (client) => {
+            const dn = await this.requireDn(client, account);
+            const changes = [replace('unicodePwd', value)];
+            if (this.options.unlockOnReset) changes.push(replace('lockoutTime', '0'));
+            if (options.mustChangeAtNextLogon) changes.push(replace('pwdLastSet', '0'));
+            const controls = await this.resetControls(client);
+            try {
+              await client.modify(dn, changes, controls);
+            } catch (error) {
+              throw await this.writeError(error, 'password reset', account, newPassword);
+            }
+          }),
+        );
+      },
+    };
+  }
+
+  /**
+   * Prepares a person's own change; the old password is checked now, by binding as the person. Wrong,
+   * disabled, locked out or gone: `invalid_credentials` (`details.reason` tells the log which). The commit
+   * deletes the old `unicodePwd` and adds the new one in one modify, bound as the person, so AD checks the
+   * old password again and applies history and minimum age as for any change.
+   *
+   * When AD refuses the person's logon only because the password must change or has expired (which it says
+   * only for the right password), the commit runs the same delete/add as the service account: AD still
+   * checks the old password, and a person told to change their password can.
+   */
+  async changePassword(account: DirectoryAccount, oldPassword: string, newPassword: string): Promise<PreparedPasswordWrite> {
+    const newValue = this.encodeForWrite(newPassword);
+    const oldValue = encodeOldUnicodePwd(oldPassword);
+    const dn = account.tenantId === this.options.tenantId && oldValue !== null ? await this.dnOf(account) : null;
+    if (dn === null) {
+      await this.dummyBind();
+      throw new UnlatchError('invalid_credentials');
+    }
+    const writer = await this.oldPasswordWriter(dn, oldPassword);
+    const changes = [
+      new Change({ operation: 'delete', modification: new Attribute({ type: 'unicodePwd', values: [oldValue!] }) }),
+      new Change({ operation: 'add', modification: new Attribute({ type: 'unicodePwd', values: [newValue] }) }),
+    ];
+    const modify = (client: Client) => client.modify(dn, changes);
+    return {
+      commit: async () => {
+        try {
+          await (writer === 'person' ? this.connector.asPerson(dn, oldPassword, modify) : this.connector.asService(modify));
+        } catch (error) {
+          throw await this.writeError(error, 'password change', account, newPassword);
+        }
+      },
+    };
+  }
+
+  /** Checks the old password by a bind; says who may write the change. Throws `invalid_credentials`. */
+  private async oldPasswordWriter(dn: string, oldPassword: string): Promise<'person' | 'service'> {
+    try {
+      await this.connector.asPerson(dn, oldPassword, async () => undefined);
+      return 'person';
+    } catch (error) {
+      const failure = classifyAdError(error);
+      if (failure.kind === 'logon' && (failure.problem === 'must_change_password' || failure.problem === 'password_expired')) return 'service';
+      throw asUnlatchError(error, 'password change');
+    }
+  }
+
+  /** Clears a lockout: `lockoutTime = 0` (the only value AD accepts), which also resets the bad-password count. */
+  async unlock(account: DirectoryAccount): Promise<void> {
+    await this.writeAttribute(account, 'unlock', 'lockoutTime', '0');
+  }
+
+  /** Makes the person choose a new password at their next logon: `pwdLastSet = 0`. */
+  async setMustChangeAtNextLogon(account: DirectoryAccount): Promise<void> {
+    await this.writeAttribute(account, 'must-change flag', 'pwdLastSet', '0');
+  }
+
+  /**
+   * The password rules AD applies: the domain's (from the domain root), or, given an account with a PSO
+   * that applies to it (`msDS-ResultantPSO`), that PSO's. When the PSO is not readable by the service
+   * account, the domain's numbers come back with `psoUnreadable: true`.
+   */
+  async readPasswordRules(account?: DirectoryAccount): Promise<AdPasswordRules> {
+    return this.run('password rules', () => this.connector.asService((client) => this.rulesFor(client, account)));
+  }
+
+  private async rulesFor(client: Client, account?: DirectoryAccount): Promise<AdPasswordRules> {
+    const { defaultNamingContext } = await this.readRootDse(client);
+    const guid = account ? guidFromString(account.id) : null;
+    const person = guid ? await this.findOne(client, objectGuidFilter(guid), [RESULTANT_PSO]) : null;
+    return readAdPasswordRules(client, defaultNamingContext, person);
+  }
+
+  private async findOne(client: Client, filter: Filter, attributes = accountAttributes(this.options.attributes)): Promise<Entry | null> {
+    const { searchEntries } = await client.search(this.options.baseDn, {
+      scope: 'sub',
+      filter,
+      attributes,
+      explicitBufferAttributes: ['objectGUID'],
+      // Two are enough to know it is not exactly one (SECURITY.md: several matches are no match).
+      sizeLimit: 2,
+    });
+    return searchEntries.length === 1 ? searchEntries[0]! : null;
+  }
+
+  private async toAccount(client: Client, person: Entry): Promise<DirectoryAccount | null> {
+    const { nested, baseDn } = this.options.groups;
+    // Groups often live outside the people's OU: a nested search covers the whole domain unless told otherwise.
+    const groupBase = nested ? (baseDn ?? (await this.readRootDse(client)).defaultNamingContext) : '';
+    const groups = await readGroups(client, person, { nested, baseDn: groupBase });
+    return toDirectoryAccount(person, this.options.attributes, this.options.tenantId, groups);
+  }
+
+  /** The current DN of an account (it may have been renamed or moved since it was found); null when gone. */
+  private async dnOf(account: DirectoryAccount): Promise<string | null> {
+    const guid = guidFromString(account.id);
+    if (!guid) return null;
+    return this.run('lookup by id', () =>
+      this.connector.asService(async (client) => (await this.findOne(client, objectGuidFilter(guid), ['1.1']))?.dn ?? null),
+    );
+  }
+
+  private async requireDn(client: Client, account: DirectoryAccount): Promise<string> {
+    const guid = guidFromString(account.id);
+    const person = guid ? await this.findOne(client, objectGuidFilter(guid), ['1.1']) : null;
+    // The account went away between the steps of the flow: the flow is over, as with the SQL directory.
+    if (!person || account.tenantId !== this.options.tenantId) throw new UnlatchError('flow_invalid');
+    return person.dn;
+  }
+
+  private async writeAttribute(account: DirectoryAccount, action: string, type: string, value: string): Promise<void> {
+    await this.run(action, () =>
+      this.connector.asService(async (client) => {
+        await client.modify(await this.requireDn(client, account), [replace(type, value)]);
+      }),
+    );
+  }
+
+  private async bindSucceeds(dn: string, password: string): Promise<boolean> {
+    try {
+      await this.connector.asPerson(dn, password, async () => undefined);
+      return true;
+    } catch (error) {
+      if (classifyAdError(error).kind === 'logon') return false;
+      throw asUnlatchError(error, 'password check');
+    }
+  }
+
+  private async dummyBind(): Promise<void> {
+    const dn = `CN=${randomUUID()},${this.options.baseDn}`;
+    await this.bindSucceeds(dn, randomBytes(18).toString('base64')).catch((error: unknown) => {
+      // Only an outage matters here, so that a missing account fails the same way a real one would.
+      if (error instanceof UnlatchError && error.code === 'directory_unavailable') throw error;
+    });
+  }
+
+  private encodeForWrite(password: string): Buffer {
+    // Refused before anything is sent or any transaction starts: AD would refuse unicodePwd in clear anyway,
+    // but the password must not cross the network unencrypted even once.
+    if (!this.connector.encrypted) {
+      throw new UnlatchError('internal', { reason: 'insecure_transport' }, 'refusing to write a password over an unencrypted LDAP connection');
+    }
+    try {
+      return encodeUnicodePwd(password);
+    } catch (error) {
+      throw ownRefusal(error) ?? error;
+    }
+  }
+
+  private async resetControls(client: Client): Promise<Control[]> {
+    const mode = this.options.resetHistoryCheck;
+    if (mode === 'off') return [];
+    if (mode === 'require') return [new PolicyHintsControl()];
+    const { supportedControls } = await this.readRootDse(client);
+    return supportedControls.has(PolicyHintsControl.OID) ? [new PolicyHintsControl()] : [];
+  }
+
+  private readRootDse(client: Client): Promise<AdRootDse> {
+    // Cached for the adapter's life: the naming context and the controls of a DC do not change while it runs.
+    const cached = (this.rootDse ??= readRootDse(client));
+    cached.catch(() => {
+      if (this.rootDse === cached) this.rootDse = null;
+    });
+    return cached;
+  }
+
+  /** The error of a refused password write: the reasons name AD's rules; anything else as usual. */
+  private async writeError(error: unknown, action: string, account: DirectoryAccount, password: string): Promise<UnlatchError> {
+    const failure = ownRefusal(error) ? null : classifyAdError(error);
+    if (failure?.kind === 'password') {
+      // Windows does not say which rule failed: read the rules that apply, to name them. Best effort — the
+      // rejection stands even when the rules cannot be read.
+      const rules = await this.readPasswordRules(account).catch(() => null);
+      return new UnlatchError('password_rejected', { reasons: adRejectionReasons(failure.problem, rules, password, failure.minLength) });
+    }
+    // Locked: AD says so whether or not the old password was right, so saying it tells nothing more.
+    if (failure?.kind === 'logon' && failure.problem === 'locked_out') {
+      return new UnlatchError('password_rejected', { reasons: [{ code: 'account_locked' }] });
+    }
+    return asUnlatchError(error, action);
+  }
+
+  private async run<T>(action: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw asUnlatchError(error, action);
+    }
+  }
+}
+
+function replace(type: string, value: string | Buffer): Change {
+  const modification = typeof value === 'string' ? new Attribute({ type, values: [value] }) : new Attribute({ type, values: [value] });
+  return new Change({ operation: 'replace', modification });
+}

@@ -1,0 +1,181 @@
+import { personFilter } from './ad-filter.js';
+
+/**
+ * The options of the Active Directory adapter, their defaults, and the checks that refuse an unsafe or
+ * meaningless combination before any connection is made.
+ */
+
+/** When an administrator's reset asks AD to apply password history too (LDAP_SERVER_POLICY_HINTS). */
+export type AdResetHistoryCheck =
+  /** Send the hint when the DC lists it in `supportedControl` (Windows Server 2012 and later; not Samba 4.17). */
+  | 'auto'
+  /** Always send it, as critical: a DC without it refuses the reset instead of skipping the history check. */
+  | 'require'
+  /** Never send it: resets may reuse an old password (AD's default for administrators' resets). */
+  | 'off';
+
+/** Configuration of one Active Directory domain serving one tenant. */
+export interface ActiveDirectoryOptions {
+  /** The tenant this directory holds the accounts of. Lookups for any other tenant find nothing. */
+  tenantId: string;
+  /**
+   * `ldaps://dc1.example.com` (port 636 by default), or `ldap://dc1.example.com` with `startTls: true`.
+   * AD refuses `unicodePwd` on an unencrypted connection anyway; Unlatch refuses it first.
+   */
+  url: string;
+  /** Upgrade an `ldap://` connection with StartTLS before anything else is sent. Default false. */
+  startTls?: boolean;
+  /**
+   * Allow `ldap://` without StartTLS, or `rejectUnauthorized: false`. Default false; for test servers only.
+   * Even then Unlatch sends no person's password over a plain connection: resets, changes and password
+   * checks are refused, only lookups work.
+   */
+  insecure?: boolean;
+  /** PEM certificate(s) to trust for the DC's certificate (e.g. the enterprise CA), instead of the system's CAs. */
+  tlsCa?: string;
+  /** Check the DC's certificate. Default true; false needs `insecure: true`. Prefer `tlsCa`. */
+  rejectUnauthorized?: boolean;
+  /**
+   * The host name the DC's certificate must carry, when `url` names it otherwise (an IP address, a load
+   * balancer alias). Default: the host of `url`.
+   */
+  tlsServerName?: string;
+  /** The service account: a DN, a UPN (`svc-unlatch@example.com`) or `EXAMPLE\svc-unlatch`. */
+  bindDn: string;
+  /** The service account's password. */
+  bindPassword: string;
+  /** Where people live, e.g. `OU=People,DC=example,DC=com`; every person search runs in this subtree. */
+  baseDn: string;
+  /**
+   * Filter that finds a person by what they type; every `{value}` becomes the RFC 4515-escaped identifier.
+   * Always ANDed with `(objectCategory=person)(objectClass=user)`.
+   * Default `(|(sAMAccountName={value})(userPrincipalName={value})(mail={value}))`.
+   */
+  userFilter?: string;
+  /** Attribute names that make up an account. */
+  attributes?: {
+    /** Email address. Default `mail`. */
+    email?: string;
+    /** Phone number for SMS. Default `mobile`. */
+    phone?: string;
+    /** Name shown to the person. Default `displayName`. */
+    displayName?: string;
+  };
+  /** How group membership is read; group names are the groups' CNs. */
+  groups?: {
+    /**
+     * Include groups the person is in through other groups (LDAP_MATCHING_RULE_IN_CHAIN, one extra search).
+     * Default false: the direct groups of `memberOf`.
+     */
+    nested?: boolean;
+    /** Where the nested search looks for groups. Default: the whole domain (its `defaultNamingContext`). */
+    baseDn?: string;
+  };
+  /** Milliseconds to wait for a TCP connection and TLS handshake. Default 5000. */
+  connectTimeoutMs?: number;
+  /** Milliseconds to wait for the answer to one LDAP operation. Default 10000. */
+  operationTimeoutMs?: number;
+  /** Clear a lockout (`lockoutTime = 0`) in the same modify as a reset. Default true; needs Write lockoutTime. */
+  unlockOnReset?: boolean;
+  /** Whether a reset asks AD to enforce password history. Default `auto`. */
+  resetHistoryCheck?: AdResetHistoryCheck;
+}
+
+/** The options with every default filled in. */
+export interface ResolvedAdOptions {
+  tenantId: string;
+  url: URL;
+  startTls: boolean;
+  /** True when nothing encrypts the connection: no person's password may be sent. */
+  plain: boolean;
+  tlsCa: string | undefined;
+  rejectUnauthorized: boolean;
+  tlsServerName: string | undefined;
+  bindDn: string;
+  bindPassword: string;
+  baseDn: string;
+  userFilter: string;
+  attributes: { email: string; phone: string; displayName: string };
+  /** `baseDn` undefined: the domain's naming context, read from the root DSE. */
+  groups: { nested: boolean; baseDn: string | undefined };
+  connectTimeoutMs: number;
+  operationTimeoutMs: number;
+  unlockOnReset: boolean;
+  resetHistoryCheck: AdResetHistoryCheck;
+}
+
+export const DEFAULT_AD_USER_FILTER = '(|(sAMAccountName={value})(userPrincipalName={value})(mail={value}))';
+export const DEFAULT_AD_CONNECT_TIMEOUT_MS = 5000;
+export const DEFAULT_AD_OPERATION_TIMEOUT_MS = 10_000;
+
+/** A configuration that cannot work or would be unsafe; the message names the option. */
+export class ActiveDirectoryOptionsError extends Error {
+  constructor(message: string) {
+    super(`active_directory: ${message}`);
+    this.name = 'ActiveDirectoryOptionsError';
+  }
+}
+
+/** Fills in defaults and refuses unsafe or impossible combinations. */
+export function resolveAdOptions(options: ActiveDirectoryOptions): ResolvedAdOptions {
+  let url: URL;
+  try {
+    url = new URL(options.url);
+  } catch {
+    throw new ActiveDirectoryOptionsError(`url is not a URL: ${options.url}`);
+  }
+  if (url.protocol !== 'ldaps:' && url.protocol !== 'ldap:') throw new ActiveDirectoryOptionsError('url must start with ldaps:// or ldap://');
+  if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.username !== '') {
+    throw new ActiveDirectoryOptionsError('url takes a scheme, host and port only; put the base DN in baseDn');
+  }
+  const startTls = options.startTls ?? false;
+  const insecure = options.insecure ?? false;
+  if (url.protocol === 'ldaps:' && startTls) throw new ActiveDirectoryOptionsError('startTls is for ldap:// URLs; ldaps:// is TLS already');
+  if (url.protocol === 'ldap:' && !startTls && !insecure) {
+    throw new ActiveDirectoryOptionsError('ldap:// without startTls sends passwords in clear text; use ldaps://, startTls: true, or insecure: true for a test server');
+  }
+  const rejectUnauthorized = options.rejectUnauthorized ?? true;
+  if (!rejectUnauthorized && !insecure) {
+    throw new ActiveDirectoryOptionsError('rejectUnauthorized: false accepts any certificate; trust the DC with tlsCa instead (or insecure: true for a test server)');
+  }
+  for (const key of ['tenantId', 'bindDn', 'bindPassword', 'baseDn'] as const) {
+    if (typeof options[key] !== 'string' || options[key].trim() === '') throw new ActiveDirectoryOptionsError(`${key} is required`);
+  }
+  const userFilter = options.userFilter ?? DEFAULT_AD_USER_FILTER;
+  if (!userFilter.includes('{value}')) throw new ActiveDirectoryOptionsError('userFilter must contain {value}');
+  try {
+    personFilter(userFilter, 'probe');
+  } catch (error) {
+    throw new ActiveDirectoryOptionsError(`userFilter is not a valid LDAP filter: ${(error as Error).message}`);
+  }
+  const connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs ?? DEFAULT_AD_CONNECT_TIMEOUT_MS);
+  const operationTimeoutMs = positive('operationTimeoutMs', options.operationTimeoutMs ?? DEFAULT_AD_OPERATION_TIMEOUT_MS);
+  return {
+    tenantId: options.tenantId,
+    url,
+    startTls,
+    plain: url.protocol === 'ldap:' && !startTls,
+    tlsCa: options.tlsCa,
+    rejectUnauthorized,
+    tlsServerName: options.tlsServerName,
+    bindDn: options.bindDn,
+    bindPassword: options.bindPassword,
+    baseDn: options.baseDn,
+    userFilter,
+    attributes: {
+      email: options.attributes?.email ?? 'mail',
+      phone: options.attributes?.phone ?? 'mobile',
+      displayName: options.attributes?.displayName ?? 'displayName',
+    },
+    groups: { nested: options.groups?.nested ?? false, baseDn: options.groups?.baseDn },
+    connectTimeoutMs,
+    operationTimeoutMs,
+    unlockOnReset: options.unlockOnReset ?? true,
+    resetHistoryCheck: options.resetHistoryCheck ?? 'auto',
+  };
+}
+
+function positive(key: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) throw new ActiveDirectoryOptionsError(`${key} must be a positive integer (milliseconds)`);
+  return value;
+}
