@@ -12,6 +12,9 @@ import type { Mailer } from './core/ports/mailer.js';
 import { ResetFlow } from './core/reset/reset-flow.js';
 import { MethodRegistration } from './core/methods/method-registration.js';
 import { MethodVerifier } from './core/methods/method-verifier.js';
+import { EmailRegistration } from './core/methods/email-registration.js';
+import { QuestionRegistration } from './core/methods/question-registration.js';
+import { Argon2AnswerHasher } from './adapters/methods/answer-hasher.js';
 import { Passkeys } from './core/methods/passkeys.js';
 import { SqlChallengeStore } from './adapters/store/challenge-repository.js';
 import { SimpleWebAuthnCeremonies } from './adapters/webauthn/simplewebauthn-ceremonies.js';
@@ -73,6 +76,8 @@ export interface UnlatchApp {
   keys: KeyRing;
   /** Registered verification methods and their registration (issue 3; not yet reachable over HTTP). */
   methodRegistration: MethodRegistration;
+  /** Extra email addresses, confirmed by a mailed code. */
+  emailRegistration: EmailRegistration;
   /** Sign-in to manage one's security info (issue 3; not yet reachable over HTTP). */
   signIn: SignIn;
   policyFor: (tenantId: string) => TenantPolicy;
@@ -110,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     });
     const outboxQueue = new SqlOutboxQueue(database.db, database.dialect, outboxSealer, clock, auditExport);
     const metrics = new UnlatchMetrics({ backlog: () => outboxQueue.backlog() });
+    store.onAuditCommit((entries) => metrics.auditCommitted(entries));
     const i18n = loadI18n();
 
     const sms = config.sms.providers.length === 0 ? null : new SmsSender({
@@ -152,12 +158,18 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       methods, store, clock,
       settings: { rp: relyingPartyOf(config), challengeTtlSeconds: config.webauthn.challengeTtlSeconds },
     });
+    // Security questions: answers hashed like passwords (argon2id); used only where a policy allows them.
+    const answerHasher = new Argon2AnswerHasher(hasher);
     const resetFlow = new ResetFlow({
       store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset, sessions, methods, verifier, passkeys,
-      policyFor: (tenantId) => policyFor(config.policy, tenantId), sms,
+      policyFor: (tenantId) => policyFor(config.policy, tenantId), sms, answerHasher,
     });
     const passwordChange = new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics, sessions });
     const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg, passkeys, sms });
+    const questionRegistration = new QuestionRegistration({
+      store, methods, tenants, clock, hasher: answerHasher, settings: config.securityQuestions, policyFor: (tenantId) => policyFor(config.policy, tenantId),
+    });
+    const emailRegistration = new EmailRegistration({ store, methods, tenants, keys, clock, limiter });
     const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, passkeys, sms, keys, challenges, settings: DEFAULT_SIGN_IN_SETTINGS });
     const server = await buildServer({
       config,
@@ -165,6 +177,8 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       passwordChange,
       signIn,
       methodRegistration,
+      questionRegistration,
+      emailRegistration,
       policyFor: (tenantId) => policyFor(config.policy, tenantId),
       tenants,
       devOutbox,
@@ -195,6 +209,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       metrics,
       keys,
       methodRegistration,
+      emailRegistration,
       signIn,
       policyFor: (tenantId) => policyFor(config.policy, tenantId),
       sms,

@@ -1,3 +1,4 @@
+import type { EmailRegistration } from '../core/methods/email-registration.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { i18n } from 'i18next';
 import type { Registry } from 'prom-client';
@@ -6,6 +7,7 @@ import type { PasswordChange } from '../core/change/password-change.js';
 import type { TenantCatalog } from '../core/ports/tenants.js';
 import type { ResetFlow } from '../core/reset/reset-flow.js';
 import type { MethodRegistration } from '../core/methods/method-registration.js';
+import type { QuestionRegistration } from '../core/methods/question-registration.js';
 import type { TenantPolicy } from '../core/policy/method-policy.js';
 import type { SignIn } from '../core/signin/sign-in.js';
 
@@ -35,6 +37,10 @@ export interface HttpDeps {
   signIn: SignIn;
   /** Adding, confirming, removing methods of a signed-in person. */
   methodRegistration: MethodRegistration;
+  /** Extra email addresses of a signed-in person, confirmed by a mailed code. */
+  emailRegistration: EmailRegistration;
+  /** Registering a person's security questions (only where their policy allows them). */
+  questionRegistration: QuestionRegistration;
   /** The method policy of a tenant (decides, e.g., whether a method may be removed). */
   policyFor: (tenantId: string) => TenantPolicy;
   tenants: TenantCatalog;

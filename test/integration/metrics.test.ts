@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decidePolicy } from '../../src/core/policy/method-policy.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('/metrics', () => {
@@ -41,5 +42,33 @@ describe('/metrics', () => {
     expect(text).toContain('unlatch_outbox_backlog 0');
     // No label carries an identifier or an address.
     expect(text).not.toMatch(/bob|ghost|example\.com/);
+  });
+});
+
+describe('/metrics: verification methods', () => {
+  let m: TestApp;
+  beforeAll(async () => {
+    m = await startTestApp();
+  });
+  afterAll(async () => {
+    await m?.close();
+  });
+
+  const post = (url: string, payload: object) => m.server.inject({ method: 'POST', url, payload });
+
+  it('counts method events by kind: registration, removal, and reset proofs', async () => {
+    const client = { ip: '127.0.0.1', userAgent: 'test', correlationId: 'corr-metrics' };
+    const account = await m.accountOf('carol');
+    const { codes } = await m.app.methodRegistration.regenerateBackupCodes({ account, client });
+    const { flowId } = (await post('/api/v1/reset', { identifier: 'carol' })).json() as { flowId: string };
+    await post(`/api/v1/reset/${flowId}/verify`, { method: 'backup_code', code: 'AAAAAA-AAAAAA' });
+    await post(`/api/v1/reset/${flowId}/verify`, { method: 'backup_code', code: codes[0]! });
+    await m.app.methodRegistration.remove({ account, methodId: 'backup_codes', decision: decidePolicy(m.app.policyFor('demo'), account), client });
+
+    const text = (await m.server.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).toContain('unlatch_method_events_total{tenant="demo",method="backup_code",event="backup_codes_generated",outcome="success"} 1');
+    expect(text).toContain('unlatch_method_events_total{tenant="demo",method="backup_code",event="failed",outcome="failure"} 1');
+    expect(text).toContain('unlatch_method_events_total{tenant="demo",method="backup_code",event="verified",outcome="success"} 1');
+    expect(text).toContain('unlatch_method_events_total{tenant="demo",method="backup_code",event="removed",outcome="success"} 1');
   });
 });

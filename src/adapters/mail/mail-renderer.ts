@@ -1,6 +1,6 @@
 import type { i18n } from 'i18next';
 import type { ClaimedMessage } from '../store/outbox-repository.js';
-import { renderMethodsChanged, renderPasswordChanged, renderResetCode, type MailT, type RenderedMail } from './templates.js';
+import { renderAddressCode, renderMethodsChanged, renderPasswordChanged, renderResetCode, type MailT, type RenderedMail } from './templates.js';
 
 /**
  * i18next resolves, interpolates and pluralizes on every call, a large part of a message's cost.
@@ -34,6 +34,14 @@ export function createMailRenderer(options: { i18n: i18n; publicUrl: string; sup
           expiresInMinutes: Number(data.expiresInMinutes ?? 10),
           ...(typeof data.linkToken === 'string' ? { linkToken: data.linkToken } : {}),
           publicUrl: options.publicUrl,
+          t,
+        });
+      case 'address_code':
+        return renderAddressCode({
+          code: String(data.code),
+          displayName: String(data.displayName ?? ''),
+          tenantName: String(data.tenantName ?? ''),
+          expiresInMinutes: Number(data.expiresInMinutes ?? 10),
           t,
         });
       case 'password_changed':

@@ -77,6 +77,31 @@ export function renderResetCode(input: ResetCodeInput): RenderedMail {
   return { subject, text, html };
 }
 
+export interface AddressCodeInput {
+  code: string;
+  displayName: string;
+  tenantName: string;
+  expiresInMinutes: number;
+  t: MailT;
+}
+
+/** The code that confirms a new address on the security info page: it proves the person reads this mailbox. */
+export function renderAddressCode(input: AddressCodeInput): RenderedMail {
+  const { t } = input;
+  const tenantName = clean(input.tenantName);
+  const code = clean(input.code);
+  const tr = (key: string, values: Record<string, unknown> = {}) => translate(t, key, { tenantName, ...values });
+  const subject = tr('address_code.subject');
+  const greeting = greetingFor(t, input.displayName);
+  const intro = tr('address_code.intro');
+  const expires = tr('reset_code.expires', { count: input.expiresInMinutes });
+  const ignore = tr('address_code.ignore');
+  const footer = tr('common.footer');
+  const text = [greeting, '', intro, '', `    ${code}`, '', expires, '', ignore, '', '-- ', footer].join('\n');
+  const html = layout(t, subject, tr('address_code.heading'), footer, [para(greeting), para(intro), `<p style="${STYLE.code}">${escapeHtml(code)}</p>`, para(expires), para(ignore)]);
+  return { subject, text, html };
+}
+
 export function renderPasswordChanged(input: PasswordChangedInput): RenderedMail {
   return renderSecurityNotice(input, 'password_changed', 'password_changed.body');
 }

@@ -1,8 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AuditEvent } from '../../core/ports/audit.js';
+import type { AuditEntryInput, AuditEvent } from '../../core/ports/audit.js';
+import { METHOD_KINDS } from '../../core/policy/method-policy.js';
 import type { FlowObserver } from '../../core/ports/flow-observer.js';
 import type { OutboxWorkerEvents } from '../outbox/outbox-worker.js';
 import type { ClaimedMessage } from '../store/outbox-repository.js';
+
+const KINDS: ReadonlySet<string> = new Set(METHOD_KINDS);
 
 /**
  * The SSPR SLIs as Prometheus metrics. Labels are small fixed sets (tenant, outcome, reason codes):
@@ -16,6 +19,7 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
   private readonly rateLimited: Counter<'tenant' | 'event' | 'bucket'>;
   private readonly changes: Counter<'tenant' | 'outcome' | 'reason'>;
   private readonly smsAttempts: Counter<'provider' | 'outcome' | 'reason'>;
+  private readonly methodEvents: Counter<'tenant' | 'method' | 'event' | 'outcome'>;
 
   constructor(options: { backlog: () => Promise<number>; defaultMetrics?: boolean }) {
     const registers = [this.registry];
@@ -55,6 +59,12 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
       name: 'unlatch_sms_attempts_total',
       help: 'SMS provider calls by provider and outcome (sent, transient_failure → failover, permanent_failure).',
       labelNames: ['provider', 'outcome', 'reason'],
+      registers,
+    });
+    this.methodEvents = new Counter({
+      name: 'unlatch_method_events_total',
+      help: 'Verification methods by kind: registration (registration_started, added, confirm_failed, removed, remove_refused, backup_codes_generated) and reset proofs (verified, failed).',
+      labelNames: ['tenant', 'method', 'event', 'outcome'],
       registers,
     });
     new Gauge({
@@ -97,6 +107,24 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
         break;
       default:
         break;
+    }
+  }
+
+  /**
+   * Counts method events from committed audit entries (`store.onAuditCommit`): what really happened, for every
+   * method, without each registration class needing its own observer. Kinds outside the known set are ignored,
+   * so labels stay bounded.
+   */
+  auditCommitted(entries: readonly AuditEntryInput[]): void {
+    for (const entry of entries) {
+      const details = entry.details ?? {};
+      if (entry.event.startsWith('method.')) {
+        const kind = String(details.kind ?? '');
+        if (KINDS.has(kind)) this.methodEvents.inc({ tenant: entry.tenantId, method: kind, event: entry.event.slice('method.'.length), outcome: entry.outcome });
+      } else if (entry.event === 'reset.code_verified' || entry.event === 'reset.code_failed' || entry.event === 'reset.attempts_exceeded') {
+        const method = String(details.method ?? 'email_code');
+        if (KINDS.has(method)) this.methodEvents.inc({ tenant: entry.tenantId, method, event: entry.event === 'reset.code_verified' ? 'verified' : 'failed', outcome: entry.outcome });
+      }
     }
   }
 

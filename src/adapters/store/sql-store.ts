@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Sealer } from '../../core/crypto/sealer.js';
 import type { Clock } from '../../core/ports/clock.js';
+import type { AuditEntryInput } from '../../core/ports/audit.js';
 import type { Store, StoreTx } from '../../core/ports/store.js';
 import { SqlAuditAppender, type AuditExport } from './audit-appender.js';
 import type { DatabaseHandle } from './database.js';
@@ -11,6 +12,7 @@ import { SqlOutboxWriter } from './outbox-repository.js';
 export class SqlStore implements Store {
   readonly flows: SqlFlowRepository;
   private readonly outboxListeners: Array<() => void> = [];
+  private readonly auditListeners: Array<(entries: readonly AuditEntryInput[]) => void> = [];
 
   constructor(
     private readonly handle: DatabaseHandle,
@@ -23,11 +25,18 @@ export class SqlStore implements Store {
 
   async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
     let enqueued = false;
+    const appended: AuditEntryInput[] = [];
     const result = await this.handle.db.transaction().execute((trx) => {
       const outbox = new SqlOutboxWriter(trx, this.sealer, this.clock);
+      const audit = new SqlAuditAppender(trx, this.handle.dialect, this.clock, this.auditExport);
       return work({
         flows: new SqlFlowRepository(trx),
-        audit: new SqlAuditAppender(trx, this.handle.dialect, this.clock, this.auditExport),
+        audit: {
+          append: async (entry) => {
+            await audit.append(entry);
+            appended.push(entry);
+          },
+        },
         outbox: {
           enqueue: (message) => {
             enqueued = true;
@@ -39,7 +48,13 @@ export class SqlStore implements Store {
     });
     // Only after the commit: a worker woken earlier would not see the rows yet.
     if (enqueued || this.auditExport) for (const listener of this.outboxListeners) listener();
+    if (appended.length > 0) for (const listener of this.auditListeners) listener(appended);
     return result;
+  }
+
+  /** Called with the audit entries of every committed transaction (metrics count what really happened). Must not throw. */
+  onAuditCommit(listener: (entries: readonly AuditEntryInput[]) => void): void {
+    this.auditListeners.push(listener);
   }
 
   /** Called after every transaction that queued a message, so an in-process worker sends it now, not at its next poll. */

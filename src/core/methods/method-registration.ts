@@ -18,6 +18,8 @@ import { maskPhone } from '../identity/mask.js';
 import { rateLimitedError } from '../limits.js';
 import type { SmsSender } from '../sms/sms-sender.js';
 import { isE164 } from '../sms/e164.js';
+import { recordMethodChange } from './method-change-notice.js';
+import { confirmPendingCode, CONTACT_CODE_DIGITS, CONTACT_CODE_TTL_SECONDS, newPendingCode, type ContactConfirmResult } from './pending-code.js';
 
 export interface MethodRegistrationDeps {
   store: Store;
@@ -33,23 +35,6 @@ export interface MethodRegistrationDeps {
   passkeys?: Passkeys;
   /** SMS sending (limits checked at request time); without it, phone numbers cannot be added. */
   sms?: SmsSender | null;
-}
-
-/** A phone number's confirmation code: digits, lifetime, wrong tries (SECURITY.md: ≥ 6 digits, ≤ 10 min, a few tries). */
-export const PHONE_CODE_DIGITS = 6;
-export const PHONE_CODE_TTL_SECONDS = 600;
-export const PHONE_CODE_MAX_ATTEMPTS = 5;
-
-export type PhoneConfirmResult =
-  | { ok: true }
-  | { ok: false; code: 'code_invalid'; attemptsLeft: number }
-  | { ok: false; code: 'code_attempts_exceeded' };
-
-/** Sealed in the pending method's secret: the code's HMAC (never the code) and when it stops working. */
-interface PendingPhoneCode {
-  keyId: string;
-  digest: string;
-  expiresAt: number;
 }
 
 /** What a person sees of their methods: never a secret, backup codes as a count. */
@@ -198,8 +183,8 @@ export class MethodRegistration {
     const masked = maskPhone(phone);
     const name = cleanName(input.name, `Phone ${masked}`);
     const now = this.deps.clock.now();
-    const code = newNumericCode(PHONE_CODE_DIGITS);
-    const expiresAt = new Date(now.getTime() + PHONE_CODE_TTL_SECONDS * 1000);
+    const code = newNumericCode(CONTACT_CODE_DIGITS);
+    let expiresAt = now;
     const methodId = await this.deps.store.transaction(async (tx) => {
       const methods = this.deps.methods.within(tx);
       for (const pending of (await methods.listForSubject(account.tenantId, account.id)).filter((m) => m.kind === 'sms_code' && !m.confirmed)) {
@@ -207,16 +192,16 @@ export class MethodRegistration {
       }
       // The code's MAC binds it to this method's id, chosen here.
       const id = newId();
-      const mac = this.deps.keys.mac('code-hmac', phoneCodeMessage(id, code));
-      const pending: PendingPhoneCode = { keyId: mac.keyId, digest: mac.digest, expiresAt: expiresAt.getTime() };
-      await methods.add({ id, tenantId: account.tenantId, subjectId: account.id, kind: 'sms_code', name, data: { phone }, secret: JSON.stringify(pending), confirmed: false }, now);
+      const pending = newPendingCode(this.deps.keys, 'sms_code', id, code, now);
+      expiresAt = pending.expiresAt;
+      await methods.add({ id, tenantId: account.tenantId, subjectId: account.id, kind: 'sms_code', name, data: { phone }, secret: pending.secret, confirmed: false }, now);
       await tx.audit.append(this.entry('method.registration_started', 'success', account, client, { kind: 'sms_code', methodId: id, phone: masked }));
       await tx.outbox.enqueue({
         channel: 'sms',
         template: 'sms_code',
         tenantId: account.tenantId,
         to: phone,
-        data: { code, tenantName: this.deps.tenants.get(account.tenantId)?.name ?? account.tenantId, expiresInMinutes: PHONE_CODE_TTL_SECONDS / 60, purpose: 'registration' },
+        data: { code, tenantName: this.deps.tenants.get(account.tenantId)?.name ?? account.tenantId, expiresInMinutes: CONTACT_CODE_TTL_SECONDS / 60, purpose: 'registration' },
         idempotencyKey: `sms_code:register:${id}`,
         subjectId: account.id,
       });
@@ -229,45 +214,14 @@ export class MethodRegistration {
    * Confirms a pending phone number with the texted code. Each try is counted atomically first; the fifth
    * wrong one removes the pending number (a new one must be requested). An expired code is wrong.
    */
-  async finishPhone(input: { account: DirectoryAccount; methodId: string; code: string; client: ClientInfo }): Promise<PhoneConfirmResult> {
-    const { account, client } = input;
-    const method = await this.deps.methods.get(account.tenantId, input.methodId);
-    if (!method || method.subjectId !== account.id || method.kind !== 'sms_code' || method.confirmed) throw new UnlatchError('not_found');
-    const attempts = await this.deps.methods.spendConfirmAttempt(account.tenantId, method.id, PHONE_CODE_MAX_ATTEMPTS);
-    if (attempts === null) return { ok: false, code: 'code_attempts_exceeded' };
-    let pending: PendingPhoneCode | null = null;
-    try {
-      pending = JSON.parse((await this.deps.methods.readSecret(account.tenantId, method.id)) ?? 'null') as PendingPhoneCode | null;
-    } catch {
-      pending = null;
-    }
-    const now = this.deps.clock.now();
-    const candidate = input.code.normalize('NFKC').replace(/\s+/g, '');
-    // The MAC is checked on every path, so a malformed or expired code takes as long as a wrong one.
-    const matches = this.deps.keys.verifyMac('code-hmac', pending?.keyId ?? this.deps.keys.currentId, phoneCodeMessage(method.id, candidate), pending?.digest ?? '');
-    const ok = matches && pending !== null && pending.expiresAt > now.getTime() && new RegExp(`^[0-9]{${PHONE_CODE_DIGITS}}$`).test(candidate);
-    if (!ok) {
-      const exhausted = attempts >= PHONE_CODE_MAX_ATTEMPTS;
-      await this.deps.store.transaction(async (tx) => {
-        if (exhausted) await this.deps.methods.within(tx).remove(account.tenantId, method.id);
-        await tx.audit.append(this.entry('method.confirm_failed', 'failure', account, client, { kind: 'sms_code', methodId: method.id, attempts, reason: pending && pending.expiresAt <= now.getTime() ? 'expired' : 'wrong' }));
-      });
-      return exhausted ? { ok: false, code: 'code_attempts_exceeded' } : { ok: false, code: 'code_invalid', attemptsLeft: PHONE_CODE_MAX_ATTEMPTS - attempts };
-    }
-    const duplicate = await this.deps.store.transaction(async (tx) => {
-      const methods = this.deps.methods.within(tx);
-      // The same number confirmed meanwhile (another tab): this pending copy goes, nothing is added.
-      const registered = await methods.listForSubject(account.tenantId, account.id);
-      if (registered.some((m) => m.id !== method.id && m.kind === 'sms_code' && m.confirmed && m.data.phone === method.data.phone)) {
-        await methods.remove(account.tenantId, method.id);
-        return true;
-      }
-      if (!(await methods.confirm(account.tenantId, method.id, now))) throw new UnlatchError('conflict');
-      await this.changed(tx, account, client, 'added', method.name, { kind: 'sms_code', methodId: method.id });
-      return false;
+  async finishPhone(input: { account: DirectoryAccount; methodId: string; code: string; client: ClientInfo }): Promise<ContactConfirmResult> {
+    return confirmPendingCode(this.deps, {
+      ...input,
+      kind: 'sms_code',
+      field: 'phone',
+      sameAs: (confirmed, pending) => confirmed.data.phone === pending.data.phone,
+      recordAdded: (tx, method) => this.changed(tx, input.account, input.client, 'added', method.name, { kind: 'sms_code', methodId: method.id }),
     });
-    if (duplicate) throw new UnlatchError('method_exists', { field: 'phone' });
-    return { ok: true };
   }
 
   /** The kind of one of the person's pending methods, for an API that finishes any kind (`not_found` otherwise). */
@@ -353,29 +307,8 @@ export class MethodRegistration {
   }
 
   /** Audit entry plus a notice to the person's address: a change they did not make is a warning sign. */
-  private async changed(tx: StoreTx, account: DirectoryAccount, client: ClientInfo, change: 'added' | 'removed' | 'backup_codes', methodName: string, details: Record<string, unknown>): Promise<void> {
-    const event = change === 'added' ? 'method.added' : change === 'removed' ? 'method.removed' : 'method.backup_codes_generated';
-    await tx.audit.append(this.entry(event, 'success', account, client, details));
-    // Changing one's methods is looking at them: it counts as a review.
-    await this.deps.methods.within(tx).markReviewed(account.tenantId, account.id, this.deps.clock.now());
-    if (!account.email) return;
-    const now = this.deps.clock.now();
-    await tx.outbox.enqueue({
-      channel: 'email',
-      template: 'methods_changed',
-      tenantId: account.tenantId,
-      to: account.email,
-      data: {
-        displayName: account.displayName ?? account.username,
-        tenantName: this.deps.tenants.get(account.tenantId)?.name ?? account.tenantId,
-        change,
-        methodName,
-        when: now.toISOString(),
-        ip: client.ip,
-      },
-      idempotencyKey: `methods_changed:${account.id}:${now.getTime()}:${change}:${String(details.methodId ?? details.kind)}`,
-      subjectId: account.id,
-    });
+  private changed(tx: StoreTx, account: DirectoryAccount, client: ClientInfo, change: 'added' | 'removed' | 'backup_codes', methodName: string, details: Record<string, unknown>): Promise<void> {
+    return recordMethodChange(this.deps, tx, account, client, change, methodName, details);
   }
 
   private passkeys(): Passkeys {
@@ -402,11 +335,6 @@ export function normalizePhone(raw: string): string | null {
   if (raw.length > 64) return null;
   const phone = raw.normalize('NFKC').replace(/[\s\-.()\u2010-\u2015]/g, '');
   return isE164(phone) ? phone : null;
-}
-
-/** A phone code is bound to its pending method: the same digits mean nothing for another number. */
-function phoneCodeMessage(methodId: string, code: string): string {
-  return `phone:${methodId}:${code}`;
 }
 
 /** A label people chose: trimmed, control characters out, bounded; a default when empty. */

@@ -26,6 +26,9 @@ import { codeMessage, ResetProofs, smsCodeMessage } from './reset-proofs.js';
 import type { ResetSettings } from './reset-settings.js';
 import { LIVE_STATES, NEXT_STEP, nextState, type ResetEvent } from './reset-states.js';
 import type { SmsSender } from '../sms/sms-sender.js';
+import { contactEmails, distinctAddresses } from '../methods/contact-emails.js';
+import { enqueueDecoyMail, enqueueResetMails } from './reset-mail.js';
+import type { AnswerHasher } from '../methods/security-questions.js';
 import { nextProofNeeded } from '../policy/method-policy.js';
 
 export interface ResetFlowDeps {
@@ -49,6 +52,8 @@ export interface ResetFlowDeps {
   passkeys?: Passkeys;
   /** SMS sending (`sms_code` second proofs); without it phones are never offered and an SMS proof fails like a wrong code. */
   sms?: SmsSender | null;
+  /** Checks answers to security questions (`questions` second proofs); without it they are never offered and fail like a wrong code. */
+  answerHasher?: AnswerHasher | null;
 }
 
 export interface StartedReset {
@@ -65,7 +70,7 @@ export type ProofMethod = 'email_code' | 'totp' | 'backup_code';
  * Every method a reset can be proven with today: a code, a passkey (WebAuthn assertion, no code), or a code
  * texted to a registered phone (`sms_code`, second proof only: see `sendSmsCode`).
  */
-export type ResetProofMethod = ProofMethod | 'email_link' | 'webauthn' | 'sms_code';
+export type ResetProofMethod = ProofMethod | 'email_link' | 'webauthn' | 'sms_code' | 'questions';
 
 /** A method offered for the second proof, labelled without revealing the address or secret. */
 export interface ProofChoice {
@@ -73,6 +78,8 @@ export interface ProofChoice {
   label: string;
   /** `sms_code`: the phone method to text the code to (`POST /reset/{flowId}/sms`). */
   methodId?: string;
+  /** `questions`: the person's security questions, in the order the answers are expected (second proof only). */
+  questions?: string[];
 }
 
 /** One proof as a client sends it: the method, and the field that method reads. */
@@ -85,6 +92,8 @@ export interface ProofInput {
   credential?: WebAuthnResponseJson;
   /** `email_link`: the token from the emailed link (`…/reset/link?token=`). */
   token?: string;
+  /** `questions`: one answer per security question, in the order they were offered. */
+  answers?: string[];
 }
 
 export interface SmsCodeSent {
@@ -154,8 +163,11 @@ export class ResetFlow {
 
     const tenant = tenants.get(tenantId);
     const account = tenant ? await directory.findByIdentifier(tenantId, rateKey) : null;
-    const refusal = this.refusalOf(account);
-    const eligible = refusal === null ? (account as DirectoryAccount & { email: string }) : null;
+    // Extra confirmed addresses are looked up for every identifier (none for a missing account): the same work.
+    const extra = await contactEmails(this.deps.methods, { tenantId, id: account?.id ?? '' });
+    const addresses = distinctAddresses([account?.email, ...extra.map((m) => String(m.data.email))]);
+    const refusal = this.refusalOf(account, addresses.length > 0);
+    const eligible = refusal === null ? account : null;
 
     // From here on both paths do the same work: a code is made and hashed for a decoy too,
     // and a send-limit bucket is spent, so neither time nor limits tell accounts apart.
@@ -192,8 +204,12 @@ export class ResetFlow {
     const linkAllowed = (eligible ? decidePolicy(this.deps.policyFor(tenantId), eligible) : this.deps.policyFor(tenantId).defaults).allowedMethods.includes('email_link');
     const linkToken = linkAllowed ? newFlowHandle() : null;
     flow.linkHash = linkToken ? hashHandle(linkToken) : null;
-    const destinationKey = eligible ? `${tenantId}:${normalizeIdentifier(eligible.email)}` : `decoy:${tenantId}:${rateKey}`;
-    const sendDenied = await firstExhausted(limiter, [['send_destination', destinationKey]]);
+    const suppressed = new Set<string>();
+    for (const address of eligible ? addresses : [`decoy:${rateKey}`]) {
+      const key = eligible ? `${tenantId}:${normalizeIdentifier(address)}` : `decoy:${tenantId}:${rateKey}`;
+      if (await firstExhausted(limiter, [['send_destination', key]])) suppressed.add(address);
+    }
+    const content = { code, linkToken, tenantName: tenant?.name ?? tenantId, expiresInMinutes: Math.round(settings.codeTtlSeconds / 60) };
 
     await store.transaction(async (tx) => {
       // A real and a decoy start both end the flow they replace; an old decoy flow id dies like a real one.
@@ -203,39 +219,8 @@ export class ResetFlow {
         selfEntry('reset.started', eligible ? 'success' : 'decoy', tenantId, eligible?.id ?? null, flow.id, input.client,
           eligible ? { channel: 'email' } : { identifier: rateKey, reason: refusal }),
       );
-      if (!eligible) {
-        await tx.outbox.enqueue({
-          channel: 'email',
-          template: 'reset_code',
-          tenantId,
-          to: '',
-          data: { code, linkToken, displayName: rateKey, tenantName: tenant?.name ?? tenantId, expiresInMinutes: Math.round(settings.codeTtlSeconds / 60) },
-          idempotencyKey: `reset_code:${flow.id}`,
-          decoy: true,
-        });
-        return;
-      }
-      if (sendDenied) {
-        // The person sees the same page; only the message is held back (SMS/mail pumping).
-        await tx.audit.append(selfEntry('reset.send_suppressed', 'denied', tenantId, eligible.id, flow.id, input.client, { bucket: 'send_destination' }));
-        return;
-      }
-      await tx.outbox.enqueue({
-        channel: 'email',
-        template: 'reset_code',
-        tenantId,
-        to: eligible.email,
-        data: {
-          code,
-          linkToken,
-          displayName: eligible.displayName ?? eligible.username,
-          tenantName: tenant?.name ?? tenantId,
-          expiresInMinutes: Math.round(settings.codeTtlSeconds / 60),
-        },
-        idempotencyKey: `reset_code:${flow.id}`,
-        flowId: flow.id,
-        subjectId: eligible.id,
-      });
+      if (eligible) await enqueueResetMails(tx, { flow, account: eligible, addresses, suppressed, content, client: input.client });
+      else await enqueueDecoyMail(tx, flow, rateKey, content);
     });
     this.deps.observer.observe('reset.started', { tenantId, outcome: eligible ? 'success' : 'decoy' });
     return { flowId, next: 'verify_code', expiresAt: flow.expiresAt };
@@ -489,13 +474,13 @@ export class ResetFlow {
     await this.deps.store.transaction((tx) => tx.audit.append(entry));
   }
 
-  /** Why an account gets a decoy instead of a real flow, or null when it may reset. */
-  private refusalOf(account: DirectoryAccount | null): string | null {
+  /** Why an account gets a decoy instead of a real flow, or null when it may reset (`hasAddress`: somewhere to mail the code). */
+  private refusalOf(account: DirectoryAccount | null, hasAddress = true): string | null {
     if (!account) return 'unknown_account';
     if (!account.enabled) return 'disabled';
     const decision = decidePolicy(this.deps.policyFor(account.tenantId), account);
     if (!decision.ssprEnabled) return decision.reason === 'excluded' ? 'excluded' : 'sspr_disabled';
-    if (!account.email) return 'no_method';
+    if (!hasAddress) return 'no_method';
     return null;
   }
 }

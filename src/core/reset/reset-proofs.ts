@@ -12,6 +12,9 @@ import type { MethodKind, MethodRepository } from '../ports/methods.js';
 import type { ProofChoice, ProofInput, ResetProofMethod } from './reset-flow.js';
 import type { ResetFlowRecord } from './reset-flow-record.js';
 import type { ResetSettings } from './reset-settings.js';
+import { distinctAddresses } from '../methods/contact-emails.js';
+import { questionsOf, QuestionProof, readQuestionSet } from '../methods/question-proof.js';
+import { MIN_QUESTIONS, type AnswerHasher } from '../methods/security-questions.js';
 
 export interface ResetProofsDeps {
   keys: KeyRing;
@@ -23,10 +26,13 @@ export interface ResetProofsDeps {
   policyFor: (tenantId: string) => TenantPolicy;
   clock: Clock;
   sms?: SmsSender | null;
+  answerHasher?: AnswerHasher | null;
 }
 
 /** Judges the proofs a reset flow receives, and says which methods may give the next one. */
 export class ResetProofs {
+  private questionProof: QuestionProof | null = null;
+
   constructor(private readonly deps: ResetProofsDeps) {}
 
   /**
@@ -66,6 +72,17 @@ export class ResetProofs {
       const ok = smsMatches && live && stillMine && Boolean(this.deps.sms) && /^[0-9]+$/.test(candidate) && candidate.length === settings.codeDigits;
       return ok ? { account: account!, decision: decision! } : null;
     }
+    if (method === 'questions') {
+      // Second proof only: the questions are shown in order to be answered, so offering them before any proof
+      // would tell anyone who types a username that the account exists and has them. A first proof, a decoy,
+      // or a person without (allowed) questions does the same hashing against a dummy and fails like a wrong code.
+      if (!this.deps.answerHasher) return null;
+      this.questionProof ??= new QuestionProof(this.deps.answerHasher);
+      const second = flow.state === 'awaiting_second_proof';
+      const set = usable && second ? await readQuestionSet(this.deps.methods, flow.tenantId, account!.id) : null;
+      const ok = (await this.questionProof.check(set, input.answers ?? [])) && set !== null;
+      return ok ? { account: account!, decision: decision! } : null;
+    }
     if (method === 'webauthn') {
       // Passkey: the flow's challenge is spent on every path; a decoy or a person who may not use passkeys
       // is checked as "no passkeys" (comparable work, same answer). Origin, RP ID, user verification, the
@@ -88,7 +105,9 @@ export class ResetProofs {
     if (needed.done) return [];
     const registered = (await this.deps.methods.listForSubject(account.tenantId, account.id)).filter((m) => m.confirmed && !(m.kind === 'backup_code' && m.usedAt));
     const choices: ProofChoice[] = [];
-    if (needed.allowed.includes('email_code') && account.email && flow.codeHash) choices.push({ method: 'email_code', label: maskEmail(account.email) });
+    // Every address the code went to: the directory's and the confirmed extra ones.
+    const addresses = distinctAddresses([account.email, ...registered.filter((m) => m.kind === 'email_code' && typeof m.data.email === 'string').map((m) => String(m.data.email))]);
+    if (needed.allowed.includes('email_code') && addresses.length > 0 && flow.codeHash) choices.push({ method: 'email_code', label: addresses.map(maskEmail).join(', ') });
     if (needed.allowed.includes('sms_code') && this.deps.sms) {
       for (const phone of registered.filter((m) => m.kind === 'sms_code' && typeof m.data.phone === 'string')) {
         choices.push({ method: 'sms_code', label: maskPhone(String(phone.data.phone)), methodId: phone.id });
@@ -101,6 +120,9 @@ export class ResetProofs {
       const label = kind === 'webauthn' ? mine.map((m) => `Passkey “${m.name}”`).join(', ') : kind === 'totp' ? mine.map((m) => `Authenticator app “${m.name}”`).join(', ') : `Backup code (${mine.length} left)`;
       choices.push({ method: kind, label });
     }
+    // Security questions last: the weakest proof. The question texts are what the person must answer.
+    const questions = this.deps.answerHasher && needed.allowed.includes('questions') ? registered.filter((m) => m.kind === 'questions').at(-1) : undefined;
+    if (questions && questionsOf(questions).length >= MIN_QUESTIONS) choices.push({ method: 'questions', label: 'Your security questions', questions: questionsOf(questions) });
     return choices;
   }
 }

@@ -80,7 +80,7 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
     },
   );
 
-  app.post<{ Body: { kind: 'totp' | 'backup_code' | 'sms_code'; name?: string; phone?: string } }>(
+  app.post<{ Body: { kind: 'totp' | 'backup_code' | 'sms_code' | 'email_code'; name?: string; phone?: string; email?: string } }>(
     '/v1/me/methods',
     {
       schema: {
@@ -90,13 +90,16 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
         description:
           '`totp`: returns the seed, its `otpauth://` URI and a QR code (SVG); it counts once `/finish` confirms a first code. `backup_code`: returns 10 new codes, shown this once; the old set stops working. ' +
           '`sms_code` with `phone` (E.164, e.g. `+447700900123`; spaces and dashes are ignored): texts a 6-digit code to the number, valid 10 minutes, 5 tries; the number counts once `/finish` confirms it. A number already registered is refused with 409 method_exists (nothing is texted). ' +
-          'Only with SMS providers configured (otherwise 400); the SMS send limits answer 429 rate_limited.',
+          'Only with SMS providers configured (otherwise 400); the SMS send limits answer 429 rate_limited. ' +
+          '`email_code` with `email`: mails a 6-digit code to an extra address (valid 10 minutes, 5 tries); once `/finish` confirms it, reset codes and links go there too. ' +
+          'The directory\'s own address or one already added is refused with 409 method_exists (nothing is sent).',
         security: BEARER,
         body: strictObject(
           {
-            kind: { type: 'string', minLength: 1, maxLength: 16, enum: ['totp', 'backup_code', 'sms_code'] },
+            kind: { type: 'string', minLength: 1, maxLength: 16, enum: ['totp', 'backup_code', 'sms_code', 'email_code'] },
             name: { type: 'string', minLength: 1, maxLength: 64 },
             phone: { type: 'string', minLength: 1, maxLength: 64, description: 'With `sms_code`: the number in E.164 form.' },
+            email: { type: 'string', minLength: 1, maxLength: 254, description: 'With `email_code`: the address to add.' },
           },
           ['kind'],
         ),
@@ -109,10 +112,11 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
               qrSvg: { type: 'string' },
               codes: { type: 'array', items: { type: 'string' } },
               phone: { type: 'string', description: 'sms_code: the number, masked (`•••• 0123`).' },
-              expiresAt: { type: 'string', format: 'date-time', description: 'sms_code: when the texted code stops working.' },
+              email: { type: 'string', description: 'email_code: the address, masked (`j•••@example.org`).' },
+              expiresAt: { type: 'string', format: 'date-time', description: 'sms_code, email_code: when the code stops working.' },
             },
             [],
-            'Begun (totp, sms_code) or created (backup codes).',
+            'Begun (totp, sms_code, email_code) or created (backup codes).',
           ),
           ...problemResponses([...COMMON_POST_PROBLEMS, 401, 409]),
         },
@@ -131,6 +135,12 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
         return reply.code(201).send({ methodId: begun.methodId, phone: begun.masked, expiresAt: begun.expiresAt.toISOString() });
       }
       if (request.body.phone !== undefined) throw new UnlatchError('invalid_request', { field: 'phone' });
+      if (request.body.kind === 'email_code') {
+        if (request.body.email === undefined) throw new UnlatchError('invalid_request', { field: 'email' });
+        const begun = await deps.emailRegistration.begin({ account, email: request.body.email, client });
+        return reply.code(201).send({ methodId: begun.methodId, email: begun.masked, expiresAt: begun.expiresAt.toISOString() });
+      }
+      if (request.body.email !== undefined) throw new UnlatchError('invalid_request', { field: 'email' });
       return reply.code(201).send(await deps.methodRegistration.beginTotp({ account, name: request.body.name ?? '', client }));
     },
   );
@@ -141,8 +151,8 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
       schema: {
         operationId: 'finishMethod',
         tags: ['me'],
-        summary: 'Confirm an authenticator app with its first code, or a phone number with the code texted to it',
-        description: 'A wrong code answers 422 code_invalid (for a phone number with attemptsLeft); the fifth wrong code for a phone number removes it (410 code_attempts_exceeded) and a new one must be requested.',
+        summary: 'Confirm an authenticator app with its first code, or a phone number or email address with the code sent to it',
+        description: 'A wrong code answers 422 code_invalid (for a phone number or address with attemptsLeft); the fifth wrong code for a phone number or address removes it (410 code_attempts_exceeded) and a new one must be requested.',
         security: BEARER,
         params: methodIdParams,
         body: strictObject({ code: codeSchema }, ['code']),
@@ -152,10 +162,11 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
     async (request, reply) => {
       const account = await signedIn(deps, request);
       const input = { account, methodId: request.params.methodId, code: request.body.code, client: clientInfo(request) };
-      if ((await deps.methodRegistration.pendingKind(account, input.methodId)) === 'sms_code') {
-        const phone = await deps.methodRegistration.finishPhone(input);
-        if (phone.ok) return { status: 'added' };
-        if (phone.code === 'code_invalid') return sendResultProblem(request, reply, translate, 'code_invalid', { attemptsLeft: phone.attemptsLeft });
+      const kind = await deps.methodRegistration.pendingKind(account, input.methodId);
+      if (kind === 'sms_code' || kind === 'email_code') {
+        const confirmed = kind === 'sms_code' ? await deps.methodRegistration.finishPhone(input) : await deps.emailRegistration.finish(input);
+        if (confirmed.ok) return { status: 'added' };
+        if (confirmed.code === 'code_invalid') return sendResultProblem(request, reply, translate, 'code_invalid', { attemptsLeft: confirmed.attemptsLeft });
         return sendResultProblem(request, reply, translate, 'code_attempts_exceeded');
       }
       const result = await deps.methodRegistration.finishTotp(input);

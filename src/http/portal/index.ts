@@ -29,6 +29,9 @@ import { registerSecuritySignOut } from './routes/security-sign-out.js';
 import { registerSecurityPasskey } from './routes/security-passkey.js';
 import { registerSecurityTotp } from './routes/security-totp.js';
 import { registerSecurityPhone } from './routes/security-phone.js';
+import { registerSecurityEmail } from './routes/security-email.js';
+import { registerSecurityQuestions } from './routes/security-questions.js';
+import { registerResetQuestions } from './routes/reset-questions.js';
 import { registerSecurityVerify } from './routes/security-verify.js';
 
 /** Templates and the stylesheet, read from the package root so `src/` and `dist/src/` find the same files. */
@@ -86,6 +89,7 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   registerResetCode(app, ctx);
   registerResetLink(app, ctx);
   registerResetSecond(app, ctx);
+  registerResetQuestions(app, ctx);
   registerResetPasskey(app, ctx);
   registerResetPassword(app, ctx);
   registerResetDone(app, ctx);
@@ -96,6 +100,8 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   registerSecurityInfo(app, ctx);
   registerSecurityTotp(app, ctx);
   registerSecurityPhone(app, ctx);
+  registerSecurityEmail(app, ctx);
+  registerSecurityQuestions(app, ctx);
   registerSecurityPasskey(app, ctx);
   registerSecurityBackupCodes(app, ctx);
   registerSecuritySignOut(app, ctx);

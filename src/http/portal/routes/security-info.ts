@@ -10,7 +10,7 @@ import { seeOther } from './flow-step.js';
 export const MAX_METHOD_ID = 128;
 
 /** Changes the list page confirms after a redirect (`?done=…`); anything else shows nothing. */
-const DONE = new Set(['added', 'passkey_added', 'removed', 'reviewed']);
+const DONE = new Set(['added', 'email_added', 'passkey_added', 'questions_added', 'removed', 'reviewed']);
 
 /**
  * `/security-info`: the signed-in person's methods, with buttons to add an authenticator app, create
@@ -73,6 +73,8 @@ export async function showSecurityInfo(
     methods,
     hasBackupCodes: methods.some((m) => m.id === 'backup_codes'),
     sms: ctx.deps.methodRegistration.smsAvailable,
+    // Security questions are offered only where the person's policy allows them (off by default).
+    questions: ctx.deps.questionRegistration.allowedFor(account),
     name: account.displayName ?? account.username,
     done,
     registrationNeeded: status.registrationNeeded,
