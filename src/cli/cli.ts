@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/load-config.js';
 import { commandContext, help, parseCommandArgs, type Command } from './command.js';
 import { auditVerifyCommand } from './commands/audit-verify.js';
+import { directoryCheckCommand } from './commands/directory-check.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { usersAddCommand } from './commands/users-add.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   usersImportCommand,
   usersListCommand,
   auditVerifyCommand,
+  directoryCheckCommand,
 ];
 
 const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!));

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type RawConfig, type UnlatchConfig } from './schema.js';
+import { settleDirectories } from './directory-settings.js';
 
 /** A configuration problem; the message is one line that names the key. */
 export class ConfigError extends Error {
@@ -49,11 +50,11 @@ export function loadConfig(options: LoadOptions = {}): UnlatchConfig {
     const keys = [{ id: 'env', secret: env.UNLATCH_SECRET_KEY }];
     raw.secrets = { ...(raw.secrets as object), keys };
   }
-  return validateConfig(deepMerge(raw, (options.overrides ?? {}) as Record<string, unknown>), cwd);
+  return validateConfig(deepMerge(raw, (options.overrides ?? {}) as Record<string, unknown>), cwd, env);
 }
 
-/** Validates raw values; relative paths are taken from `cwd`. */
-export function validateConfig(raw: Record<string, unknown>, cwd: string = process.cwd()): UnlatchConfig {
+/** Validates raw values; relative paths are taken from `cwd`, directory secrets named by variable from `env`. */
+export function validateConfig(raw: Record<string, unknown>, cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): UnlatchConfig {
   // A section whose keys are all commented out (`audit:` and nothing else) reads as null: treat it as absent.
   const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null));
   if (isPlainObject(present.reset) && 'excludedGroups' in present.reset) {
@@ -65,11 +66,11 @@ export function validateConfig(raw: Record<string, unknown>, cwd: string = proce
     const key = issue.path.length > 0 ? issue.path.join('.') : '(root)';
     throw new ConfigError(`config: ${key}: ${issue.message}`);
   }
-  return finish(parsed.data, cwd);
+  return finish(parsed.data, cwd, env);
 }
 
 /** Fills what depends on other keys and refuses what production must not run with. */
-function finish(config: UnlatchConfig, cwd: string): UnlatchConfig {
+function finish(config: UnlatchConfig, cwd: string, env: NodeJS.ProcessEnv): UnlatchConfig {
   config.dataDir = resolve(cwd, config.dataDir);
   if (config.tenants.length === 0 && config.mode === 'dev') {
     config.tenants = [{ id: 'demo', name: 'Demo Company' }];
@@ -95,6 +96,7 @@ function finish(config: UnlatchConfig, cwd: string): UnlatchConfig {
     if (config.secrets.keys.length === 0) throw new ConfigError('config: secrets.keys: production mode needs a secret key (or UNLATCH_SECRET_KEY)');
   }
   config.publicUrl = (config.publicUrl ?? defaultPublicUrl(config.server.host, config.server.port)).replace(/\/+$/, '');
+  settleDirectories(config, cwd, env);
   return config;
 }
 

@@ -8,7 +8,9 @@ export class ConfigTenants implements TenantCatalog {
     tenants: Tenant[],
     readonly defaultTenantId: string,
   ) {
-    this.byId = new Map(tenants.map((t) => [t.id, t]));
+    // Only what a tenant is to people: the configured entries also carry directory settings (service
+    // account passwords), which must never reach a page or an API answer that lists tenants.
+    this.byId = new Map(tenants.map((t) => [t.id, { id: t.id, name: t.name }]));
   }
 
   get(id: string): Tenant | null {

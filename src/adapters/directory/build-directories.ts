@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely';
+import { directoriesOf, type DirectoryConfig } from '../../config/directories-schema.js';
+import { ConfigError } from '../../config/load-config.js';
+import type { UnlatchConfig } from '../../config/schema.js';
+import type { Clock } from '../../core/ports/clock.js';
+import type { Directory } from '../../core/ports/directory.js';
+import type { Database } from '../store/schema.js';
+import { ActiveDirectoryDirectory } from './active-directory.js';
+import { ActiveDirectoryOptionsError } from './ad-options.js';
+import { adOptionsOf, ldapOptionsOf } from './directory-options.js';
+import { DirectoryRouter, type DirectoryRouterEvents, type RoutedDirectory } from './directory-router.js';
+import { LdapDirectory } from './ldap-directory.js';
+import { LdapOptionsError } from './ldap-options.js';
+import type { Argon2Hasher } from './password-hasher.js';
+import { SqlDirectory } from './sql-directory.js';
+
+/** What the built-in directory needs. */
+export interface DirectoryDeps {
+  db: Kysely<Database>;
+  hasher: Argon2Hasher;
+  clock: Clock;
+}
+
+/**
+ * Every tenant's directories, from configuration, behind one DirectoryRouter. Nothing connects here: an
+ * LDAP server that is down fails the first request that needs it (`directory_unavailable`), not the start.
+ * Options an adapter refuses (say, `ldap://` without TLS) are configuration errors and stop the start.
+ */
+export function buildDirectoryRouter(config: UnlatchConfig, deps: DirectoryDeps, events?: DirectoryRouterEvents): DirectoryRouter {
+  // One instance for every tenant: the built-in store keys its rows by tenant.
+  const builtin = new SqlDirectory(deps.db, deps.hasher, deps.clock);
+  const tenants = new Map<string, RoutedDirectory[]>(
+    config.tenants.map((tenant, t) => [
+      tenant.id,
+      directoriesOf(tenant).map((entry, d) => ({
+        name: entry.name,
+        directory: directoryOf(entry, tenant.id, builtin, `tenants.${t}.directories.${d}`),
+        builtin: entry.type === 'builtin',
+        alsoWriteTo: entry.alsoWriteTo,
+        // The built-in store is the local database: nothing to save by keeping its accounts.
+        cacheSeconds: entry.type === 'builtin' ? 0 : entry.groupCacheSeconds,
+      })),
+    ]),
+  );
+  return new DirectoryRouter({ tenants, defaultTenantId: config.defaultTenant!, clock: deps.clock, events });
+}
+
+/** The adapter for one configured entry. */
+export function directoryOf(entry: DirectoryConfig, tenantId: string, builtin: Directory, key: string): Directory {
+  try {
+    switch (entry.type) {
+      case 'builtin':
+        return builtin;
+      case 'ldap':
+        return new LdapDirectory(ldapOptionsOf(entry, tenantId));
+      case 'active_directory':
+        return new ActiveDirectoryDirectory(adOptionsOf(entry, tenantId));
+    }
+  } catch (error) {
+    if (error instanceof LdapOptionsError || error instanceof ActiveDirectoryOptionsError) throw new ConfigError(`config: ${key}: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,108 @@
+import { ConfidentialityRequiredError, InvalidCredentialsError, InsufficientAccessError, NoSuchAttributeError, NoSuchObjectError, ResultCodeError } from 'ldapts';
+
+/**
+ * What `unlatch directory check` finds out about one directory, in plain words: one line per thing Unlatch
+ * needs to be able to do there. The checks only read, or ask for writes the server must refuse (see
+ * `probeWrite`); none changes an entry.
+ */
+
+/** ✓ can, ✗ cannot, ? could not tell, – not checked. */
+export type CheckStatus = 'ok' | 'missing' | 'unknown' | 'skipped';
+
+/** One line of the report. */
+export interface CheckItem {
+  status: CheckStatus;
+  /** What was checked: `bind as cn=unlatch,…`, `email (mail)`, `reset password`. */
+  label: string;
+  /** The finding or the reason, in words an administrator can act on. */
+  detail?: string;
+}
+
+export const ok = (label: string, detail?: string): CheckItem => ({ status: 'ok', label, detail });
+export const missing = (label: string, detail?: string): CheckItem => ({ status: 'missing', label, detail });
+export const unknown = (label: string, detail?: string): CheckItem => ({ status: 'unknown', label, detail });
+export const skipped = (label: string, detail?: string): CheckItem => ({ status: 'skipped', label, detail });
+
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+/**
+ * Why a connection or the service account's bind failed, as a person would say it. `bindRefused` words the
+ * directory's own refusal of the bind (result 49), which AD and OpenLDAP explain differently.
+ */
+export function describeConnectFailure(error: unknown, where: { url: URL; connectTimeoutMs: number }, bindRefused?: string): string {
+  const hostPort = `${where.url.hostname}:${where.url.port || (where.url.protocol === 'ldaps:' ? '636' : '389')}`;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof InvalidCredentialsError) return bindRefused ?? 'wrong service password (or bindDn): the server refused the bind';
+  if (error instanceof ConfidentialityRequiredError) return 'the server requires TLS: use ldaps:// or startTls: true';
+  if (typeof code === 'string') {
+    if (UNTRUSTED_CERTIFICATE.has(code)) return `TLS certificate not trusted (${code}): set tlsCa or tlsCaFile to the CA that signed the server's certificate`;
+    if (code === 'CERT_HAS_EXPIRED') return "TLS certificate not trusted: the server's certificate has expired";
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `TLS certificate not trusted: it is not issued for ${where.url.hostname} (set url to a name the certificate carries)`;
+    if (code === 'ECONNREFUSED') return `server unreachable: nothing accepts connections at ${hostPort}`;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `server unreachable: the host name ${where.url.hostname} was not found`;
+    if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `server unreachable: no route to ${hostPort}`;
+    if (code === 'ETIMEDOUT') return `server unreachable: no answer from ${hostPort} within ${where.connectTimeoutMs} ms`;
+    if (code === 'ECONNRESET') return `the connection to ${hostPort} was closed during the handshake (ldaps:// on a plain LDAP port, or the reverse?)`;
+  }
+  if (/timed? ?out|Connection closed before message response/i.test(message)) return `server unreachable: no answer from ${hostPort} within ${where.connectTimeoutMs} ms`;
+  if (error instanceof ResultCodeError) return `the server refused the bind (LDAP result ${error.code}${message ? `: ${oneLine(message)}` : ''})`;
+  return oneLine(message);
+}
+
+/** How an LDAP answer to a harmless probe reads. */
+export type ProbeAnswer = 'allowed' | 'denied' | 'invisible' | 'other';
+
+/**
+ * Whether the bound account may write `attribute` of `dn`, found out without changing anything: it asks to
+ * delete a value the entry cannot hold (random, or a timestamp in 1970). The server checks the access
+ * rules first (no write access: `insufficientAccessRights`), then finds the value missing
+ * (`noSuchAttribute`) and refuses the whole modify. A server that answers success removed nothing either.
+ */
+export async function probeWrite(modify: () => Promise<void>): Promise<{ answer: ProbeAnswer; error?: unknown }> {
+  try {
+    await modify();
+    return { answer: 'allowed' };
+  } catch (error) {
+    return { answer: answerOf(error), error };
+  }
+}
+
+/**
+ * Whether the bound account may read `attribute` of an entry that has no value for it: an LDAP compare,
+ * checked against the access rules before the server looks for the value.
+ */
+export async function probeRead(compare: () => Promise<boolean>): Promise<{ answer: ProbeAnswer; error?: unknown }> {
+  try {
+    await compare();
+    return { answer: 'allowed' };
+  } catch (error) {
+    return { answer: answerOf(error), error };
+  }
+}
+
+function answerOf(error: unknown): ProbeAnswer {
+  if (error instanceof NoSuchAttributeError) return 'allowed';
+  if (error instanceof InsufficientAccessError) return 'denied';
+  if (error instanceof NoSuchObjectError) return 'invisible';
+  return 'other';
+}
+
+/** An error's message on one line. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+
+/** `ldap://host:389 (StartTLS)` — where a directory is, and how the connection is protected. */
+export function describeEndpoint(url: URL, startTls: boolean): string {
+  const protection = url.protocol === 'ldaps:' ? 'TLS' : startTls ? 'StartTLS' : 'no TLS: passwords in clear text';
+  return `${url.protocol}//${url.host} (${protection})`;
+}

@@ -1,0 +1,64 @@
+import type { ActiveDirectoryConfig, LdapDirectoryConfig } from '../../config/directories-schema.js';
+import { ConfigError } from '../../config/load-config.js';
+import type { ActiveDirectoryOptions } from './ad-options.js';
+import type { LdapDirectoryOptions } from './ldap-options.js';
+
+/**
+ * A configured `ldap` / `active_directory` entry as its adapter's options: the same keys, one to one, minus
+ * what only the configuration knows (name, `alsoWriteTo`, the cache, where a secret came from).
+ * The server and the CLI's `directory check` both build connections from these.
+ */
+
+/** The options of `LdapDirectory` for a configured `ldap` entry of `tenantId`. */
+export function ldapOptionsOf(entry: LdapDirectoryConfig, tenantId: string): LdapDirectoryOptions {
+  return {
+    tenantId,
+    url: entry.url,
+    startTls: entry.startTls,
+    insecure: entry.insecure,
+    tlsCa: entry.tlsCa,
+    bindDn: entry.bindDn,
+    bindPassword: bindPasswordOf(entry, tenantId),
+    baseDn: entry.baseDn,
+    userFilter: entry.userFilter,
+    attributes: entry.attributes,
+    idAttribute: entry.idAttribute,
+    groups: entry.groups,
+    passwordWrite: entry.passwordWrite,
+    passwordPolicyDn: entry.passwordPolicyDn,
+    connectTimeoutMs: entry.connectTimeoutMs,
+    operationTimeoutMs: entry.operationTimeoutMs,
+  };
+}
+
+/** The options of `ActiveDirectoryDirectory` for a configured `active_directory` entry of `tenantId`. */
+export function adOptionsOf(entry: ActiveDirectoryConfig, tenantId: string): ActiveDirectoryOptions {
+  return {
+    tenantId,
+    url: entry.url,
+    startTls: entry.startTls,
+    insecure: entry.insecure,
+    tlsCa: entry.tlsCa,
+    rejectUnauthorized: entry.rejectUnauthorized,
+    tlsServerName: entry.tlsServerName,
+    bindDn: entry.bindDn,
+    bindPassword: bindPasswordOf(entry, tenantId),
+    baseDn: entry.baseDn,
+    userFilter: entry.userFilter,
+    attributes: entry.attributes,
+    groups: entry.groups,
+    connectTimeoutMs: entry.connectTimeoutMs,
+    operationTimeoutMs: entry.operationTimeoutMs,
+    unlockOnReset: entry.unlockOnReset,
+    resetHistoryCheck: entry.resetHistoryCheck,
+  };
+}
+
+function bindPasswordOf(entry: LdapDirectoryConfig | ActiveDirectoryConfig, tenantId: string): string {
+  // Loading the configuration reads bindPasswordFile / bindPasswordEnv into bindPassword; a configuration
+  // that skipped that step must not turn into a bind with an empty password (an anonymous bind).
+  if (entry.bindPassword === undefined || entry.bindPassword === '') {
+    throw new ConfigError(`config: tenant ${tenantId}, directory ${entry.name}: bindPassword is not set (bindPasswordFile and bindPasswordEnv are read when the configuration is loaded)`);
+  }
+  return entry.bindPassword;
+}

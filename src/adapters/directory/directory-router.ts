@@ -1,0 +1,292 @@
+import { UnlatchError, isUnlatchError } from '../../core/errors.js';
+import { normalizeIdentifier } from '../../core/identity/normalize.js';
+import type { Clock } from '../../core/ports/clock.js';
+import type { Directory, DirectoryAccount, PreparedPasswordWrite } from '../../core/ports/directory.js';
+import type { StoreTx } from '../../core/ports/store.js';
+import { AccountCache } from './account-cache.js';
+import { prepareSecondaryWrite, type SecondaryWrite, type SecondaryWriteReport } from './secondary-writes.js';
+
+/** One directory of a tenant, as the router sees it. */
+export interface RoutedDirectory {
+  /** Unique within the tenant; the prefix of the account ids it hands out (unless `builtin`). */
+  readonly name: string;
+  readonly directory: Directory;
+  /**
+   * The built-in user store: its account ids are used as they are, so flows, registered methods and sessions
+   * stored before directories were configurable keep working, whatever else the tenant adds later.
+   */
+  readonly builtin: boolean;
+  /** Directories of the same tenant that get a copy of every password written here. */
+  readonly alsoWriteTo: readonly string[];
+  /** Seconds an account read from here is reused (`groupCacheSeconds`); 0: never. */
+  readonly cacheSeconds: number;
+}
+
+/** An identifier matched an account in more than one directory: treated as no match (SECURITY.md). */
+export interface AmbiguousMatch {
+  tenantId: string;
+  /** The normalized identifier, as other audit entries of failed lookups record it. */
+  identifier: string;
+  directories: string[];
+  accountIds: string[];
+}
+
+/** Which kind of directory work failed. */
+export type DirectoryOperation = 'lookup' | 'verify' | 'write' | 'unlock';
+
+/** A directory could not do its part: unreachable (`unavailable`) or refusing the service account (`internal`). */
+export interface DirectoryFailure {
+  tenantId: string;
+  directory: string;
+  reason: 'unavailable' | 'internal';
+  operation: DirectoryOperation;
+}
+
+/** What the router reports; app.ts turns these into audit entries, log lines and metrics. */
+export interface DirectoryRouterEvents {
+  onAmbiguous?(match: AmbiguousMatch): void;
+  /** Called inside the store transaction of the primary's commit, so its audit entry is part of it. */
+  onSecondaryWrite?(report: SecondaryWriteReport, tx: StoreTx): Promise<void>;
+  onFailure?(failure: DirectoryFailure): void;
+}
+
+export interface DirectoryRouterOptions {
+  /** Each tenant's directories, in the order they are asked. */
+  tenants: ReadonlyMap<string, readonly RoutedDirectory[]>;
+  /** Whose first directory `verifyDummy` uses when no tenant is named. */
+  defaultTenantId: string;
+  clock: Clock;
+  events?: DirectoryRouterEvents;
+}
+
+/** Separates a directory's name from its own account id: `ldap-1:5eba1bdc-…`. Names cannot contain it. */
+const SEPARATOR = ':';
+
+interface Target {
+  routed: RoutedDirectory;
+  /** The account id inside that directory. */
+  innerId: string;
+}
+
+/**
+ * All tenants' directories as one Directory: the flows keep talking to one port.
+ *
+ * - A lookup by identifier asks every directory of the tenant, all at once and always all of them, so the
+ *   time taken does not tell which one matched; exactly one person found in total is a match, several are
+ *   none (a copy kept by `alsoWriteTo` is the same person, see withoutCopies).
+ * - Account ids name their directory (`<name>:<id>`), except the built-in directory's (see RoutedDirectory),
+ *   and everything about an account goes to the directory that id names.
+ * - Every failure of a directory is reported (metrics) and passed on as it came: a lookup that could not
+ *   ask every directory fails closed (`directory_unavailable`), since a match elsewhere would make it none.
+ */
+export class DirectoryRouter implements Directory {
+  private readonly tenants: ReadonlyMap<string, readonly RoutedDirectory[]>;
+  private readonly cache: AccountCache;
+  private readonly events: DirectoryRouterEvents;
+
+  constructor(private readonly options: DirectoryRouterOptions) {
+    for (const [tenantId, list] of options.tenants) checkTenant(tenantId, list);
+    this.tenants = options.tenants;
+    this.cache = new AccountCache(options.clock);
+    this.events = options.events ?? {};
+  }
+
+  async findByIdentifier(tenantId: string, normalizedIdentifier: string): Promise<DirectoryAccount | null> {
+    const list = this.tenants.get(tenantId);
+    if (!list) return null;
+    const answers = await Promise.allSettled(list.map((routed) => routed.directory.findByIdentifier(tenantId, normalizedIdentifier)));
+    let failure: unknown = null;
+    answers.forEach((answer, i) => {
+      if (answer.status === 'fulfilled') return;
+      this.report(tenantId, list[i]!, 'lookup', answer.reason);
+      failure ??= answer.reason;
+    });
+    if (failure !== null) throw failure;
+    const found = answers.flatMap((answer, i) => (answer.status === 'fulfilled' && answer.value ? [{ routed: list[i]!, account: this.outer(list[i]!, answer.value) }] : []));
+    const matches = withoutCopies(found);
+    if (matches.length > 1) {
+      this.events.onAmbiguous?.({
+        tenantId,
+        identifier: normalizedIdentifier,
+        directories: matches.map((m) => m.routed.name),
+        accountIds: matches.map((m) => m.account.id),
+      });
+      return null;
+    }
+    const match = matches[0];
+    if (!match) return null;
+    this.cache.set(match.account, match.routed.cacheSeconds);
+    return match.account;
+  }
+
+  async findById(tenantId: string, id: string): Promise<DirectoryAccount | null> {
+    const target = this.route(tenantId, id);
+    if (!target) return null;
+    const cached = target.routed.cacheSeconds > 0 ? this.cache.get(tenantId, id) : null;
+    if (cached) return cached;
+    const inner = await this.guard(tenantId, target.routed, 'lookup', () => target.routed.directory.findById(tenantId, target.innerId));
+    if (!inner) return null;
+    const account = this.outer(target.routed, inner);
+    this.cache.set(account, target.routed.cacheSeconds);
+    return account;
+  }
+
+  async verifyPassword(account: DirectoryAccount, password: string): Promise<boolean> {
+    const target = this.route(account.tenantId, account.id);
+    if (!target) {
+      await this.verifyDummy(password, account.tenantId);
+      return false;
+    }
+    return this.guard(account.tenantId, target.routed, 'verify', () => target.routed.directory.verifyPassword(inner(account, target), password));
+  }
+
+  /**
+   * The cost of a password check where no account was found: the tenant's first directory's (the one most
+   * people are expected in). Without a tenant, the default tenant's.
+   */
+  async verifyDummy(password: string, tenantId?: string): Promise<void> {
+    const named = tenantId !== undefined && this.tenants.has(tenantId) ? tenantId : this.options.defaultTenantId;
+    const first = this.tenants.get(named)?.[0];
+    if (!first) return;
+    await this.guard(named, first, 'verify', () => first.directory.verifyDummy(password));
+  }
+
+  async preparePasswordWrite(account: DirectoryAccount, newPassword: string): Promise<PreparedPasswordWrite> {
+    const target = this.require(account);
+    const primary = await this.guard(account.tenantId, target.routed, 'write', () => target.routed.directory.preparePasswordWrite(inner(account, target), newPassword));
+    return this.withCopies(account, target.routed, primary, newPassword);
+  }
+
+  async changePassword(account: DirectoryAccount, oldPassword: string, newPassword: string): Promise<PreparedPasswordWrite> {
+    const target = this.require(account);
+    const primary = await this.guard(account.tenantId, target.routed, 'write', () =>
+      target.routed.directory.changePassword(inner(account, target), oldPassword, newPassword),
+    );
+    // The secondaries get an administrator's write of the new password: the old one was checked where the
+    // person signs in, and a copy's directory may never have known it.
+    return this.withCopies(account, target.routed, primary, newPassword);
+  }
+
+  /** Asks the directory the account lives in (LDAP and AD prove a written password by a sign-in; the built-in one does not). */
+  checksWritesBySignIn(account: DirectoryAccount): boolean {
+    const target = this.route(account.tenantId, account.id);
+    return target?.routed.directory.checksWritesBySignIn?.(inner(account, target)) ?? false;
+  }
+
+  async unlock(account: DirectoryAccount): Promise<void> {
+    const target = this.require(account);
+    await this.guard(account.tenantId, target.routed, 'unlock', () => target.routed.directory.unlock(inner(account, target)));
+    this.cache.delete(account.tenantId, account.id);
+  }
+
+  /** The primary write, then each `alsoWriteTo` copy, each reported; only the primary's failure fails. */
+  private async withCopies(account: DirectoryAccount, routed: RoutedDirectory, primary: PreparedPasswordWrite, newPassword: string): Promise<PreparedPasswordWrite> {
+    const { tenantId } = account;
+    const list = this.tenants.get(tenantId) ?? [];
+    const copies: SecondaryWrite[] = await Promise.all(
+      routed.alsoWriteTo.map((name) => {
+        const secondary = list.find((d) => d.name === name)!;
+        return prepareSecondaryWrite(
+          {
+            tenantId,
+            account,
+            primary: routed.name,
+            name,
+            directory: secondary.directory,
+            outerId: (found) => this.outer(secondary, found).id,
+            guard: (operation, work) => this.guard(tenantId, secondary, operation, work),
+          },
+          newPassword,
+        );
+      }),
+    );
+    return {
+      commit: async (tx) => {
+        await this.guard(tenantId, routed, 'write', () => primary.commit(tx));
+        this.cache.delete(tenantId, account.id);
+        // One after another: each copy's audit entry goes into the same transaction, in a stable order.
+        for (const copy of copies) {
+          const report = await copy.commit(tx);
+          if (report.accountId) this.cache.delete(tenantId, report.accountId);
+          await this.events.onSecondaryWrite?.(report, tx);
+        }
+      },
+    };
+  }
+
+  /** The directory an account id belongs to, and the id inside it; null when the tenant has no such directory. */
+  private route(tenantId: string, id: string): Target | null {
+    const list = this.tenants.get(tenantId);
+    if (!list) return null;
+    const at = id.indexOf(SEPARATOR);
+    if (at > 0) {
+      const name = id.slice(0, at);
+      const routed = list.find((d) => !d.builtin && d.name === name);
+      if (routed) return { routed, innerId: id.slice(at + 1) };
+    }
+    const builtin = list.find((d) => d.builtin);
+    return builtin ? { routed: builtin, innerId: id } : null;
+  }
+
+  private require(account: DirectoryAccount): Target {
+    const target = this.route(account.tenantId, account.id);
+    // An id no configured directory hands out (its directory was renamed or removed): the flow cannot go on.
+    if (!target) throw new UnlatchError('flow_invalid');
+    return target;
+  }
+
+  private outer(routed: RoutedDirectory, account: DirectoryAccount): DirectoryAccount {
+    return routed.builtin ? account : { ...account, id: `${routed.name}${SEPARATOR}${account.id}` };
+  }
+
+  private async guard<T>(tenantId: string, routed: RoutedDirectory, operation: DirectoryOperation, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      this.report(tenantId, routed, operation, error);
+      throw error;
+    }
+  }
+
+  private report(tenantId: string, routed: RoutedDirectory, operation: DirectoryOperation, error: unknown): void {
+    if (!isUnlatchError(error)) return;
+    if (error.code === 'directory_unavailable') this.events.onFailure?.({ tenantId, directory: routed.name, reason: 'unavailable', operation });
+    else if (error.code === 'internal') this.events.onFailure?.({ tenantId, directory: routed.name, reason: 'internal', operation });
+  }
+}
+
+interface Match {
+  routed: RoutedDirectory;
+  account: DirectoryAccount;
+}
+
+/**
+ * The matches that are distinct people. A directory named in another's `alsoWriteTo` holds copies of that
+ * one's people: its match for the same username is the same person, found twice, and the directory that
+ * writes the copies is where the person lives. (Two directories that copy to each other: the first listed.)
+ * Any other pair of matches is two people, and the caller treats that as no match.
+ */
+function withoutCopies(matches: Match[]): Match[] {
+  const copies = (copy: Match, of: Match) =>
+    of.routed.alsoWriteTo.includes(copy.routed.name) && normalizeIdentifier(copy.account.username) === normalizeIdentifier(of.account.username);
+  return matches.filter((m, i) => !matches.some((o, j) => j !== i && copies(m, o) && !(copies(o, m) && j > i)));
+}
+
+/** The account as the directory it lives in knows it. */
+function inner(account: DirectoryAccount, target: Target): DirectoryAccount {
+  return { ...account, id: target.innerId };
+}
+
+/** Configuration validation already refuses these; checked again because ids depend on them. */
+function checkTenant(tenantId: string, list: readonly RoutedDirectory[]): void {
+  const names = list.map((d) => d.name);
+  if (list.length === 0) throw new Error(`tenant ${tenantId}: no directories`);
+  if (new Set(names).size !== names.length) throw new Error(`tenant ${tenantId}: directory names must be unique`);
+  if (names.some((n) => n.includes(SEPARATOR))) throw new Error(`tenant ${tenantId}: directory names cannot contain "${SEPARATOR}"`);
+  if (list.filter((d) => d.builtin).length > 1) throw new Error(`tenant ${tenantId}: at most one built-in directory`);
+  for (const d of list) {
+    for (const target of d.alsoWriteTo) {
+      if (target === d.name || !names.includes(target)) throw new Error(`tenant ${tenantId}: ${d.name}.alsoWriteTo names ${target}, not another directory of the tenant`);
+    }
+  }
+}
