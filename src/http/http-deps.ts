@@ -7,6 +7,7 @@ import type { PasswordChange } from '../core/change/password-change.js';
 import type { TenantCatalog } from '../core/ports/tenants.js';
 import type { ResetFlow } from '../core/reset/reset-flow.js';
 import type { MethodRegistration } from '../core/methods/method-registration.js';
+import type { MethodTest } from '../core/methods/method-test.js';
 import type { QuestionRegistration } from '../core/methods/question-registration.js';
 import type { TenantPolicy } from '../core/policy/method-policy.js';
 import type { SignIn } from '../core/signin/sign-in.js';
@@ -37,6 +38,8 @@ export interface HttpDeps {
   signIn: SignIn;
   /** Adding, confirming, removing methods of a signed-in person. */
   methodRegistration: MethodRegistration;
+  /** Testing a signed-in person's registered methods (a code, a sent code, a passkey) without changing them. */
+  methodTest: MethodTest;
   /** Extra email addresses of a signed-in person, confirmed by a mailed code. */
   emailRegistration: EmailRegistration;
   /** Registering a person's security questions (only where their policy allows them). */

@@ -89,6 +89,37 @@ export function methodsContract(target: StoreTarget, available: () => boolean): 
       expect(listed.some((m) => m.id === totp)).toBe(true);
     });
 
+    it('renames a method of the right tenant only, leaving everything else as it was', async () => {
+      const subjectId = subject();
+      const id = await methods.add({ tenantId: 'demo', subjectId, kind: 'totp', name: 'Phone', secret: 'SEED', data: { digits: 6 }, confirmed: true }, now);
+      expect(await methods.recordTotpStep('demo', id, 42, now)).toBe(true);
+      const before = await methods.get('demo', id);
+      expect(await methods.rename('other', id, 'Stolen')).toBe(false);
+      expect((await methods.get('demo', id))?.name).toBe('Phone');
+      expect(await methods.rename('demo', id, 'Work phone “Pixel” 📱')).toBe(true);
+      const after = await methods.get('demo', id);
+      expect(after).toEqual({ ...before, name: 'Work phone “Pixel” 📱' });
+      expect(await methods.readSecret('demo', id)).toBe('SEED');
+      expect(await methods.rename('demo', newId(), 'Nothing')).toBe(false);
+    });
+
+    it('touches a method: only lastUsedAt moves, nothing is spent', async () => {
+      const subjectId = subject();
+      const id = await methods.add({ tenantId: 'demo', subjectId, kind: 'totp', name: 'Phone', secret: 'S', confirmed: true }, now);
+      expect(await methods.recordTotpStep('demo', id, 7, now)).toBe(true);
+      const [code] = await methods.replaceBackupCodes('demo', subjectId, [{ keyId: 'k1', digest: 'cc' }], now);
+      const later = new Date(now.getTime() + 60_000);
+      expect(await methods.touch('other', id, later)).toBe(false);
+      expect((await methods.get('demo', id))?.lastUsedAt?.getTime()).toBe(now.getTime());
+      expect(await methods.touch('demo', id, later)).toBe(true);
+      expect(await methods.get('demo', id)).toMatchObject({ lastUsedAt: later, lastUsedStep: 7, confirmed: true, usedAt: null });
+      // A touched backup code is not spent.
+      expect(await methods.touch('demo', code!, later)).toBe(true);
+      expect(await methods.get('demo', code!)).toMatchObject({ lastUsedAt: later, usedAt: null });
+      expect(await methods.markUsed('demo', code!, later)).toBe(true);
+      expect(await methods.touch('demo', newId(), later)).toBe(false);
+    });
+
     it('removes a method of the right tenant only', async () => {
       const id = await methods.add({ tenantId: 'demo', subjectId: subject(), kind: 'totp', name: 'Phone', secret: 'S' }, now);
       expect(await methods.remove('other', id)).toBe(false);

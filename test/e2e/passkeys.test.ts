@@ -130,6 +130,12 @@ describe('e2e: passkeys in Chromium with JavaScript on and a virtual authenticat
       await page.waitForURL(`${baseUrl}/security-info/verify`);
       await page.getByRole('button', { name: 'Use your passkey' }).click();
       await page.waitForURL(`${baseUrl}/security-info`);
+      // Testing it on its own page: the script runs a ceremony for that passkey and says so on the page.
+      await page.getByRole('link', { name: 'Test This phone' }).click();
+      await page.getByRole('button', { name: 'Test passkey' }).click();
+      await expect.poll(() => page.getByRole('status').textContent()).toBe('It works. Your passkey “This phone” answered.');
+      expect(page.url()).toContain('/security-info/test?methodId=');
+      await page.goto(`${baseUrl}/security-info`);
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL(`${baseUrl}/`);
 

@@ -22,8 +22,8 @@ export class MemoryLimiter implements Limiter {
     const limiter = this.limiters.get(bucket);
     if (!limiter) throw new Error(`no rate-limit bucket ${bucket}`);
     try {
-      await limiter.consume(key);
-      return { allowed: true };
+      const consumed = await limiter.consume(key);
+      return { allowed: true, remaining: consumed.remainingPoints };
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: Math.ceil(rejection.msBeforeNext / 1000) };
       throw rejection;

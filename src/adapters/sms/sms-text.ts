@@ -8,6 +8,13 @@ export function renderSmsCode(data: Record<string, string | number | null>): str
   if (!/^[0-9]{6,10}$/.test(code)) throw new Error('sms_code message without a code');
   const tenant = String(data.tenantName ?? '').replace(/[^\p{L}\p{N} .&'-]/gu, '').slice(0, 40).trim();
   const minutes = Number(data.expiresInMinutes ?? 10);
-  const purpose = data.purpose === 'registration' ? 'to confirm this phone number' : data.purpose === 'signin' ? 'to sign in to your security info' : 'to reset your password';
+  const purpose =
+    data.purpose === 'registration'
+      ? 'to confirm this phone number'
+      : data.purpose === 'signin'
+        ? 'to sign in to your security info'
+        : data.purpose === 'test'
+          ? 'to test this phone number'
+          : 'to reset your password';
   return `${code} is your ${tenant === '' ? 'verification' : tenant} code ${purpose}. It expires in ${minutes} minutes. Never share it with anyone, including us.`;
 }

@@ -110,6 +110,16 @@ export class SqlMethodRepository implements MethodRepository {
     return Number(result.numDeletedRows) === 1;
   }
 
+  async rename(tenantId: string, id: string, name: string): Promise<boolean> {
+    const result = await this.db.updateTable('methods').set({ name }).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async touch(tenantId: string, id: string, now: Date): Promise<boolean> {
+    const result = await this.db.updateTable('methods').set({ last_used_at: now.getTime() }).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   async replaceBackupCodes(tenantId: string, subjectId: string, codes: ReadonlyArray<Record<string, unknown>>, now: Date): Promise<string[]> {
     const work = async (trx: Transaction<Database>) => {
       // Regenerating invalidates the whole old set, used or not.

@@ -19,6 +19,7 @@ import { rateLimitedError } from '../limits.js';
 import type { SmsSender } from '../sms/sms-sender.js';
 import { isE164 } from '../sms/e164.js';
 import { recordMethodChange } from './method-change-notice.js';
+import { directoryContactKinds } from './directory-contacts.js';
 import { confirmPendingCode, CONTACT_CODE_DIGITS, CONTACT_CODE_TTL_SECONDS, newPendingCode, type ContactConfirmResult } from './pending-code.js';
 
 export interface MethodRegistrationDeps {
@@ -66,6 +67,9 @@ export interface TotpEnrollment {
 
 const MAX_NAME = 64;
 
+/** Kinds a person may give their own label: one device or address each (backup codes and questions are sets). */
+export const RENAMABLE: ReadonlySet<MethodKind> = new Set<MethodKind>(['totp', 'webauthn', 'sms_code', 'email_code']);
+
 /**
  * Adding, confirming and removing a person's methods. Every change is audited and the person is told on
  * their other channels, in the same transaction as the change. Callers have already signed the person in.
@@ -89,7 +93,7 @@ export class MethodRegistration {
   async status(account: DirectoryAccount, decision: PolicyDecision): Promise<MethodStatus> {
     const registered = (await this.deps.methods.listForSubject(account.tenantId, account.id)).filter((m) => m.confirmed && !(m.kind === 'backup_code' && m.usedAt));
     const kinds = [...new Set(registered.map((m) => m.kind))];
-    if (account.email) kinds.push('email_code');
+    kinds.push(...directoryContactKinds(account, decision));
     const enough = proofsSatisfy(decision, usableMethods(decision, kinds));
     const lastReviewed = await this.deps.methods.lastReviewed(account.tenantId, account.id);
     const dueAfter = decision.reconfirmDays === null ? null : (lastReviewed?.getTime() ?? 0) + decision.reconfirmDays * 86_400_000;
@@ -291,8 +295,8 @@ export class MethodRegistration {
     const kind = targets[0]!.kind;
     // Spent backup codes prove nothing any more; another method of the same kind keeps that kind.
     const remainingKinds = [...new Set(all.filter((m) => !targets.includes(m) && !(m.kind === 'backup_code' && m.usedAt)).map((m) => m.kind))];
-    // The address the directory holds is a method too: the reset flow sends codes to it.
-    if (account.email) remainingKinds.push('email_code');
+    // The directory's own contact data counts too, as far as the policy trusts it (its address gets reset codes).
+    remainingKinds.push(...directoryContactKinds(account, input.decision));
     const removable = remainingKinds.includes(kind) || canRemoveMethod(input.decision, [...remainingKinds, kind], kind);
     if (!removable) {
       await this.deps.store.transaction((tx) => tx.audit.append(this.entry('method.remove_refused', 'denied', account, client, { kind })));
@@ -304,6 +308,28 @@ export class MethodRegistration {
       await this.changed(tx, account, client, 'removed', targets.length > 1 ? 'Backup codes' : targets[0]!.name, { kind, count: targets.length });
     });
     return { ok: true };
+  }
+
+  /**
+   * Gives one of the person's confirmed methods a new label, cleaned as at creation. Backup codes (one set,
+   * named by what they are) and the security-questions set cannot be renamed (`invalid_request`); an empty
+   * name is `invalid_request` too (a rename that names nothing is a slip, not a choice). Audited without the
+   * names; no notice is mailed — a label changes nothing about how the person can reset.
+   */
+  async rename(input: { account: DirectoryAccount; methodId: string; name: string; client: ClientInfo }): Promise<MethodSummary> {
+    const { account, client } = input;
+    if (input.methodId === 'backup_codes') throw new UnlatchError('invalid_request', { field: 'methodId' });
+    const method = await this.deps.methods.get(account.tenantId, input.methodId);
+    if (!method || method.subjectId !== account.id || !method.confirmed) throw new UnlatchError('not_found');
+    if (!RENAMABLE.has(method.kind)) throw new UnlatchError('invalid_request', { field: 'methodId' });
+    const name = cleanName(input.name, '');
+    if (name === '') throw new UnlatchError('invalid_request', { field: 'name' });
+    if (name === method.name) return summaryOf(method);
+    await this.deps.store.transaction(async (tx) => {
+      if (!(await this.deps.methods.within(tx).rename(account.tenantId, method.id, name))) throw new UnlatchError('not_found');
+      await tx.audit.append(this.entry('method.renamed', 'success', account, client, { kind: method.kind, methodId: method.id }));
+    });
+    return summaryOf({ ...method, name });
   }
 
   /** Audit entry plus a notice to the person's address: a change they did not make is a warning sign. */
@@ -337,8 +363,11 @@ export function normalizePhone(raw: string): string | null {
   return isE164(phone) ? phone : null;
 }
 
-/** A label people chose: trimmed, control characters out, bounded; a default when empty. */
-function cleanName(raw: string, fallback: string): string {
-  const name = raw.normalize('NFKC').replace(/\p{Cc}/gu, '').trim().slice(0, MAX_NAME);
+/**
+ * A label people chose: trimmed, control characters out, bounded to 64 characters (code points, so an emoji
+ * at the end is never cut in half); a default when empty.
+ */
+export function cleanName(raw: string, fallback: string): string {
+  const name = Array.from(raw.normalize('NFKC').replace(/\p{Cc}/gu, '').trim()).slice(0, MAX_NAME).join('').trim();
   return name === '' ? fallback : name;
 }

@@ -1,5 +1,5 @@
 /** Which ceremony a challenge is for; a challenge issued for one never serves another. */
-export type ChallengePurpose = 'register' | 'reset' | 'signin' | 'signin_sms';
+export type ChallengePurpose = 'register' | 'reset' | 'signin' | 'signin_sms' | 'method_test';
 
 /** A challenge taken back from the store: what was issued, and the context stored with it. */
 export interface TakenChallenge {
@@ -9,7 +9,8 @@ export interface TakenChallenge {
 
 /**
  * Single-use WebAuthn challenges, bound to one owner (a reset flow's internal id, or the SHA-256 of a
- * session token) and one purpose.
+ * session token) and one purpose. `method_test` (testing a registered method: a passkey's challenge, or the
+ * HMAC of a code texted or mailed to it) is owned by the session's token hash joined with the method id.
  *
  * - `issue` replaces any earlier challenge of the same owner and purpose: only the newest options are
  *   answerable, so an attacker cannot stockpile challenges for later.

@@ -8,9 +8,12 @@ export type LimitBucket =
   | 'verify_identifier'
   | 'password_ip'
   | 'change_ip'
-  | 'change_identifier';
+  | 'change_identifier'
+  /** Tests of one registered method (`tenant:methodId`), so the test page is no oracle for guessing codes. */
+  | 'method_test';
 
-export type LimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/** `remaining`: points left in the window after this one, when the limiter knows it (to say "n tries left"). */
+export type LimitDecision = { allowed: true; remaining?: number } | { allowed: false; retryAfterSeconds: number };
 
 /** Counts events per key and window (memory, Redis, SQL). Keys never contain secrets. */
 export interface Limiter {

@@ -58,6 +58,13 @@ export interface MethodRepository {
   /** Spends a single-use credential; false when it was already spent. */
   markUsed(tenantId: string, id: string, now: Date): Promise<boolean>;
   remove(tenantId: string, id: string): Promise<boolean>;
+  /** Gives a method a new label (the caller has cleaned it); false when there is no such method in the tenant. */
+  rename(tenantId: string, id: string, name: string): Promise<boolean>;
+  /**
+   * Records a successful use that spends nothing (a test of the method): only `lastUsedAt` moves. False when
+   * there is no such method in the tenant.
+   */
+  touch(tenantId: string, id: string, now: Date): Promise<boolean>;
   /** When the person last confirmed their methods are current (or registered one), or null. */
   lastReviewed(tenantId: string, subjectId: string): Promise<Date | null>;
   markReviewed(tenantId: string, subjectId: string, now: Date): Promise<void>;

@@ -6,7 +6,7 @@ import { BEARER, signedIn } from './me-auth.js';
 import { sendResultProblem } from './problems.js';
 import { codeSchema, COMMON_POST_PROBLEMS, problemResponses, strictObject } from './schemas.js';
 
-const methodIdParams = {
+export const methodIdParams = {
   type: 'object',
   additionalProperties: false,
   required: ['methodId'],
@@ -27,7 +27,7 @@ const summarySchema = strictObject(
 
 /**
  * `/api/v1/me/methods`: list, begin (an authenticator app, or a new set of backup codes), finish (confirm an
- * authenticator app with its first code), delete. A full session is required (`Authorization: Bearer`).
+ * authenticator app with its first code), rename, delete. A full session is required (`Authorization: Bearer`).
  */
 export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
   app.get(
@@ -171,6 +171,29 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
       }
       const result = await deps.methodRegistration.finishTotp(input);
       return result.ok ? { status: 'added' } : sendResultProblem(request, reply, translate, 'code_invalid');
+    },
+  );
+
+  app.patch<{ Params: { methodId: string }; Body: { name: string } }>(
+    '/v1/me/methods/:methodId',
+    {
+      schema: {
+        operationId: 'renameMethod',
+        tags: ['me'],
+        summary: 'Rename a method',
+        description:
+          'Gives one of your methods (authenticator app, passkey, phone number, email address) a new label: trimmed, control characters removed, at most 64 characters. ' +
+          'A name that is empty once cleaned, backup codes and security questions are 400 invalid_request; a method that is not yours is 404. Audited (`method.renamed`); no notice is mailed.',
+        security: BEARER,
+        params: methodIdParams,
+        body: strictObject({ name: { type: 'string', minLength: 1, maxLength: 64, description: 'The new label ("Work phone", "YubiKey").' } }, ['name']),
+        response: { 200: { ...summarySchema, description: 'Renamed: the method as listed.' }, ...problemResponses([...COMMON_POST_PROBLEMS, 401, 404]) },
+      },
+    },
+    async (request) => {
+      const account = await signedIn(deps, request);
+      const m = await deps.methodRegistration.rename({ account, methodId: request.params.methodId, name: request.body.name, client: clientInfo(request) });
+      return { ...m, createdAt: m.createdAt.toISOString(), lastUsedAt: m.lastUsedAt?.toISOString() ?? null };
     },
   );
 

@@ -7,6 +7,8 @@
 // the csrf-token header),
 // data-failed / data-unsupported (texts), a hidden submit button, a [data-passkey-nojs] text and a
 // [data-passkey-error] box. The server answers `{ next }` (go there) or `{ error }` (show it).
+// data-passkey="test" (testing one registered passkey) is an authentication ceremony that sends the form's
+// data-method-id with both requests and shows the answer's `{ status }` in its [data-passkey-status] region.
 (function () {
   'use strict';
 
@@ -47,16 +49,23 @@
     }
     button.hidden = false;
     const register = form.dataset.passkey === 'register';
+    const test = form.dataset.passkey === 'test';
+    const methodId = form.dataset.methodId || '';
+    const status = form.querySelector('[data-passkey-status]');
 
     form.addEventListener('submit', async function (event) {
       event.preventDefault();
       if (button.disabled) return;
       button.disabled = true;
       box.hidden = true;
+      if (status) {
+        status.textContent = '';
+        status.className = '';
+      }
       const nameInput = form.querySelector('input[name="name"]');
       const name = nameInput ? nameInput.value : '';
       try {
-        const options = await post(form, form.dataset.options, register ? { name: name } : {});
+        const options = await post(form, form.dataset.options, register ? { name: name } : test ? { methodId: methodId } : {});
         if (!options.json) return show(box, form.dataset.failed);
         if (options.json.next) return window.location.assign(options.json.next);
         if (!options.ok) return show(box, options.json.error || form.dataset.failed);
@@ -69,8 +78,14 @@
           // Cancelled, timed out, or no matching passkey: nothing was sent, the person may try again.
           return show(box, form.dataset.failed);
         }
-        const finished = await post(form, form.dataset.finish, register ? { name: name, response: answer } : { credential: answer });
+        const finished = await post(form, form.dataset.finish, register ? { name: name, response: answer } : test ? { methodId: methodId, credential: answer } : { credential: answer });
         if (finished.json && finished.json.next) return window.location.assign(finished.json.next);
+        if (finished.ok && status && finished.json && finished.json.status) {
+          status.textContent = finished.json.status;
+          status.className = 'panel-success';
+          status.focus();
+          return;
+        }
         return show(box, (finished.json && finished.json.error) || form.dataset.failed);
       } catch {
         return show(box, form.dataset.failed);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DirectoryAccount } from '../../../core/ports/directory.js';
 import { decidePolicy } from '../../../core/policy/method-policy.js';
+import { RENAMABLE } from '../../../core/methods/method-registration.js';
 import { field, formSchema } from '../form.js';
 import { clientOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
 import { SIGN_IN_PAGE, signedInAccount } from '../session-cookie.js';
@@ -10,11 +11,11 @@ import { seeOther } from './flow-step.js';
 export const MAX_METHOD_ID = 128;
 
 /** Changes the list page confirms after a redirect (`?done=…`); anything else shows nothing. */
-const DONE = new Set(['added', 'email_added', 'passkey_added', 'questions_added', 'removed', 'reviewed']);
+const DONE = new Set(['added', 'email_added', 'passkey_added', 'questions_added', 'removed', 'renamed', 'reviewed']);
 
 /**
  * `/security-info`: the signed-in person's methods, with buttons to add an authenticator app, create
- * new backup codes and remove a method; and `POST /security-info/remove`, which the policy may refuse
+ * new backup codes and remove a method, and links to rename or test one (`security-rename.ts`, `security-test.ts`); and `POST /security-info/remove`, which the policy may refuse
  * (the last method a reset needs stays), explained on this page.
  */
 export function registerSecurityInfo(app: FastifyInstance, ctx: PortalContext): void {
@@ -63,6 +64,10 @@ export async function showSecurityInfo(
     added: { iso: m.createdAt.toISOString(), text: format(m.createdAt) },
     lastUsed: m.lastUsedAt ? { iso: m.lastUsedAt.toISOString(), text: format(m.lastUsedAt) } : null,
     remaining: m.remaining ?? null,
+    // Links to `/security-info/rename` and `/security-info/test` for methods that have a name of their own / a test.
+    renamable: m.id !== 'backup_codes' && RENAMABLE.has(m.kind),
+    testable: m.id !== 'backup_codes' && ctx.deps.methodTest.canTest(m.kind),
+    href: encodeURIComponent(m.id),
     error: errors.find((e) => e.field === `remove-${m.id}`) ?? null,
   }));
   const status = await ctx.deps.methodRegistration.status(account, decidePolicy(ctx.deps.policyFor(account.tenantId), account));

@@ -99,7 +99,7 @@ export function registerSecurityPasskey(app: FastifyInstance, ctx: PortalContext
 }
 
 /** The account and session hash of a full session (the registration challenge is bound to the session). */
-async function fullSession(ctx: PortalContext, request: FastifyRequest): Promise<{ account: DirectoryAccount; tokenHash: string } | null> {
+export async function fullSession(ctx: PortalContext, request: FastifyRequest): Promise<{ account: DirectoryAccount; tokenHash: string } | null> {
   const cookie = readSessionCookie(request);
   if (!cookie) return null;
   try {
