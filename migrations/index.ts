@@ -7,6 +7,7 @@ import * as challenges from './0005-challenges.js';
 import * as methodReviews from './0006-method-reviews.js';
 import * as smsCodes from './0007-sms-codes.js';
 import * as emailLinks from './0008-email-links.js';
+import * as accountLocks from './0009-account-locks.js';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-method-reviews': methodReviews,
   '0007-sms-codes': smsCodes,
   '0008-email-links': emailLinks,
+  '0009-account-locks': accountLocks,
 };

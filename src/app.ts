@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './core/ports/clock.js';
 import type { Mailer } from './core/ports/mailer.js';
 import { ResetFlow } from './core/reset/reset-flow.js';
 import { MethodRegistration } from './core/methods/method-registration.js';
+import { MethodTest } from './core/methods/method-test.js';
 import { MethodVerifier } from './core/methods/method-verifier.js';
 import { EmailRegistration } from './core/methods/email-registration.js';
 import { QuestionRegistration } from './core/methods/question-registration.js';
@@ -28,7 +29,8 @@ import { createSmsMemoryLimiter } from './adapters/sms/sms-memory-limiter.js';
 import { qrSvg } from './adapters/qr/qr-svg.js';
 import { SqlMethodRepository } from './adapters/store/method-repository.js';
 import { Argon2Hasher } from './adapters/directory/password-hasher.js';
-import { SqlDirectory } from './adapters/directory/sql-directory.js';
+import { buildDirectoryRouter } from './adapters/directory/build-directories.js';
+import { directoryRouterEvents } from './adapters/directory/router-events.js';
 import { JsonlFileSink } from './adapters/audit/jsonl-file-sink.js';
 import { loadI18n } from './adapters/i18n/load-i18n.js';
 import { MemoryLimiter } from './adapters/limiter/memory-limiter.js';
@@ -106,7 +108,11 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const hasher = new Argon2Hasher();
     const users = new SqlUserRepository(database.db);
     const tenants = new ConfigTenants(config.tenants, config.defaultTenant!);
-    const directory = new SqlDirectory(database.db, hasher, clock);
+    // Each tenant's directories from config (default: the built-in user store), behind one router. Nothing
+    // connects yet: an LDAP server that is down fails the first request that needs it, not the start.
+    const directory = buildDirectoryRouter(config, { db: database.db, hasher, clock }, directoryRouterEvents({
+      store, logger, countFailure: (f) => metrics.directoryError(f.tenantId, f.directory, f.reason),
+    }));
     const limiter = new MemoryLimiter(config.rateLimits);
     const passwords = new PasswordPolicy({
       rules: config.password,
@@ -170,6 +176,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       store, methods, tenants, clock, hasher: answerHasher, settings: config.securityQuestions, policyFor: (tenantId) => policyFor(config.policy, tenantId),
     });
     const emailRegistration = new EmailRegistration({ store, methods, tenants, keys, clock, limiter });
+    const methodTest = new MethodTest({ store, methods, tenants, keys, clock, limiter, challenges, passkeys, sms });
     const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, passkeys, sms, keys, challenges, settings: DEFAULT_SIGN_IN_SETTINGS });
     const server = await buildServer({
       config,
@@ -177,6 +184,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       passwordChange,
       signIn,
       methodRegistration,
+      methodTest,
       questionRegistration,
       emailRegistration,
       policyFor: (tenantId) => policyFor(config.policy, tenantId),

@@ -34,6 +34,12 @@ const settingsShape = {
   registrationRequired: z.boolean().optional(),
   /** Ask people to re-confirm their methods every this many days; null: never. */
   reconfirmDays: z.number().int().positive('must be a positive number of days, or null').max(3650).nullable().optional(),
+  /** A locked account may be unlocked by the person after the same proofs as a reset (no new password). */
+  unlockEnabled: z.boolean().optional(),
+  /** The directory's email address counts as the person's mailbox (default true). */
+  directoryEmail: z.boolean().optional(),
+  /** The directory's phone number counts as a registered phone for SMS codes (default false). */
+  directoryPhone: z.boolean().optional(),
 };
 
 /** One rule of a tenant: whom it is for (`groups` or `match: all`) and what it sets. */
@@ -86,6 +92,9 @@ export const policySchema = z
         requireStrong: settingsShape.requireStrong.default(DEFAULT_POLICY_SETTINGS.requireStrong),
         registrationRequired: settingsShape.registrationRequired.default(DEFAULT_POLICY_SETTINGS.registrationRequired),
         reconfirmDays: settingsShape.reconfirmDays.default(DEFAULT_POLICY_SETTINGS.reconfirmDays),
+        unlockEnabled: settingsShape.unlockEnabled.default(DEFAULT_POLICY_SETTINGS.unlockEnabled),
+        directoryEmail: settingsShape.directoryEmail.default(DEFAULT_POLICY_SETTINGS.directoryEmail),
+        directoryPhone: settingsShape.directoryPhone.default(DEFAULT_POLICY_SETTINGS.directoryPhone),
         /** Members of these groups get a decoy flow and an audit entry: privileged and service accounts. */
         excludedGroups: groupList.default(() => [...DEFAULT_EXCLUDED_GROUPS]),
       })

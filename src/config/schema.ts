@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { policySchema } from './policy-schema.js';
 import { smsSchema } from './sms-schema.js';
 import { securityQuestionsSchema } from './questions-schema.js';
+import { directoriesSchema } from './directories-schema.js';
 
 const seconds = z.number().int().positive();
 
@@ -52,7 +53,16 @@ export const configSchema = z
       .strict()
       .prefault({}),
     tenants: z
-      .array(z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes'), name: z.string().min(1) }).strict())
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes'),
+            name: z.string().min(1),
+            /** Where the tenant's accounts live, asked in this order; default: the built-in user store. See docs/directories.md. */
+            directories: directoriesSchema.optional(),
+          })
+          .strict(),
+      )
       .default([]),
     /** The tenant used when a request names none. */
     defaultTenant: z.string().optional(),
@@ -87,6 +97,13 @@ export const configSchema = z
         passwordStepTtlSeconds: seconds.max(3600).default(600),
         maxCodeAttempts: z.number().int().min(1).max(10).default(5),
         codeDigits: z.number().int().min(6).max(10).default(6),
+        /** After an LDAP or AD write, bind as the person with the new password; retried with doubling delays (replication lag). */
+        postWriteCheck: z
+          .object({ attempts: z.number().int().min(0).max(10).default(4), initialDelayMs: z.number().int().min(0).max(10_000).default(250) })
+          .strict()
+          .prefault({}),
+        /** How long one reset, change or unlock may hold its account's lease (two tabs or nodes never interleave). */
+        accountLockSeconds: seconds.min(5).max(600).default(60),
       })
       .strict()
       .prefault({}),
@@ -137,6 +154,8 @@ export const configSchema = z
         password_ip: bucket(60, 900),
         change_ip: bucket(30, 900),
         change_identifier: bucket(10, 900),
+        /** Tests of one registered method on the security info page or API (per method): 5 per 10 minutes. */
+        method_test: bucket(5, 600),
       })
       .strict()
       .prefault({}),

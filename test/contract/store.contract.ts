@@ -27,7 +27,7 @@ function flow(overrides: Partial<ResetFlowRecord> = {}): ResetFlowRecord {
   const subjectId = overrides.subjectId === undefined ? 'user-1' : overrides.subjectId;
   return {
     id: newId(), handleHash: randomBytes(32).toString('hex'), tenantId: 'demo', subjectId, decoy: false, rateKey: 'alice',
-    supersedeKey: subjectId ?? 'decoy:alice', proven: [], smsCodeHash: null, smsCodeKeyId: null, smsMethodId: null, smsCodeExpiresAt: null, linkHash: null,
+    supersedeKey: subjectId ?? 'decoy:alice', proven: [], smsCodeHash: null, smsCodeKeyId: null, smsMethodId: null, smsCodeExpiresAt: null, linkHash: null, purpose: 'reset',
     state: 'awaiting_code', codeHash: 'ab'.repeat(32), codeKeyId: 'k1', attempts: 0, expiresAt: new Date(now.getTime() + 600_000),
     createdAt: now, updatedAt: now, version: 1, ...overrides,
   };

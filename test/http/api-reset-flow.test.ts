@@ -64,7 +64,7 @@ describe.each(databases)('JSON API: the reset flow (%s)', (database) => {
 
     const done = await setPassword(t, started.flowId, STRONG_PASSWORD);
     expect(done.statusCode, done.body).toBe(200);
-    expect(done.json()).toEqual({ next: 'done' });
+    expect(done.json()).toEqual({ next: 'done', signInVerified: null });
     expect(done.headers['cache-control']).toBe('no-store');
 
     expectProblem(await changePassword(t, ALICE.username, ALICE.password, OTHER_STRONG_PASSWORD), 401, 'invalid_credentials');

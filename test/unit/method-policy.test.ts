@@ -42,6 +42,9 @@ describe('decidePolicy', () => {
       requireStrong: false,
       registrationRequired: false,
       reconfirmDays: null,
+      unlockEnabled: true,
+      directoryEmail: true,
+      directoryPhone: false,
     });
     expect(decision.allowedMethods).not.toContain('questions');
     expect(decidePolicy(DEFAULT_TENANT_POLICY, { groups: ['Admins'] })).toMatchObject({ ssprEnabled: false, reason: 'excluded' });

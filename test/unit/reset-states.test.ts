@@ -25,7 +25,7 @@ describe('reset state table', () => {
   });
 
   it('has no way out of a terminal state', () => {
-    const events: ResetEvent[] = ['code_ok', 'code_bad', 'code_exhausted', 'password_ok', 'password_rejected', 'expire', 'supersede'];
+    const events: ResetEvent[] = ['code_ok', 'unlock_ready', 'unlock_ok', 'code_bad', 'code_exhausted', 'password_ok', 'password_rejected', 'expire', 'supersede'];
     for (const state of ['completed', 'failed', 'expired', 'superseded'] as ResetState[]) {
       for (const event of events) expect(nextState(state, event)).toBeNull();
     }
@@ -41,6 +41,15 @@ describe('reset state table', () => {
       expect(nextState(state, 'expire')).toBe('expired');
       expect(nextState(state, 'supersede')).toBe('superseded');
     }
-    expect(Object.keys(RESET_TRANSITIONS)).toHaveLength(7);
+    expect(Object.keys(RESET_TRANSITIONS)).toHaveLength(8);
+  });
+
+  it('ends an unlock flow with the unlock, never with a password', () => {
+    expect(nextState('awaiting_code', 'unlock_ready')).toBe('awaiting_unlock');
+    expect(nextState('awaiting_second_proof', 'unlock_ready')).toBe('awaiting_unlock');
+    expect(nextState('awaiting_unlock', 'unlock_ok')).toBe('completed');
+    expect(nextState('awaiting_unlock', 'password_ok')).toBeNull();
+    expect(nextState('awaiting_password', 'unlock_ok')).toBeNull();
+    expect(nextState('awaiting_code', 'unlock_ok')).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Attribute, Change, type Client, type Control, type Entry, type Filter } from 'ldapts';
 import { UnlatchError } from '../../core/errors.js';
-import type { Directory, DirectoryAccount, PreparedPasswordWrite } from '../../core/ports/directory.js';
+import type { Directory, DirectoryAccount, DirectoryPasswordRules, PreparedPasswordWrite } from '../../core/ports/directory.js';
 import { accountAttributes, toDirectoryAccount } from './ad-account.js';
 import { AdConnector } from './ad-connection.js';
 import { classifyAdError } from './ad-errors.js';
@@ -155,6 +155,11 @@ export class ActiveDirectoryDirectory implements Directory {
   }
 
   /** Clears a lockout: `lockoutTime = 0` (the only value AD accepts), which also resets the bad-password count. */
+  /** A directory of its own, perhaps replicated: a written password is proven by binding as the person. */
+  checksWritesBySignIn(): boolean {
+    return true;
+  }
+
   async unlock(account: DirectoryAccount): Promise<void> {
     await this.writeAttribute(account, 'unlock', 'lockoutTime', '0');
   }
@@ -169,6 +174,13 @@ export class ActiveDirectoryDirectory implements Directory {
    * that applies to it (`msDS-ResultantPSO`), that PSO's. When the PSO is not readable by the service
    * account, the domain's numbers come back with `psoUnreadable: true`.
    */
+  /** AD's rules for the person as the portal shows them; null when a PSO applies that we may not read (the domain's numbers could mislead). */
+  async passwordRules(account: DirectoryAccount): Promise<DirectoryPasswordRules | null> {
+    const rules = await this.readPasswordRules(account).catch(() => null);
+    if (!rules || rules.psoUnreadable) return null;
+    return { minLength: rules.minLength, historyLength: rules.historyLength, complexity: rules.complexity, minAgeSeconds: rules.minAgeSeconds };
+  }
+
   async readPasswordRules(account?: DirectoryAccount): Promise<AdPasswordRules> {
     return this.run('password rules', () => this.connector.asService((client) => this.rulesFor(client, account)));
   }

@@ -1,7 +1,7 @@
 import { UnlatchError, isUnlatchError } from '../../core/errors.js';
 import { normalizeIdentifier } from '../../core/identity/normalize.js';
 import type { Clock } from '../../core/ports/clock.js';
-import type { Directory, DirectoryAccount, PreparedPasswordWrite } from '../../core/ports/directory.js';
+import type { Directory, DirectoryAccount, DirectoryPasswordRules, PreparedPasswordWrite } from '../../core/ports/directory.js';
 import type { StoreTx } from '../../core/ports/store.js';
 import { AccountCache } from './account-cache.js';
 import { prepareSecondaryWrite, type SecondaryWrite, type SecondaryWriteReport } from './secondary-writes.js';
@@ -171,6 +171,13 @@ export class DirectoryRouter implements Directory {
   checksWritesBySignIn(account: DirectoryAccount): boolean {
     const target = this.route(account.tenantId, account.id);
     return target?.routed.directory.checksWritesBySignIn?.(inner(account, target)) ?? false;
+  }
+
+  async passwordRules(account: DirectoryAccount): Promise<DirectoryPasswordRules | null> {
+    const target = this.route(account.tenantId, account.id);
+    if (!target?.routed.directory.passwordRules) return null;
+    // Rules only shape a hint on the page: a directory that cannot answer shows none, it does not fail the page.
+    return target.routed.directory.passwordRules(inner(account, target)).catch(() => null);
   }
 
   async unlock(account: DirectoryAccount): Promise<void> {

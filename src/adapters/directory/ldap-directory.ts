@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { InvalidDNSyntaxError, NoSuchObjectError, type Client, type Entry } from 'ldapts';
 import { UnlatchError } from '../../core/errors.js';
-import type { Directory, DirectoryAccount, PreparedPasswordWrite } from '../../core/ports/directory.js';
+import type { Directory, DirectoryAccount, DirectoryPasswordRules, PreparedPasswordWrite } from '../../core/ports/directory.js';
 import { EmptyPasswordError, LdapConnector } from './ldap-connection.js';
 import { isWithin } from './ldap-dn.js';
 import { LOCKED_TIME, PERMANENT_LOCK, accountAttributes, accountOf, firstOf } from './ldap-entry.js';
@@ -11,6 +11,7 @@ import { groupsOf, groupsOfNobody } from './ldap-groups.js';
 import { clearLockout } from './ldap-lockout.js';
 import { resolveLdapOptions, type LdapDirectoryOptions, type ResolvedLdapOptions } from './ldap-options.js';
 import { LdapPasswordWrites } from './ldap-password-writes.js';
+import { readLdapPasswordRules } from './ldap-password-rules.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -104,6 +105,11 @@ export class LdapDirectory implements Directory {
     return { commit: () => this.guard(() => this.writes.change(entry, oldPassword, newPassword)) };
   }
 
+  /** A directory of its own, perhaps replicated: a written password is proven by binding as the person. */
+  checksWritesBySignIn(): boolean {
+    return true;
+  }
+
   async unlock(account: DirectoryAccount): Promise<void> {
     await this.guard(() =>
       this.connector.asService(async (client) => {
@@ -112,6 +118,17 @@ export class LdapDirectory implements Directory {
         await clearLockout(client, entry.dn);
       }),
     );
+  }
+
+  /** The ppolicy rules of the person's policy entry (theirs, else `passwordPolicyDn`); null when unreadable. */
+  async passwordRules(account: DirectoryAccount): Promise<DirectoryPasswordRules | null> {
+    if (account.tenantId !== this.options.tenantId) return null;
+    return this.connector
+      .asService(async (client) => {
+        const entry = await this.locate(client, account.id);
+        return entry ? readLdapPasswordRules(client, entry, this.options.passwordPolicyDn) : null;
+      })
+      .catch(() => null);
   }
 
   /** The entry of an account found earlier, read again (it may have moved, been disabled or removed). */

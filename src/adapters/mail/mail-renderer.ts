@@ -1,6 +1,6 @@
 import type { i18n } from 'i18next';
 import type { ClaimedMessage } from '../store/outbox-repository.js';
-import { renderAddressCode, renderMethodsChanged, renderPasswordChanged, renderResetCode, type MailT, type RenderedMail } from './templates.js';
+import { renderAccountUnlocked, renderAddressCode, renderMethodsChanged, renderPasswordChanged, renderResetCode, type MailT, type RenderedMail } from './templates.js';
 
 /**
  * i18next resolves, interpolates and pluralizes on every call, a large part of a message's cost.
@@ -33,6 +33,7 @@ export function createMailRenderer(options: { i18n: i18n; publicUrl: string; sup
           tenantName: String(data.tenantName ?? ''),
           expiresInMinutes: Number(data.expiresInMinutes ?? 10),
           ...(typeof data.linkToken === 'string' ? { linkToken: data.linkToken } : {}),
+          purpose: data.purpose === 'unlock' ? 'unlock' : 'reset',
           publicUrl: options.publicUrl,
           t,
         });
@@ -42,10 +43,21 @@ export function createMailRenderer(options: { i18n: i18n; publicUrl: string; sup
           displayName: String(data.displayName ?? ''),
           tenantName: String(data.tenantName ?? ''),
           expiresInMinutes: Number(data.expiresInMinutes ?? 10),
+          purpose: data.purpose === 'test' ? 'test' : 'registration',
           t,
         });
       case 'password_changed':
         return renderPasswordChanged({
+          displayName: String(data.displayName ?? ''),
+          tenantName: String(data.tenantName ?? ''),
+          when: new Date(String(data.when)),
+          ip: String(data.ip ?? ''),
+          publicUrl: options.publicUrl,
+          supportContact: options.supportContact,
+          t,
+        });
+      case 'account_unlocked':
+        return renderAccountUnlocked({
           displayName: String(data.displayName ?? ''),
           tenantName: String(data.tenantName ?? ''),
           when: new Date(String(data.when)),

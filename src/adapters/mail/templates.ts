@@ -21,6 +21,8 @@ export interface ResetCodeInput {
   expiresInMinutes: number;
   /** The emailed link's token; absent when the policy does not allow links. */
   linkToken?: string;
+  /** `unlock`: the person asked to unlock their account, not for a new password (the wording says so). */
+  purpose?: 'reset' | 'unlock';
   /** The configured public base URL, never one taken from a request. */
   publicUrl: string;
   t: MailT;
@@ -51,9 +53,10 @@ export function renderResetCode(input: ResetCodeInput): RenderedMail {
   const url = `${baseUrl(input.publicUrl)}/reset/code`;
   const tr = (key: string, values: Record<string, unknown> = {}) => translate(t, key, { tenantName, ...values });
 
-  const subject = tr('reset_code.subject');
+  const kind = input.purpose === 'unlock' ? 'unlock_code' : 'reset_code';
+  const subject = tr(`${kind}.subject`);
   const greeting = greetingFor(t, input.displayName);
-  const intro = tr('reset_code.intro');
+  const intro = tr(`${kind}.intro`);
   const expires = tr('reset_code.expires', { count: input.expiresInMinutes });
   const where = tr('reset_code.where', { url: LINK });
   const neverShare = tr('reset_code.never_share');
@@ -64,7 +67,7 @@ export function renderResetCode(input: ResetCodeInput): RenderedMail {
   const orLink = link ? tr('reset_code.or_link', { url: LINK }) : null;
 
   const text = [greeting, '', intro, '', `    ${code}`, '', ...(orLink && link ? [withUrl(orLink, link), ''] : []), expires, withUrl(where, url), '', neverShare, ignore, '', '-- ', footer].join('\n');
-  const html = layout(t, subject, tr('reset_code.heading'), footer, [
+  const html = layout(t, subject, tr(`${kind}.heading`), footer, [
     para(greeting),
     para(intro),
     `<p style="${STYLE.code}">${escapeHtml(code)}</p>`,
@@ -82,28 +85,39 @@ export interface AddressCodeInput {
   displayName: string;
   tenantName: string;
   expiresInMinutes: number;
+  /** `test`: the person is testing an address already added (other wording, same code mail). */
+  purpose?: 'registration' | 'test';
   t: MailT;
 }
 
-/** The code that confirms a new address on the security info page: it proves the person reads this mailbox. */
+/**
+ * The code that confirms a new address on the security info page: it proves the person reads this mailbox.
+ * With `purpose: 'test'`, the code that tests an address already added.
+ */
 export function renderAddressCode(input: AddressCodeInput): RenderedMail {
   const { t } = input;
   const tenantName = clean(input.tenantName);
   const code = clean(input.code);
   const tr = (key: string, values: Record<string, unknown> = {}) => translate(t, key, { tenantName, ...values });
-  const subject = tr('address_code.subject');
+  const prefix = input.purpose === 'test' ? 'address_test' : 'address_code';
+  const subject = tr(`${prefix}.subject`);
   const greeting = greetingFor(t, input.displayName);
-  const intro = tr('address_code.intro');
+  const intro = tr(`${prefix}.intro`);
   const expires = tr('reset_code.expires', { count: input.expiresInMinutes });
-  const ignore = tr('address_code.ignore');
+  const ignore = tr(`${prefix}.ignore`);
   const footer = tr('common.footer');
   const text = [greeting, '', intro, '', `    ${code}`, '', expires, '', ignore, '', '-- ', footer].join('\n');
-  const html = layout(t, subject, tr('address_code.heading'), footer, [para(greeting), para(intro), `<p style="${STYLE.code}">${escapeHtml(code)}</p>`, para(expires), para(ignore)]);
+  const html = layout(t, subject, tr(`${prefix}.heading`), footer, [para(greeting), para(intro), `<p style="${STYLE.code}">${escapeHtml(code)}</p>`, para(expires), para(ignore)]);
   return { subject, text, html };
 }
 
 export function renderPasswordChanged(input: PasswordChangedInput): RenderedMail {
   return renderSecurityNotice(input, 'password_changed', 'password_changed.body');
+}
+
+/** "Your account was unlocked": when, from where, and what to do if it was not them. */
+export function renderAccountUnlocked(input: PasswordChangedInput): RenderedMail {
+  return renderSecurityNotice(input, 'account_unlocked', 'account_unlocked.body');
 }
 
 export interface MethodsChangedInput extends PasswordChangedInput {

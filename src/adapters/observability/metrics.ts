@@ -19,7 +19,10 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
   private readonly rateLimited: Counter<'tenant' | 'event' | 'bucket'>;
   private readonly changes: Counter<'tenant' | 'outcome' | 'reason'>;
   private readonly smsAttempts: Counter<'provider' | 'outcome' | 'reason'>;
+  private readonly directoryErrors: Counter<'tenant' | 'directory' | 'reason'>;
   private readonly methodEvents: Counter<'tenant' | 'method' | 'event' | 'outcome'>;
+  private readonly signInChecks: Counter<'tenant' | 'outcome'>;
+  private readonly unlocks: Counter<'tenant' | 'outcome'>;
 
   constructor(options: { backlog: () => Promise<number>; defaultMetrics?: boolean }) {
     const registers = [this.registry];
@@ -67,6 +70,24 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
       labelNames: ['tenant', 'method', 'event', 'outcome'],
       registers,
     });
+    this.directoryErrors = new Counter({
+      name: 'unlatch_directory_errors_total',
+      help: 'Directory operations that failed, by tenant and configured directory name; reason unavailable (unreachable, timeout, TLS) or internal (e.g. the service account lacks a right).',
+      labelNames: ['tenant', 'directory', 'reason'],
+      registers,
+    });
+    this.signInChecks = new Counter({
+      name: 'unlatch_post_reset_signin_total',
+      help: 'After an LDAP/AD write: did signing in with the new password work (within the retries for replication)? SLI M10, post-reset login success.',
+      labelNames: ['tenant', 'outcome'],
+      registers,
+    });
+    this.unlocks = new Counter({
+      name: 'unlatch_unlocks_total',
+      help: 'Accounts unlocked by their owner after proving who they are (no new password).',
+      labelNames: ['tenant', 'outcome'],
+      registers,
+    });
     new Gauge({
       name: 'unlatch_outbox_backlog',
       help: 'Messages waiting in the outbox; a growing backlog means the mail server is not accepting.',
@@ -91,6 +112,15 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
       case 'reset.attempts_exceeded':
       case 'reset.password_rejected':
         this.resets.inc({ tenant, stage: 'failed', outcome: 'failure', reason });
+        break;
+      case 'reset.directory_unavailable':
+        this.resets.inc({ tenant, stage: 'failed', outcome: 'failure', reason: 'directory_unavailable' });
+        break;
+      case 'reset.sign_in_checked':
+        this.signInChecks.inc({ tenant, outcome: labels.outcome });
+        break;
+      case 'account.unlocked':
+        this.unlocks.inc({ tenant, outcome: labels.outcome });
         break;
       case 'reset.completed':
         this.resets.inc({ tenant, stage: 'completed', outcome: 'success', reason });
@@ -126,6 +156,11 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
         if (KINDS.has(method)) this.methodEvents.inc({ tenant: entry.tenantId, method, event: entry.event === 'reset.code_verified' ? 'verified' : 'failed', outcome: entry.outcome });
       }
     }
+  }
+
+  /** A directory could not do its part (the directory router's failure report). Names are configured, so bounded. */
+  directoryError(tenant: string, directory: string, reason: 'unavailable' | 'internal'): void {
+    this.directoryErrors.inc({ tenant, directory, reason });
   }
 
   /** One call to an SMS provider (the sender's failover observer). */

@@ -43,6 +43,8 @@ export interface ResetFlowsTable {
   sms_code_expires_at: number | null;
   /** Migration 0008: the SHA-256 of the emailed link's token; null once spent or when none was sent. */
   link_hash: string | null;
+  /** Migration 0009: `reset` or `unlock`. */
+  purpose: string;
 }
 
 export interface AuditLogTable {
@@ -148,7 +150,16 @@ export interface ChallengesTable {
   expires_at: number;
 }
 
+/** Migration 0009: a lease on an account while a password write or unlock is under way. */
+export interface AccountLocksTable {
+  tenant_id: string;
+  subject_id: string;
+  holder: string;
+  expires_at: number;
+}
+
 export interface Database {
+  account_locks: AccountLocksTable;
   users: UsersTable;
   reset_flows: ResetFlowsTable;
   audit_log: AuditLogTable;

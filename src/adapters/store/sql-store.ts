@@ -6,11 +6,13 @@ import type { Store, StoreTx } from '../../core/ports/store.js';
 import { SqlAuditAppender, type AuditExport } from './audit-appender.js';
 import type { DatabaseHandle } from './database.js';
 import { SqlFlowRepository } from './flow-repository.js';
+import { SqlAccountLocks } from './account-locks.js';
 import { SqlOutboxWriter } from './outbox-repository.js';
 
 /** The Store port over Kysely: SQLite or PostgreSQL, the same code. */
 export class SqlStore implements Store {
   readonly flows: SqlFlowRepository;
+  readonly locks: SqlAccountLocks;
   private readonly outboxListeners: Array<() => void> = [];
   private readonly auditListeners: Array<(entries: readonly AuditEntryInput[]) => void> = [];
 
@@ -21,6 +23,7 @@ export class SqlStore implements Store {
     private readonly auditExport: AuditExport | null = null,
   ) {
     this.flows = new SqlFlowRepository(handle.db);
+    this.locks = new SqlAccountLocks(handle.db);
   }
 
   async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {

@@ -15,6 +15,7 @@ import type { TenantCatalog } from '../ports/tenants.js';
 import { newId } from '../crypto/secrets.js';
 import { enqueuePasswordChangedNotice } from '../notices/password-changed-notice.js';
 import { selfEntry } from '../audit/self-entry.js';
+import { withAccountLease } from '../account-lease.js';
 
 export interface PasswordChangeDeps {
   store: Store;
@@ -64,7 +65,7 @@ export class PasswordChange {
     const account = tenants.get(tenantId) ? await directory.findByIdentifier(tenantId, rateKey) : null;
     const valid = account && account.enabled
       ? await directory.verifyPassword(account, input.currentPassword)
-      : (await directory.verifyDummy(input.currentPassword), false);
+      : (await directory.verifyDummy(input.currentPassword, tenantId), false);
     if (!account || !valid) {
       await store.transaction((tx) => tx.audit.append(audit('password.change_failed', account ? 'failure' : 'decoy', account?.id ?? null, account ? {} : { identifier: rateKey })));
       observer.observe('password.change_failed', { tenantId, outcome: 'failure', reason: 'invalid_credentials' });
@@ -79,16 +80,30 @@ export class PasswordChange {
       return { ok: false, code: 'password_rejected', reasons: verdict.reasons };
     }
 
-    const write = await directory.preparePasswordWrite(account, input.newPassword);
     const now = clock.now();
-    await store.transaction(async (tx) => {
-      await write.commit(tx);
-      // SECURITY.md: a reset token dies when the password changes by any path.
-      await tx.flows.supersedeActive(tenantId, account.id, now);
-      await this.deps.sessions.within(tx).revokeAll(tenantId, account.id, now);
-      await tx.audit.append(audit('password.changed', 'success', account.id));
-      await enqueuePasswordChangedNotice(tx, account, tenants.get(tenantId)?.name ?? tenantId, now, input.client, `password_changed:${newId()}`, null);
+    const refused = await withAccountLease(this.deps, account, async (): Promise<PasswordRejection[] | null> => {
+      // A person's own change: the directory applies its rules for users (history, minimum age) as the person.
+      const write = await directory.changePassword(account, input.currentPassword, input.newPassword);
+      try {
+        await store.transaction(async (tx) => {
+          await write.commit(tx);
+          // SECURITY.md: a reset token dies when the password changes by any path.
+          await tx.flows.supersedeActive(tenantId, account.id, now);
+          await this.deps.sessions.within(tx).revokeAll(tenantId, account.id, now);
+          await tx.audit.append(audit('password.changed', 'success', account.id));
+          await enqueuePasswordChangedNotice(tx, account, tenants.get(tenantId)?.name ?? tenantId, now, input.client, `password_changed:${newId()}`, null);
+        });
+        return null;
+      } catch (error) {
+        if (!(error instanceof UnlatchError) || error.code !== 'password_rejected') throw error;
+        return (error.details?.reasons as PasswordRejection[] | undefined) ?? [{ code: 'directory_policy' }];
+      }
     });
+    if (refused) {
+      await store.transaction((tx) => tx.audit.append(audit('password.change_rejected', 'failure', account.id, { reasons: refused.map((r) => r.code), by: 'directory' })));
+      observer.observe('password.change_rejected', { tenantId, outcome: 'failure', reason: refused[0]?.code ?? 'directory_policy' });
+      return { ok: false, code: 'password_rejected', reasons: refused };
+    }
     observer.observe('password.changed', { tenantId, outcome: 'success' });
     return { ok: true };
   }

@@ -29,3 +29,26 @@ export async function enqueuePasswordChangedNotice(
     subjectId: account.id,
   });
 }
+
+/** "Your account was unlocked" — time and IP; sent like a password change, because a stranger doing it is a warning. */
+export async function enqueueAccountUnlockedNotice(
+  tx: StoreTx,
+  account: DirectoryAccount,
+  tenantName: string,
+  when: Date,
+  client: ClientInfo,
+  idempotencyKey: string,
+  flowId: string | null,
+): Promise<void> {
+  if (!account.email) return;
+  await tx.outbox.enqueue({
+    channel: 'email',
+    template: 'account_unlocked',
+    tenantId: account.tenantId,
+    to: account.email,
+    data: { displayName: account.displayName ?? account.username, tenantName, when: when.toISOString(), ip: client.ip },
+    idempotencyKey,
+    flowId,
+    subjectId: account.id,
+  });
+}

@@ -26,6 +26,12 @@ export interface PolicyDecisionInput {
   registrationRequired: boolean;
   /** Ask people to re-confirm their methods every this many days; null: never. */
   reconfirmDays: number | null;
+  /** A locked account may be unlocked by the person, after the same proofs as a reset, without a new password. */
+  unlockEnabled: boolean;
+  /** The email address the directory holds counts as the person's mailbox (reset codes and links go there). */
+  directoryEmail: boolean;
+  /** The phone number the directory holds counts as a registered phone (`sms_code`), without confirming it first. */
+  directoryPhone: boolean;
 }
 
 /** Which people a rule is for: members of any of `groups` (compared case-insensitively), or everyone. */
@@ -66,6 +72,10 @@ export const DEFAULT_POLICY_SETTINGS: Readonly<PolicyDecisionInput> = Object.fre
   requireStrong: false,
   registrationRequired: false,
   reconfirmDays: null,
+  unlockEnabled: true,
+  // The directory's address has always been where codes go; its phone numbers are often stale or shared desk lines.
+  directoryEmail: true,
+  directoryPhone: false,
 });
 
 /** Privileged and service accounts do not reset themselves: a takeover of one is worth the most. */
@@ -115,6 +125,9 @@ export function decidePolicy(policy: TenantPolicy, account: { groups: readonly s
     requireStrong: rule.requireStrong ?? policy.defaults.requireStrong,
     registrationRequired: rule.registrationRequired ?? policy.defaults.registrationRequired,
     reconfirmDays: rule.reconfirmDays !== undefined ? rule.reconfirmDays : policy.defaults.reconfirmDays,
+    unlockEnabled: rule.unlockEnabled ?? policy.defaults.unlockEnabled,
+    directoryEmail: rule.directoryEmail ?? policy.defaults.directoryEmail,
+    directoryPhone: rule.directoryPhone ?? policy.defaults.directoryPhone,
   };
   const index = ruleIndex >= 0 ? ruleIndex : null;
   if (!settings.ssprEnabled) return disabled(settings, rule.ssprEnabled === false ? 'disabled_by_rule' : 'disabled_by_tenant', index);

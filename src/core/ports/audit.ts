@@ -10,6 +10,12 @@ export type AuditEvent =
   | 'reset.completed'
   | 'reset.rate_limited'
   | 'reset.send_suppressed'
+  /** The directory could not be reached while writing; nothing was written, the flow stays at its step. */
+  | 'reset.directory_unavailable'
+  /** After a directory write: did signing in with the new password work (`details.tries`)? */
+  | 'reset.sign_in_checked'
+  /** An unlock flow ended: the account's lockout was cleared, its password unchanged. */
+  | 'account.unlocked'
   | 'password.changed'
   | 'password.change_failed'
   | 'password.change_rejected'
@@ -25,6 +31,12 @@ export type AuditEvent =
   /** A passkey's signature counter did not increase: possibly a cloned authenticator (the assertion was refused). */
   | 'method.passkey_clone_suspected'
   | 'method.reviewed'
+  /** A person gave one of their methods a new label (`kind`, `methodId`; never the names). */
+  | 'method.renamed'
+  /** A test of a method began: a code texted or mailed to it (masked), or passkey options issued; denied by a send limit. */
+  | 'method.test_started'
+  /** A person tested one of their methods: success (it works), failure (wrong code or assertion, with `reason`), denied (too many tries). */
+  | 'method.tested'
   | 'signin.password_ok'
   | 'signin.failed'
   | 'signin.completed'
@@ -34,7 +46,11 @@ export type AuditEvent =
   | 'signin.sms_suppressed'
   | 'signin.signed_out'
   | 'user.created'
-  | 'user.imported';
+  | 'user.imported'
+  /** An identifier matched accounts in several of a tenant's directories: treated as no match. */
+  | 'directory.ambiguous_match'
+  /** A new password was copied (`alsoWriteTo`) to a secondary directory; outcome success or failure. */
+  | 'directory.secondary_write';
 
 export type AuditOutcome = 'success' | 'failure' | 'decoy' | 'denied';
 

@@ -22,6 +22,21 @@ export interface PreparedPasswordWrite {
   commit(tx: StoreTx): Promise<void>;
 }
 
+/**
+ * What the directory itself requires of a new password, where it can tell: shown before the person types, so
+ * its refusals ("used recently", "too young") surprise nobody. Every field is optional: a directory says what it knows.
+ */
+export interface DirectoryPasswordRules {
+  /** Fewest characters the directory accepts. */
+  minLength?: number;
+  /** How many previous passwords may not be used again. */
+  historyLength?: number;
+  /** AD-style complexity: three of upper case, lower case, digits, symbols; not the account name. */
+  complexity?: boolean;
+  /** Seconds that must pass between two changes. */
+  minAgeSeconds?: number;
+}
+
 /** The place that really holds passwords: the built-in SQL user store, LDAP, Active Directory. */
 export interface Directory {
   /**
@@ -33,8 +48,11 @@ export interface Directory {
   findById(tenantId: string, id: string): Promise<DirectoryAccount | null>;
   /** Checks a password of an account; false for wrong passwords, disabled accounts or accounts without one. */
   verifyPassword(account: DirectoryAccount, password: string): Promise<boolean>;
-  /** Spends the same time as a real verification, for the paths where no account was found. */
-  verifyDummy(password: string): Promise<void>;
+  /**
+   * Spends the same time as a real verification, for the paths where no account was found. `tenantId`, when
+   * given, picks the directory whose cost to imitate (a tenant may be served by several, of different kinds).
+   */
+  verifyDummy(password: string, tenantId?: string): Promise<void>;
   /**
    * Prepares setting a new password (an administrator's reset: no old password); committing it also clears a
    * lockout where the directory supports that. A commit the directory's own policy refuses throws
@@ -54,4 +72,14 @@ export interface Directory {
    * Throws `flow_invalid` when the account no longer exists, `directory_unavailable` when unreachable.
    */
   unlock(account: DirectoryAccount): Promise<void>;
+  /**
+   * Whether a written password should be proven by signing in as the person afterwards (a directory of its own,
+   * possibly replicated: LDAP, AD). Absent or false: the write is part of the store's transaction (built-in).
+   */
+  checksWritesBySignIn?(account: DirectoryAccount): boolean;
+  /**
+   * The directory's own password rules for this person, where it can read them (AD's domain policy or the
+   * person's PSO, OpenLDAP's ppolicy entry); null when it cannot tell. Never throws for a rule it cannot read.
+   */
+  passwordRules?(account: DirectoryAccount): Promise<DirectoryPasswordRules | null>;
 }

@@ -1,6 +1,6 @@
 /** The messages core asks to send; rendering and delivery belong to the worker and its adapters. */
 /** `sms_code` is a text message with a code (a reset's second proof, or confirming a new phone number). */
-export type NoticeTemplate = 'reset_code' | 'address_code' | 'password_changed' | 'methods_changed' | 'audit_entry' | 'sms_code';
+export type NoticeTemplate = 'reset_code' | 'address_code' | 'password_changed' | 'account_unlocked' | 'methods_changed' | 'audit_entry' | 'sms_code';
 
 /**
  * `email` goes to a person; `sms` is a text message to a phone (E.164), sent through the configured SMS

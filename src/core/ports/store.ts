@@ -14,6 +14,17 @@ export interface FlowRepository {
   supersedeActive(tenantId: string, supersedeKey: string, now: Date, exceptFlowId?: string): Promise<number>;
 }
 
+/**
+ * Leases on accounts: while one reset, change or unlock writes to an account's directory entry, no other may
+ * (two tabs, two nodes). A lease runs out by itself, so a crashed holder does not lock an account for good.
+ */
+export interface AccountLocks {
+  /** Takes the lease when it is free or has run out; false when someone else holds it. */
+  acquire(tenantId: string, subjectId: string, holder: string, now: Date, ttlSeconds: number): Promise<boolean>;
+  /** Gives the lease back, if `holder` still holds it. */
+  release(tenantId: string, subjectId: string, holder: string): Promise<void>;
+}
+
 /** What a transaction can touch. */
 export interface StoreTx {
   flows: FlowRepository;
@@ -29,4 +40,6 @@ export interface Store {
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Reads outside a transaction. */
   readonly flows: Pick<FlowRepository, 'findByHandleHash' | 'findByLinkHash'>;
+  /** Account leases, taken and released outside any transaction (they must be visible to other nodes at once). */
+  readonly locks: AccountLocks;
 }

@@ -1,6 +1,9 @@
 import type { MethodKind } from '../ports/methods.js';
 import type { ResetState } from './reset-states.js';
 
+/** What a flow ends with once the person has proven who they are. */
+export type FlowPurpose = 'reset' | 'unlock';
+
 /** A reset flow as persisted. `handleHash` is the hash of the public flow id; `id` is internal (audit, logs). */
 export interface ResetFlowRecord {
   id: string;
@@ -33,6 +36,8 @@ export interface ResetFlowRecord {
    * (code or link: one family) or when no link was sent. The link expires with the flow's first step.
    */
   linkHash: string | null;
+  /** `reset`: the flow ends with a new password. `unlock`: it ends with the account unlocked, password unchanged. */
+  purpose: FlowPurpose;
   expiresAt: Date;
   createdAt: Date;
   updatedAt: Date;

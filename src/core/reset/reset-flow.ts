@@ -1,30 +1,30 @@
 import { UnlatchError } from '../errors.js';
-import { firstExhausted, rateLimitedError } from '../limits.js';
+import { firstExhausted } from '../limits.js';
 import { hashHandle, newFlowHandle, newId, newNumericCode } from '../crypto/secrets.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { normalizeIdentifier } from '../identity/normalize.js';
-import { passwordContextOf } from '../identity/password-context.js';
-import { decidePolicy, methodFamily, proofsSatisfy, type TenantPolicy } from '../policy/method-policy.js';
+import { decidePolicy, methodFamily, proofsSatisfy, type PolicyDecision, type TenantPolicy } from '../policy/method-policy.js';
+import { DIRECTORY_PHONE_ID, directoryPhoneOf } from '../methods/directory-contacts.js';
 import type { MethodVerifier } from '../methods/method-verifier.js';
 import type { Passkeys } from '../methods/passkeys.js';
 import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
 import type { MethodRepository } from '../ports/methods.js';
-import type { PasswordPolicy, PasswordRejection } from '../password/password-policy.js';
-import type { AuditEntryInput } from '../ports/audit.js';
+import type { PasswordPolicy } from '../password/password-policy.js';
 import { selfEntry } from '../audit/self-entry.js';
-import { enqueuePasswordChangedNotice } from '../notices/password-changed-notice.js';
 import type { ClientInfo } from '../ports/client-info.js';
 import type { Clock } from '../ports/clock.js';
-import type { Directory, DirectoryAccount } from '../ports/directory.js';
+import type { Directory, DirectoryAccount, DirectoryPasswordRules } from '../ports/directory.js';
 import type { FlowObserver } from '../ports/flow-observer.js';
-import type { LimitBucket, Limiter } from '../ports/limiter.js';
+import type { Limiter } from '../ports/limiter.js';
 import type { SessionRepository } from '../ports/sessions.js';
-import type { Store, StoreTx } from '../ports/store.js';
+import type { Store } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
-import type { ResetFlowRecord } from './reset-flow-record.js';
+import type { FlowPurpose, ResetFlowRecord } from './reset-flow-record.js';
+import { FlowSteps } from './flow-steps.js';
+import { FlowCompletion, type SetPasswordResult } from './flow-completion.js';
 import { codeMessage, ResetProofs, smsCodeMessage } from './reset-proofs.js';
 import type { ResetSettings } from './reset-settings.js';
-import { LIVE_STATES, NEXT_STEP, nextState, type ResetEvent } from './reset-states.js';
+import { NEXT_STEP } from './reset-states.js';
 import type { SmsSender } from '../sms/sms-sender.js';
 import { contactEmails, distinctAddresses } from '../methods/contact-emails.js';
 import { enqueueDecoyMail, enqueueResetMails } from './reset-mail.js';
@@ -48,6 +48,8 @@ export interface ResetFlowDeps {
   /** Registered methods, for proofs other than the emailed code. */
   methods: MethodRepository;
   verifier: MethodVerifier;
+  /** Waits between post-write sign-in checks; a real timer by default (tests pass their own). */
+  delay?: (ms: number) => Promise<void>;
   /** Passkey assertions (`method: 'webauthn'`); without them a passkey proof fails like a wrong code. */
   passkeys?: Passkeys;
   /** SMS sending (`sms_code` second proofs); without it phones are never offered and an SMS proof fails like a wrong code. */
@@ -102,21 +104,21 @@ export interface SmsCodeSent {
 }
 
 export type VerifyCodeResult =
-  | { ok: true; next: 'set_password'; expiresAt: Date }
+  | { ok: true; next: 'set_password' | 'unlock'; expiresAt: Date }
   | { ok: true; next: 'verify_second'; expiresAt: Date; methods: ProofChoice[] }
   | { ok: false; code: 'code_invalid'; attemptsLeft: number }
   | { ok: false; code: 'code_attempts_exceeded' };
 
-export type SetPasswordResult =
-  | { ok: true; next: 'done' }
-  | { ok: false; code: 'password_rejected'; reasons: PasswordRejection[] };
+export type { SetPasswordResult } from './flow-completion.js';
 
 export interface FlowView {
-  next: 'verify_code' | 'verify_second' | 'set_password';
+  next: 'verify_code' | 'verify_second' | 'set_password' | 'unlock';
   expiresAt: Date;
   attemptsLeft: number;
   /** The methods the next proof may use (empty at the password step). */
   methods: ProofChoice[];
+  /** At the password step: what the person's directory itself requires, where it can tell (LDAP ppolicy, AD). */
+  directoryRules?: DirectoryPasswordRules | null;
 }
 
 /** What a first proof may be, in words that fit every account (nothing here is about the person). */
@@ -138,19 +140,28 @@ const MAX_IDENTIFIER_LENGTH = 256;
  */
 export class ResetFlow {
   private readonly proofs: ResetProofs;
+  private readonly steps: FlowSteps;
+  private readonly completion: FlowCompletion;
 
   constructor(private readonly deps: ResetFlowDeps) {
     this.proofs = new ResetProofs(deps);
+    this.steps = new FlowSteps(deps);
+    this.completion = new FlowCompletion({ ...deps, delay: deps.delay ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))) }, this.steps);
   }
 
-  async start(input: { tenantId: string; identifier: string; client: ClientInfo }): Promise<StartedReset> {
+  /**
+   * Starts a flow for an identifier: `purpose: 'reset'` (default) ends with a new password, `'unlock'` with the
+   * account unlocked. Unknown, disabled, excluded or unreachable accounts get a decoy flow that looks the same.
+   */
+  async start(input: { tenantId: string; identifier: string; client: ClientInfo; purpose?: FlowPurpose }): Promise<StartedReset> {
     const { store, directory, tenants, keys, limiter, clock, settings } = this.deps;
+    const purpose = input.purpose ?? 'reset';
     const rateKey = normalizeIdentifier(input.identifier);
     if (rateKey.length === 0 || rateKey.length > MAX_IDENTIFIER_LENGTH) {
       throw new UnlatchError('invalid_request', { field: 'identifier' });
     }
     const tenantId = input.tenantId;
-    await this.enforce(
+    await this.steps.enforce(
       [
         ['start_ip', input.client.ip],
         ['start_identifier', `${tenantId}:${rateKey}`],
@@ -165,8 +176,9 @@ export class ResetFlow {
     const account = tenant ? await directory.findByIdentifier(tenantId, rateKey) : null;
     // Extra confirmed addresses are looked up for every identifier (none for a missing account): the same work.
     const extra = await contactEmails(this.deps.methods, { tenantId, id: account?.id ?? '' });
-    const addresses = distinctAddresses([account?.email, ...extra.map((m) => String(m.data.email))]);
-    const refusal = this.refusalOf(account, addresses.length > 0);
+    const trustsDirectoryEmail = account ? decidePolicy(this.deps.policyFor(tenantId), account).directoryEmail : true;
+    const addresses = distinctAddresses([trustsDirectoryEmail ? account?.email : undefined, ...extra.map((m) => String(m.data.email))]);
+    const refusal = this.steps.refusalOf(account, addresses.length > 0, purpose);
     const eligible = refusal === null ? account : null;
 
     // From here on both paths do the same work: a code is made and hashed for a decoy too,
@@ -191,6 +203,7 @@ export class ResetFlow {
       smsMethodId: null,
       smsCodeExpiresAt: null,
       linkHash: null,
+      purpose,
       expiresAt: new Date(now.getTime() + settings.codeTtlSeconds * 1000),
       createdAt: now,
       updatedAt: now,
@@ -209,7 +222,7 @@ export class ResetFlow {
       const key = eligible ? `${tenantId}:${normalizeIdentifier(address)}` : `decoy:${tenantId}:${rateKey}`;
       if (await firstExhausted(limiter, [['send_destination', key]])) suppressed.add(address);
     }
-    const content = { code, linkToken, tenantName: tenant?.name ?? tenantId, expiresInMinutes: Math.round(settings.codeTtlSeconds / 60) };
+    const content = { code, linkToken, purpose, tenantName: tenant?.name ?? tenantId, expiresInMinutes: Math.round(settings.codeTtlSeconds / 60) };
 
     await store.transaction(async (tx) => {
       // A real and a decoy start both end the flow they replace; an old decoy flow id dies like a real one.
@@ -217,7 +230,7 @@ export class ResetFlow {
       await tx.flows.insert(flow);
       await tx.audit.append(
         selfEntry('reset.started', eligible ? 'success' : 'decoy', tenantId, eligible?.id ?? null, flow.id, input.client,
-          eligible ? { channel: 'email' } : { identifier: rateKey, reason: refusal }),
+          eligible ? { channel: 'email', purpose } : { identifier: rateKey, reason: refusal, purpose }),
       );
       if (eligible) await enqueueResetMails(tx, { flow, account: eligible, addresses, suppressed, content, client: input.client });
       else await enqueueDecoyMail(tx, flow, rateKey, content);
@@ -232,7 +245,7 @@ export class ResetFlow {
    * tenant's, the same for every identifier; after one it is the person's own, masked.
    */
   async view(flowId: string): Promise<FlowView> {
-    const flow = await this.load(flowId);
+    const flow = await this.steps.load(flowId);
     const next = NEXT_STEP[flow.state as keyof typeof NEXT_STEP] as FlowView['next'];
     let methods: ProofChoice[] = [];
     if (flow.state === 'awaiting_code') {
@@ -242,7 +255,13 @@ export class ResetFlow {
       const account = await this.deps.directory.findById(flow.tenantId, flow.subjectId);
       if (account) methods = await this.proofs.secondProofChoices(account, decidePolicy(this.deps.policyFor(flow.tenantId), account), flow.proven, flow);
     }
-    return { next, expiresAt: flow.expiresAt, attemptsLeft: this.deps.settings.maxCodeAttempts - flow.attempts, methods };
+    const view: FlowView = { next, expiresAt: flow.expiresAt, attemptsLeft: this.deps.settings.maxCodeAttempts - flow.attempts, methods };
+    if (flow.state === 'awaiting_password' && flow.subjectId && this.deps.directory.passwordRules) {
+      // Only a proven person gets here: their directory's own rules, so its refusals do not come as a surprise.
+      const account = await this.deps.directory.findById(flow.tenantId, flow.subjectId);
+      view.directoryRules = account ? await this.deps.directory.passwordRules(account).catch(() => null) : null;
+    }
+    return view;
   }
 
   /**
@@ -252,8 +271,8 @@ export class ResetFlow {
    * enumeration). The IP bucket of verification is spent: options cost a database write.
    */
   async passkeyOptions(input: { flowId: string; client: ClientInfo }): Promise<WebAuthnOptionsJson> {
-    await this.enforce([['verify_ip', input.client.ip]], null, null, input.client);
-    const flow = await this.load(input.flowId);
+    await this.steps.enforce([['verify_ip', input.client.ip]], null, null, input.client);
+    const flow = await this.steps.load(input.flowId);
     if (flow.state !== 'awaiting_code' && flow.state !== 'awaiting_second_proof') throw new UnlatchError('flow_wrong_step');
     if (!this.deps.passkeys) throw new UnlatchError('not_found');
     return this.deps.passkeys.authenticationOptions('reset', flow.id, []);
@@ -268,34 +287,31 @@ export class ResetFlow {
    */
   async sendSmsCode(input: { flowId: string; methodId: string; client: ClientInfo }): Promise<SmsCodeSent> {
     const { clock, settings, keys } = this.deps;
-    await this.enforce([['verify_ip', input.client.ip]], null, null, input.client);
-    const flow = await this.load(input.flowId);
+    await this.steps.enforce([['verify_ip', input.client.ip]], null, null, input.client);
+    const flow = await this.steps.load(input.flowId);
     if (flow.state !== 'awaiting_second_proof') throw new UnlatchError('flow_wrong_step');
-    await this.enforce([['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]], flow.tenantId, flow, input.client);
+    await this.steps.enforce([['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]], flow.tenantId, flow, input.client);
     const sms = this.deps.sms;
     const account = flow.subjectId && !flow.decoy ? await this.deps.directory.findById(flow.tenantId, flow.subjectId) : null;
-    const method = account ? await this.deps.methods.get(flow.tenantId, input.methodId) : null;
     const decision = account ? decidePolicy(this.deps.policyFor(flow.tenantId), account) : null;
     const needed = decision ? nextProofNeeded(decision, flow.proven) : null;
-    const phone = typeof method?.data.phone === 'string' ? method.data.phone : null;
+    const phone = account && decision ? await this.registeredPhone(account, decision, input.methodId) : null;
     // This person has proven one method already: an unusable choice is simply not found.
-    if (!sms || !account || !method || !phone || method.subjectId !== account.id || method.kind !== 'sms_code' || !method.confirmed || !needed || needed.done || !needed.allowed.includes('sms_code')) {
-      throw new UnlatchError('not_found');
-    }
+    if (!sms || !account || !phone || !needed || needed.done || !needed.allowed.includes('sms_code')) throw new UnlatchError('not_found');
     const now = clock.now();
     const expiresAt = new Date(Math.min(flow.expiresAt.getTime(), now.getTime() + settings.codeTtlSeconds * 1000));
     const admission = await sms.admit({ tenantId: flow.tenantId, to: phone });
     if (!('admitted' in admission)) {
       // The same answer as a send: the person waits for a text that does not come, and can choose another method.
-      await this.auditAlone(selfEntry('reset.send_suppressed', 'denied', flow.tenantId, account.id, flow.id, input.client,
+      await this.steps.auditAlone(selfEntry('reset.send_suppressed', 'denied', flow.tenantId, account.id, flow.id, input.client,
         { channel: 'sms', reason: admission.reason, ...('limit' in admission ? { limit: admission.limit } : {}) }));
       this.deps.observer.observe('reset.send_suppressed', { tenantId: flow.tenantId, outcome: 'denied', reason: admission.reason });
       return { next: 'verify_second', expiresAt };
     }
     const code = newNumericCode(settings.codeDigits);
     const mac = keys.mac('code-hmac', smsCodeMessage(flow.id, code));
-    const next: ResetFlowRecord = { ...flow, smsCodeHash: mac.digest, smsCodeKeyId: mac.keyId, smsMethodId: method.id, smsCodeExpiresAt: expiresAt, updatedAt: now, version: flow.version + 1 };
-    await this.save(flow, next, [], async (tx) => {
+    const next: ResetFlowRecord = { ...flow, smsCodeHash: mac.digest, smsCodeKeyId: mac.keyId, smsMethodId: input.methodId, smsCodeExpiresAt: expiresAt, updatedAt: now, version: flow.version + 1 };
+    await this.steps.save(flow, next, [], async (tx) => {
       await tx.outbox.enqueue({
         channel: 'sms',
         template: 'sms_code',
@@ -313,8 +329,8 @@ export class ResetFlow {
   async verifyCode(input: ProofInput & { flowId: string; client: ClientInfo }): Promise<VerifyCodeResult> {
     const method = input.method ?? 'email_code';
     // The IP bucket comes before any lookup, so scanning flow ids costs the scanner, not the database.
-    await this.enforce([['verify_ip', input.client.ip]], null, null, input.client);
-    const flow = await this.load(input.flowId);
+    await this.steps.enforce([['verify_ip', input.client.ip]], null, null, input.client);
+    const flow = await this.steps.load(input.flowId);
     return this.judge(flow, { ...input, method }, input.client, {});
   }
 
@@ -325,8 +341,8 @@ export class ResetFlow {
    * A spent, expired or unknown link is `flow_invalid`, like an unknown flow id.
    */
   async confirmEmailLink(input: { token: string; client: ClientInfo }): Promise<{ flowId: string; result: VerifyCodeResult }> {
-    await this.enforce([['verify_ip', input.client.ip]], null, null, input.client);
-    const flow = await this.loadByLink(input.token);
+    await this.steps.enforce([['verify_ip', input.client.ip]], null, null, input.client);
+    const flow = await this.steps.loadByLink(input.token);
     const flowId = newFlowHandle();
     const result = await this.judge(flow, { method: 'email_link', token: input.token }, input.client, { handleHash: hashHandle(flowId) });
     return { flowId, result };
@@ -335,7 +351,7 @@ export class ResetFlow {
   /** Whether an emailed link can still be confirmed, for the page its GET shows (nothing is spent). */
   async emailLinkLive(token: string): Promise<boolean> {
     try {
-      await this.loadByLink(token);
+      await this.steps.loadByLink(token);
       return true;
     } catch {
       return false;
@@ -347,7 +363,7 @@ export class ResetFlow {
     const { clock, settings } = this.deps;
     const method = input.method;
     if (flow.state !== 'awaiting_code' && flow.state !== 'awaiting_second_proof') throw new UnlatchError('flow_wrong_step');
-    await this.enforce([['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]], flow.tenantId, flow, client);
+    await this.steps.enforce([['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]], flow.tenantId, flow, client);
 
     const proof = await this.proofs.prove(flow, input, client);
     const now = clock.now();
@@ -355,7 +371,8 @@ export class ResetFlow {
     if (proof) {
       const proven = [...flow.proven, method];
       const done = proofsSatisfy(proof.decision, proven);
-      const next = this.advance(flow, done ? 'code_ok' : 'proof_partial', now, {
+      const finalEvent = flow.purpose === 'unlock' ? 'unlock_ready' : 'code_ok';
+      const next = this.steps.advance(flow, done ? finalEvent : 'proof_partial', now, {
         ...onSuccess,
         proven,
         // The mailbox is one family: once its code or link has proven something, neither works again.
@@ -364,123 +381,38 @@ export class ResetFlow {
         attempts: 0,
         expiresAt: done ? new Date(now.getTime() + settings.passwordStepTtlSeconds * 1000) : flow.expiresAt,
       });
-      await this.save(flow, next, [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, client, { method, complete: done })]);
+      await this.steps.save(flow, next, [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, client, { method, complete: done })]);
       this.deps.observer.observe('reset.code_verified', { tenantId: flow.tenantId, outcome: 'success', reason: method });
-      if (done) return { ok: true, next: 'set_password', expiresAt: next.expiresAt };
+      if (done) return { ok: true, next: flow.purpose === 'unlock' ? 'unlock' : 'set_password', expiresAt: next.expiresAt };
       return { ok: true, next: 'verify_second', expiresAt: next.expiresAt, methods: await this.proofs.secondProofChoices(proof.account, proof.decision, proven, next) };
     }
 
     const attempts = flow.attempts + 1;
     const exhausted = attempts >= settings.maxCodeAttempts;
-    const next = this.advance(flow, exhausted ? 'code_exhausted' : 'code_bad', now, { attempts });
+    const next = this.steps.advance(flow, exhausted ? 'code_exhausted' : 'code_bad', now, { attempts });
     const event = exhausted ? 'reset.attempts_exceeded' : 'reset.code_failed';
-    await this.save(flow, next, [selfEntry(event, flow.decoy ? 'decoy' : 'failure', flow.tenantId, flow.subjectId, flow.id, client, { attempts, method })]);
+    await this.steps.save(flow, next, [selfEntry(event, flow.decoy ? 'decoy' : 'failure', flow.tenantId, flow.subjectId, flow.id, client, { attempts, method })]);
     this.deps.observer.observe(event, { tenantId: flow.tenantId, outcome: 'failure', reason: exhausted ? 'attempts_exceeded' : 'code_invalid' });
     return exhausted
       ? { ok: false, code: 'code_attempts_exceeded' }
       : { ok: false, code: 'code_invalid', attemptsLeft: settings.maxCodeAttempts - attempts };
   }
 
-  async setPassword(input: { flowId: string; password: string; client: ClientInfo }): Promise<SetPasswordResult> {
-    const { directory, tenants, passwords, clock } = this.deps;
-    await this.enforce([['password_ip', input.client.ip]], null, null, input.client);
-    const flow = await this.load(input.flowId);
-    if (flow.state !== 'awaiting_password') throw new UnlatchError('flow_wrong_step');
-    // Only a verified real flow gets here: decoys never pass the code step.
-    const account = flow.subjectId ? await directory.findById(flow.tenantId, flow.subjectId) : null;
-    if (!account || this.refusalOf(account) !== null) throw new UnlatchError('flow_invalid');
-
-    const verdict = passwords.check(input.password, passwordContextOf(account, tenants.get(flow.tenantId)));
-    if (!verdict.ok) {
-      // The flow stays at this step: the person fixes the password, they do not start over.
-      const reasons = verdict.reasons.map((r) => r.code);
-      await this.auditAlone(selfEntry('reset.password_rejected', 'failure', flow.tenantId, account.id, flow.id, input.client, { reasons }));
-      this.deps.observer.observe('reset.password_rejected', { tenantId: flow.tenantId, outcome: 'failure', reason: reasons[0] ?? 'rejected' });
-      return { ok: false, code: 'password_rejected', reasons: verdict.reasons };
-    }
-
-    const write = await directory.preparePasswordWrite(account, input.password);
-    const now = clock.now();
-    const next = this.advance(flow, 'password_ok', now, {});
-    await this.save(flow, next, [selfEntry('reset.completed', 'success', flow.tenantId, account.id, flow.id, input.client)], async (tx) => {
-      await write.commit(tx);
-      // Any other live flow of this account, and every session, dies with the old password.
-      await tx.flows.supersedeActive(flow.tenantId, account.id, now, flow.id);
-      await this.deps.sessions.within(tx).revokeAll(flow.tenantId, account.id, now);
-      await enqueuePasswordChangedNotice(tx, account, tenants.get(flow.tenantId)?.name ?? flow.tenantId, now, input.client, `password_changed:${flow.id}`, flow.id);
-    });
-    const durationSeconds = (now.getTime() - flow.createdAt.getTime()) / 1000;
-    this.deps.observer.observe('reset.completed', { tenantId: flow.tenantId, outcome: 'success', durationSeconds });
-    return { ok: true, next: 'done' };
+  /** The number behind one of the person's phone choices: a confirmed `sms_code` method, or the directory's own (when trusted). */
+  private async registeredPhone(account: DirectoryAccount, decision: PolicyDecision, methodId: string): Promise<string | null> {
+    if (methodId === DIRECTORY_PHONE_ID) return directoryPhoneOf(account, decision);
+    const method = await this.deps.methods.get(account.tenantId, methodId);
+    if (!method || method.subjectId !== account.id || method.kind !== 'sms_code' || !method.confirmed) return null;
+    return typeof method.data.phone === 'string' ? method.data.phone : null;
   }
 
-  /** The live flow an emailed link belongs to, while the link is unspent; `flow_invalid` otherwise. */
-  private async loadByLink(token: string): Promise<ResetFlowRecord> {
-    if (token.length === 0 || token.length > 128) throw new UnlatchError('flow_invalid');
-    const flow = await this.deps.store.flows.findByLinkHash(hashHandle(token));
-    if (!flow || flow.decoy || !LIVE_STATES.includes(flow.state) || flow.state === 'awaiting_password' || flow.expiresAt.getTime() <= this.deps.clock.now().getTime()) {
-      throw new UnlatchError('flow_invalid');
-    }
-    return flow;
+  /** The new password of a reset flow whose proofs are complete (see FlowCompletion). */
+  setPassword(input: { flowId: string; password: string; client: ClientInfo }): Promise<SetPasswordResult> {
+    return this.completion.setPassword(input);
   }
 
-  /** Loads a live flow or fails with one code for missing, expired, superseded and finished alike. */
-  private async load(flowId: string): Promise<ResetFlowRecord> {
-    if (flowId.length === 0 || flowId.length > 128) throw new UnlatchError('flow_invalid');
-    const flow = await this.deps.store.flows.findByHandleHash(hashHandle(flowId));
-    if (!flow || !LIVE_STATES.includes(flow.state) || flow.expiresAt.getTime() <= this.deps.clock.now().getTime()) {
-      throw new UnlatchError('flow_invalid');
-    }
-    return flow;
-  }
-
-  private advance(flow: ResetFlowRecord, event: ResetEvent, now: Date, changes: Partial<ResetFlowRecord>): ResetFlowRecord {
-    const state = nextState(flow.state, event);
-    if (!state) throw new UnlatchError('flow_wrong_step');
-    return { ...flow, ...changes, state, updatedAt: now, version: flow.version + 1 };
-  }
-
-  /** Saves the transition if nobody else did first; audit entries and extra work share its transaction. */
-  private async save(
-    before: ResetFlowRecord,
-    after: ResetFlowRecord,
-    entries: AuditEntryInput[],
-    extra?: (tx: StoreTx) => Promise<void>,
-  ): Promise<void> {
-    await this.deps.store.transaction(async (tx) => {
-      if (!(await tx.flows.update(after, before.version))) throw new UnlatchError('conflict');
-      if (extra) await extra(tx);
-      for (const entry of entries) await tx.audit.append(entry);
-    });
-  }
-
-  /** Spends the buckets; on the first exhausted one: audit, count, and refuse with Retry-After. */
-  private async enforce(
-    checks: ReadonlyArray<readonly [LimitBucket, string]>,
-    tenantId: string | null,
-    flow: ResetFlowRecord | null,
-    client: ClientInfo,
-  ): Promise<void> {
-    const denied = await firstExhausted(this.deps.limiter, checks);
-    if (!denied) return;
-    // Before a flow is loaded the tenant is not known yet; the audit entry says so.
-    const tenant = tenantId ?? '-';
-    await this.auditAlone(selfEntry('reset.rate_limited', 'denied', tenant, flow?.subjectId ?? null, flow?.id ?? null, client, { bucket: denied.bucket }));
-    this.deps.observer.observe('reset.rate_limited', { tenantId: tenant, outcome: 'denied', reason: denied.bucket });
-    throw rateLimitedError(denied.retryAfterSeconds);
-  }
-
-  private async auditAlone(entry: AuditEntryInput): Promise<void> {
-    await this.deps.store.transaction((tx) => tx.audit.append(entry));
-  }
-
-  /** Why an account gets a decoy instead of a real flow, or null when it may reset (`hasAddress`: somewhere to mail the code). */
-  private refusalOf(account: DirectoryAccount | null, hasAddress = true): string | null {
-    if (!account) return 'unknown_account';
-    if (!account.enabled) return 'disabled';
-    const decision = decidePolicy(this.deps.policyFor(account.tenantId), account);
-    if (!decision.ssprEnabled) return decision.reason === 'excluded' ? 'excluded' : 'sspr_disabled';
-    if (!hasAddress) return 'no_method';
-    return null;
+  /** Unlocks the account of an unlock flow whose proofs are complete (see FlowCompletion). */
+  unlock(input: { flowId: string; client: ClientInfo }): Promise<{ ok: true; next: 'done'; wasLocked: boolean }> {
+    return this.completion.unlock(input);
   }
 }

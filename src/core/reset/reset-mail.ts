@@ -8,6 +8,8 @@ import type { ResetFlowRecord } from './reset-flow-record.js';
 export interface ResetMailContent {
   code: string;
   linkToken: string | null;
+  /** `unlock` mails say "unlock", not "reset". */
+  purpose: 'reset' | 'unlock';
   tenantName: string;
   expiresInMinutes: number;
 }

@@ -13,6 +13,7 @@ import type { ProofChoice, ProofInput, ResetProofMethod } from './reset-flow.js'
 import type { ResetFlowRecord } from './reset-flow-record.js';
 import type { ResetSettings } from './reset-settings.js';
 import { distinctAddresses } from '../methods/contact-emails.js';
+import { DIRECTORY_PHONE_ID, directoryEmailOf, directoryPhoneOf } from '../methods/directory-contacts.js';
 import { questionsOf, QuestionProof, readQuestionSet } from '../methods/question-proof.js';
 import { MIN_QUESTIONS, type AnswerHasher } from '../methods/security-questions.js';
 
@@ -67,8 +68,12 @@ export class ResetProofs {
       // A texted code exists only after POST /reset/{flowId}/sms, at the second proof, to a phone of this person.
       const smsMatches = keys.verifyMac('code-hmac', flow.smsCodeKeyId ?? keys.currentId, smsCodeMessage(flow.id, candidate), flow.smsCodeHash ?? '');
       const live = Boolean(flow.smsCodeHash) && (flow.smsCodeExpiresAt?.getTime() ?? 0) > this.deps.clock.now().getTime();
-      const phone = usable && live && flow.smsMethodId ? await this.deps.methods.get(flow.tenantId, flow.smsMethodId) : null;
-      const stillMine = phone !== null && phone.subjectId === account!.id && phone.kind === 'sms_code' && phone.confirmed;
+      // The directory's own number has no method row: it counts while the policy still trusts it.
+      const fromDirectory = flow.smsMethodId === DIRECTORY_PHONE_ID;
+      const phone = usable && live && flow.smsMethodId && !fromDirectory ? await this.deps.methods.get(flow.tenantId, flow.smsMethodId) : null;
+      const stillMine = fromDirectory
+        ? usable && directoryPhoneOf(account!, decision!) !== null
+        : phone !== null && phone.subjectId === account!.id && phone.kind === 'sms_code' && phone.confirmed;
       const ok = smsMatches && live && stillMine && Boolean(this.deps.sms) && /^[0-9]+$/.test(candidate) && candidate.length === settings.codeDigits;
       return ok ? { account: account!, decision: decision! } : null;
     }
@@ -106,9 +111,12 @@ export class ResetProofs {
     const registered = (await this.deps.methods.listForSubject(account.tenantId, account.id)).filter((m) => m.confirmed && !(m.kind === 'backup_code' && m.usedAt));
     const choices: ProofChoice[] = [];
     // Every address the code went to: the directory's and the confirmed extra ones.
-    const addresses = distinctAddresses([account.email, ...registered.filter((m) => m.kind === 'email_code' && typeof m.data.email === 'string').map((m) => String(m.data.email))]);
+    const addresses = distinctAddresses([directoryEmailOf(account, decision) ?? undefined, ...registered.filter((m) => m.kind === 'email_code' && typeof m.data.email === 'string').map((m) => String(m.data.email))]);
     if (needed.allowed.includes('email_code') && addresses.length > 0 && flow.codeHash) choices.push({ method: 'email_code', label: addresses.map(maskEmail).join(', ') });
     if (needed.allowed.includes('sms_code') && this.deps.sms) {
+      const fromDirectory = directoryPhoneOf(account, decision);
+      const registeredPhones = registered.filter((m) => m.kind === 'sms_code').map((m) => String(m.data.phone));
+      if (fromDirectory && !registeredPhones.includes(fromDirectory)) choices.push({ method: 'sms_code', label: maskPhone(fromDirectory), methodId: DIRECTORY_PHONE_ID });
       for (const phone of registered.filter((m) => m.kind === 'sms_code' && typeof m.data.phone === 'string')) {
         choices.push({ method: 'sms_code', label: maskPhone(String(phone.data.phone)), methodId: phone.id });
       }

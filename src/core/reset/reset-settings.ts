@@ -8,6 +8,13 @@ export interface ResetSettings {
   maxCodeAttempts: number;
   /** Digits in an emailed code (at least 6). */
   codeDigits: number;
+  /**
+   * After a directory write, sign in as the person with the new password to prove the write took, retrying
+   * with doubling delays for replication lag (LDAP and AD; the built-in store writes in the same transaction).
+   */
+  postWriteCheck: { attempts: number; initialDelayMs: number };
+  /** How long one reset, change or unlock may hold an account's lease before another may take it. */
+  accountLockSeconds: number;
 }
 
 export const DEFAULT_RESET_SETTINGS: ResetSettings = {
@@ -15,4 +22,6 @@ export const DEFAULT_RESET_SETTINGS: ResetSettings = {
   passwordStepTtlSeconds: 600,
   maxCodeAttempts: 5,
   codeDigits: 6,
+  postWriteCheck: { attempts: 4, initialDelayMs: 250 },
+  accountLockSeconds: 60,
 };

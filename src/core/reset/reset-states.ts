@@ -5,6 +5,7 @@
 export const RESET_TRANSITIONS = {
   awaiting_code: {
     code_ok: 'awaiting_password',
+    unlock_ready: 'awaiting_unlock',
     proof_partial: 'awaiting_second_proof',
     code_bad: 'awaiting_code',
     code_exhausted: 'failed',
@@ -13,6 +14,7 @@ export const RESET_TRANSITIONS = {
   },
   awaiting_second_proof: {
     code_ok: 'awaiting_password',
+    unlock_ready: 'awaiting_unlock',
     code_bad: 'awaiting_second_proof',
     code_exhausted: 'failed',
     expire: 'expired',
@@ -21,6 +23,11 @@ export const RESET_TRANSITIONS = {
   awaiting_password: {
     password_ok: 'completed',
     password_rejected: 'awaiting_password',
+    expire: 'expired',
+    supersede: 'superseded',
+  },
+  awaiting_unlock: {
+    unlock_ok: 'completed',
     expire: 'expired',
     supersede: 'superseded',
   },
@@ -33,6 +40,9 @@ export const RESET_TRANSITIONS = {
 export type ResetState = keyof typeof RESET_TRANSITIONS;
 export type ResetEvent =
   | 'code_ok'
+  /** An unlock flow's proofs are complete: next comes the unlock, not a password. */
+  | 'unlock_ready'
+  | 'unlock_ok'
   | 'proof_partial'
   | 'code_bad'
   | 'code_exhausted'
@@ -42,13 +52,14 @@ export type ResetEvent =
   | 'supersede';
 
 /** States in which a flow still accepts input. */
-export const LIVE_STATES: readonly ResetState[] = ['awaiting_code', 'awaiting_second_proof', 'awaiting_password'];
+export const LIVE_STATES: readonly ResetState[] = ['awaiting_code', 'awaiting_second_proof', 'awaiting_password', 'awaiting_unlock'];
 
 /** What the client should do next in each live state, as the API names it. */
 export const NEXT_STEP = {
   awaiting_code: 'verify_code',
   awaiting_second_proof: 'verify_second',
   awaiting_password: 'set_password',
+  awaiting_unlock: 'unlock',
   completed: 'done',
 } as const satisfies Partial<Record<ResetState, string>>;
 

@@ -99,7 +99,7 @@ export class SignIn {
     if (denied) throw rateLimitedError(denied.retryAfterSeconds);
 
     const account = tenants.get(tenantId) ? await directory.findByIdentifier(tenantId, rateKey) : null;
-    const valid = account && account.enabled ? await directory.verifyPassword(account, input.password) : (await directory.verifyDummy(input.password), false);
+    const valid = account && account.enabled ? await directory.verifyPassword(account, input.password) : (await directory.verifyDummy(input.password, input.tenantId), false);
     if (!account || !valid) {
       await this.audit(selfEntry('signin.failed', account ? 'failure' : 'decoy', tenantId, account?.id ?? null, null, input.client, account ? {} : { identifier: rateKey }));
       throw new UnlatchError('invalid_credentials');

@@ -19,13 +19,24 @@ export const resetGetRoute: ApiRoute = (app, { deps }) => {
         response: {
           200: strictObject(
             {
-              next: { type: 'string', enum: ['verify_code', 'verify_second', 'set_password'] },
+              next: { type: 'string', enum: ['verify_code', 'verify_second', 'set_password', 'unlock'] },
               expiresAt: expiresAtSchema,
               attemptsLeft: { type: 'integer', description: 'Wrong codes left before the flow ends.' },
               methods: {
                 type: 'array',
                 description: 'What the next proof may use: before any proof the tenant\'s methods (the same for every identifier); after one, the person\'s own, masked.',
                 items: strictObject({ method: { type: 'string' }, label: { type: 'string' }, methodId: { type: 'string' }, questions: choiceQuestionsSchema }, ['method', 'label']),
+              },
+              directoryRules: {
+                type: 'object',
+                additionalProperties: false,
+                description: 'At set_password, when the directory can tell: its own rules for this person (LDAP ppolicy, Active Directory).',
+                properties: {
+                  minLength: { type: 'integer' },
+                  historyLength: { type: 'integer' },
+                  complexity: { type: 'boolean' },
+                  minAgeSeconds: { type: 'integer' },
+                },
               },
             },
             ['next', 'expiresAt', 'attemptsLeft'],
@@ -37,7 +48,13 @@ export const resetGetRoute: ApiRoute = (app, { deps }) => {
     },
     async (request) => {
       const view = await deps.resetFlow.view(request.params.flowId);
-      return { next: view.next, expiresAt: view.expiresAt.toISOString(), attemptsLeft: view.attemptsLeft, methods: view.methods };
+      return {
+        next: view.next,
+        expiresAt: view.expiresAt.toISOString(),
+        attemptsLeft: view.attemptsLeft,
+        methods: view.methods,
+        ...(view.directoryRules ? { directoryRules: view.directoryRules } : {}),
+      };
     },
   );
 };

@@ -24,14 +24,24 @@ export const resetPasswordRoute: ApiRoute = (app, { deps, translate }) => {
         params: flowIdParamsSchema,
         body: strictObject({ password: passwordSchema }, ['password']),
         response: {
-          200: strictObject({ next: { type: 'string', enum: ['done'] } }, ['next'], 'Password changed; the flow is finished.'),
+          200: strictObject(
+            {
+              next: { type: 'string', enum: ['done'] },
+              signInVerified: {
+                type: ['boolean', 'null'],
+                description: 'LDAP/AD: whether signing in with the new password worked afterwards (false: not yet, e.g. replication); null: not checked (built-in store).',
+              },
+            },
+            ['next', 'signInVerified'],
+            'Password changed; the flow is finished.',
+          ),
           ...problemResponses([...COMMON_POST_PROBLEMS, 409, 410, 422]),
         },
       },
     },
     async (request, reply) => {
       const result = await deps.resetFlow.setPassword({ flowId: request.params.flowId, password: request.body.password, client: clientInfo(request) });
-      if (result.ok) return { next: result.next };
+      if (result.ok) return { next: result.next, signInVerified: result.signInVerified };
       return sendResultProblem(request, reply, translate, 'password_rejected', { reasons: reasonsOf(result.reasons) });
     },
   );

@@ -77,7 +77,7 @@ export const resetVerifyRoute: ApiRoute = (app, { deps, translate }) => {
         body: verifyBodySchema,
         response: {
           200: strictObject(
-            { next: { type: 'string', enum: ['set_password', 'verify_second'] }, expiresAt: expiresAtSchema, methods: { type: 'array', items: choiceSchema } },
+            { next: { type: 'string', enum: ['set_password', 'unlock', 'verify_second'] }, expiresAt: expiresAtSchema, methods: { type: 'array', items: choiceSchema } },
             ['next', 'expiresAt'],
             'Accepted; choose the new password (or give the second proof) before expiresAt.',
           ),

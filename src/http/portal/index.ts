@@ -17,6 +17,7 @@ import { registerDevOutbox } from './routes/dev-outbox.js';
 import { registerHome } from './routes/home.js';
 import { registerResetCode } from './routes/reset-code.js';
 import { registerResetLink } from './routes/reset-link.js';
+import { registerResetUnlock } from './routes/reset-unlock.js';
 import { registerResetDone } from './routes/reset-done.js';
 import { registerResetPasskey } from './routes/reset-passkey.js';
 import { registerResetPassword } from './routes/reset-password.js';
@@ -33,6 +34,8 @@ import { registerSecurityEmail } from './routes/security-email.js';
 import { registerSecurityQuestions } from './routes/security-questions.js';
 import { registerResetQuestions } from './routes/reset-questions.js';
 import { registerSecurityVerify } from './routes/security-verify.js';
+import { registerSecurityRename } from './routes/security-rename.js';
+import { registerSecurityTest } from './routes/security-test.js';
 
 /** Templates and the stylesheet, read from the package root so `src/` and `dist/src/` find the same files. */
 const PORTAL_SOURCE_DIR = join('src', 'http', 'portal');
@@ -88,6 +91,7 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   registerResetStart(app, ctx);
   registerResetCode(app, ctx);
   registerResetLink(app, ctx);
+  registerResetUnlock(app, ctx);
   registerResetSecond(app, ctx);
   registerResetQuestions(app, ctx);
   registerResetPasskey(app, ctx);
@@ -104,6 +108,8 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   registerSecurityQuestions(app, ctx);
   registerSecurityPasskey(app, ctx);
   registerSecurityBackupCodes(app, ctx);
+  registerSecurityRename(app, ctx);
+  registerSecurityTest(app, ctx);
   registerSecuritySignOut(app, ctx);
   if (deps.devOutbox) registerDevOutbox(app, ctx, deps.devOutbox);
 };

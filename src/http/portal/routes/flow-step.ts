@@ -8,6 +8,7 @@ export const STEP_PAGE: Record<FlowView['next'], string> = {
   verify_code: '/reset/code',
   verify_second: '/reset/second',
   set_password: '/reset/password',
+  unlock: '/reset/unlock',
 };
 
 export function seeOther(reply: FastifyReply, location: string): FastifyReply {

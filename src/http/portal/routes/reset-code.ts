@@ -54,7 +54,7 @@ export function afterProof(ctx: PortalContext, reply: FastifyReply, flowId: stri
     setFlowCookie(ctx, reply, flowId, result.methods);
     return seeOther(reply, STEP_PAGE.verify_second);
   }
-  return seeOther(reply, STEP_PAGE.set_password);
+  return seeOther(reply, STEP_PAGE[result.next]);
 }
 
 /** `?method=` names one of the other methods; anything else (absent, repeated, unknown) is the emailed code. */

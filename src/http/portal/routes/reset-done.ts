@@ -7,6 +7,7 @@ export function registerResetDone(app: FastifyInstance, ctx: PortalContext): voi
   app.get('/reset/done', async (request, reply) => {
     clearFlowCookie(ctx, reply);
     const t = portalT(ctx, request);
-    return renderPage(ctx, request, reply, 'reset-done', { title: t('reset_done.title') });
+    const pending = (request.query as Record<string, unknown> | undefined)?.signin === 'pending';
+    return renderPage(ctx, request, reply, 'reset-done', { title: t('reset_done.title'), signInPending: pending });
   });
 }

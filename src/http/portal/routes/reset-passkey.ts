@@ -38,7 +38,7 @@ export function registerResetPasskey(app: FastifyInstance, ctx: PortalContext): 
           setFlowCookie(ctx, reply, flowId, result.methods);
           return jsonNext(reply, STEP_PAGE.verify_second);
         }
-        if (result.ok) return jsonNext(reply, STEP_PAGE.set_password);
+        if (result.ok) return jsonNext(reply, STEP_PAGE[result.next]);
         // The flow has ended: its page says so and offers to start again.
         if (result.code === 'code_attempts_exceeded') return jsonNext(reply, STEP_PAGE.verify_code);
         return jsonError(reply, 422, portalT(ctx, request)('reset_code.passkey.wrong', { count: result.attemptsLeft }));

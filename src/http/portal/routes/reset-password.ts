@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DirectoryPasswordRules } from '../../../core/ports/directory.js';
+import { directoryRuleLines } from '../directory-rules.js';
 import { UnlatchError } from '../../../core/errors.js';
 import { readFlowCookie } from '../flow-cookie.js';
 import { field, formSchema, MAX_PASSWORD_FIELD } from '../form.js';
@@ -17,7 +19,7 @@ export function registerResetPassword(app: FastifyInstance, ctx: PortalContext):
     if (!flowId) return seeOther(reply, '/reset');
     const view = await ctx.deps.resetFlow.view(flowId);
     if (view.next !== 'set_password') return seeOther(reply, STEP_PAGE[view.next]);
-    return show(ctx, request, reply, view.expiresAt, []);
+    return show(ctx, request, reply, view.expiresAt, [], 200, view.directoryRules ?? null);
   });
 
   app.post('/reset/password', { schema: formSchema({ password: MAX_PASSWORD_FIELD, confirm: MAX_PASSWORD_FIELD }) }, async (request, reply) => {
@@ -30,23 +32,25 @@ export function registerResetPassword(app: FastifyInstance, ctx: PortalContext):
     return atStep(ctx, flowId, reply, async () => {
       if (errors.length === 0) {
         const result = await ctx.deps.resetFlow.setPassword({ flowId, password, client: clientOf(request) });
-        if (result.ok) return seeOther(reply, '/reset/done');
+        // A directory that took the write but does not accept the new password yet (replication): say so, kindly.
+        if (result.ok) return seeOther(reply, result.signInVerified === false ? '/reset/done?signin=pending' : '/reset/done');
         const details = describeReasons(ctx.deps.i18n, languageOf(ctx, request), t, result.reasons);
         errors.push({ field: 'password', message: t('password.rejected'), details });
       }
       const view = await ctx.deps.resetFlow.view(flowId);
       if (view.next !== 'set_password') return seeOther(reply, STEP_PAGE[view.next]);
-      return show(ctx, request, reply, view.expiresAt, errors, 422);
+      return show(ctx, request, reply, view.expiresAt, errors, 422, view.directoryRules ?? null);
     });
   });
 }
 
-function show(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply, expiresAt: Date, errors: FieldError[], status = 200): Promise<FastifyReply> {
+function show(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply, expiresAt: Date, errors: FieldError[], status = 200, rules: DirectoryPasswordRules | null = null): Promise<FastifyReply> {
   const t = portalT(ctx, request);
   return renderPage(ctx, request, reply, 'reset-password', {
     title: t('reset_password.title'),
     form: true,
     errors,
+    directoryRules: rules ? directoryRuleLines(t, rules) : [],
     minLength: ctx.deps.config.password.minLength,
     expiry: expiryOf(expiresAt, languageOf(ctx, request)),
   }, status);

@@ -1,16 +1,23 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { field, formSchema, MAX_IDENTIFIER, MAX_SHORT_FIELD } from '../form.js';
+import type { FlowPurpose } from '../../../core/reset/reset-flow-record.js';
 import { setFlowCookie } from '../flow-cookie.js';
 import { clientOf, portalT, renderPage, type FieldError, type PortalContext, tenantOf } from '../page.js';
 
 /**
- * `/reset`: asks for a username or email and starts the flow. Whatever the account, the answer is
- * the same 303 to the code page with the same cookie; core's decoy flow makes the rest alike.
+ * `/reset` (a new password) and `/unlock` (a locked account, password kept): ask for a username or email and
+ * start the flow. Whatever the account, the answer is the same 303 to the code page with the same cookie;
+ * core's decoy flow makes the rest alike. Both then share the proof pages under /reset.
  */
 export function registerResetStart(app: FastifyInstance, ctx: PortalContext): void {
-  app.get('/reset', async (request, reply) => show(ctx, request, reply, ctx.deps.tenants.defaultTenantId, '', []));
+  for (const purpose of ['reset', 'unlock'] as const) registerStart(app, ctx, purpose);
+}
 
-  app.post('/reset', { schema: formSchema({ identifier: MAX_SHORT_FIELD, tenant: MAX_SHORT_FIELD }) }, async (request, reply) => {
+function registerStart(app: FastifyInstance, ctx: PortalContext, purpose: FlowPurpose): void {
+  const path = `/${purpose}`;
+  app.get(path, async (request, reply) => show(ctx, request, reply, purpose, ctx.deps.tenants.defaultTenantId, '', []));
+
+  app.post(path, { schema: formSchema({ identifier: MAX_SHORT_FIELD, tenant: MAX_SHORT_FIELD }) }, async (request, reply) => {
     const t = portalT(ctx, request);
     const identifier = field(request, 'identifier').trim();
     const tenant = tenantOf(ctx, request);
@@ -18,9 +25,9 @@ export function registerResetStart(app: FastifyInstance, ctx: PortalContext): vo
     if (identifier === '') errors.push({ field: 'identifier', message: t('reset_start.identifier.required') });
     else if (identifier.length > MAX_IDENTIFIER) errors.push({ field: 'identifier', message: t('reset_start.identifier.too_long', { max: MAX_IDENTIFIER }) });
     if (ctx.tenantChoice && !ctx.deps.tenants.get(tenant)) errors.push({ field: 'tenant', message: t('reset_start.tenant.required') });
-    if (errors.length > 0) return show(ctx, request, reply, tenant, identifier, errors, 422);
+    if (errors.length > 0) return show(ctx, request, reply, purpose, tenant, identifier, errors, 422);
 
-    const started = await ctx.deps.resetFlow.start({ tenantId: tenant, identifier, client: clientOf(request) });
+    const started = await ctx.deps.resetFlow.start({ tenantId: tenant, identifier, client: clientOf(request), purpose });
     setFlowCookie(ctx, reply, started.flowId);
     return reply.code(303).header('location', '/reset/code').send();
   });
@@ -30,6 +37,7 @@ function show(
   ctx: PortalContext,
   request: FastifyRequest,
   reply: FastifyReply,
+  purpose: FlowPurpose,
   tenant: string,
   identifier: string,
   errors: FieldError[],
@@ -37,7 +45,9 @@ function show(
 ): Promise<FastifyReply> {
   const t = portalT(ctx, request);
   return renderPage(ctx, request, reply, 'reset-start', {
-    title: t('reset_start.title'),
+    title: t(purpose === 'unlock' ? 'unlock_start.title' : 'reset_start.title'),
+    intro: t(purpose === 'unlock' ? 'unlock_start.intro' : 'reset_start.intro'),
+    action: `/${purpose}`,
     form: true,
     errors,
     identifier,

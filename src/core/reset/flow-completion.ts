@@ -1,0 +1,154 @@
+import { selfEntry } from '../audit/self-entry.js';
+import { withAccountLease } from '../account-lease.js';
+import { UnlatchError } from '../errors.js';
+import { passwordContextOf } from '../identity/password-context.js';
+import { enqueueAccountUnlockedNotice, enqueuePasswordChangedNotice } from '../notices/password-changed-notice.js';
+import type { PasswordPolicy, PasswordRejection } from '../password/password-policy.js';
+import type { ClientInfo } from '../ports/client-info.js';
+import type { Clock } from '../ports/clock.js';
+import type { Directory, DirectoryAccount } from '../ports/directory.js';
+import type { FlowObserver } from '../ports/flow-observer.js';
+import type { SessionRepository } from '../ports/sessions.js';
+import type { Store } from '../ports/store.js';
+import type { TenantCatalog } from '../ports/tenants.js';
+import type { FlowSteps } from './flow-steps.js';
+import { signInWithRetries } from './sign-in-check.js';
+import type { ResetFlowRecord } from './reset-flow-record.js';
+import type { ResetSettings } from './reset-settings.js';
+
+export interface FlowCompletionDeps {
+  store: Store;
+  directory: Directory;
+  tenants: TenantCatalog;
+  passwords: PasswordPolicy;
+  clock: Clock;
+  observer: FlowObserver;
+  sessions: SessionRepository;
+  settings: ResetSettings;
+  /** Waits between post-write sign-in checks (replication lag); a real timer in production. */
+  delay: (ms: number) => Promise<void>;
+}
+
+export type SetPasswordResult =
+  | {
+      ok: true;
+      next: 'done';
+      /**
+       * Whether signing in with the new password worked afterwards: true, false (the directory took the write but
+       * refused the new password at sign-in for as long as we retried: replication, or another policy), or null
+       * when the directory needs no such check (the built-in store writes in the same transaction).
+       */
+      signInVerified: boolean | null;
+    }
+  | { ok: false; code: 'password_rejected'; reasons: PasswordRejection[] };
+
+/**
+ * The last step of a flow, once the person has proven who they are: a new password (reset) or an unlock.
+ * Each holds the account's lease in the store while it writes to the directory, so two tabs or two nodes
+ * never interleave writes to one account; the second gets `conflict` ("try again").
+ */
+export class FlowCompletion {
+  constructor(
+    private readonly deps: FlowCompletionDeps,
+    private readonly steps: FlowSteps,
+  ) {}
+
+  async setPassword(input: { flowId: string; password: string; client: ClientInfo }): Promise<SetPasswordResult> {
+    const { directory, tenants, passwords, clock } = this.deps;
+    await this.steps.enforce([['password_ip', input.client.ip]], null, null, input.client);
+    const flow = await this.steps.load(input.flowId);
+    if (flow.state !== 'awaiting_password') throw new UnlatchError('flow_wrong_step');
+    const account = await this.accountOf(flow);
+
+    const verdict = passwords.check(input.password, passwordContextOf(account, tenants.get(flow.tenantId)));
+    if (!verdict.ok) {
+      // The flow stays at this step: the person fixes the password, they do not start over.
+      const reasons = verdict.reasons.map((r) => r.code);
+      await this.steps.auditAlone(selfEntry('reset.password_rejected', 'failure', flow.tenantId, account.id, flow.id, input.client, { reasons }));
+      this.deps.observer.observe('reset.password_rejected', { tenantId: flow.tenantId, outcome: 'failure', reason: reasons[0] ?? 'rejected' });
+      return { ok: false, code: 'password_rejected', reasons: verdict.reasons };
+    }
+
+    const now = clock.now();
+    const refused = await withAccountLease(this.deps, account, async (): Promise<PasswordRejection[] | null> => {
+      const write = await directory.preparePasswordWrite(account, input.password);
+      const next = this.steps.advance(flow, 'password_ok', now, {});
+      try {
+        await this.steps.save(flow, next, [selfEntry('reset.completed', 'success', flow.tenantId, account.id, flow.id, input.client)], async (tx) => {
+          await write.commit(tx);
+          // Any other live flow of this account, and every session, dies with the old password.
+          await tx.flows.supersedeActive(flow.tenantId, account.id, now, flow.id);
+          await this.deps.sessions.within(tx).revokeAll(flow.tenantId, account.id, now);
+          await enqueuePasswordChangedNotice(tx, account, tenants.get(flow.tenantId)?.name ?? flow.tenantId, now, input.client, `password_changed:${flow.id}`, flow.id);
+        });
+      } catch (error) {
+        await this.reportDirectoryRefusal(error, flow, account, input.client);
+        // The directory's own rules (history, minimum age, complexity) refused it: the person picks another, like ours.
+        if (error instanceof UnlatchError && error.code === 'password_rejected') return (error.details?.reasons as PasswordRejection[] | undefined) ?? [{ code: 'directory_policy' }];
+        throw error;
+      }
+      return null;
+    }, this.deps.settings.accountLockSeconds);
+    if (refused) return { ok: false, code: 'password_rejected', reasons: refused };
+    const durationSeconds = (now.getTime() - flow.createdAt.getTime()) / 1000;
+    this.deps.observer.observe('reset.completed', { tenantId: flow.tenantId, outcome: 'success', durationSeconds });
+    const signInVerified = await this.checkSignIn(flow, account, input.password, input.client);
+    return { ok: true, next: 'done', signInVerified };
+  }
+
+  /**
+   * Unlocks the account of an unlock flow whose proofs are complete, where the policy still allows it; the
+   * password stays as it is. The person is told by email, like every change to their account.
+   */
+  async unlock(input: { flowId: string; client: ClientInfo }): Promise<{ ok: true; next: 'done'; wasLocked: boolean }> {
+    const { directory, tenants, clock } = this.deps;
+    await this.steps.enforce([['password_ip', input.client.ip]], null, null, input.client);
+    const flow = await this.steps.load(input.flowId);
+    if (flow.state !== 'awaiting_unlock') throw new UnlatchError('flow_wrong_step');
+    const account = await this.accountOf(flow);
+    const now = clock.now();
+    await withAccountLease(this.deps, account, async () => {
+      const next = this.steps.advance(flow, 'unlock_ok', now, {});
+      // The directory first: a flow marked done for an unlock that did not happen would be a lie.
+      await directory.unlock(account);
+      await this.steps.save(flow, next, [selfEntry('account.unlocked', 'success', flow.tenantId, account.id, flow.id, input.client, { wasLocked: account.locked })], async (tx) => {
+        await enqueueAccountUnlockedNotice(tx, account, tenants.get(flow.tenantId)?.name ?? flow.tenantId, now, input.client, `account_unlocked:${flow.id}`, flow.id);
+      });
+    }, this.deps.settings.accountLockSeconds);
+    this.deps.observer.observe('account.unlocked', { tenantId: flow.tenantId, outcome: 'success' });
+    return { ok: true, next: 'done', wasLocked: account.locked };
+  }
+
+  /** Only a verified real flow gets here (decoys never pass a proof); the account is read again, it may have changed. */
+  private async accountOf(flow: ResetFlowRecord): Promise<DirectoryAccount> {
+    const account = flow.subjectId ? await this.deps.directory.findById(flow.tenantId, flow.subjectId) : null;
+    if (!account || this.steps.refusalOf(account, true, flow.purpose) !== null) throw new UnlatchError('flow_invalid');
+    return account;
+  }
+
+  /** A write the directory refused or could not take is audited and counted; the flow stays at its step. */
+  private async reportDirectoryRefusal(error: unknown, flow: ResetFlowRecord, account: DirectoryAccount, client: ClientInfo): Promise<void> {
+    if (!(error instanceof UnlatchError)) return;
+    if (error.code === 'password_rejected') {
+      const reasons = ((error.details?.reasons as PasswordRejection[] | undefined) ?? []).map((r) => r.code);
+      await this.steps.auditAlone(selfEntry('reset.password_rejected', 'failure', flow.tenantId, account.id, flow.id, client, { reasons, by: 'directory' }));
+      this.deps.observer.observe('reset.password_rejected', { tenantId: flow.tenantId, outcome: 'failure', reason: reasons[0] ?? 'directory_policy' });
+    } else if (error.code === 'directory_unavailable') {
+      await this.steps.auditAlone(selfEntry('reset.directory_unavailable', 'failure', flow.tenantId, account.id, flow.id, client, {}));
+      this.deps.observer.observe('reset.directory_unavailable', { tenantId: flow.tenantId, outcome: 'failure' });
+    }
+  }
+
+  /**
+   * Signs in as the person with the new password, retrying with doubling delays while replicas catch up.
+   * The outcome is audited and counted (the post-reset sign-in SLI); the reset itself already happened.
+   */
+  private async checkSignIn(flow: ResetFlowRecord, account: DirectoryAccount, password: string, client: ClientInfo): Promise<boolean | null> {
+    if (!this.deps.directory.checksWritesBySignIn?.(account)) return null;
+    if (this.deps.settings.postWriteCheck.attempts === 0) return null;
+    const { ok, tries } = await signInWithRetries(() => this.deps.directory.verifyPassword(account, password), this.deps.settings.postWriteCheck, this.deps.delay);
+    await this.steps.auditAlone(selfEntry('reset.sign_in_checked', ok ? 'success' : 'failure', flow.tenantId, account.id, flow.id, client, { tries }));
+    this.deps.observer.observe('reset.sign_in_checked', { tenantId: flow.tenantId, outcome: ok ? 'success' : 'failure' });
+    return ok;
+  }
+}
