@@ -108,6 +108,18 @@ export async function codeFromOutbox(baseUrl: string, address: string, timeoutMs
   throw new Error(`no reset code for ${address} in the dev outbox within ${timeoutMs} ms`);
 }
 
+/** Polls the dev outbox until a reset mail with a link arrives for `address`; returns the link. */
+export async function linkFromOutbox(baseUrl: string, address: string, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const mails = (await (await fetch(`${baseUrl}/dev/outbox.json`)).json()) as OutboxEntry[];
+    const link = mails.find((m) => m.to === address && /code/i.test(m.subject))?.text.match(/(https?:\/\/\S+\/reset\/link\?token=[A-Za-z0-9_%-]+)/)?.[1];
+    if (link) return link;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no reset link for ${address} in the dev outbox within ${timeoutMs} ms`);
+}
+
 export interface AddAppOptions {
   person: { username: string; password: string };
   /** The name the app gets on the security info page. */

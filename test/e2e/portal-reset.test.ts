@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALICE, available, codeFromOutbox, expectNoSidewaysScroll, missing, phonePage, screenshot, useBrowser } from './browser.js';
+import { ALICE, CAROL, available, codeFromOutbox, linkFromOutbox, expectNoSidewaysScroll, missing, phonePage, screenshot, useBrowser } from './browser.js';
 
 const NEW_PASSWORD = 'marble kestrel outpost tundra 47';
 const LATER_PASSWORD = 'saffron viaduct plankton orbit 93';
@@ -91,6 +91,39 @@ describe('e2e: a person resets a password in Chromium, with JavaScript off', () 
       expect(color).toBe('rgb(29, 78, 216)');
     } finally {
       await context.close();
+    }
+  }, 60_000);
+
+  it('resets carol with the emailed link opened on another device: only "Continue" spends it', async (ctx) => {
+    if (!available) ctx.skip(missing);
+    const baseUrl = suite.baseUrl;
+    const desk = await phonePage(suite.browser);
+    const phone = await phonePage(suite.browser);
+    try {
+      await desk.page.goto(`${baseUrl}/reset`);
+      await desk.page.getByLabel('Username or email').fill(CAROL.username);
+      await desk.page.getByRole('button', { name: 'Send me a code' }).click();
+      await desk.page.waitForURL(`${baseUrl}/reset/code`);
+      const link = await linkFromOutbox(baseUrl, CAROL.email);
+
+      // The phone opens the link: a page with one button; opening it again (a mail scanner) spends nothing.
+      await phone.page.goto(link);
+      await phone.page.goto(link);
+      expect(await phone.page.getByRole('heading', { level: 1 }).textContent()).toBe('Continue your password reset');
+      await screenshot(phone.page, 'reset-link.png');
+      await phone.page.getByRole('button', { name: 'Continue' }).click();
+      await phone.page.waitForURL(`${baseUrl}/reset/password`);
+      await phone.page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+      await phone.page.getByLabel('Confirm new password').fill(NEW_PASSWORD);
+      await phone.page.getByRole('button', { name: 'Set new password' }).click();
+      await phone.page.waitForURL(`${baseUrl}/reset/done`);
+
+      // The desk's page of the same reset has ended: the reset went on where the link was confirmed.
+      await desk.page.reload();
+      expect(await desk.page.getByRole('heading', { level: 1 }).textContent()).toBe('This reset has ended');
+    } finally {
+      await desk.context.close();
+      await phone.context.close();
     }
   }, 60_000);
 });
