@@ -47,17 +47,8 @@ export function createMailRenderer(options: { i18n: i18n; publicUrl: string; sup
           t,
         });
       case 'password_changed':
-        return renderPasswordChanged({
-          displayName: String(data.displayName ?? ''),
-          tenantName: String(data.tenantName ?? ''),
-          when: new Date(String(data.when)),
-          ip: String(data.ip ?? ''),
-          publicUrl: options.publicUrl,
-          supportContact: options.supportContact,
-          t,
-        });
       case 'account_unlocked':
-        return renderAccountUnlocked({
+        return (message.template === 'password_changed' ? renderPasswordChanged : renderAccountUnlocked)({
           displayName: String(data.displayName ?? ''),
           tenantName: String(data.tenantName ?? ''),
           when: new Date(String(data.when)),
