@@ -69,6 +69,17 @@ export function directoryContract(target: DirectoryTarget, available: () => bool
       expect(byEmail?.id).toBe((await find('alice')).id);
     });
 
+    it('finds a person by a non-ASCII username, typed in any case or Unicode form, and reads the account again by its id', async () => {
+      const jurgen = DIRECTORY_PEOPLE.jurgen;
+      // Decomposed (u + combining diaeresis) and capitalized: normalization makes it the stored 'jürgen'.
+      const account = await directory.findByIdentifier(tenantId, normalizeIdentifier('Ju\u0308rgen'));
+      expect(account).toMatchObject({ username: jurgen.username, displayName: jurgen.displayName, email: jurgen.email, enabled: true });
+      expect(await directory.findById(tenantId, account!.id)).toEqual(account);
+      expect(await directory.verifyPassword(account!, jurgen.password)).toBe(true);
+      // Only that name: a different non-ASCII letter in the same place is someone else (nobody).
+      expect(await directory.findByIdentifier(tenantId, normalizeIdentifier('järgen'))).toBeNull();
+    });
+
     it('an identifier that matches several accounts matches none', async () => {
       expect(await directory.findByIdentifier(tenantId, normalizeIdentifier(SHARED_EMAIL))).toBeNull();
       // Each twin on its own is found: it is the ambiguity that hides them, not their data.

@@ -36,6 +36,11 @@ export const DIRECTORY_PEOPLE = {
   frank: { username: 'frank', email: 'frank@example.org', displayName: 'Frank Example', groups: [], password: 'frank-Secret-2024' },
   grace: { username: 'grace', email: 'grace@example.org', displayName: 'Grace Example', groups: [], password: 'grace-Secret-2024' },
   heidi: { username: 'heidi', email: 'heidi@example.org', displayName: 'Heidi Example', groups: [], password: 'heidi-Secret-2024' },
+  /**
+   * A non-ASCII username, found by it in every directory (the contract only reads him). His address is
+   * ASCII because OpenLDAP's `mail` is an IA5 (ASCII) string.
+   */
+  jurgen: { username: 'jürgen', email: 'juergen@example.org', displayName: 'Jürgen Groß', groups: [], password: 'juergen-Secret-2024' },
 } as const satisfies Record<string, DirectoryPerson>;
 
 export type PersonName = keyof typeof DIRECTORY_PEOPLE;

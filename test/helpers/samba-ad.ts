@@ -55,6 +55,11 @@ export const AD_PEOPLE = {
   ivan: { username: 'ivan', email: 'ivan@example.org', displayName: 'Ivan Example', groups: [], password: 'ivan-Secret-2024' },
   /** Outside OU=People, where the service account has no delegated rights. */
   oscar: { username: 'oscar', email: 'oscar@example.org', displayName: 'Oscar Outside', groups: [], password: 'oscar-Secret-2024' },
+  /** For the HTTP-level tests (active-directory-http.cases.ts), one flow each: a reset, an own change, an unlock, a portal reset. */
+  petra: { username: 'petra', email: 'petra@example.org', displayName: 'Petra Example', groups: [], password: 'petra-Secret-2024' },
+  quentin: { username: 'quentin', email: 'quentin@example.org', displayName: 'Quentin Example', groups: [], password: 'quentin-Secret-2024' },
+  rita: { username: 'rita', email: 'rita@example.org', displayName: 'Rita Example', groups: [], password: 'rita-Secret-2024' },
+  sven: { username: 'sven', email: 'sven@example.org', displayName: 'Sven Example', groups: [], password: 'sven-Secret-2024' },
 } as const satisfies Record<string, DirectoryPerson>;
 
 export type AdPersonName = keyof typeof AD_PEOPLE;

@@ -64,6 +64,10 @@ export interface Slapd {
   read(dn: string, attributes: string[]): Promise<Record<string, string[]>>;
   /** Replaces (or with `[]` deletes) an attribute of an entry as the rootdn. */
   replace(dn: string, attribute: string, values: string[]): Promise<void>;
+  /** Stops the server (killed by its PID) but keeps its data: the directory is down until {@link Slapd.resume}. */
+  halt(): Promise<void>;
+  /** Starts the halted server again on the same ports with the same data, and waits until it answers. */
+  resume(): Promise<void>;
   /** Kills slapd by its PID and removes its directory. */
   stop(): Promise<void>;
 }
@@ -93,10 +97,16 @@ async function startIn(dir: string, options: SlapdOptions): Promise<Slapd> {
   const url = `ldap://127.0.0.1:${port}`;
   const ldapsUrl = tlsPort ? `ldaps://127.0.0.1:${tlsPort}` : undefined;
   const listen = [url, ldapsUrl].filter((u): u is string => u !== undefined).map((u) => `${u}/`).join(' ');
-  // -d 0: stay in the foreground without debug output, so the PID is our child's and nothing outlives the test run.
-  const child = spawn(SLAPD, ['-d', '0', '-h', listen, '-f', join(dir, 'slapd.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const launch = (): ChildProcess => {
+    // -d 0: stay in the foreground without debug output, so the PID is our child's and nothing outlives the test run.
+    const started = spawn(SLAPD, ['-d', '0', '-h', listen, '-f', join(dir, 'slapd.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    stderr = '';
+    started.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    return started;
+  };
+  // Replaced by resume() after a halt(): always the current process.
+  let child = launch();
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
@@ -128,7 +138,9 @@ async function startIn(dir: string, options: SlapdOptions): Promise<Slapd> {
     url,
     ldapsUrl,
     caPem: tls?.certPem,
-    pid: child.pid!,
+    get pid() {
+      return child.pid!;
+    },
     service,
     dnOf: (name) => personDn(DIRECTORY_PEOPLE[name].username),
     whoami: async (dn, password) => {
@@ -152,6 +164,12 @@ async function startIn(dir: string, options: SlapdOptions): Promise<Slapd> {
       }),
     replace: (dn, attribute, values) =>
       asRoot((client) => client.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type: attribute, values }) }))),
+    halt: () => killChild(child),
+    resume: async () => {
+      if (child.exitCode === null && child.signalCode === null) throw new Error('slapd is running: halt it first');
+      child = launch();
+      await waitUntilServing(child, () => stderr, () => asRoot(async () => undefined));
+    },
     stop,
   };
 }

@@ -69,6 +69,20 @@ export interface ProblemBody {
   [extension: string]: unknown;
 }
 
+/**
+ * The reasons of a `password_rejected` problem, after checking that each message is a sentence for a person,
+ * not a directory's words (LDAP result codes, OIDs, ppolicy error names, AD diagnostics).
+ */
+export function plainReasons(body: ProblemBody): { code: string; message: string }[] {
+  const reasons = body.reasons as { code: string; message: string }[];
+  expect(reasons.length).toBeGreaterThan(0);
+  for (const { message } of reasons) {
+    expect(message).toMatch(/^[A-Z].*[.!]$/);
+    expect(message).not.toMatch(/LDAP|ldap|constraint|0x|1\.3\.6\.1|password(InHistory|TooShort|TooYoung)|0000052D|DSID|WERR|unicodePwd|\bdata [0-9a-f]{3}\b/);
+  }
+  return reasons;
+}
+
 /** Asserts an RFC 9457 problem with this status and code, uncached; returns the body. */
 export function expectProblem(res: LightMyRequestResponse, status: number, code: string): ProblemBody {
   expect(res.statusCode, res.body).toBe(status);

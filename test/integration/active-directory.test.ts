@@ -19,6 +19,7 @@ import {
 import { freePort, shouldRun } from '../helpers/services.js';
 import { openTempSqliteStore } from '../helpers/temp-sqlite-store.js';
 import { TestClock } from '../helpers/test-clock.js';
+import { activeDirectoryHttpCases } from './active-directory-http.cases.js';
 
 // Samba binds the standard AD ports (389, 636, …): every AD test is in this one file, so they run serially
 // against one DC. The contract suite runs first, then the AD-specific cases, on the same domain; each case
@@ -372,4 +373,10 @@ describe.runIf(available)('ActiveDirectoryDirectory against a real Samba AD DC',
       }
     });
   });
+});
+
+// Last: the same DC through the HTTP API, the portal and the CLI (the cases are in their own module, to keep
+// this file about the adapter; they run here because only one Samba can run).
+describe.runIf(available)('Active Directory people through the HTTP API, the portal and unlatch directory check', () => {
+  activeDirectoryHttpCases(() => ad);
 });

@@ -178,5 +178,7 @@ describe('tenants[].directories', () => {
     const broken = load([{ type: 'builtin' }, ad({ userFilter: '(|(sAMAccountName={value})' })]).config;
     expect(() => buildDirectoryRouter(broken, deps)).toThrow(ConfigError);
     expect(() => buildDirectoryRouter(broken, deps)).toThrow(/^config: tenants\.0\.directories\.1: active_directory: userFilter is not a valid LDAP filter/);
+    const brokenLdap = load([ldap({ userFilter: '(|(uid={value})(mail={value})' })]).config;
+    expect(() => buildDirectoryRouter(brokenLdap, deps)).toThrow(/^config: tenants\.0\.directories\.0: ldap directory: userFilter is not a valid LDAP filter/);
   });
 });

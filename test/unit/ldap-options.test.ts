@@ -46,4 +46,10 @@ describe('resolveLdapOptions', () => {
     expect(() => resolveLdapOptions({ ...base, groups: { type: 'search', baseDn: 'ou=groups', filter: '(member=x)' } })).toThrow(/groups.filter/);
     expect(() => resolveLdapOptions({ ...base, operationTimeoutMs: 0 })).toThrow(/operationTimeoutMs/);
   });
+
+  it('refuses a filter template that is not one balanced filter (ldapts would quietly read half of it)', () => {
+    expect(() => resolveLdapOptions({ ...base, userFilter: '(|(uid={value})(mail={value})' })).toThrow(/userFilter is not a valid LDAP filter/);
+    expect(() => resolveLdapOptions({ ...base, userFilter: '(uid={value})(mail={value})' })).toThrow(/userFilter is not a valid LDAP filter/);
+    expect(() => resolveLdapOptions({ ...base, groups: { type: 'search', baseDn: 'ou=groups', filter: '(member={dn}' } })).toThrow(/groups.filter is not a valid LDAP filter/);
+  });
 });

@@ -3,7 +3,8 @@ import { normalizeIdentifier } from '../../core/identity/normalize.js';
 import { COMPUTED_UAC, accountAttributes, attribute, isEnabled, isLocked, text } from './ad-account.js';
 import { AdConnector, close } from './ad-connection.js';
 import { classifyAdError, type AdLogonProblem } from './ad-errors.js';
-import { PERSON_FILTER, parseFilter, personFilter } from './ad-filter.js';
+import { PERSON_FILTER, personFilter } from './ad-filter.js';
+import { parseFilter } from './ldap-filter.js';
 import type { ResolvedAdOptions } from './ad-options.js';
 import { describeConnectFailure, describeEndpoint, missing, ok, skipped, unknown, type CheckItem } from './directory-check.js';
 

@@ -5,6 +5,7 @@ import { describeConnectFailure, describeEndpoint, missing, ok, probeRead, probe
 import { LdapConnector, close } from './ldap-connection.js';
 import { LOCKED_TIME, PERMANENT_LOCK, accountAttributes, firstOf, valuesOf } from './ldap-entry.js';
 import { fillFilter } from './ldap-escape.js';
+import { parseFilter } from './ldap-filter.js';
 import { groupsOf } from './ldap-groups.js';
 import type { ResolvedLdapOptions } from './ldap-options.js';
 
@@ -50,7 +51,7 @@ async function checkAsService(client: Client, options: ResolvedLdapOptions, user
   const { searchEntries: anyone } = await client.search(options.baseDn, {
     scope: 'sub',
     // `*` in place of the value: a presence filter, so the configured filter finds anyone it can see.
-    filter: options.userFilter.replaceAll('{value}', '*'),
+    filter: parseFilter(options.userFilter.replaceAll('{value}', '*')),
     attributes: ['1.1'],
     sizeLimit: 1,
   });
@@ -63,7 +64,7 @@ async function checkAsService(client: Client, options: ResolvedLdapOptions, user
   const userLabel = `find ${user}`;
   const { searchEntries } = await client.search(options.baseDn, {
     scope: 'sub',
-    filter: fillFilter(options.userFilter, normalizeIdentifier(user)),
+    filter: parseFilter(fillFilter(options.userFilter, normalizeIdentifier(user))),
     attributes: accountAttributes(options),
     sizeLimit: 2,
   });

@@ -6,6 +6,7 @@ import { EmptyPasswordError, LdapConnector } from './ldap-connection.js';
 import { isWithin } from './ldap-dn.js';
 import { LOCKED_TIME, PERMANENT_LOCK, accountAttributes, accountOf, firstOf } from './ldap-entry.js';
 import { escapeFilterValue, fillFilter } from './ldap-escape.js';
+import { parseFilter } from './ldap-filter.js';
 import { asDirectoryError, isInvalidCredentials } from './ldap-failure.js';
 import { groupsOf, groupsOfNobody } from './ldap-groups.js';
 import { clearLockout } from './ldap-lockout.js';
@@ -159,7 +160,8 @@ export class LdapDirectory implements Directory {
   private async search(client: Client, filter: string): Promise<Entry[]> {
     const { searchEntries } = await client.search(this.options.baseDn, {
       scope: 'sub',
-      filter,
+      // Parsed here, not by ldapts: its parser would send an escaped non-ASCII byte (`jürgen`) as two bytes.
+      filter: parseFilter(filter),
       attributes: accountAttributes(this.options),
       sizeLimit: 2,
     });

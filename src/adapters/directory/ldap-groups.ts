@@ -1,5 +1,6 @@
 import type { Client, Entry } from 'ldapts';
 import { escapeFilterValue } from './ldap-escape.js';
+import { parseFilter } from './ldap-filter.js';
 import { firstRdn } from './ldap-dn.js';
 import { valuesOf } from './ldap-entry.js';
 import type { ResolvedLdapOptions } from './ldap-options.js';
@@ -16,7 +17,7 @@ export async function groupsOf(client: Client, entry: Entry, options: ResolvedLd
   const { searchEntries } = await client.search(mode.baseDn, {
     scope: 'sub',
     // The DN is data inside the filter: escaped like any other value, so `(`, `*` or `\` in an RDN stay literal.
-    filter: groupFilter(mode.filter, entry.dn),
+    filter: parseFilter(groupFilter(mode.filter, entry.dn)),
     attributes: [mode.nameAttribute],
   });
   return unique(searchEntries.map((group) => valuesOf(group, mode.nameAttribute)[0] ?? nameFromDn(group.dn, mode.nameAttribute)));
@@ -29,7 +30,7 @@ export async function groupsOf(client: Client, entry: Entry, options: ResolvedLd
 export async function groupsOfNobody(client: Client, options: ResolvedLdapOptions): Promise<void> {
   const mode = options.groups;
   if (mode.type !== 'search') return;
-  await client.search(mode.baseDn, { scope: 'sub', filter: groupFilter(mode.filter, `cn=unlatch-nobody,${options.baseDn}`), attributes: [mode.nameAttribute] });
+  await client.search(mode.baseDn, { scope: 'sub', filter: parseFilter(groupFilter(mode.filter, `cn=unlatch-nobody,${options.baseDn}`)), attributes: [mode.nameAttribute] });
 }
 
 /** A group filter template with `{dn}` replaced by the escaped DN. */

@@ -1,3 +1,6 @@
+import { escapeFilterValue, fillFilter } from './ldap-escape.js';
+import { parseFilter } from './ldap-filter.js';
+
 /**
  * The options of the OpenLDAP directory adapter, their defaults, and the checks that refuse an unsafe
  * or meaningless combination before any connection is made.
@@ -134,6 +137,7 @@ export function resolveLdapOptions(options: LdapDirectoryOptions): ResolvedLdapO
   }
   const userFilter = options.userFilter ?? DEFAULT_USER_FILTER;
   if (!userFilter.includes('{value}')) throw new LdapOptionsError('userFilter must contain {value}');
+  validFilter('userFilter', fillFilter(userFilter, 'probe'));
   const groups = resolveGroups(options.groups);
   return {
     tenantId: options.tenantId,
@@ -166,7 +170,17 @@ function resolveGroups(groups: LdapGroupMode | undefined): ResolvedLdapOptions['
   if (!groups.baseDn) throw new LdapOptionsError('groups.baseDn is required for group search');
   const filter = groups.filter ?? DEFAULT_GROUP_FILTER;
   if (!filter.includes('{dn}')) throw new LdapOptionsError('groups.filter must contain {dn}');
+  validFilter('groups.filter', filter.replaceAll('{dn}', () => escapeFilterValue('cn=probe')));
   return { type: 'search', baseDn: groups.baseDn, filter, nameAttribute: groups.nameAttribute ?? 'cn' };
+}
+
+/** A filter template that would fail (or, with ldapts' forgiving parser, quietly mean something else) at the first search. */
+function validFilter(key: string, filled: string): void {
+  try {
+    parseFilter(filled);
+  } catch (error) {
+    throw new LdapOptionsError(`${key} is not a valid LDAP filter: ${(error as Error).message}`);
+  }
 }
 
 function positive(key: string, value: number | undefined): number {

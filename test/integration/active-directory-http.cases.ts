@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cliWorkspace, type CliWorkspace } from '../helpers/cli-runner.js';
+import { AD_PEOPLE, DOMAIN_POLICY, type AdPersonName, type SambaAd } from '../helpers/samba-ad.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { changePassword, expectProblem, flowAtPasswordStep, plainReasons, postJson, setPassword, verify } from '../http/api-client.js';
+import { PortalVisitor, visibleText } from '../http/portal-forms.js';
+
+/**
+ * Active Directory people reset, change and unlock through Unlatch's JSON API and portal, and
+ * `unlatch directory check` reports on the domain. Registered inside test/integration/active-directory.test.ts,
+ * against the Samba AD DC started there (only one can run: it takes the standard ports). Every outcome is
+ * checked with ldapsearch binds, a client that shares no code with the adapter.
+ *
+ * Passwords here pass Unlatch's rules (long, uncommon, no name in them) and AD's (complexity: three kinds of
+ * characters), so a refusal comes from the rule the test is about.
+ */
+export function activeDirectoryHttpCases(getAd: () => SambaAd): void {
+  let ad: SambaAd;
+  let t: TestApp;
+  const workspaces: CliWorkspace[] = [];
+
+  /** The tenant's one directory: the DC over ldaps, its CA trusted, the name its certificate carries. */
+  const adDirectory = () => ({
+    type: 'active_directory' as const,
+    url: ad.url,
+    tlsCa: ad.caPem,
+    tlsServerName: ad.tlsServerName,
+    bindDn: ad.service.dn,
+    bindPassword: ad.service.password,
+    baseDn: ad.baseDn,
+  });
+
+  beforeAll(async () => {
+    ad = getAd();
+    t = await startTestApp({ overrides: { tenants: [{ id: 'demo', name: 'Demo Company', directories: [adDirectory()] }], defaultTenant: 'demo' } });
+  });
+  afterAll(async () => {
+    for (const ws of workspaces) ws.remove();
+    await t?.close();
+  });
+
+  const person = (name: AdPersonName) => AD_PEOPLE[name];
+  const binds = (name: AdPersonName, password: string) => ad.bindWorks(ad.dnOf(name), password);
+
+  it('API: a reset writes unicodePwd; the new password binds, the old one does not, and Unlatch proved it by signing in', async () => {
+    const password = 'Marble kestrel outpost tundra 47!';
+    const flowId = await flowAtPasswordStep(t, person('petra'));
+    const set = await setPassword(t, flowId, password);
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json()).toEqual({ next: 'done', signInVerified: true });
+    expect(await binds('petra', password)).toBe(true);
+    expect(await binds('petra', person('petra').password)).toBe(false);
+  });
+
+  it("API: a person's own change; a wrong current password changes nothing, and AD's history refusal is a plain sentence", async () => {
+    const [first, second] = ['Walnut harbour sextant 58!', 'Cobalt ferry lichen paddock 36?'];
+    expectProblem(await changePassword(t, 'quentin', 'Not-His-Password-1', first), 401, 'invalid_credentials');
+    expect(await binds('quentin', person('quentin').password)).toBe(true);
+
+    const changed = await changePassword(t, 'quentin', person('quentin').password, first);
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(await binds('quentin', first)).toBe(true);
+    expect(await binds('quentin', person('quentin').password)).toBe(false);
+
+    expect((await changePassword(t, 'quentin', first, second)).statusCode).toBe(200);
+    // The domain remembers the last two passwords (pwdHistoryLength): the previous one is among them.
+    expect(DOMAIN_POLICY.historyLength).toBeGreaterThanOrEqual(2);
+    const back = await changePassword(t, 'quentin', second, first);
+    expect(plainReasons(expectProblem(back, 422, 'password_rejected'))).toEqual([
+      { code: 'in_history', message: 'You have used this password before; choose one you have not used recently.' },
+    ]);
+    expect(await binds('quentin', second)).toBe(true);
+  });
+
+  it("API: the minimum age of a person's PSO refuses a change as too young, in plain words", async () => {
+    const again = await changePassword(t, 'ivan', person('ivan').password, 'Tapestry ember quiver dolomite 64!');
+    expect(plainReasons(expectProblem(again, 422, 'password_rejected'))).toEqual([
+      { code: 'too_young', message: 'This password was changed too recently to change it again yet; try again later.' },
+    ]);
+    expect(await binds('ivan', person('ivan').password)).toBe(true);
+  });
+
+  it('API: locked out by wrong passwords, unlocked after the emailed code; the unchanged password works again', async () => {
+    for (let i = 0; i < DOMAIN_POLICY.lockoutThreshold; i++) await ad.tryBind(ad.dnOf('rita'), `Wrong-${i}-password!`);
+    // Locked: AD refuses even the right password (data 775).
+    expect(await ad.tryBind(ad.dnOf('rita'), person('rita').password)).toMatch(/data 775/);
+
+    const started = await postJson(t, '/api/v1/unlock', { identifier: 'rita' });
+    expect(started.statusCode, started.body).toBe(202);
+    const { flowId } = started.json<{ flowId: string }>();
+    expect((await verify(t, flowId, await t.codeFor(person('rita').email))).json()).toMatchObject({ next: 'unlock' });
+    const unlocked = await postJson(t, `/api/v1/reset/${flowId}/unlock`, {});
+    expect(unlocked.statusCode, unlocked.body).toBe(200);
+    expect(unlocked.json()).toEqual({ next: 'done', wasLocked: true });
+    expect((await ad.read(ad.dnOf('rita'), ['lockoutTime'])).lockoutTime).toEqual(['0']);
+    expect(await binds('rita', person('rita').password)).toBe(true);
+  });
+
+  it('portal: a reset through the forms, code then new password; AD takes it', async () => {
+    const password = 'Gossamer trellis opal windmill 85!';
+    const v = new PortalVisitor(t);
+    const started = await v.fill('/reset', { identifier: 'sven' });
+    expect(started.headers.location).toBe('/reset/code');
+    await v.follow(started);
+    const proven = await v.post('/reset/code', { code: await t.codeFor(person('sven').email) });
+    expect(proven.headers.location).toBe('/reset/password');
+    await v.follow(proven);
+    const done = await v.post('/reset/password', { password, confirm: password });
+    // Not /reset/done?signin=pending: signing in with the new password worked.
+    expect(done.headers.location, done.body).toBe('/reset/done');
+    expect(visibleText((await v.follow(done)).body)).toContain('Your password has been reset');
+    expect(await binds('sven', password)).toBe(true);
+    expect(await binds('sven', person('sven').password)).toBe(false);
+  });
+
+  it('unlatch directory check: bind ✓, search ✓ and the delegated rights it can see; exit code 0', async () => {
+    const ws = cliWorkspace({ tenants: [{ id: 'acme', name: 'Acme', directories: [{ ...adDirectory(), bindPassword: undefined, bindPasswordEnv: 'AD_SERVICE_PASSWORD' }] }] });
+    workspaces.push(ws);
+    const result = await ws.run(['directory', 'check', '--tenant', 'acme', '--user', 'petra'], { env: { AD_SERVICE_PASSWORD: ad.service.password } });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.split('\n')).toEqual(
+      expect.arrayContaining([
+        'tenant acme: 1 directory, asked in this order',
+        `ad-1 (active_directory, ${ad.url})`,
+        `  ✓ bind as ${ad.service.dn}: ${ad.url} (TLS)`,
+        `  ✓ search under ${ad.baseDn}: people found`,
+        `  ✓ find petra: ${ad.dnOf('petra')}`,
+        '  ✓ username (sAMAccountName): readable: petra',
+        `  ✓ email (mail): readable: ${person('petra').email}`,
+        '  ✓ lock state (msDS-User-Account-Control-Computed, lockoutTime): readable: not locked',
+        // Reset Password is a control access right, which allowedAttributesEffective does not list: "?", not ✗.
+        expect.stringMatching(/^ {2}\? reset password \(unicodePwd\): cannot be checked without changing a password/),
+        '  ✓ unlock (write lockoutTime): allowed (allowedAttributesEffective)',
+        '  ✓ must change at next logon (write pwdLastSet): allowed',
+      ]),
+    );
+    expect(result.stdout).not.toContain('✗');
+    expect(result.stdout).not.toContain(ad.service.password);
+    expect(result.code).toBe(0);
+  });
+
+  it('unlatch directory check: where the rights were not delegated (outside OU=People), unlock is ✗ and the exit code 1', async () => {
+    const ws = cliWorkspace({ tenants: [{ id: 'acme', name: 'Acme', directories: [{ ...adDirectory(), baseDn: ad.domainDn }] }] });
+    workspaces.push(ws);
+    const result = await ws.run(['directory', 'check', '--tenant', 'acme', '--user', 'oscar']);
+    expect(result.stdout).toContain(`  ✓ find oscar: ${ad.dnOf('oscar')}`);
+    expect(result.stdout).toContain('  ✗ unlock (write lockoutTime): not allowed: delegate "Write lockoutTime" on the people\'s OU');
+    expect(result.code).toBe(1);
+  });
+}
