@@ -3,12 +3,13 @@ import { Attribute, Change, type Client, type Control, type Entry, type Filter }
 import { UnlatchError } from '../../core/errors.js';
 import type { Directory, DirectoryAccount, DirectoryPasswordRules, PreparedPasswordWrite } from '../../core/ports/directory.js';
 import { accountAttributes, toDirectoryAccount } from './ad-account.js';
-import { AdConnector } from './ad-connection.js';
+import { adConnector } from './ad-connection.js';
 import { classifyAdError } from './ad-errors.js';
 import { asUnlatchError, ownRefusal } from './ad-failure.js';
 import { objectGuidFilter, personFilter } from './ad-filter.js';
 import { readGroups } from './ad-groups.js';
 import { guidFromString } from './ad-guid.js';
+import type { LdapConnector } from './ldap-connection.js';
 import { resolveAdOptions, type ActiveDirectoryOptions, type ResolvedAdOptions } from './ad-options.js';
 import { encodeOldUnicodePwd, encodeUnicodePwd } from './ad-password.js';
 import type { AdPasswordRules } from './ad-password-rules.js';
@@ -34,12 +35,12 @@ export interface AdPasswordWriteOptions {
  */
 export class ActiveDirectoryDirectory implements Directory {
   private readonly options: ResolvedAdOptions;
-  private readonly connector: AdConnector;
+  private readonly connector: LdapConnector;
   private rootDse: Promise<AdRootDse> | null = null;
 
   constructor(options: ActiveDirectoryOptions) {
     this.options = resolveAdOptions(options);
-    this.connector = new AdConnector(this.options);
+    this.connector = adConnector(this.options);
   }
 
   async findByIdentifier(tenantId: string, normalizedIdentifier: string): Promise<DirectoryAccount | null> {

@@ -1,12 +1,13 @@
 import { InsufficientAccessError, NoSuchObjectError, type Client, type Entry } from 'ldapts';
 import { normalizeIdentifier } from '../../core/identity/normalize.js';
 import { COMPUTED_UAC, accountAttributes, attribute, isEnabled, isLocked, text } from './ad-account.js';
-import { AdConnector, close } from './ad-connection.js';
+import { adConnector } from './ad-connection.js';
 import { classifyAdError, type AdLogonProblem } from './ad-errors.js';
 import { PERSON_FILTER, personFilter } from './ad-filter.js';
 import { parseFilter } from './ldap-filter.js';
 import type { ResolvedAdOptions } from './ad-options.js';
-import { describeConnectFailure, describeEndpoint, missing, ok, skipped, unknown, type CheckItem } from './directory-check.js';
+import { missing, ok, skipped, unknown, type CheckItem } from './directory-check.js';
+import { checkAsServiceAccount } from './service-account-check.js';
 
 /** The constructed attribute listing the attributes of an entry the bound account may write. */
 const ALLOWED_EFFECTIVE = 'allowedAttributesEffective';
@@ -31,30 +32,20 @@ const SERVICE_LOGON: Record<AdLogonProblem, string> = {
  * show. When `unicodePwd` is not listed, the report says it could not tell, rather than guess.
  */
 export async function checkActiveDirectory(options: ResolvedAdOptions, user: string | undefined): Promise<CheckItem[]> {
-  const bindLabel = `bind as ${options.bindDn}`;
-  const connector = new AdConnector(options);
-  let client: Client | null = null;
-  try {
-    client = await connector.connect();
-    await client.bind(options.bindDn, options.bindPassword);
-  } catch (error) {
-    if (client) await close(client);
-    const failure = classifyAdError(error);
-    const refused = failure.kind === 'logon' ? SERVICE_LOGON[failure.problem] : undefined;
-    return [missing(bindLabel, `cannot bind: ${describeConnectFailure(error, options, refused)}`), skipped('everything else', 'needs a working bind')];
-  }
-  const items: CheckItem[] = [ok(bindLabel, describeEndpoint(options.url, options.startTls))];
-  try {
-    await checkAsService(client, options, user, items);
-  } catch (error) {
-    items.push(missing('connection', describeConnectFailure(error, options)));
-  } finally {
-    await close(client);
-  }
-  return items;
+  return checkAsServiceAccount(adConnector(options), options, user, {
+    bindRefused: serviceLogonProblem,
+    people: (client, items) => checkPeople(client, options, items),
+    testAccount: (client, testUser, items) => checkTestAccount(client, options, testUser, items),
+  });
 }
 
-async function checkAsService(client: Client, options: ResolvedAdOptions, user: string | undefined, items: CheckItem[]): Promise<void> {
+/** AD's reason for refusing the service account's logon, in the words of SERVICE_LOGON. */
+function serviceLogonProblem(error: unknown): string | undefined {
+  const failure = classifyAdError(error);
+  return failure.kind === 'logon' ? SERVICE_LOGON[failure.problem] : undefined;
+}
+
+async function checkPeople(client: Client, options: ResolvedAdOptions, items: CheckItem[]): Promise<boolean> {
   const searchLabel = `search under ${options.baseDn}`;
   let anyone: Entry[];
   try {
@@ -62,14 +53,13 @@ async function checkAsService(client: Client, options: ResolvedAdOptions, user: 
   } catch (error) {
     if (!(error instanceof NoSuchObjectError || error instanceof InsufficientAccessError)) throw error;
     items.push(missing(searchLabel, 'baseDn does not exist, or the service account may not see it'));
-    return;
+    return false;
   }
   items.push(anyone.length > 0 ? ok(searchLabel, 'people found') : missing(searchLabel, 'no user accounts visible: check baseDn and that the service account may read people'));
-  if (user === undefined) {
-    items.push(skipped('attributes, reset password, unlock', 'name a test account with --user to check them'));
-    return;
-  }
+  return true;
+}
 
+async function checkTestAccount(client: Client, options: ResolvedAdOptions, user: string, items: CheckItem[]): Promise<void> {
   const { searchEntries } = await client.search(options.baseDn, {
     scope: 'sub',
     filter: personFilter(options.userFilter, normalizeIdentifier(user)),

@@ -1,5 +1,5 @@
 import { UnlatchError } from '../../core/errors.js';
-import { EmptyPasswordError, PlainConnectionError } from './ad-connection.js';
+import { EmptyPasswordError, PlainConnectionError } from './ldap-connection.js';
 import { classifyAdError, type AdFailure } from './ad-errors.js';
 import { UnencodablePasswordError } from './ad-password.js';
 

@@ -1,4 +1,5 @@
 import { personFilter } from './ad-filter.js';
+import { parseDirectoryUrl, resolveTransport } from './ldap-endpoint.js';
 
 /**
  * The options of the Active Directory adapter, their defaults, and the checks that refuse an unsafe or
@@ -118,22 +119,13 @@ export class ActiveDirectoryOptionsError extends Error {
 
 /** Fills in defaults and refuses unsafe or impossible combinations. */
 export function resolveAdOptions(options: ActiveDirectoryOptions): ResolvedAdOptions {
-  let url: URL;
-  try {
-    url = new URL(options.url);
-  } catch {
-    throw new ActiveDirectoryOptionsError(`url is not a URL: ${options.url}`);
-  }
-  if (url.protocol !== 'ldaps:' && url.protocol !== 'ldap:') throw new ActiveDirectoryOptionsError('url must start with ldaps:// or ldap://');
+  const url = parseDirectoryUrl(options.url, ActiveDirectoryOptionsError);
   if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.username !== '') {
     throw new ActiveDirectoryOptionsError('url takes a scheme, host and port only; put the base DN in baseDn');
   }
-  const startTls = options.startTls ?? false;
+  // `insecure` lets a test DC answer lookups in clear text; no person's password goes over it (see adConnector).
+  const { startTls, plain } = resolveTransport(url, options, ActiveDirectoryOptionsError);
   const insecure = options.insecure ?? false;
-  if (url.protocol === 'ldaps:' && startTls) throw new ActiveDirectoryOptionsError('startTls is for ldap:// URLs; ldaps:// is TLS already');
-  if (url.protocol === 'ldap:' && !startTls && !insecure) {
-    throw new ActiveDirectoryOptionsError('ldap:// without startTls sends passwords in clear text; use ldaps://, startTls: true, or insecure: true for a test server');
-  }
   const rejectUnauthorized = options.rejectUnauthorized ?? true;
   if (!rejectUnauthorized && !insecure) {
     throw new ActiveDirectoryOptionsError('rejectUnauthorized: false accepts any certificate; trust the DC with tlsCa instead (or insecure: true for a test server)');
@@ -154,7 +146,7 @@ export function resolveAdOptions(options: ActiveDirectoryOptions): ResolvedAdOpt
     tenantId: options.tenantId,
     url,
     startTls,
-    plain: url.protocol === 'ldap:' && !startTls,
+    plain,
     tlsCa: options.tlsCa,
     rejectUnauthorized,
     tlsServerName: options.tlsServerName,

@@ -68,12 +68,7 @@ export type ProbeAnswer = 'allowed' | 'denied' | 'invisible' | 'other';
  * (`noSuchAttribute`) and refuses the whole modify. A server that answers success removed nothing either.
  */
 export async function probeWrite(modify: () => Promise<void>): Promise<{ answer: ProbeAnswer; error?: unknown }> {
-  try {
-    await modify();
-    return { answer: 'allowed' };
-  } catch (error) {
-    return { answer: answerOf(error), error };
-  }
+  return answerTo(modify);
 }
 
 /**
@@ -81,8 +76,13 @@ export async function probeWrite(modify: () => Promise<void>): Promise<{ answer:
  * checked against the access rules before the server looks for the value.
  */
 export async function probeRead(compare: () => Promise<boolean>): Promise<{ answer: ProbeAnswer; error?: unknown }> {
+  return answerTo(compare);
+}
+
+/** Success, or the refusal, of a probe: both mean the same to `probeWrite` and `probeRead`. */
+async function answerTo(probe: () => Promise<unknown>): Promise<{ answer: ProbeAnswer; error?: unknown }> {
   try {
-    await compare();
+    await probe();
     return { answer: 'allowed' };
   } catch (error) {
     return { answer: answerOf(error), error };

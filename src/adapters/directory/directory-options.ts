@@ -12,45 +12,42 @@ import type { LdapDirectoryOptions } from './ldap-options.js';
 /** The options of `LdapDirectory` for a configured `ldap` entry of `tenantId`. */
 export function ldapOptionsOf(entry: LdapDirectoryConfig, tenantId: string): LdapDirectoryOptions {
   return {
-    tenantId,
-    url: entry.url,
-    startTls: entry.startTls,
-    insecure: entry.insecure,
-    tlsCa: entry.tlsCa,
-    bindDn: entry.bindDn,
-    bindPassword: bindPasswordOf(entry, tenantId),
-    baseDn: entry.baseDn,
-    userFilter: entry.userFilter,
+    ...connectionOptionsOf(entry, tenantId),
     attributes: entry.attributes,
     idAttribute: entry.idAttribute,
     groups: entry.groups,
     passwordWrite: entry.passwordWrite,
     passwordPolicyDn: entry.passwordPolicyDn,
-    connectTimeoutMs: entry.connectTimeoutMs,
-    operationTimeoutMs: entry.operationTimeoutMs,
   };
 }
 
 /** The options of `ActiveDirectoryDirectory` for a configured `active_directory` entry of `tenantId`. */
 export function adOptionsOf(entry: ActiveDirectoryConfig, tenantId: string): ActiveDirectoryOptions {
   return {
+    ...connectionOptionsOf(entry, tenantId),
+    rejectUnauthorized: entry.rejectUnauthorized,
+    tlsServerName: entry.tlsServerName,
+    attributes: entry.attributes,
+    groups: entry.groups,
+    unlockOnReset: entry.unlockOnReset,
+    resetHistoryCheck: entry.resetHistoryCheck,
+  };
+}
+
+/** The options both adapters take from the configuration's shared connection keys. */
+function connectionOptionsOf(entry: LdapDirectoryConfig | ActiveDirectoryConfig, tenantId: string) {
+  return {
     tenantId,
     url: entry.url,
     startTls: entry.startTls,
     insecure: entry.insecure,
     tlsCa: entry.tlsCa,
-    rejectUnauthorized: entry.rejectUnauthorized,
-    tlsServerName: entry.tlsServerName,
     bindDn: entry.bindDn,
     bindPassword: bindPasswordOf(entry, tenantId),
     baseDn: entry.baseDn,
     userFilter: entry.userFilter,
-    attributes: entry.attributes,
-    groups: entry.groups,
     connectTimeoutMs: entry.connectTimeoutMs,
     operationTimeoutMs: entry.operationTimeoutMs,
-    unlockOnReset: entry.unlockOnReset,
-    resetHistoryCheck: entry.resetHistoryCheck,
   };
 }
 

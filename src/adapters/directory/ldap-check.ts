@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Attribute, Change, InsufficientAccessError, InvalidDNSyntaxError, NoSuchObjectError, type Client, type Entry } from 'ldapts';
 import { normalizeIdentifier } from '../../core/identity/normalize.js';
-import { describeConnectFailure, describeEndpoint, missing, ok, probeRead, probeWrite, skipped, unknown, type CheckItem, type ProbeAnswer } from './directory-check.js';
-import { LdapConnector, close } from './ldap-connection.js';
+import { missing, ok, probeRead, probeWrite, unknown, type CheckItem, type ProbeAnswer } from './directory-check.js';
+import { LdapConnector } from './ldap-connection.js';
 import { LOCKED_TIME, PERMANENT_LOCK, accountAttributes, firstOf, valuesOf } from './ldap-entry.js';
 import { fillFilter } from './ldap-escape.js';
 import { parseFilter } from './ldap-filter.js';
 import { groupsOf } from './ldap-groups.js';
 import type { ResolvedLdapOptions } from './ldap-options.js';
+import { checkAsServiceAccount } from './service-account-check.js';
 
 /**
  * `unlatch directory check` for an OpenLDAP directory: binds as the service account and tries, without
@@ -20,33 +21,18 @@ import type { ResolvedLdapOptions } from './ldap-options.js';
  * also checks against the access rules first.
  */
 export async function checkLdapDirectory(options: ResolvedLdapOptions, user: string | undefined): Promise<CheckItem[]> {
-  const bindLabel = `bind as ${options.bindDn}`;
-  const connector = new LdapConnector(options);
-  let client: Client | null = null;
-  try {
-    client = await connector.connect();
-    await client.bind(options.bindDn, options.bindPassword);
-  } catch (error) {
-    if (client) await close(client);
-    return [missing(bindLabel, `cannot bind: ${describeConnectFailure(error, options)}`), skipped('everything else', 'needs a working bind')];
-  }
-  const items: CheckItem[] = [ok(bindLabel, describeEndpoint(options.url, options.startTls))];
-  try {
-    await checkAsService(client, options, user, items);
-  } catch (error) {
-    // A connection that broke halfway (server restarted, timeout): said once, in plain words.
-    items.push(missing('connection', describeConnectFailure(error, options)));
-  } finally {
-    await close(client);
-  }
-  return items;
+  // Only the service account binds here, so the plain-connection policy never comes into play.
+  return checkAsServiceAccount(new LdapConnector(options, { personBinds: 'send' }), options, user, {
+    people: (client, items) => checkPeople(client, options, items),
+    testAccount: (client, testUser, items) => checkTestAccount(client, options, testUser, items),
+  });
 }
 
-async function checkAsService(client: Client, options: ResolvedLdapOptions, user: string | undefined, items: CheckItem[]): Promise<void> {
+async function checkPeople(client: Client, options: ResolvedLdapOptions, items: CheckItem[]): Promise<boolean> {
   const searchLabel = `search under ${options.baseDn}`;
   if (!(await visible(client, options.baseDn))) {
     items.push(missing(searchLabel, 'baseDn does not exist, or the service account may not see it'));
-    return;
+    return false;
   }
   const { searchEntries: anyone } = await client.search(options.baseDn, {
     scope: 'sub',
@@ -56,11 +42,10 @@ async function checkAsService(client: Client, options: ResolvedLdapOptions, user
     sizeLimit: 1,
   });
   items.push(anyone.length > 0 ? ok(searchLabel, 'people found with userFilter') : missing(searchLabel, 'userFilter finds nobody: check baseDn, userFilter, and that the service account may read people'));
-  if (user === undefined) {
-    items.push(skipped('attributes, reset password, unlock', 'name a test account with --user to check them'));
-    return;
-  }
+  return true;
+}
 
+async function checkTestAccount(client: Client, options: ResolvedLdapOptions, user: string, items: CheckItem[]): Promise<void> {
   const userLabel = `find ${user}`;
   const { searchEntries } = await client.search(options.baseDn, {
     scope: 'sub',

@@ -35,7 +35,8 @@ export class LdapDirectory implements Directory {
   /** Throws LdapOptionsError for an unsafe or incomplete configuration (e.g. `ldap://` without TLS). */
   constructor(options: LdapDirectoryOptions) {
     this.options = resolveLdapOptions(options);
-    this.connector = new LdapConnector(this.options);
+    // `insecure` here means passwords in clear text (a loopback test server): person binds go out as asked.
+    this.connector = new LdapConnector(this.options, { personBinds: 'send' });
     this.writes = new LdapPasswordWrites(this.connector, this.options);
     this.nobodyDn = `cn=unlatch-nobody-${randomUUID()},${this.options.baseDn}`;
   }
@@ -175,7 +176,7 @@ export class LdapDirectory implements Directory {
   /** True when `password` is the entry's password: the server accepted a bind with it. */
   private async bindAs(dn: string, password: string): Promise<boolean> {
     try {
-      return await this.connector.asUser(dn, password, async () => true);
+      return await this.connector.asPerson(dn, password, async () => true);
     } catch (error) {
       if (error instanceof EmptyPasswordError) {
         await this.bindNobody();
@@ -189,7 +190,7 @@ export class LdapDirectory implements Directory {
   /** A bind that costs what a real one does and cannot succeed (no such entry), with a throwaway password. */
   private async bindNobody(): Promise<void> {
     try {
-      await this.connector.asUser(this.nobodyDn, randomBytes(18).toString('base64url'), async () => undefined);
+      await this.connector.asPerson(this.nobodyDn, randomBytes(18).toString('base64url'), async () => undefined);
     } catch (error) {
       if (!isInvalidCredentials(error)) throw error;
     }

@@ -1,5 +1,6 @@
 import { escapeFilterValue, fillFilter } from './ldap-escape.js';
 import { parseFilter } from './ldap-filter.js';
+import { parseDirectoryUrl, resolveTransport } from './ldap-endpoint.js';
 
 /**
  * The options of the OpenLDAP directory adapter, their defaults, and the checks that refuse an unsafe
@@ -119,19 +120,9 @@ export class LdapOptionsError extends Error {
 
 /** Fills in defaults and refuses unsafe or impossible combinations. */
 export function resolveLdapOptions(options: LdapDirectoryOptions): ResolvedLdapOptions {
-  let url: URL;
-  try {
-    url = new URL(options.url);
-  } catch {
-    throw new LdapOptionsError(`url is not a URL: ${options.url}`);
-  }
-  if (url.protocol !== 'ldap:' && url.protocol !== 'ldaps:') throw new LdapOptionsError('url must start with ldap:// or ldaps://');
-  const startTls = options.startTls ?? false;
-  if (url.protocol === 'ldaps:' && startTls) throw new LdapOptionsError('startTls is for ldap:// URLs; ldaps:// is TLS already');
+  const url = parseDirectoryUrl(options.url, LdapOptionsError);
   // The service password and every person's password go over this connection: clear text only when asked for by name.
-  if (url.protocol === 'ldap:' && !startTls && options.insecure !== true) {
-    throw new LdapOptionsError('ldap:// without startTls sends passwords in clear text; use ldaps://, set startTls: true, or (tests only) insecure: true');
-  }
+  const { startTls } = resolveTransport(url, options, LdapOptionsError);
   for (const key of ['tenantId', 'bindDn', 'bindPassword', 'baseDn'] as const) {
     if (typeof options[key] !== 'string' || options[key].length === 0) throw new LdapOptionsError(`${key} is required`);
   }

@@ -50,7 +50,7 @@ export class LdapPasswordWrites {
   async change(entry: Entry, oldPassword: string, newPassword: string): Promise<void> {
     const control = passwordPolicyControl();
     try {
-      await this.connector.asUser(entry.dn, oldPassword, (client) =>
+      await this.connector.asPerson(entry.dn, oldPassword, (client) =>
         passwordModify(client, { userIdentity: entry.dn, oldPassword, newPassword }, [control]),
       );
     } catch (error) {
