@@ -3,8 +3,7 @@ import { firstExhausted } from '../limits.js';
 import { hashHandle, newFlowHandle, newId, newNumericCode } from '../crypto/secrets.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { normalizeIdentifier } from '../identity/normalize.js';
-import { decidePolicy, methodFamily, proofsSatisfy, type PolicyDecision, type TenantPolicy } from '../policy/method-policy.js';
-import { DIRECTORY_PHONE_ID, directoryPhoneOf } from '../methods/directory-contacts.js';
+import { decidePolicy, methodFamily, proofsSatisfy, type TenantPolicy } from '../policy/method-policy.js';
 import type { MethodVerifier } from '../methods/method-verifier.js';
 import type { Passkeys } from '../methods/passkeys.js';
 import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
@@ -13,7 +12,7 @@ import type { PasswordPolicy } from '../password/password-policy.js';
 import { selfEntry } from '../audit/self-entry.js';
 import type { ClientInfo } from '../ports/client-info.js';
 import type { Clock } from '../ports/clock.js';
-import type { Directory, DirectoryAccount, DirectoryPasswordRules } from '../ports/directory.js';
+import type { Directory, DirectoryPasswordRules } from '../ports/directory.js';
 import type { FlowObserver } from '../ports/flow-observer.js';
 import type { Limiter } from '../ports/limiter.js';
 import type { SessionRepository } from '../ports/sessions.js';
@@ -21,15 +20,15 @@ import type { Store } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import type { FlowPurpose, ResetFlowRecord } from './reset-flow-record.js';
 import { FlowSteps } from './flow-steps.js';
+import { ResetSms } from './reset-sms.js';
 import { FlowCompletion, type SetPasswordResult } from './flow-completion.js';
-import { codeMessage, ResetProofs, smsCodeMessage } from './reset-proofs.js';
+import { codeMessage, ResetProofs } from './reset-proofs.js';
 import type { ResetSettings } from './reset-settings.js';
 import { NEXT_STEP } from './reset-states.js';
 import type { SmsSender } from '../sms/sms-sender.js';
 import { contactEmails, distinctAddresses } from '../methods/contact-emails.js';
 import { enqueueDecoyMail, enqueueResetMails } from './reset-mail.js';
 import type { AnswerHasher } from '../methods/security-questions.js';
-import { nextProofNeeded } from '../policy/method-policy.js';
 
 export interface ResetFlowDeps {
   store: Store;
@@ -142,10 +141,12 @@ export class ResetFlow {
   private readonly proofs: ResetProofs;
   private readonly steps: FlowSteps;
   private readonly completion: FlowCompletion;
+  private readonly sms: ResetSms;
 
   constructor(private readonly deps: ResetFlowDeps) {
     this.proofs = new ResetProofs(deps);
     this.steps = new FlowSteps(deps);
+    this.sms = new ResetSms(deps, this.steps);
     this.completion = new FlowCompletion({ ...deps, delay: deps.delay ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))) }, this.steps);
   }
 
@@ -239,10 +240,10 @@ export class ResetFlow {
     return { flowId, next: 'verify_code', expiresAt: flow.expiresAt };
   }
 
-  /** The flow's current step, for the portal and `GET /reset/{flowId}`. Decoys look like real flows. */
   /**
-   * Where the flow stands, and the methods the next proof may use. Before any proof that list is the
-   * tenant's, the same for every identifier; after one it is the person's own, masked.
+   * Where the flow stands (for the portal and `GET /reset/{flowId}`; decoys look like real flows), and the
+   * methods the next proof may use. Before any proof that list is the tenant's, the same for every
+   * identifier; after one it is the person's own, masked.
    */
   async view(flowId: string): Promise<FlowView> {
     const flow = await this.steps.load(flowId);
@@ -278,52 +279,9 @@ export class ResetFlow {
     return this.deps.passkeys.authenticationOptions('reset', flow.id, []);
   }
 
-  /**
-   * Texts a code for the second proof to one of the person's registered phones (`methodId`, as offered in the
-   * choices). Only at `awaiting_second_proof` — a first proof by SMS would need the masked numbers before any
-   * proof (an enumeration oracle) or a text to every account's phone. A newer code replaces the previous one.
-   * The SMS limits are checked now: a refusal is audited as `reset.send_suppressed` and answered like a send.
-   * Wrong codes count against the flow's attempts like any other proof.
-   */
-  async sendSmsCode(input: { flowId: string; methodId: string; client: ClientInfo }): Promise<SmsCodeSent> {
-    const { clock, settings, keys } = this.deps;
-    await this.steps.enforce([['verify_ip', input.client.ip]], null, null, input.client);
-    const flow = await this.steps.load(input.flowId);
-    if (flow.state !== 'awaiting_second_proof') throw new UnlatchError('flow_wrong_step');
-    await this.steps.enforce([['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]], flow.tenantId, flow, input.client);
-    const sms = this.deps.sms;
-    const account = flow.subjectId && !flow.decoy ? await this.deps.directory.findById(flow.tenantId, flow.subjectId) : null;
-    const decision = account ? decidePolicy(this.deps.policyFor(flow.tenantId), account) : null;
-    const needed = decision ? nextProofNeeded(decision, flow.proven) : null;
-    const phone = account && decision ? await this.registeredPhone(account, decision, input.methodId) : null;
-    // This person has proven one method already: an unusable choice is simply not found.
-    if (!sms || !account || !phone || !needed || needed.done || !needed.allowed.includes('sms_code')) throw new UnlatchError('not_found');
-    const now = clock.now();
-    const expiresAt = new Date(Math.min(flow.expiresAt.getTime(), now.getTime() + settings.codeTtlSeconds * 1000));
-    const admission = await sms.admit({ tenantId: flow.tenantId, to: phone });
-    if (!('admitted' in admission)) {
-      // The same answer as a send: the person waits for a text that does not come, and can choose another method.
-      await this.steps.auditAlone(selfEntry('reset.send_suppressed', 'denied', flow.tenantId, account.id, flow.id, input.client,
-        { channel: 'sms', reason: admission.reason, ...('limit' in admission ? { limit: admission.limit } : {}) }));
-      this.deps.observer.observe('reset.send_suppressed', { tenantId: flow.tenantId, outcome: 'denied', reason: admission.reason });
-      return { next: 'verify_second', expiresAt };
-    }
-    const code = newNumericCode(settings.codeDigits);
-    const mac = keys.mac('code-hmac', smsCodeMessage(flow.id, code));
-    const next: ResetFlowRecord = { ...flow, smsCodeHash: mac.digest, smsCodeKeyId: mac.keyId, smsMethodId: input.methodId, smsCodeExpiresAt: expiresAt, updatedAt: now, version: flow.version + 1 };
-    await this.steps.save(flow, next, [], async (tx) => {
-      await tx.outbox.enqueue({
-        channel: 'sms',
-        template: 'sms_code',
-        tenantId: flow.tenantId,
-        to: phone,
-        data: { code, tenantName: this.deps.tenants.get(flow.tenantId)?.name ?? flow.tenantId, expiresInMinutes: Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000)), purpose: 'reset' },
-        idempotencyKey: `sms_code:${flow.id}:${next.version}`,
-        flowId: flow.id,
-        subjectId: account.id,
-      });
-    });
-    return { next: 'verify_second', expiresAt };
+  /** Texts a code for the second proof to one of the person's phones (see ResetSms). */
+  sendSmsCode(input: { flowId: string; methodId: string; client: ClientInfo }): Promise<SmsCodeSent> {
+    return this.sms.send(input);
   }
 
   async verifyCode(input: ProofInput & { flowId: string; client: ClientInfo }): Promise<VerifyCodeResult> {
@@ -396,14 +354,6 @@ export class ResetFlow {
     return exhausted
       ? { ok: false, code: 'code_attempts_exceeded' }
       : { ok: false, code: 'code_invalid', attemptsLeft: settings.maxCodeAttempts - attempts };
-  }
-
-  /** The number behind one of the person's phone choices: a confirmed `sms_code` method, or the directory's own (when trusted). */
-  private async registeredPhone(account: DirectoryAccount, decision: PolicyDecision, methodId: string): Promise<string | null> {
-    if (methodId === DIRECTORY_PHONE_ID) return directoryPhoneOf(account, decision);
-    const method = await this.deps.methods.get(account.tenantId, methodId);
-    if (!method || method.subjectId !== account.id || method.kind !== 'sms_code' || !method.confirmed) return null;
-    return typeof method.data.phone === 'string' ? method.data.phone : null;
   }
 
   /** The new password of a reset flow whose proofs are complete (see FlowCompletion). */
