@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeWebhook, type FakeWebhook } from '../helpers/fake-sms-providers.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { ALICE } from './api-client.js';
-import { PortalVisitor, visibleText } from './portal-forms.js';
+import { expectLabelledControls, PortalVisitor, visibleText } from './portal-forms.js';
 
 describe('portal: adding a phone number on the security info pages', () => {
   let sms: FakeWebhook;
@@ -107,6 +107,35 @@ describe('portal: adding a phone number on the security info pages', () => {
     const done = await v.post('/security-info/verify', { method: 'sms_code', code });
     expect(done.headers.location).toBe('/security-info');
     expect(visibleText((await v.follow(done)).body)).toContain('Phone •••• 0125');
+  });
+
+  it('with two phones, lets the person choose which one gets the sign-in code', async () => {
+    t = await startTestApp({ overrides: { sms: { providers: [{ type: 'webhook', url: sms.url, timeoutMs: 2000 }] } } });
+    const first = new PortalVisitor(t);
+    await signIn(first);
+    for (const [number, masked] of [['+44 7700 900131', '•••• 0131'], ['+44 7700 900132', '•••• 0132']] as const) {
+      await first.get('/security-info/phone');
+      const begun = await first.post('/security-info/phone', { phone: number });
+      const methodId = /name="methodId" value="([^"]+)"/.exec(begun.body)![1]!;
+      await t.deliverMail();
+      const confirm = sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
+      expect((await first.post('/security-info/phone/confirm', { methodId, masked, code: confirm })).headers.location).toBe('/security-info?done=added');
+    }
+
+    const v = new PortalVisitor(t);
+    await signIn(v);
+    const page = await v.get('/security-info/verify');
+    expectLabelledControls(page.body);
+    expect(visibleText(page.body)).toContain('Which phone should get the code?');
+    // The newest is preselected; the older one can be chosen.
+    expect(page.body).toMatch(/name="methodId" value="[^"]+" checked> <span>•••• 0132/);
+    const older = /name="methodId" value="([^"]+)"> <span>•••• 0131/.exec(page.body)![1]!;
+    const asked = await v.post('/security-info/verify/sms', { methodId: older });
+    expect(asked.headers.location).toBe('/security-info/verify?sent=0131');
+    await t.deliverMail();
+    expect(sms.received.at(-1)!.to).toBe('+447700900131');
+    // Someone else's or a made-up method id is not a phone of this person.
+    expect((await v.post('/security-info/verify/sms', { methodId: 'nosuchmethod' })).statusCode).toBe(404);
   });
 
   it('offers no phone without SMS providers', async () => {

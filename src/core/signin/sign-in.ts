@@ -138,6 +138,20 @@ export class SignIn {
   }
 
   /**
+   * The phones a half-signed-in person may have a sign-in code texted to, masked (the password is proven, so
+   * the person may see their own numbers' last digits). Empty when SMS is not the step-up for this person.
+   */
+  async smsPhones(input: { token: string }): Promise<Array<{ methodId: string; masked: string }>> {
+    const { account } = await this.load(input.token, 'partial');
+    const registered = await this.deps.methods.listForSubject(account.tenantId, account.id);
+    const strong = registered.some((m) => STEP_UP_KINDS.includes(m.kind as StepUpMethod) && m.confirmed && !(m.kind === 'backup_code' && m.usedAt));
+    if (strong || !this.deps.sms) return [];
+    return registered
+      .filter((m) => m.kind === 'sms_code' && m.confirmed && typeof m.data.phone === 'string')
+      .map((m) => ({ methodId: m.id, masked: maskPhone(String(m.data.phone)) }));
+  }
+
+  /**
    * Texts a sign-in code to one of the person's confirmed phones (`methodId`, or the most recently added),
    * only for a half-signed-in session that is asked for an SMS code (no stronger method registered). A newer
    * code replaces the previous one. The password is proven already, so the SMS limits answer `rate_limited`

@@ -23,13 +23,16 @@ export function registerSecurityVerify(app: FastifyInstance, ctx: PortalContext)
     return show(ctx, request, reply, cookie.methods, codeMethods(cookie.methods)[0] ?? null, [], 200, sentTo);
   });
 
-  // "Text me a code" (a person whose only methods are phones): core picks the most recently added phone and
-  // applies the SMS limits (429 page); the page then says where the code went (its last 4 digits only).
-  app.post('/security-info/verify/sms', { schema: formSchema({}) }, async (request, reply) => {
+  // "Text me a code" (a person whose only methods are phones): to the phone chosen on the page (the most
+  // recently added when there is no choice), within the SMS limits (429 page); the page then says where the
+  // code went (its last 4 digits only).
+  app.post('/security-info/verify/sms', { schema: formSchema({ methodId: MAX_SHORT_FIELD }) }, async (request, reply) => {
     const cookie = readSessionCookie(request);
     if (!cookie || !cookie.methods.includes('sms_code')) return seeOther(reply, SIGN_IN_PAGE);
+    // With several phones the page lets the person choose; without a choice the most recent one gets it.
+    const methodId = field(request, 'methodId');
     try {
-      const sent = await ctx.deps.signIn.sendSms({ token: cookie.token, client: clientOf(request) });
+      const sent = await ctx.deps.signIn.sendSms({ token: cookie.token, ...(methodId ? { methodId } : {}), client: clientOf(request) });
       return seeOther(reply, `/security-info/verify?sent=${sent.phone.replace(/[^0-9]/g, '')}`);
     } catch (error) {
       if (!isUnlatchError(error) || error.code !== 'session_invalid') throw error;
@@ -85,7 +88,7 @@ function codeMethods(methods: readonly StepUpMethod[]): VerifyCodeMethod[] {
   return methods.filter((m): m is VerifyCodeMethod => m !== 'webauthn');
 }
 
-function show(
+async function show(
   ctx: PortalContext,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -98,6 +101,9 @@ function show(
   const t = portalT(ctx, request);
   const passkey = methods.includes('webauthn');
   const sms = methods.includes('sms_code');
+  const token = readSessionCookie(request)?.token;
+  // Several phones: the page offers each, masked; one phone needs no choice.
+  const phones = sms && token ? await ctx.deps.signIn.smsPhones({ token }).catch(() => []) : [];
   return renderPage(ctx, request, reply, 'security-verify', {
     title: t('security_verify.title'),
     form: true,
@@ -107,6 +113,7 @@ function show(
     passkey,
     passkeys: passkey,
     sms,
+    phones: phones.length > 1 ? phones : [],
     sentTo,
     // Only phones: the hint speaks of the text message alone.
     hint: t(sms && codeMethods(methods).length === 1 ? 'security_verify.code.hint_sms' : 'security_verify.code.hint'),
