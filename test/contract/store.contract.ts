@@ -1,3 +1,4 @@
+import { LIVE_STATES } from '../../src/core/reset/reset-states.js';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,16 @@ export function storeContract(target: StoreTarget, available: () => boolean): vo
       expect((await store.flows.findByHandleHash(a.handleHash))?.state).toBe('superseded');
       expect((await store.flows.findByHandleHash(b.handleHash))?.state).toBe('awaiting_password');
       expect((await store.flows.findByHandleHash(done.handleHash))?.state).toBe('completed');
+    });
+
+    it('supersedes a flow at every live step, the unlock step included', async () => {
+      const subjectId = newId();
+      const live = LIVE_STATES.map((state) => flow({ subjectId, state }));
+      await store.transaction(async (tx) => {
+        for (const f of live) await tx.flows.insert(f);
+      });
+      expect(await store.transaction((tx) => tx.flows.supersedeActive('demo', subjectId, new Date()))).toBe(LIVE_STATES.length);
+      for (const f of live) expect((await store.flows.findByHandleHash(f.handleHash))?.state).toBe('superseded');
     });
 
     it('rolls back everything in a transaction that throws', async () => {

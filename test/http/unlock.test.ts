@@ -45,6 +45,19 @@ describe('unlock without reset: prove it is you, the lockout goes, the password 
     expect((await postJson(t, `/api/v1/reset/${flowId}/unlock`, {})).statusCode).toBe(410);
   });
 
+  it('an unlock flow waiting at its last step dies when a newer reset finishes', async () => {
+    t = await startTestApp();
+    await lock(CAROL.username);
+    const unlockFlow = await startUnlock(CAROL.username);
+    expect((await postJson(t, `/api/v1/reset/${unlockFlow}/verify`, { code: await t.codeFor(CAROL.email) })).json()).toMatchObject({ next: 'unlock' });
+    const reset = await startReset(t, CAROL.username);
+    expect((await postJson(t, `/api/v1/reset/${reset}/verify`, { code: await t.codeFor(CAROL.email) })).statusCode).toBe(200);
+    expect((await setPassword(t, reset, STRONG_PASSWORD)).statusCode).toBe(200);
+    await lock(CAROL.username);
+    expect((await postJson(t, `/api/v1/reset/${unlockFlow}/unlock`, {})).statusCode).toBe(410);
+    expect((await t.accountOf(CAROL.username)).locked).toBe(true);
+  });
+
   it('a reset flow cannot unlock, and an unlock before the proofs is refused', async () => {
     t = await startTestApp();
     await lock(BOB.username);

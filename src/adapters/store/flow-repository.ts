@@ -1,7 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { FlowRepository } from '../../core/ports/store.js';
 import type { ResetFlowRecord } from '../../core/reset/reset-flow-record.js';
-import type { ResetState } from '../../core/reset/reset-states.js';
+import { LIVE_STATES, type ResetState } from '../../core/reset/reset-states.js';
 import type { MethodKind } from '../../core/ports/methods.js';
 import type { Database, ResetFlowsTable } from './schema.js';
 
@@ -43,7 +43,8 @@ export class SqlFlowRepository implements FlowRepository {
       .set((eb) => ({ state: 'superseded', updated_at: now.getTime(), code_hash: null, sms_code_hash: null, link_hash: null, version: eb('version', '+', 1) }))
       .where('tenant_id', '=', tenantId)
       .where('supersede_key', '=', supersedeKey)
-      .where('state', 'in', ['awaiting_code', 'awaiting_second_proof', 'awaiting_password']);
+      // Every live state, from the one table that names them: a flow at any step dies when a newer one starts.
+      .where('state', 'in', [...LIVE_STATES]);
     if (exceptFlowId) query = query.where('id', '!=', exceptFlowId);
     const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows);
