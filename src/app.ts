@@ -171,7 +171,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       policyFor: (tenantId) => policyFor(config.policy, tenantId), sms, answerHasher,
     });
     const passwordChange = new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics, sessions });
-    const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg, passkeys, sms });
+    const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg, passkeys, sms, limiter });
     const questionRegistration = new QuestionRegistration({
       store, methods, tenants, clock, hasher: answerHasher, settings: config.securityQuestions, policyFor: (tenantId) => policyFor(config.policy, tenantId),
     });

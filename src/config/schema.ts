@@ -156,6 +156,8 @@ export const configSchema = z
         change_identifier: bucket(10, 900),
         /** Tests of one registered method on the security info page or API (per method): 5 per 10 minutes. */
         method_test: bucket(5, 600),
+        /** Confirmation codes for new contact addresses (phone or email), per account: 5 per hour. */
+        contact_register: bucket(5, 3600),
       })
       .strict()
       .prefault({}),

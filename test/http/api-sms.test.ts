@@ -53,6 +53,16 @@ describe('SMS codes: phone numbers as a method, and as a second reset proof', ()
     return methodId;
   };
 
+  it('limits confirmation texts per account, whatever the numbers', async () => {
+    t = await startTestApp({ overrides: { sms: smsConfig(), rateLimits: { contact_register: { points: 1, durationSeconds: 3600 } } } });
+    const token = await signIn();
+    expect((await call('POST', '/api/v1/me/methods', token, { kind: 'sms_code', phone: '+15551230011' })).statusCode).toBe(201);
+    const second = await call('POST', '/api/v1/me/methods', token, { kind: 'sms_code', phone: '+15551230012' });
+    expect(second.statusCode).toBe(429);
+    await t.deliverMail();
+    expect([...primary.received, ...backup.received].some((m) => m.to === '+15551230012')).toBe(false);
+  });
+
   it('adds a phone number once the texted code confirms it; audited and notified', async () => {
     t = await startTestApp({ overrides: { sms: smsConfig() } });
     const token = await signIn();

@@ -121,6 +121,18 @@ describe('extra email addresses: added on the security info page, confirmed by a
     expect((await t.mailsTo('bob.home@example.net')).some((m) => /reset code/.test(m.subject))).toBe(false);
   });
 
+  it('limits confirmation mails per account, whatever the addresses: no mail cannon', async () => {
+    t = await startTestApp({ overrides: { rateLimits: { contact_register: { points: 3, durationSeconds: 3600 } } } });
+    const token = await sessionOf(BOB);
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await api('POST', '/api/v1/me/methods', token, { kind: 'email_code', email: `bob+${i}@example.net` })).statusCode);
+    expect(statuses).toEqual([201, 201, 201, 429, 429]);
+    await t.deliverMail();
+    expect(await t.mailsTo('bob+3@example.net')).toHaveLength(0);
+    const limited = await api('POST', '/api/v1/me/methods', token, { kind: 'email_code', email: 'bob+9@example.net' });
+    expect(limited.headers['retry-after']).toBeDefined();
+  });
+
   it('an account without a directory address can reset once it has a confirmed extra one (a decoy before)', async () => {
     t = await startTestApp();
     const hash = await t.app.hasher.hash('plover estuary lantern 51');

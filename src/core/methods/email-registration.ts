@@ -23,7 +23,7 @@ export interface EmailRegistrationDeps {
   tenants: TenantCatalog;
   keys: KeyRing;
   clock: Clock;
-  /** The `send_destination` bucket: a signed-in person cannot turn this page into a mail cannon. */
+  /** `contact_register` (per account) and `send_destination` (per address): this page is no mail cannon. */
   limiter: Limiter;
 }
 
@@ -55,7 +55,11 @@ export class EmailRegistration {
       await this.audit(this.entry('method.registration_started', 'denied', account, client, { kind: 'email_code', reason: 'method_exists', email: masked }));
       throw new UnlatchError('method_exists', { field: 'email' });
     }
-    const denied = await firstExhausted(this.deps.limiter, [['send_destination', `${account.tenantId}:${normalizeIdentifier(email)}`]]);
+    // Per account first (a signed-in person cannot mail a thousand addresses), then per address.
+    const denied = await firstExhausted(this.deps.limiter, [
+      ['contact_register', `${account.tenantId}:${account.id}`],
+      ['send_destination', `${account.tenantId}:${normalizeIdentifier(email)}`],
+    ]);
     if (denied) {
       await this.audit(this.entry('method.registration_started', 'denied', account, client, { kind: 'email_code', reason: 'rate_limited', email: masked }));
       throw rateLimitedError(denied.retryAfterSeconds);

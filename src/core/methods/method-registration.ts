@@ -15,7 +15,8 @@ import type { Passkeys } from './passkeys.js';
 import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
 import { newId, newNumericCode } from '../crypto/secrets.js';
 import { maskPhone } from '../identity/mask.js';
-import { rateLimitedError } from '../limits.js';
+import { firstExhausted, rateLimitedError } from '../limits.js';
+import type { Limiter } from '../ports/limiter.js';
 import type { SmsSender } from '../sms/sms-sender.js';
 import { isE164 } from '../sms/e164.js';
 import { recordMethodChange } from './method-change-notice.js';
@@ -36,6 +37,8 @@ export interface MethodRegistrationDeps {
   passkeys?: Passkeys;
   /** SMS sending (limits checked at request time); without it, phone numbers cannot be added. */
   sms?: SmsSender | null;
+  /** The `contact_register` bucket (confirmation texts per account). */
+  limiter?: Limiter;
 }
 
 /** What a person sees of their methods: never a secret, backup codes as a count. */
@@ -177,6 +180,12 @@ export class MethodRegistration {
     if (registered.some((m) => m.kind === 'sms_code' && m.confirmed && m.data.phone === phone)) {
       await this.deps.store.transaction((tx) => tx.audit.append(this.entry('method.registration_started', 'denied', account, client, { kind: 'sms_code', reason: 'method_exists', phone: maskPhone(phone) })));
       throw new UnlatchError('method_exists', { field: 'phone' });
+    }
+    // Per account, before the SMS limits: a signed-in person cannot text a thousand numbers.
+    const denied = this.deps.limiter ? await firstExhausted(this.deps.limiter, [['contact_register', `${account.tenantId}:${account.id}`]]) : null;
+    if (denied) {
+      await this.deps.store.transaction((tx) => tx.audit.append(this.entry('method.registration_started', 'denied', account, client, { kind: 'sms_code', reason: 'rate_limited', phone: maskPhone(phone) })));
+      throw rateLimitedError(denied.retryAfterSeconds);
     }
     const admission = await sms.admit({ tenantId: account.tenantId, to: phone });
     if (!('admitted' in admission)) {

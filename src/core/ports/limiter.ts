@@ -10,7 +10,9 @@ export type LimitBucket =
   | 'change_ip'
   | 'change_identifier'
   /** Tests of one registered method (`tenant:methodId`), so the test page is no oracle for guessing codes. */
-  | 'method_test';
+  | 'method_test'
+  /** Codes sent to confirm a new contact address (phone or email), per account (`tenant:subjectId`): no mail or SMS cannon. */
+  | 'contact_register';
 
 /** `remaining`: points left in the window after this one, when the limiter knows it (to say "n tries left"). */
 export type LimitDecision = { allowed: true; remaining?: number } | { allowed: false; retryAfterSeconds: number };
