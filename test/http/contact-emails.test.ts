@@ -133,6 +133,19 @@ describe('extra email addresses: added on the security info page, confirmed by a
     expect(limited.headers['retry-after']).toBeDefined();
   });
 
+  it('"password changed" goes to every mailbox the codes go to, and not to a directory address the policy does not trust', async () => {
+    t = await startTestApp({ overrides: { policy: { default: { directoryEmail: false } } } });
+    const account = await t.accountOf(ALICE.username);
+    const begun = await t.app.emailRegistration.begin({ account, email: PRIVATE, client });
+    await t.app.emailRegistration.finish({ account, methodId: begun.methodId, code: await codeMailedTo('Alice.Private@example.org'), client });
+    const flowId = await startReset(t, ALICE.username);
+    expect((await postJson(t, `/api/v1/reset/${flowId}/verify`, { code: await t.codeFor('Alice.Private@example.org') })).statusCode).toBe(200);
+    expect((await postJson(t, `/api/v1/reset/${flowId}/password`, { password: 'lantern orchard mosaic 52' })).statusCode).toBe(200);
+    await t.deliverMail();
+    expect((await t.mailsTo('Alice.Private@example.org')).some((m) => /password was changed/.test(m.subject))).toBe(true);
+    expect((await t.mailsTo(ALICE.email)).some((m) => /password was changed/.test(m.subject))).toBe(false);
+  });
+
   it('an account without a directory address can reset once it has a confirmed extra one (a decoy before)', async () => {
     t = await startTestApp();
     const hash = await t.app.hasher.hash('plover estuary lantern 51');

@@ -16,6 +16,9 @@ import { newId } from '../crypto/secrets.js';
 import { enqueuePasswordChangedNotice } from '../notices/password-changed-notice.js';
 import { selfEntry } from '../audit/self-entry.js';
 import { withAccountLease } from '../account-lease.js';
+import { mailboxesOf } from '../methods/contact-emails.js';
+import type { MethodRepository } from '../ports/methods.js';
+import type { TenantPolicy } from '../policy/method-policy.js';
 
 export interface PasswordChangeDeps {
   store: Store;
@@ -27,6 +30,10 @@ export interface PasswordChangeDeps {
   observer: FlowObserver;
   /** Sign-in sessions, all ended when the password changes. */
   sessions: SessionRepository;
+  /** The person's extra addresses, which get the notice too (without them: the directory's address only). */
+  methods?: MethodRepository;
+  /** Whether the directory's address counts (`directoryEmail`). */
+  policyFor?: (tenantId: string) => TenantPolicy;
 }
 
 export type PasswordChangeResult = { ok: true } | { ok: false; code: 'password_rejected'; reasons: PasswordRejection[] };
@@ -85,13 +92,15 @@ export class PasswordChange {
       // A person's own change: the directory applies its rules for users (history, minimum age) as the person.
       const write = await directory.changePassword(account, input.currentPassword, input.newPassword);
       try {
+        const mailboxes = this.deps.methods ? await mailboxesOf(this.deps.methods, account, this.deps.policyFor) : account.email ? [account.email] : [];
         await store.transaction(async (tx) => {
-          await write.commit(tx);
           // SECURITY.md: a reset token dies when the password changes by any path.
           await tx.flows.supersedeActive(tenantId, account.id, now);
           await this.deps.sessions.within(tx).revokeAll(tenantId, account.id, now);
           await tx.audit.append(audit('password.changed', 'success', account.id));
-          await enqueuePasswordChangedNotice(tx, account, tenants.get(tenantId)?.name ?? tenantId, now, input.client, `password_changed:${newId()}`, null);
+          await enqueuePasswordChangedNotice(tx, { account, mailboxes, tenantName: tenants.get(tenantId)?.name ?? tenantId, when: now, client: input.client, idempotencyKey: `password_changed:${newId()}`, flowId: null });
+          // The directory write last: everything else in this transaction is staged, so little can fail after it.
+          await write.commit(tx);
         });
         return null;
       } catch (error) {

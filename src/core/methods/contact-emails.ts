@@ -1,5 +1,6 @@
 import type { DirectoryAccount } from '../ports/directory.js';
 import type { MethodRepository, RegisteredMethod } from '../ports/methods.js';
+import { decidePolicy, type TenantPolicy } from '../policy/method-policy.js';
 
 /** A person's confirmed extra addresses (`email_code` methods with `data.email`). */
 export async function contactEmails(methods: Pick<MethodRepository, 'listForSubject'>, account: Pick<DirectoryAccount, 'tenantId' | 'id'>): Promise<RegisteredMethod[]> {
@@ -20,7 +21,15 @@ export function distinctAddresses(addresses: ReadonlyArray<string | undefined>):
   return out;
 }
 
-/** Every address of the person: the directory's, then each confirmed extra one. */
-export async function mailboxesOf(methods: Pick<MethodRepository, 'listForSubject'>, account: DirectoryAccount): Promise<string[]> {
-  return distinctAddresses([account.email, ...(await contactEmails(methods, account)).map((m) => String(m.data.email))]);
+/**
+ * Every address of the person that notices go to: the directory's (when the policy trusts it, `directoryEmail`)
+ * and each confirmed extra one — the same mailboxes reset codes go to.
+ */
+export async function mailboxesOf(
+  methods: Pick<MethodRepository, 'listForSubject'>,
+  account: DirectoryAccount,
+  policyFor?: (tenantId: string) => TenantPolicy,
+): Promise<string[]> {
+  const trusted = policyFor ? decidePolicy(policyFor(account.tenantId), account).directoryEmail : true;
+  return distinctAddresses([trusted ? account.email : undefined, ...(await contactEmails(methods, account)).map((m) => String(m.data.email))]);
 }

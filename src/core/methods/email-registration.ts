@@ -10,6 +10,7 @@ import type { ClientInfo } from '../ports/client-info.js';
 import type { Clock } from '../ports/clock.js';
 import type { DirectoryAccount } from '../ports/directory.js';
 import type { Limiter } from '../ports/limiter.js';
+import type { TenantPolicy } from '../policy/method-policy.js';
 import type { MethodRepository } from '../ports/methods.js';
 import type { Store } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
@@ -25,6 +26,8 @@ export interface EmailRegistrationDeps {
   clock: Clock;
   /** `contact_register` (per account) and `send_destination` (per address): this page is no mail cannon. */
   limiter: Limiter;
+  /** The method policy, for which mailboxes hear of changes (`directoryEmail`). */
+  policyFor?: (tenantId: string) => TenantPolicy;
 }
 
 /** RFC 5321's limit for a whole address. */

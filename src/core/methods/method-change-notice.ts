@@ -6,12 +6,15 @@ import type { MethodRepository } from '../ports/methods.js';
 import type { StoreTx } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import { mailboxesOf } from './contact-emails.js';
+import type { TenantPolicy } from '../policy/method-policy.js';
 
 /** What a change to a person's methods needs to be recorded and told. */
 export interface MethodChangeDeps {
   methods: MethodRepository;
   tenants: TenantCatalog;
   clock: Clock;
+  /** The method policy, for whether the directory's address counts (`directoryEmail`); without it, it does. */
+  policyFor?: (tenantId: string) => TenantPolicy;
 }
 
 /**
@@ -34,7 +37,7 @@ export async function recordMethodChange(
   // Changing one's methods is looking at them: it counts as a review.
   await deps.methods.within(tx).markReviewed(account.tenantId, account.id, now);
   // Every mailbox the person has hears of it: the directory's and each confirmed extra one.
-  const mailboxes = await mailboxesOf(deps.methods.within(tx), account);
+  const mailboxes = await mailboxesOf(deps.methods.within(tx), account, deps.policyFor);
   for (const [index, to] of mailboxes.entries()) {
     await tx.outbox.enqueue({
       channel: 'email',

@@ -8,7 +8,7 @@ import type { DirectoryAccount } from '../ports/directory.js';
 import type { MethodKind, MethodRepository, RegisteredMethod } from '../ports/methods.js';
 import type { Store, StoreTx } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
-import { canRemoveMethod, proofsSatisfy, usableMethods, type PolicyDecision } from '../policy/method-policy.js';
+import { canRemoveMethod, proofsSatisfy, usableMethods, type PolicyDecision, type TenantPolicy } from '../policy/method-policy.js';
 import { hashBackupCode, newBackupCodes, normalizeBackupCode } from './backup-codes.js';
 import { newTotpSecret, totpUri, verifyTotp } from './totp.js';
 import type { Passkeys } from './passkeys.js';
@@ -39,6 +39,8 @@ export interface MethodRegistrationDeps {
   sms?: SmsSender | null;
   /** The `contact_register` bucket (confirmation texts per account). */
   limiter?: Limiter;
+  /** The method policy, for which mailboxes hear of changes (`directoryEmail`). */
+  policyFor?: (tenantId: string) => TenantPolicy;
 }
 
 /** What a person sees of their methods: never a secret, backup codes as a count. */

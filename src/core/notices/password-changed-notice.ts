@@ -2,36 +2,41 @@ import type { ClientInfo } from '../ports/client-info.js';
 import type { DirectoryAccount } from '../ports/directory.js';
 import type { StoreTx } from '../ports/store.js';
 
+/** Where a notice goes and what it is about: the person's mailboxes (see `mailboxesOf`), when, from where. */
+export interface AccountNotice {
+  account: DirectoryAccount;
+  mailboxes: readonly string[];
+  tenantName: string;
+  when: Date;
+  client: ClientInfo;
+  idempotencyKey: string;
+  flowId: string | null;
+}
+
 /** "Your password was changed" — time and IP, never the password and never a live link. */
-export function enqueuePasswordChangedNotice(tx: StoreTx, account: DirectoryAccount, tenantName: string, when: Date, client: ClientInfo, idempotencyKey: string, flowId: string | null): Promise<void> {
-  return enqueueAccountNotice(tx, 'password_changed', account, tenantName, when, client, idempotencyKey, flowId);
+export function enqueuePasswordChangedNotice(tx: StoreTx, notice: AccountNotice): Promise<void> {
+  return enqueueAccountNotice(tx, 'password_changed', notice);
 }
 
 /** "Your account was unlocked" — time and IP; sent like a password change, because a stranger doing it is a warning. */
-export function enqueueAccountUnlockedNotice(tx: StoreTx, account: DirectoryAccount, tenantName: string, when: Date, client: ClientInfo, idempotencyKey: string, flowId: string | null): Promise<void> {
-  return enqueueAccountNotice(tx, 'account_unlocked', account, tenantName, when, client, idempotencyKey, flowId);
+export function enqueueAccountUnlockedNotice(tx: StoreTx, notice: AccountNotice): Promise<void> {
+  return enqueueAccountNotice(tx, 'account_unlocked', notice);
 }
 
-/** A notice about something done to the account: who it was for, when, from where; nothing secret. */
-async function enqueueAccountNotice(
-  tx: StoreTx,
-  template: 'password_changed' | 'account_unlocked',
-  account: DirectoryAccount,
-  tenantName: string,
-  when: Date,
-  client: ClientInfo,
-  idempotencyKey: string,
-  flowId: string | null,
-): Promise<void> {
-  if (!account.email) return;
-  await tx.outbox.enqueue({
-    channel: 'email',
-    template,
-    tenantId: account.tenantId,
-    to: account.email,
-    data: { displayName: account.displayName ?? account.username, tenantName, when: when.toISOString(), ip: client.ip },
-    idempotencyKey,
-    flowId,
-    subjectId: account.id,
-  });
+/** A notice about something done to the account, to each of the person's mailboxes; nothing secret. */
+async function enqueueAccountNotice(tx: StoreTx, template: 'password_changed' | 'account_unlocked', notice: AccountNotice): Promise<void> {
+  const { account } = notice;
+  for (const [index, to] of notice.mailboxes.entries()) {
+    await tx.outbox.enqueue({
+      channel: 'email',
+      template,
+      tenantId: account.tenantId,
+      to,
+      data: { displayName: account.displayName ?? account.username, tenantName: notice.tenantName, when: notice.when.toISOString(), ip: notice.client.ip },
+      // The first address keeps the key it always had, so a retried step never mails twice.
+      idempotencyKey: index === 0 ? notice.idempotencyKey : `${notice.idempotencyKey}:${index}`,
+      flowId: notice.flowId,
+      subjectId: account.id,
+    });
+  }
 }

@@ -12,6 +12,9 @@ import type { SessionRepository } from '../ports/sessions.js';
 import type { Store } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import type { FlowSteps } from './flow-steps.js';
+import { mailboxesOf } from '../methods/contact-emails.js';
+import type { MethodRepository } from '../ports/methods.js';
+import type { TenantPolicy } from '../policy/method-policy.js';
 import { signInWithRetries } from './sign-in-check.js';
 import type { ResetFlowRecord } from './reset-flow-record.js';
 import type { ResetSettings } from './reset-settings.js';
@@ -27,6 +30,10 @@ export interface FlowCompletionDeps {
   settings: ResetSettings;
   /** Waits between post-write sign-in checks (replication lag); a real timer in production. */
   delay: (ms: number) => Promise<void>;
+  /** The person's extra addresses, which get the notices too. */
+  methods: MethodRepository;
+  /** Whether the directory's address counts (`directoryEmail`). */
+  policyFor: (tenantId: string) => TenantPolicy;
 }
 
 export type SetPasswordResult =
@@ -74,12 +81,14 @@ export class FlowCompletion {
       const write = await directory.preparePasswordWrite(account, input.password);
       const next = this.steps.advance(flow, 'password_ok', now, {});
       try {
+        const mailboxes = await mailboxesOf(this.deps.methods, account, this.deps.policyFor);
         await this.steps.save(flow, next, [selfEntry('reset.completed', 'success', flow.tenantId, account.id, flow.id, input.client)], async (tx) => {
-          await write.commit(tx);
           // Any other live flow of this account, and every session, dies with the old password.
           await tx.flows.supersedeActive(flow.tenantId, account.id, now, flow.id);
           await this.deps.sessions.within(tx).revokeAll(flow.tenantId, account.id, now);
-          await enqueuePasswordChangedNotice(tx, account, tenants.get(flow.tenantId)?.name ?? flow.tenantId, now, input.client, `password_changed:${flow.id}`, flow.id);
+          await enqueuePasswordChangedNotice(tx, { account, mailboxes, tenantName: tenants.get(flow.tenantId)?.name ?? flow.tenantId, when: now, client: input.client, idempotencyKey: `password_changed:${flow.id}`, flowId: flow.id });
+          // The directory write last: everything else in this transaction is staged, so little can fail after it.
+          await write.commit(tx);
         });
       } catch (error) {
         await this.reportDirectoryRefusal(error, flow, account, input.client);
@@ -111,8 +120,9 @@ export class FlowCompletion {
       const next = this.steps.advance(flow, 'unlock_ok', now, {});
       // The directory first: a flow marked done for an unlock that did not happen would be a lie.
       await directory.unlock(account);
+      const mailboxes = await mailboxesOf(this.deps.methods, account, this.deps.policyFor);
       await this.steps.save(flow, next, [selfEntry('account.unlocked', 'success', flow.tenantId, account.id, flow.id, input.client, { wasLocked: account.locked })], async (tx) => {
-        await enqueueAccountUnlockedNotice(tx, account, tenants.get(flow.tenantId)?.name ?? flow.tenantId, now, input.client, `account_unlocked:${flow.id}`, flow.id);
+        await enqueueAccountUnlockedNotice(tx, { account, mailboxes, tenantName: tenants.get(flow.tenantId)?.name ?? flow.tenantId, when: now, client: input.client, idempotencyKey: `account_unlocked:${flow.id}`, flowId: flow.id });
       });
     }, this.deps.settings.accountLockSeconds);
     this.deps.observer.observe('account.unlocked', { tenantId: flow.tenantId, outcome: 'success' });

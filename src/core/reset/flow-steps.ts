@@ -60,8 +60,9 @@ export class FlowSteps {
   async save(before: ResetFlowRecord, after: ResetFlowRecord, entries: AuditEntryInput[], extra?: (tx: StoreTx) => Promise<void>): Promise<void> {
     await this.deps.store.transaction(async (tx) => {
       if (!(await tx.flows.update(after, before.version))) throw new UnlatchError('conflict');
-      if (extra) await extra(tx);
       for (const entry of entries) await tx.audit.append(entry);
+      // Last, so a directory write in `extra` comes after every statement that could still fail.
+      if (extra) await extra(tx);
     });
   }
 
