@@ -79,12 +79,13 @@ export class ResetProofs {
     }
     if (method === 'questions') {
       // Second proof only: the questions are shown in order to be answered, so offering them before any proof
-      // would tell anyone who types a username that the account exists and has them. A first proof, a decoy,
-      // or a person without (allowed) questions does the same hashing against a dummy and fails like a wrong code.
-      if (!this.deps.answerHasher) return null;
+      // would tell anyone who types a username that the account exists and has them. At the second step a person
+      // without (allowed) questions does the same hashing against a dummy and fails like a wrong code.
+      // At the first step every flow, real or decoy, refuses them at once: no hashing to spend (argon2 is costly),
+      // and nothing differs between accounts.
+      if (!this.deps.answerHasher || flow.state !== 'awaiting_second_proof') return null;
       this.questionProof ??= new QuestionProof(this.deps.answerHasher);
-      const second = flow.state === 'awaiting_second_proof';
-      const set = usable && second ? await readQuestionSet(this.deps.methods, flow.tenantId, account!.id) : null;
+      const set = usable ? await readQuestionSet(this.deps.methods, flow.tenantId, account!.id) : null;
       const ok = (await this.questionProof.check(set, input.answers ?? [])) && set !== null;
       return ok ? { account: account!, decision: decision! } : null;
     }
