@@ -162,9 +162,9 @@ export function directoryContract(target: DirectoryTarget, available: () => bool
       expect(await directory.verifyPassword(dave, DIRECTORY_PEOPLE.dave.password)).toBe(true);
     });
 
-    it('unlock does not enable a disabled account', async () => {
+    it('unlock of a disabled account is refused (flow_invalid) and does not enable it', async () => {
       const carol = await find('carol');
-      await directory.unlock(carol);
+      await expect(directory.unlock(carol)).rejects.toMatchObject({ code: 'flow_invalid' });
       expect((await directory.findById(tenantId, carol.id))?.enabled).toBe(false);
       expect(await directory.verifyPassword(carol, DIRECTORY_PEOPLE.carol.password)).toBe(false);
     });

@@ -1,11 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActiveDirectoryDirectory } from '../../src/adapters/directory/active-directory.js';
 import { ActiveDirectoryOptionsError, type ActiveDirectoryOptions } from '../../src/adapters/directory/ad-options.js';
 import { normalizeIdentifier } from '../../src/core/identity/normalize.js';
 import type { DirectoryAccount, PreparedPasswordWrite } from '../../src/core/ports/directory.js';
 import { directoryContract } from '../contract/directory.contract.js';
-import { DIRECTORY_PEOPLE } from '../helpers/directory-people.js';
+import { DIRECTORY_PEOPLE, SHARED_EMAIL } from '../helpers/directory-people.js';
+import { LDAP_OP, startLdapTap, type LdapTap } from '../helpers/ldap-tap.js';
 import {
   AD_PEOPLE,
   DOMAIN_DN,
@@ -54,6 +57,22 @@ function adapter(extra: Partial<ActiveDirectoryOptions> = {}): ActiveDirectoryDi
     ...extra,
   });
 }
+
+/**
+ * A tap in front of the DC's LDAPS port: it shows the adapter the DC's own certificate (so the adapter's
+ * usual tlsCa and tlsServerName fit), reads each request, and forwards it over TLS to Samba.
+ */
+function tapSamba(): Promise<LdapTap> {
+  const tls = join(ad.dir, 'private', 'tls');
+  const { hostname, port } = new URL(ad.url);
+  return startLdapTap({
+    target: { host: hostname, port: Number(port) },
+    tls: { cert: readFileSync(join(tls, 'cert.pem'), 'utf8'), key: readFileSync(join(tls, 'key.pem'), 'utf8'), ca: ad.caPem, servername: ad.tlsServerName },
+  });
+}
+
+/** LDAP_MATCHING_RULE_IN_CHAIN: its OID travels in the filter of a nested group search. */
+const IN_CHAIN = '1.2.840.113556.1.4.1941';
 
 /** Commits a prepared write inside a real store transaction, as the flows do. */
 function commit(write: PreparedPasswordWrite): Promise<void> {
@@ -153,6 +172,54 @@ describe.runIf(available)('ActiveDirectoryDirectory against a real Samba AD DC',
       expect((await find('carol', nested)).groups).toEqual([]);
     });
 
+    it('nested groups: an unknown or ambiguous identifier runs the in-chain group search a found person costs, for a DN nobody has', async () => {
+      const tap = await tapSamba();
+      try {
+        const nested = adapter({ url: tap.url, groups: { nested: true } });
+        const inChain = () => tap.containing(IN_CHAIN, LDAP_OP.search);
+
+        // A new adapter's first lookup, of a name nobody has: the root DSE read (for the group base, the
+        // domain) and the nested search, on the connection of the person search.
+        expect(await nested.findByIdentifier(TENANT, 'nobody-at-all')).toBeNull();
+        expect(tap.containing('defaultNamingContext', LDAP_OP.search)).toHaveLength(1);
+        expect(inChain()).toHaveLength(1);
+        const [nobody] = inChain();
+        expect(nobody!.bytes.toString('utf8')).toMatch(new RegExp(`CN=[0-9a-f-]{36},${ad.baseDn}`, 'i'));
+        const personSearch = tap.containing('nobody-at-all', LDAP_OP.search);
+        expect(personSearch).toHaveLength(1);
+        expect(nobody!.connection).toBe(personSearch[0]!.connection);
+
+        // A person found: the same one nested search (the root DSE is known by now).
+        tap.clear();
+        expect((await find('alice', nested)).groups).toEqual(['admins', NESTED_GROUP, 'staff']);
+        expect(inChain()).toHaveLength(1);
+        expect(inChain()[0]!.bytes.includes(Buffer.from(ad.dnOf('alice')))).toBe(true);
+
+        // Two people with one address (no match): the same again.
+        tap.clear();
+        expect(await nested.findByIdentifier(TENANT, normalizeIdentifier(SHARED_EMAIL))).toBeNull();
+        expect(inChain()).toHaveLength(1);
+
+        // Direct groups (the default) come with the entry: no group search for anyone.
+        tap.clear();
+        const direct = adapter({ url: tap.url });
+        expect((await find('alice', direct)).groups).toEqual(['admins', 'staff']);
+        expect(await direct.findByIdentifier(TENANT, 'nobody-at-all')).toBeNull();
+        expect(inChain()).toHaveLength(0);
+      } finally {
+        await tap.close();
+      }
+    });
+
+    it('a group read that fails is directory_unavailable, for a person found and for an unknown or ambiguous identifier alike', async () => {
+      const broken = adapter({ groups: { nested: true, baseDn: `OU=No Such Groups,${DOMAIN_DN}` } });
+      const alice = await find('alice');
+      for (const identifier of ['alice', 'nobody-at-all', normalizeIdentifier(SHARED_EMAIL)]) {
+        await expect(broken.findByIdentifier(TENANT, identifier), identifier).rejects.toMatchObject({ code: 'directory_unavailable', details: { reason: 'groups_unreadable' } });
+      }
+      await expect(broken.findById(TENANT, alice.id)).rejects.toMatchObject({ code: 'directory_unavailable' });
+    });
+
     it('works over StartTLS on ldap:// as well', async () => {
       const startTls = adapter({ url: ad.startTlsUrl, startTls: true, bindDn: ad.service.upn });
       expect((await find('alice', startTls)).id).toBe((await find('alice')).id);
@@ -223,6 +290,38 @@ describe.runIf(available)('ActiveDirectoryDirectory against a real Samba AD DC',
       const error = await rejection((async () => commit(await strict.preparePasswordWrite(grace, 'grace-Never-Written-1!')))());
       expect(error).toMatchObject({ code: 'internal', details: { reason: 'unsupported_control' } });
       expect(await ad.bindWorks(ad.dnOf('grace'), DIRECTORY_PEOPLE.grace.password)).toBe(true);
+    });
+  });
+
+  describe('disabled accounts', () => {
+    it('a disabled account is neither unlocked nor reset: flow_invalid before anything is written', async () => {
+      const carol = await find('carol');
+      expect(carol.enabled).toBe(false);
+      const attributes = ['userAccountControl', 'pwdLastSet', 'lockoutTime'];
+      const before = await ad.read(ad.dnOf('carol'), attributes);
+      await expect(directory.unlock(carol)).rejects.toMatchObject({ code: 'flow_invalid' });
+      await expect(directory.preparePasswordWrite(carol, 'carol-Reset-2025!')).rejects.toMatchObject({ code: 'flow_invalid' });
+      expect(await ad.read(ad.dnOf('carol'), attributes)).toEqual(before);
+    });
+
+    it('an account disabled after it was found, or after its reset was prepared, is refused when it is read again', async () => {
+      const dn = ad.dnOf('jurgen');
+      const uac = (await ad.read(dn, ['userAccountControl'])).userAccountControl![0]!;
+      const jurgen = await find(DIRECTORY_PEOPLE.jurgen.username);
+      expect(jurgen.enabled).toBe(true);
+      const newPassword = 'juergen-Reset-2025!';
+      const write = await directory.preparePasswordWrite(jurgen, newPassword);
+      // An administrator disables him (ACCOUNTDISABLE) while the flow goes on.
+      await ad.replace(dn, 'userAccountControl', [String(Number(uac) | 0x2)]);
+      try {
+        await expect(commit(write)).rejects.toMatchObject({ code: 'flow_invalid' });
+        await expect(directory.unlock(jurgen)).rejects.toMatchObject({ code: 'flow_invalid' });
+        await expect(directory.preparePasswordWrite(jurgen, newPassword)).rejects.toMatchObject({ code: 'flow_invalid' });
+      } finally {
+        await ad.replace(dn, 'userAccountControl', [uac]);
+      }
+      expect(await ad.bindWorks(dn, DIRECTORY_PEOPLE.jurgen.password)).toBe(true);
+      expect(await ad.bindWorks(dn, newPassword)).toBe(false);
     });
   });
 
@@ -352,9 +451,15 @@ describe.runIf(available)('ActiveDirectoryDirectory against a real Samba AD DC',
       await expect(down.verifyPassword(alice, DIRECTORY_PEOPLE.alice.password)).rejects.toMatchObject({ code: 'directory_unavailable' });
       await expect(down.verifyDummy('whatever')).rejects.toMatchObject({ code: 'directory_unavailable' });
       await expect(down.unlock(alice)).rejects.toMatchObject({ code: 'directory_unavailable' });
-      const write = await down.preparePasswordWrite(alice, 'alice-Never-2025!');
-      await expect(commit(write)).rejects.toMatchObject({ code: 'directory_unavailable' });
+      // A reset reads the account when it is prepared, and again when it commits.
+      await expect(down.preparePasswordWrite(alice, 'alice-Never-2025!')).rejects.toMatchObject({ code: 'directory_unavailable' });
       await expect(down.readPasswordRules()).rejects.toMatchObject({ code: 'directory_unavailable' });
+      // Reachable while prepared, gone by the commit (the tap in between closes).
+      const tap = await tapSamba();
+      const write = await adapter({ url: tap.url }).preparePasswordWrite(alice, 'alice-Never-2025!');
+      await tap.close();
+      await expect(commit(write)).rejects.toMatchObject({ code: 'directory_unavailable' });
+      expect(await ad.bindWorks(ad.dnOf('alice'), DIRECTORY_PEOPLE.alice.password)).toBe(true);
     });
 
     it('a DC that accepts the connection and never answers is directory_unavailable after the timeout', async () => {

@@ -19,6 +19,7 @@ import { freePort, shouldRun } from '../helpers/services.js';
 import { BASE_DN, GROUPS_DN, POLICY_DN, slapdAvailable, startSlapd, type Slapd } from '../helpers/slapd.js';
 import { openTempSqliteStore } from '../helpers/temp-sqlite-store.js';
 import { TestClock } from '../helpers/test-clock.js';
+import { LDAP_OP, startLdapTap, type LdapTap } from '../helpers/ldap-tap.js';
 
 const TENANT = 'demo';
 
@@ -39,6 +40,7 @@ describe.runIf(shouldRun('slapd (OpenLDAP server and tools)', slapdAvailable()))
   let store: SqlStore;
   let closeStore: () => Promise<void>;
   let sql: SqlDirectory;
+  let hasher: Argon2Hasher;
   let ldap: LdapDirectory;
   let down: LdapDirectory;
   let metrics: UnlatchMetrics;
@@ -88,7 +90,7 @@ describe.runIf(shouldRun('slapd (OpenLDAP server and tools)', slapdAvailable()))
     store = opened.store;
     closeStore = opened.close;
     audit = new SqlAuditReaderForTests(opened.handle.db);
-    const hasher = new Argon2Hasher();
+    hasher = new Argon2Hasher();
     const users = new SqlUserRepository(opened.handle.db);
     for (const person of BUILTIN_PEOPLE) {
       await users.insert({ tenantId: TENANT, username: person.username, email: person.email, displayName: person.username, groups: [], passwordHash: await hasher.hash(person.password) }, clock.now());
@@ -251,5 +253,83 @@ describe.runIf(shouldRun('slapd (OpenLDAP server and tools)', slapdAvailable()))
       client.modify(`cn=admins,${GROUPS_DN}`, new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [dn('alice')] }) })),
     );
     expect((await find(router, 'alice')).groups).toEqual(['admins', 'staff']);
+  });
+  describe('verifyDummy, for a tenant with several directories', () => {
+    let tap: LdapTap;
+    /** The same slapd, reached through a tap that records every request. */
+    let tapped: LdapDirectory;
+
+    beforeAll(async () => {
+      const { hostname, port } = new URL(slapd.url);
+      tap = await startLdapTap({ target: { host: hostname, port: Number(port) } });
+      tapped = new LdapDirectory({ tenantId: TENANT, url: tap.url, insecure: true, bindDn: slapd.service.dn, bindPassword: slapd.service.password, baseDn: BASE_DN });
+    });
+    afterAll(async () => {
+      await tap?.close();
+    });
+
+    it("runs every directory's own dummy check at once: with [builtin, ldap] slapd gets the search and the bind a real check costs", async () => {
+      const router = routerOf(['builtin', sql], ['ldap-1', tapped]);
+      const argon2 = hasher.verifyDummy.bind(hasher);
+      let argon2DoneAt = Number.POSITIVE_INFINITY;
+      const spy = vi.spyOn(hasher, 'verifyDummy').mockImplementation(async (password) => {
+        await argon2(password);
+        argon2DoneAt = performance.now();
+      });
+      try {
+        tap.clear();
+        const connectionsBefore = tap.connections;
+        await router.verifyDummy('what-the-person-typed', TENANT);
+        // The built-in directory's argon2 ...
+        expect(spy).toHaveBeenCalledTimes(1);
+        // ... and LDAP's two round trips: a search on the service connection, a bind on a connection of its own.
+        expect(tap.connections - connectionsBefore).toBe(2);
+        expect(tap.requests.filter((r) => r.op === LDAP_OP.search)).toHaveLength(1);
+        expect(tap.requests.filter((r) => r.op === LDAP_OP.bind)).toHaveLength(2);
+        // In parallel: slapd was reached before the argon2 check ended (one after the other, it would be after).
+        expect(tap.openedAt[0]).toBeLessThan(argon2DoneAt);
+        // What the person typed is not sent anywhere.
+        expect(tap.containing('what-the-person-typed')).toEqual([]);
+
+        // Without a tenant, the default tenant's directories, all of them.
+        tap.clear();
+        await router.verifyDummy('what-the-person-typed');
+        expect(spy).toHaveBeenCalledTimes(2);
+        expect(tap.requests.filter((r) => r.op === LDAP_OP.bind)).toHaveLength(2);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('a directory of the tenant that is down fails the dummy check as a real check there would, counted', async () => {
+      const router = routerOf(['builtin', sql], ['ldap-down', down]);
+      const count = async () => Number((await errorsMetric()).match(/directory="ldap-down",reason="unavailable"\} (\d+)/)?.[1] ?? '0');
+      const before = await count();
+      await expect(router.verifyDummy('whatever', TENANT)).rejects.toMatchObject({ code: 'directory_unavailable' });
+      expect(await count()).toBe(before + 1);
+    });
+  });
+
+  it('findById with fresh: true reads the directory past the cache; what it reads replaces the cached copy, or drops it', async () => {
+    const router = routerOf(['ldap-1', ldap]);
+    const erin = await find(router, 'erin');
+    expect(erin.enabled).toBe(true);
+    // An administrator disables erin (ppolicy's permanent lock) while her account is cached.
+    await slapd.replace(dn('erin'), 'pwdAccountLockedTime', ['000001010000Z']);
+    try {
+      expect((await router.findById(TENANT, erin.id))?.enabled).toBe(true);
+      expect((await router.findById(TENANT, erin.id, { fresh: true }))?.enabled).toBe(false);
+      // The fresh answer is what the cache holds now.
+      expect((await router.findById(TENANT, erin.id))?.enabled).toBe(false);
+    } finally {
+      await slapd.replace(dn('erin'), 'pwdAccountLockedTime', []);
+    }
+    expect((await router.findById(TENANT, erin.id, { fresh: true }))?.enabled).toBe(true);
+
+    // Removed from the directory: the cached copy lingers for a plain read, a fresh one finds nothing and drops it.
+    await slapd.asRoot((client) => client.del(dn('erin')));
+    expect((await router.findById(TENANT, erin.id))?.username).toBe('erin');
+    expect(await router.findById(TENANT, erin.id, { fresh: true })).toBeNull();
+    expect(await router.findById(TENANT, erin.id)).toBeNull();
   });
 });

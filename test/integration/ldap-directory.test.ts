@@ -12,6 +12,7 @@ import { freePort, shouldRun } from '../helpers/services.js';
 import { BASE_DN, GROUPS_DN, POLICY_DN, PEOPLE_DN, opensslAvailable, selfSignedCertificate, slapdAvailable, startSlapd, type Slapd } from '../helpers/slapd.js';
 import { openTempSqliteStore } from '../helpers/temp-sqlite-store.js';
 import { TestClock } from '../helpers/test-clock.js';
+import { LDAP_OP, startLdapTap, type LdapTap } from '../helpers/ldap-tap.js';
 
 const TENANT = 'demo';
 const available = shouldRun('slapd and openssl (OpenLDAP server, tools, and a certificate for TLS)', slapdAvailable() && opensslAvailable());
@@ -154,6 +155,87 @@ describe.runIf(available)('LdapDirectory against a real slapd', () => {
       await reset(directory, twin, 'twin1-Reset-2025');
       expect((await directory.findById(TENANT, twin.id))?.locked).toBe(false);
       expect(await directory.verifyPassword(twin, 'twin1-Reset-2025')).toBe(true);
+    });
+  });
+
+  describe('unlock', () => {
+    const PERMANENT_LOCK = '000001010000Z';
+    /** A ppolicy lock time (generalized time, whole seconds) `offsetSeconds` from now: in force for pwdLockoutDuration. */
+    const lockTime = (offsetSeconds = 0) => `${new Date(Date.now() + offsetSeconds * 1000).toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+    const lockOf = async (name: PersonName) => (await slapd.read(slapd.dnOf(name), ['pwdAccountLockedTime'])).pwdAccountLockedTime;
+    /** A tap in front of slapd that, once, runs `race` before the delete of pwdAccountLockedTime reaches slapd. */
+    const tapWithRace = async (race: () => Promise<void>): Promise<{ tap: LdapTap; raced: () => boolean }> => {
+      const { hostname, port } = new URL(slapd.url);
+      let raced = false;
+      const tap = await startLdapTap({
+        target: { host: hostname, port: Number(port) },
+        async beforeForward(request) {
+          if (raced || request.op !== LDAP_OP.modify || !request.bytes.includes(Buffer.from('pwdAccountLockedTime'))) return;
+          raced = true;
+          await race();
+        },
+      });
+      return { tap, raced: () => raced };
+    };
+
+    it('a disabled account (the permanent lock) is refused as flow_invalid, and stays disabled', async () => {
+      const directory = directoryWith();
+      const carol = await find(directory, 'carol');
+      await expect(directory.unlock(carol)).rejects.toMatchObject({ code: 'flow_invalid' });
+      expect(await lockOf('carol')).toEqual([PERMANENT_LOCK]);
+    });
+
+    it('an account disabled since it was found is refused too: the entry is read again at the unlock', async () => {
+      const directory = directoryWith();
+      await slapd.replace(slapd.dnOf('dave'), 'pwdAccountLockedTime', [lockTime()]);
+      const dave = await find(directory, 'dave');
+      expect(dave).toMatchObject({ locked: true, enabled: true });
+      try {
+        await slapd.replace(slapd.dnOf('dave'), 'pwdAccountLockedTime', [PERMANENT_LOCK]);
+        await expect(directory.unlock(dave)).rejects.toMatchObject({ code: 'flow_invalid' });
+        expect(await lockOf('dave')).toEqual([PERMANENT_LOCK]);
+      } finally {
+        await slapd.replace(slapd.dnOf('dave'), 'pwdAccountLockedTime', []);
+      }
+    });
+
+    it('a lockout made permanent between the read and the delete: the delete misses, the re-read says disabled, flow_invalid', async () => {
+      const dn = slapd.dnOf('dave');
+      await slapd.replace(dn, 'pwdAccountLockedTime', [lockTime()]);
+      const { tap, raced } = await tapWithRace(() => slapd.replace(dn, 'pwdAccountLockedTime', [PERMANENT_LOCK]));
+      try {
+        const directory = directoryWith({ url: tap.url });
+        const dave = await find(directory, 'dave');
+        expect(dave).toMatchObject({ locked: true, enabled: true });
+        await expect(directory.unlock(dave)).rejects.toMatchObject({ code: 'flow_invalid' });
+        expect(raced()).toBe(true);
+        expect(await lockOf('dave')).toEqual([PERMANENT_LOCK]);
+      } finally {
+        await tap.close();
+        await slapd.replace(dn, 'pwdAccountLockedTime', []);
+      }
+    });
+
+    it('a new lockout between the read and the delete: still locked afterwards, so directory_unavailable, never a reported unlock', async () => {
+      const dn = slapd.dnOf('jurgen');
+      const newer = lockTime(5);
+      await slapd.replace(dn, 'pwdAccountLockedTime', [lockTime()]);
+      const { tap, raced } = await tapWithRace(() => slapd.replace(dn, 'pwdAccountLockedTime', [newer]));
+      try {
+        const directory = directoryWith({ url: tap.url });
+        const jurgen = await find(directory, 'jurgen');
+        expect(jurgen).toMatchObject({ locked: true, enabled: true });
+        await expect(directory.unlock(jurgen)).rejects.toMatchObject({ code: 'directory_unavailable', details: { reason: 'lock_remains' } });
+        expect(raced()).toBe(true);
+        expect(await lockOf('jurgen')).toEqual([newer]);
+        // Without a race the same unlock goes through, and the lock is gone.
+        await directory.unlock(jurgen);
+        expect((await lockOf('jurgen')) ?? []).toEqual([]);
+        expect((await directory.findById(TENANT, jurgen.id))?.locked).toBe(false);
+      } finally {
+        await tap.close();
+        await slapd.replace(dn, 'pwdAccountLockedTime', []).catch(() => undefined);
+      }
     });
   });
 

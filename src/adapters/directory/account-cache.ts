@@ -11,7 +11,8 @@ const MAX_ENTRIES = 10_000;
  * would otherwise be a new connection, TLS handshake, bind and search, plus a group search in `search` or
  * nested mode. Only found accounts are kept: a miss is asked again next time, so an account created a moment
  * ago is found at once. Writes and unlocks through Unlatch drop the entry; changes made elsewhere (an
- * administrator disabling the account) show after at most the configured seconds.
+ * administrator disabling the account) show after at most the configured seconds, or at once to a read
+ * that asks for it (`findById` with `fresh: true`, which callers use before a write or an unlock).
  *
  * Node-local on purpose: it only saves round trips, and another node without it still answers correctly.
  */

@@ -2,12 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Attribute, Change, type Client, type Control, type Entry, type Filter } from 'ldapts';
 import { UnlatchError } from '../../core/errors.js';
 import type { Directory, DirectoryAccount, DirectoryPasswordRules, PreparedPasswordWrite } from '../../core/ports/directory.js';
-import { accountAttributes, toDirectoryAccount } from './ad-account.js';
+import { accountAttributes, isEnabled, text, toDirectoryAccount } from './ad-account.js';
 import { adConnector } from './ad-connection.js';
 import { classifyAdError } from './ad-errors.js';
 import { asUnlatchError, ownRefusal } from './ad-failure.js';
 import { objectGuidFilter, personFilter } from './ad-filter.js';
-import { readGroups } from './ad-groups.js';
+import { groupReadFailure, readGroups } from './ad-groups.js';
 import { guidFromString } from './ad-guid.js';
 import type { LdapConnector } from './ldap-connection.js';
 import { resolveAdOptions, type ActiveDirectoryOptions, type ResolvedAdOptions } from './ad-options.js';
@@ -48,7 +48,11 @@ export class ActiveDirectoryDirectory implements Directory {
     return this.run('lookup', () =>
       this.connector.asService(async (client) => {
         const person = await this.findOne(client, personFilter(this.options.userFilter, normalizedIdentifier));
-        return person ? this.toAccount(client, person) : null;
+        if (person) return this.toAccount(client, person);
+        // No one, or several (no match either): the same group read as for a person, for a DN nobody has,
+        // so an unknown identifier costs what a known one does (SECURITY.md: timing).
+        await this.groupsOf(client, { dn: `CN=${randomUUID()},${this.options.baseDn}` });
+        return null;
       }),
     );
   }
@@ -88,11 +92,14 @@ export class ActiveDirectoryDirectory implements Directory {
    */
   async preparePasswordWrite(account: DirectoryAccount, newPassword: string, options: AdPasswordWriteOptions = {}): Promise<PreparedPasswordWrite> {
     const value = this.encodeForWrite(newPassword);
+    // Read again now, before the store transaction: a reset does not go to an account that is gone or was
+    // disabled since it was found (a new password is no way to enable it). Checked again at the commit.
+    await this.run('lookup by id', () => this.connector.asService((client) => this.requireDn(client, account, { enabled: true })));
     return {
       commit: async () => {
         await this.run('password reset', () =>
           this.connector.asService(async (client) => {
-            const dn = await this.requireDn(client, account);
+            const dn = await this.requireDn(client, account, { enabled: true });
             const changes = [replace('unicodePwd', value)];
             if (this.options.unlockOnReset) changes.push(replace('lockoutTime', '0'));
             if (options.mustChangeAtNextLogon) changes.push(replace('pwdLastSet', '0'));
@@ -155,14 +162,17 @@ export class ActiveDirectoryDirectory implements Directory {
     }
   }
 
-  /** Clears a lockout: `lockoutTime = 0` (the only value AD accepts), which also resets the bad-password count. */
   /** A directory of its own, perhaps replicated: a written password is proven by binding as the person. */
   checksWritesBySignIn(): boolean {
     return true;
   }
 
+  /**
+   * Clears a lockout: `lockoutTime = 0` (the only value AD accepts), which also resets the bad-password count.
+   * The account is read again first: gone, or disabled (ACCOUNTDISABLE) by now, is `flow_invalid`.
+   */
   async unlock(account: DirectoryAccount): Promise<void> {
-    await this.writeAttribute(account, 'unlock', 'lockoutTime', '0');
+    await this.writeAttribute(account, 'unlock', 'lockoutTime', '0', { enabled: true });
   }
 
   /** Makes the person choose a new password at their next logon: `pwdLastSet = 0`. */
@@ -206,11 +216,27 @@ export class ActiveDirectoryDirectory implements Directory {
   }
 
   private async toAccount(client: Client, person: Entry): Promise<DirectoryAccount | null> {
+    return toDirectoryAccount(person, this.options.attributes, this.options.tenantId, await this.groupsOf(client, person));
+  }
+
+  /**
+   * The person's groups. Nested: a paged in-chain search (and, the first time, a root DSE read), on the
+   * lookup's connection; `findByIdentifier` runs the same for a DN nobody has when it matched no one.
+   *
+   * Any failure is `directory_unavailable`, for a person and for nobody alike, so a group base that is
+   * wrong or a DC that fails the search answers a known and an unknown identifier the same way. What stays
+   * visible: a failure only a real person's search can meet (a time limit on a very deep nesting) fails
+   * that person's lookup alone.
+   */
+  private async groupsOf(client: Client, person: Entry): Promise<string[]> {
     const { nested, baseDn } = this.options.groups;
-    // Groups often live outside the people's OU: a nested search covers the whole domain unless told otherwise.
-    const groupBase = nested ? (baseDn ?? (await this.readRootDse(client)).defaultNamingContext) : '';
-    const groups = await readGroups(client, person, { nested, baseDn: groupBase });
-    return toDirectoryAccount(person, this.options.attributes, this.options.tenantId, groups);
+    try {
+      // Groups often live outside the people's OU: a nested search covers the whole domain unless told otherwise.
+      const groupBase = nested ? (baseDn ?? (await this.readRootDse(client)).defaultNamingContext) : '';
+      return await readGroups(client, person, { nested, baseDn: groupBase });
+    } catch (error) {
+      throw groupReadFailure(error);
+    }
   }
 
   /** The current DN of an account (it may have been renamed or moved since it was found); null when gone. */
@@ -222,18 +248,24 @@ export class ActiveDirectoryDirectory implements Directory {
     );
   }
 
-  private async requireDn(client: Client, account: DirectoryAccount): Promise<string> {
+  /**
+   * The current DN of an account, read on `client`. Gone (or another tenant's): `flow_invalid`. With
+   * `enabled`, also `flow_invalid` when the account is disabled now (userAccountControl ACCOUNTDISABLE).
+   */
+  private async requireDn(client: Client, account: DirectoryAccount, options: { enabled?: boolean } = {}): Promise<string> {
     const guid = guidFromString(account.id);
-    const person = guid ? await this.findOne(client, objectGuidFilter(guid), ['1.1']) : null;
+    const person = guid && account.tenantId === this.options.tenantId ? await this.findOne(client, objectGuidFilter(guid), ['userAccountControl']) : null;
     // The account went away between the steps of the flow: the flow is over, as with the SQL directory.
-    if (!person || account.tenantId !== this.options.tenantId) throw new UnlatchError('flow_invalid');
+    if (!person) throw new UnlatchError('flow_invalid');
+    // Disabled since it was found: neither a reset nor an unlock may act on it (neither enables it).
+    if (options.enabled && !isEnabled(text(person, 'userAccountControl'))) throw new UnlatchError('flow_invalid');
     return person.dn;
   }
 
-  private async writeAttribute(account: DirectoryAccount, action: string, type: string, value: string): Promise<void> {
+  private async writeAttribute(account: DirectoryAccount, action: string, type: string, value: string, options: { enabled?: boolean } = {}): Promise<void> {
     await this.run(action, () =>
       this.connector.asService(async (client) => {
-        await client.modify(await this.requireDn(client, account), [replace(type, value)]);
+        await client.modify(await this.requireDn(client, account, options), [replace(type, value)]);
       }),
     );
   }

@@ -1,4 +1,5 @@
 import type { Client, Entry } from 'ldapts';
+import { UnlatchError } from '../../core/errors.js';
 import { memberOfDns, text } from './ad-account.js';
 import { firstRdnValue } from './ad-dn.js';
 import { nestedGroupsFilter } from './ad-filter.js';
@@ -21,6 +22,18 @@ export async function readGroups(client: Client, person: Entry, groups: { nested
     paged: { pageSize: 500 },
   });
   return sortedNames(searchEntries.map((g) => text(g, 'cn') ?? firstRdnValue(g.dn)));
+}
+
+/**
+ * A failure to read a person's groups, as every lookup failure: `directory_unavailable` (the cause kept for
+ * the log). Never an empty list: groups decide who may reset (an excluded group), and a person whose
+ * groups could not be read must not pass as a member of none.
+ */
+export function groupReadFailure(error: unknown): UnlatchError {
+  const described = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const failure = new UnlatchError('directory_unavailable', { reason: 'groups_unreadable' }, `AD unavailable while reading groups: ${described}`);
+  failure.cause = error;
+  return failure;
 }
 
 function sortedNames(names: (string | null | undefined)[]): string[] {

@@ -1,7 +1,7 @@
 import { UnlatchError, isUnlatchError } from '../../core/errors.js';
 import { normalizeIdentifier } from '../../core/identity/normalize.js';
 import type { Clock } from '../../core/ports/clock.js';
-import type { Directory, DirectoryAccount, DirectoryPasswordRules, PreparedPasswordWrite } from '../../core/ports/directory.js';
+import type { Directory, DirectoryAccount, DirectoryPasswordRules, FindByIdOptions, PreparedPasswordWrite } from '../../core/ports/directory.js';
 import type { StoreTx } from '../../core/ports/store.js';
 import { AccountCache } from './account-cache.js';
 import { prepareSecondaryWrite, type SecondaryWrite, type SecondaryWriteReport } from './secondary-writes.js';
@@ -53,7 +53,7 @@ export interface DirectoryRouterEvents {
 export interface DirectoryRouterOptions {
   /** Each tenant's directories, in the order they are asked. */
   tenants: ReadonlyMap<string, readonly RoutedDirectory[]>;
-  /** Whose first directory `verifyDummy` uses when no tenant is named. */
+  /** Whose directories `verifyDummy` imitates when no tenant is named. */
   defaultTenantId: string;
   clock: Clock;
   events?: DirectoryRouterEvents;
@@ -119,13 +119,21 @@ export class DirectoryRouter implements Directory {
     return match.account;
   }
 
-  async findById(tenantId: string, id: string): Promise<DirectoryAccount | null> {
+  /**
+   * The account as its directory holds it, or a copy read less than `cacheSeconds` ago. `fresh: true` always
+   * asks the directory (before a write or an unlock: an account disabled a moment ago must not be acted on),
+   * and what it answers replaces the cached copy, or drops it when the account is gone.
+   */
+  async findById(tenantId: string, id: string, options: FindByIdOptions = {}): Promise<DirectoryAccount | null> {
     const target = this.route(tenantId, id);
     if (!target) return null;
-    const cached = target.routed.cacheSeconds > 0 ? this.cache.get(tenantId, id) : null;
+    const cached = target.routed.cacheSeconds > 0 && options.fresh !== true ? this.cache.get(tenantId, id) : null;
     if (cached) return cached;
-    const inner = await this.guard(tenantId, target.routed, 'lookup', () => target.routed.directory.findById(tenantId, target.innerId));
-    if (!inner) return null;
+    const inner = await this.guard(tenantId, target.routed, 'lookup', () => target.routed.directory.findById(tenantId, target.innerId, options));
+    if (!inner) {
+      this.cache.delete(tenantId, id);
+      return null;
+    }
     const account = this.outer(target.routed, inner);
     this.cache.set(account, target.routed.cacheSeconds);
     return account;
@@ -141,14 +149,22 @@ export class DirectoryRouter implements Directory {
   }
 
   /**
-   * The cost of a password check where no account was found: the tenant's first directory's (the one most
-   * people are expected in). Without a tenant, the default tenant's.
+   * The cost of a password check where no account was found: every directory of the tenant (without a
+   * tenant, the default tenant's) runs its own dummy check, all at once, so this takes as long as the
+   * slowest of them — what a real check costs a person of the slowest directory (for AD or LDAP: TLS, a
+   * search, a bind), not one local argon2 when the first directory happens to be the built-in one.
+   *
+   * What remains: a real check goes to one directory only, so a wrong password for a person of a faster
+   * directory (the built-in one's argon2) still answers sooner than an unknown name, where the slowest
+   * directory sets the pace. Evening that out would mean slowing every real check down to the slowest
+   * directory's. A failure of any dummy check is reported and passed on (the first one), after all ended.
    */
   async verifyDummy(password: string, tenantId?: string): Promise<void> {
     const named = tenantId !== undefined && this.tenants.has(tenantId) ? tenantId : this.options.defaultTenantId;
-    const first = this.tenants.get(named)?.[0];
-    if (!first) return;
-    await this.guard(named, first, 'verify', () => first.directory.verifyDummy(password));
+    const list = this.tenants.get(named) ?? [];
+    const answers = await Promise.allSettled(list.map((routed) => this.guard(named, routed, 'verify', () => routed.directory.verifyDummy(password, named))));
+    const failed = answers.find((answer): answer is PromiseRejectedResult => answer.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   async preparePasswordWrite(account: DirectoryAccount, newPassword: string): Promise<PreparedPasswordWrite> {

@@ -112,12 +112,22 @@ export class LdapDirectory implements Directory {
     return true;
   }
 
+  /**
+   * Ends a lockout; the entry is read again first and after the delete, and the unlock is reported only when
+   * the entry then carries no lock. A disabled account (the administrator's permanent lock, now or by the
+   * time of the delete) is `flow_invalid`: unlocking does not enable it. A lock still there afterwards (a
+   * new lockout came in between) is `directory_unavailable`: the unlock did not happen.
+   */
   async unlock(account: DirectoryAccount): Promise<void> {
     await this.guard(() =>
       this.connector.asService(async (client) => {
         const entry = account.tenantId === this.options.tenantId ? await this.locate(client, account.id) : null;
         if (!entry) throw new UnlatchError('flow_invalid');
-        await clearLockout(client, entry.dn);
+        const outcome = await clearLockout(client, entry.dn);
+        if (outcome === 'gone' || outcome === 'disabled') throw new UnlatchError('flow_invalid');
+        if (outcome === 'still_locked') {
+          throw new UnlatchError('directory_unavailable', { reason: 'lock_remains' }, 'the account is still locked after the unlock (a new lockout came in between)');
+        }
       }),
     );
   }

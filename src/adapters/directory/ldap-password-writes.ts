@@ -28,8 +28,10 @@ export class LdapPasswordWrites {
     try {
       await this.connector.asService(async (client) => {
         // ppolicy drops even an administrator's permanent lock when a password is set by someone else, so a
-        // reset would quietly enable a disabled account. Checked again here: it may have been disabled since.
-        if ((await lockedTimeOf(client, entry.dn)) === PERMANENT_LOCK) throw new UnlatchError('flow_invalid');
+        // reset would quietly enable a disabled account. Checked again here: it may have been disabled (or
+        // removed) since.
+        const lockedTime = await lockedTimeOf(client, entry.dn);
+        if (lockedTime === null || lockedTime === PERMANENT_LOCK) throw new UnlatchError('flow_invalid');
         if (this.options.passwordWrite === 'password_modify') {
           await passwordModify(client, { userIdentity: entry.dn, newPassword }, [control]);
         } else {

@@ -62,7 +62,9 @@ export class SqlDirectory implements Directory {
   }
 
   async unlock(account: DirectoryAccount): Promise<void> {
-    if (!(await this.users.findById(account.tenantId, account.id))) throw new UnlatchError('flow_invalid');
+    const user = await this.users.findById(account.tenantId, account.id);
+    // Gone, or disabled since it was found: an unlock does not enable an account (as in LDAP and AD).
+    if (!user || !user.enabled) throw new UnlatchError('flow_invalid');
     await this.users.setFlags(account.tenantId, account.id, { locked: false }, this.clock.now());
   }
 }

@@ -37,6 +37,12 @@ export interface DirectoryPasswordRules {
   minAgeSeconds?: number;
 }
 
+/** How `findById` may answer. */
+export interface FindByIdOptions {
+  /** Read the directory now: no cached copy (and refresh any cache with what was read). */
+  fresh?: boolean;
+}
+
 /** The place that really holds passwords: the built-in SQL user store, LDAP, Active Directory. */
 export interface Directory {
   /**
@@ -44,13 +50,19 @@ export interface Directory {
    * Several matches are no match: the caller must not be able to tell the difference.
    */
   findByIdentifier(tenantId: string, normalizedIdentifier: string): Promise<DirectoryAccount | null>;
-  /** Re-reads an account found earlier (between the steps of a flow it may have been disabled or removed). */
-  findById(tenantId: string, id: string): Promise<DirectoryAccount | null>;
+  /**
+   * Re-reads an account found earlier (between the steps of a flow it may have been disabled or removed).
+   * `fresh: true` asks for the directory's answer as of now, never a copy kept for a while (the router's
+   * `groupCacheSeconds` cache): callers pass it before a write or an unlock, which must not act on an
+   * account disabled a moment ago. Adapters read the directory every time and may ignore it.
+   */
+  findById(tenantId: string, id: string, options?: FindByIdOptions): Promise<DirectoryAccount | null>;
   /** Checks a password of an account; false for wrong passwords, disabled accounts or accounts without one. */
   verifyPassword(account: DirectoryAccount, password: string): Promise<boolean>;
   /**
    * Spends the same time as a real verification, for the paths where no account was found. `tenantId`, when
-   * given, picks the directory whose cost to imitate (a tenant may be served by several, of different kinds).
+   * given, names the tenant whose directories' cost to imitate (a tenant may be served by several, of
+   * different kinds: the router runs each one's dummy check at once, so the cost is that of the slowest).
    */
   verifyDummy(password: string, tenantId?: string): Promise<void>;
   /**
@@ -69,7 +81,9 @@ export interface Directory {
   changePassword(account: DirectoryAccount, oldPassword: string, newPassword: string): Promise<PreparedPasswordWrite>;
   /**
    * Ends a lockout after failed sign-ins, so `locked` reads false. Does not enable a disabled account.
-   * Throws `flow_invalid` when the account no longer exists, `directory_unavailable` when unreachable.
+   * Throws `flow_invalid` when the account no longer exists or is disabled (read again at the unlock: it
+   * may have been disabled since it was found), `directory_unavailable` when unreachable or when the lock
+   * is still there afterwards. Never returns unless the account is unlocked.
    */
   unlock(account: DirectoryAccount): Promise<void>;
   /**
