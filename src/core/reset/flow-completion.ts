@@ -131,7 +131,8 @@ export class FlowCompletion {
 
   /** Only a verified real flow gets here (decoys never pass a proof); the account is read again, it may have changed. */
   private async accountOf(flow: ResetFlowRecord): Promise<DirectoryAccount> {
-    const account = flow.subjectId ? await this.deps.directory.findById(flow.tenantId, flow.subjectId) : null;
+    // Fresh, not from a cache: an account disabled or moved to an excluded group a minute ago must not be written.
+    const account = flow.subjectId ? await this.deps.directory.findById(flow.tenantId, flow.subjectId, { fresh: true }) : null;
     if (!account || this.steps.refusalOf(account, true, flow.purpose) !== null) throw new UnlatchError('flow_invalid');
     return account;
   }
