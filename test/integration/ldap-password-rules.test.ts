@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIRECTORY_PEOPLE } from '../helpers/directory-people.js';
 import { shouldRun } from '../helpers/services.js';
-import { BASE_DN, POLICY_DN, slapdAvailable, startSlapd, type Slapd } from '../helpers/slapd.js';
+import { ldapDirectory } from '../helpers/ldap-app.js';
+import { POLICY_DN, slapdAvailable, startSlapd, type Slapd } from '../helpers/slapd.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { getJson, startReset, verify } from '../http/api-client.js';
 import { PortalVisitor, visibleText } from '../http/portal-forms.js';
@@ -12,7 +13,7 @@ describe.runIf(shouldRun('slapd (OpenLDAP server and tools)', slapdAvailable()))
   let t: TestApp;
   beforeAll(async () => {
     slapd = await startSlapd();
-    const ldap = { type: 'ldap', url: slapd.url, insecure: true, bindDn: slapd.service.dn, bindPassword: slapd.service.password, baseDn: BASE_DN } as const;
+    const ldap = ldapDirectory(slapd);
     t = await startTestApp({
       overrides: {
         tenants: [
