@@ -3,14 +3,15 @@ import { DIRECTORY_PEOPLE } from '../helpers/directory-people.js';
 import { shouldRun } from '../helpers/services.js';
 import { useLdapApp } from '../helpers/ldap-app.js';
 import { GROUPS_DN, slapdAvailable } from '../helpers/slapd.js';
-import { expectProblem, getJson, setPassword, startReset, verify } from '../http/api-client.js';
+import { expectProblem, getJson, postJson, setPassword, startReset, verify } from '../http/api-client.js';
+import { SqlAuditReaderForTests } from '../contract/audit-rows.js';
 
 /**
  * An administrator disables an account, or makes it a member of an excluded group, while its owner is at the
  * password step. The router caches accounts for `groupCacheSeconds`, but the write reads the account fresh:
  * nothing is written to an account that may no longer reset.
  */
-describe.runIf(shouldRun('slapd (OpenLDAP server and tools)', slapdAvailable()))('an account disabled in the middle of a reset (real slapd)', () => {
+describe.runIf(shouldRun('slapd (OpenLDAP server and tools)', slapdAvailable()))('changes in the middle of a flow: an account disabled or made an admin, a directory down (real slapd)', () => {
   const ldap = useLdapApp({ directory: { groupCacheSeconds: 600 } });
 
   it('refuses the new password of someone who joined an excluded group meanwhile (the cached groups are stale)', async () => {
@@ -36,5 +37,20 @@ describe.runIf(shouldRun('slapd (OpenLDAP server and tools)', slapdAvailable()))
     await ldap.slapd.replace(ldap.slapd.dnOf('heidi'), 'pwdAccountLockedTime', ['000001010000Z']);
     expectProblem(await setPassword(ldap.t, flowId, 'juniper lattice comet harbour 73'), 410, 'flow_invalid');
     expect((await ldap.slapd.read(ldap.slapd.dnOf('heidi'), ['pwdAccountLockedTime'])).pwdAccountLockedTime).toEqual(['000001010000Z']);
+  });
+
+  it('an unlock while the directory is down answers 503, is audited, and works once it is back', async () => {
+    const grace = DIRECTORY_PEOPLE.grace;
+    const started = (await postJson(ldap.t, '/api/v1/unlock', { identifier: grace.username })).json() as { flowId: string };
+    expect((await verify(ldap.t, started.flowId, await ldap.t.codeFor(grace.email))).json()).toMatchObject({ next: 'unlock' });
+    await ldap.slapd.halt();
+    try {
+      expectProblem(await postJson(ldap.t, `/api/v1/reset/${started.flowId}/unlock`, {}), 503, 'directory_unavailable');
+    } finally {
+      await ldap.slapd.resume();
+    }
+    const audit = await new SqlAuditReaderForTests(ldap.t.app.database.db).all();
+    expect(audit.some((e) => e.event === 'reset.directory_unavailable' && e.outcome === 'failure')).toBe(true);
+    expect((await postJson(ldap.t, `/api/v1/reset/${started.flowId}/unlock`, {})).statusCode).toBe(200);
   });
 });

@@ -65,7 +65,7 @@ export class FlowCompletion {
     await this.steps.enforce([['password_ip', input.client.ip]], null, null, input.client);
     const flow = await this.steps.load(input.flowId);
     if (flow.state !== 'awaiting_password') throw new UnlatchError('flow_wrong_step');
-    const account = await this.accountOf(flow);
+    const account = await this.accountOf(flow, input.client);
 
     const verdict = passwords.check(input.password, passwordContextOf(account, tenants.get(flow.tenantId)));
     if (!verdict.ok) {
@@ -91,7 +91,7 @@ export class FlowCompletion {
           await write.commit(tx);
         });
       } catch (error) {
-        await this.reportDirectoryRefusal(error, flow, account, input.client);
+        await this.reportDirectoryRefusal(error, flow, input.client);
         // The directory's own rules (history, minimum age, complexity) refused it: the person picks another, like ours.
         if (error instanceof UnlatchError && error.code === 'password_rejected') return (error.details?.reasons as PasswordRejection[] | undefined) ?? [{ code: 'directory_policy' }];
         throw error;
@@ -114,12 +114,17 @@ export class FlowCompletion {
     await this.steps.enforce([['password_ip', input.client.ip]], null, null, input.client);
     const flow = await this.steps.load(input.flowId);
     if (flow.state !== 'awaiting_unlock') throw new UnlatchError('flow_wrong_step');
-    const account = await this.accountOf(flow);
+    const account = await this.accountOf(flow, input.client);
     const now = clock.now();
     await withAccountLease(this.deps, account, async () => {
       const next = this.steps.advance(flow, 'unlock_ok', now, {});
       // The directory first: a flow marked done for an unlock that did not happen would be a lie.
-      await directory.unlock(account);
+      try {
+        await directory.unlock(account);
+      } catch (error) {
+        await this.reportDirectoryRefusal(error, flow, input.client);
+        throw error;
+      }
       const mailboxes = await mailboxesOf(this.deps.methods, account, this.deps.policyFor);
       await this.steps.save(flow, next, [selfEntry('account.unlocked', 'success', flow.tenantId, account.id, flow.id, input.client, { wasLocked: account.locked })], async (tx) => {
         await enqueueAccountUnlockedNotice(tx, { account, mailboxes, tenantName: tenants.get(flow.tenantId)?.name ?? flow.tenantId, when: now, client: input.client, idempotencyKey: `account_unlocked:${flow.id}`, flowId: flow.id });
@@ -130,22 +135,28 @@ export class FlowCompletion {
   }
 
   /** Only a verified real flow gets here (decoys never pass a proof); the account is read again, it may have changed. */
-  private async accountOf(flow: ResetFlowRecord): Promise<DirectoryAccount> {
-    // Fresh, not from a cache: an account disabled or moved to an excluded group a minute ago must not be written.
-    const account = flow.subjectId ? await this.deps.directory.findById(flow.tenantId, flow.subjectId, { fresh: true }) : null;
+  private async accountOf(flow: ResetFlowRecord, client: ClientInfo): Promise<DirectoryAccount> {
+    let account: DirectoryAccount | null = null;
+    try {
+      // Fresh, not from a cache: an account disabled or moved to an excluded group a minute ago must not be written.
+      account = flow.subjectId ? await this.deps.directory.findById(flow.tenantId, flow.subjectId, { fresh: true }) : null;
+    } catch (error) {
+      await this.reportDirectoryRefusal(error, flow, client);
+      throw error;
+    }
     if (!account || this.steps.refusalOf(account, true, flow.purpose) !== null) throw new UnlatchError('flow_invalid');
     return account;
   }
 
   /** A write the directory refused or could not take is audited and counted; the flow stays at its step. */
-  private async reportDirectoryRefusal(error: unknown, flow: ResetFlowRecord, account: DirectoryAccount, client: ClientInfo): Promise<void> {
+  private async reportDirectoryRefusal(error: unknown, flow: ResetFlowRecord, client: ClientInfo): Promise<void> {
     if (!(error instanceof UnlatchError)) return;
     if (error.code === 'password_rejected') {
       const reasons = ((error.details?.reasons as PasswordRejection[] | undefined) ?? []).map((r) => r.code);
-      await this.steps.auditAlone(selfEntry('reset.password_rejected', 'failure', flow.tenantId, account.id, flow.id, client, { reasons, by: 'directory' }));
+      await this.steps.auditAlone(selfEntry('reset.password_rejected', 'failure', flow.tenantId, flow.subjectId, flow.id, client, { reasons, by: 'directory' }));
       this.deps.observer.observe('reset.password_rejected', { tenantId: flow.tenantId, outcome: 'failure', reason: reasons[0] ?? 'directory_policy' });
     } else if (error.code === 'directory_unavailable') {
-      await this.steps.auditAlone(selfEntry('reset.directory_unavailable', 'failure', flow.tenantId, account.id, flow.id, client, {}));
+      await this.steps.auditAlone(selfEntry('reset.directory_unavailable', 'failure', flow.tenantId, flow.subjectId, flow.id, client, {}));
       this.deps.observer.observe('reset.directory_unavailable', { tenantId: flow.tenantId, outcome: 'failure' });
     }
   }
