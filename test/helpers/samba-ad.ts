@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readEntry, replaceAttribute } from './ldap-entry-tools.js';
 import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -235,18 +236,8 @@ async function startIn(dir: string): Promise<SambaAd> {
     },
     tryBind,
     asAdmin,
-    read: (dn, attributes) =>
-      asAdmin(async (client) => {
-        const { searchEntries } = await client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes });
-        const entry = searchEntries[0] ?? { dn };
-        return Object.fromEntries(
-          Object.entries(entry)
-            .filter(([key]) => key !== 'dn')
-            .map(([key, value]) => [key, (Array.isArray(value) ? value : [value]).map(String)]),
-        );
-      }),
-    replace: (dn, attribute, values) =>
-      asAdmin((client) => client.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type: attribute, values }) })])),
+    read: (dn, attributes) => asAdmin((client) => readEntry(client, dn, attributes)),
+    replace: (dn, attribute, values) => asAdmin((client) => replaceAttribute(client, dn, attribute, values)),
     grantPsoRead: async () => {
       const sid = await sidOf(asAdmin, service.dn);
       await samba(dir, admin, ['dsacl', 'set', `--objectdn=CN=Password Settings Container,CN=System,${DOMAIN_DN}`, `--sddl=(A;CI;RPLCLORC;;;${sid})`]);

@@ -1,10 +1,11 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { readEntry, replaceAttribute } from './ldap-entry-tools.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Attribute, Change, Client } from 'ldapts';
+import { Client } from 'ldapts';
 import { DIRECTORY_PEOPLE, PEOPLE_LIST, groupsWithMembers, type DirectoryPerson, type PersonName } from './directory-people.js';
 import { freePort } from './services.js';
 
@@ -152,18 +153,8 @@ async function startIn(dir: string, options: SlapdOptions): Promise<Slapd> {
       }
     },
     asRoot,
-    read: (dn, attributes) =>
-      asRoot(async (client) => {
-        const { searchEntries } = await client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes });
-        const entry = searchEntries[0] ?? { dn };
-        return Object.fromEntries(
-          Object.entries(entry)
-            .filter(([key]) => key !== 'dn')
-            .map(([key, value]) => [key, (Array.isArray(value) ? value : [value]).map(String)]),
-        );
-      }),
-    replace: (dn, attribute, values) =>
-      asRoot((client) => client.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type: attribute, values }) }))),
+    read: (dn, attributes) => asRoot((client) => readEntry(client, dn, attributes)),
+    replace: (dn, attribute, values) => asRoot((client) => replaceAttribute(client, dn, attribute, values)),
     halt: () => killChild(child),
     resume: async () => {
       if (child.exitCode === null && child.signalCode === null) throw new Error('slapd is running: halt it first');
