@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -255,4 +256,23 @@ function text(res: ServerResponse, status: number, body: string): void {
 
 function twilioError(res: ServerResponse, status: number, code: number, message: string): void {
   json(res, status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+}
+
+/** A fake webhook provider for one describe block: started before its tests, closed after; `received` is emptied after each test. */
+export function useFakeWebhook(): { readonly sms: FakeWebhook } {
+  const state: { sms?: FakeWebhook } = {};
+  beforeAll(async () => {
+    state.sms = await startFakeWebhook();
+  });
+  afterEach(() => {
+    if (state.sms) state.sms.received.length = 0;
+  });
+  afterAll(async () => {
+    await state.sms?.close();
+  });
+  return {
+    get sms() {
+      return state.sms!;
+    },
+  };
 }

@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SqlMethodRepository } from '../../src/adapters/store/method-repository.js';
 import { Sealer } from '../../src/core/crypto/sealer.js';
 import { totpAt } from '../../src/core/methods/totp.js';
-import { startFakeWebhook, type FakeWebhook } from '../helpers/fake-sms-providers.js';
+import { useFakeWebhook } from '../helpers/fake-sms-providers.js';
 import { postgresAvailable, shouldRun } from '../helpers/services.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -28,21 +28,15 @@ interface Problem {
 }
 
 describe.each(databases)('JSON API: renaming and testing methods (%s)', (database) => {
-  let sms: FakeWebhook;
+  const fake = useFakeWebhook();
   let t: TestApp | undefined;
-  beforeAll(async () => {
-    sms = await startFakeWebhook();
-  });
-  afterAll(async () => {
-    await sms?.close();
-  });
   afterEach(async () => {
     await t?.close();
     t = undefined;
   });
 
   const start = async (overrides: RawConfig = {}) => {
-    t = await startTestApp({ database, overrides: { publicUrl: ORIGIN, sms: { providers: [{ type: 'webhook', url: sms.url, timeoutMs: 2000 }] }, ...overrides } });
+    t = await startTestApp({ database, overrides: { publicUrl: ORIGIN, sms: { providers: [{ type: 'webhook', url: fake.sms.url, timeoutMs: 2000 }] }, ...overrides } });
     return t;
   };
   const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, token?: string, payload?: object) =>
@@ -73,7 +67,7 @@ describe.each(databases)('JSON API: renaming and testing methods (%s)', (databas
   };
   const lastSmsCode = async () => {
     await t!.deliverMail();
-    return sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
+    return fake.sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
   };
   const otherCode = (code: string) => (code === '000000' ? '111111' : '000000');
 
@@ -218,8 +212,8 @@ describe.each(databases)('JSON API: renaming and testing methods (%s)', (databas
     expect(begun.statusCode, begun.body).toBe(200);
     expect(begun.json()).toMatchObject({ next: 'code', kind: 'sms_code', sentTo: '•••• 0123', expiresAt: expect.any(String) });
     const code = await lastSmsCode();
-    expect(sms.received.at(-1)).toMatchObject({ to: '+447700900123' });
-    expect(sms.received.at(-1)!.text).toContain('to test this phone number');
+    expect(fake.sms.received.at(-1)).toMatchObject({ to: '+447700900123' });
+    expect(fake.sms.received.at(-1)!.text).toContain('to test this phone number');
     const wrong = await testFinish(token, phoneId, { code: otherCode(code) });
     expect(wrong.json()).toMatchObject({ code: 'code_invalid', attemptsLeft: 3 });
     // A wrong try leaves the code in place; the right one works, once.
@@ -237,12 +231,12 @@ describe.each(databases)('JSON API: renaming and testing methods (%s)', (databas
     // Three texts per number per hour by default: registration, this test, one more — then 429, nothing sent.
     expect((await testBegin(token, phoneId)).statusCode).toBe(200);
     await t!.deliverMail();
-    const sent = sms.requestCount();
+    const sent = fake.sms.requestCount();
     const limited = await testBegin(token, phoneId);
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBeDefined();
     await t!.deliverMail();
-    expect(sms.requestCount()).toBe(sent);
+    expect(fake.sms.requestCount()).toBe(sent);
     expect((await audit('method.test_started')).at(-1)).toMatchObject({ outcome: 'denied', details: { reason: 'rate_limited', limit: 'destination' } });
   });
 

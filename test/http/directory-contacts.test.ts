@@ -1,27 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeWebhook, type FakeWebhook } from '../helpers/fake-sms-providers.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useFakeWebhook } from '../helpers/fake-sms-providers.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { postJson, startReset } from './api-client.js';
 
 const client = { ip: '127.0.0.1', userAgent: 'test', correlationId: 'corr-contacts' };
 
 describe('contact data from the directory, as far as the policy trusts it', () => {
-  let sms: FakeWebhook;
+  const fake = useFakeWebhook();
   let t: TestApp | undefined;
-  beforeAll(async () => {
-    sms = await startFakeWebhook();
-  });
-  afterAll(async () => {
-    await sms?.close();
-  });
   afterEach(async () => {
     await t?.close();
     t = undefined;
-    sms.received.length = 0;
   });
 
   const withPolicy = (policy: Record<string, unknown>) =>
-    startTestApp({ overrides: { sms: { providers: [{ type: 'webhook', url: sms.url, timeoutMs: 2000 }] }, policy: { default: { requiredMethods: 2, ...policy } } } });
+    startTestApp({ overrides: { sms: { providers: [{ type: 'webhook', url: fake.sms.url, timeoutMs: 2000 }] }, policy: { default: { requiredMethods: 2, ...policy } } } });
   /** A directory entry with a desk-style phone number, as HR keeps it. */
   const addErin = async () => {
     const hash = await t!.app.hasher.hash('plover estuary lantern 51');
@@ -43,7 +36,7 @@ describe('contact data from the directory, as far as the policy trusts it', () =
 
     expect((await postJson(t, `/api/v1/reset/${flowId}/sms`, { methodId: 'directory-phone' })).statusCode).toBe(202);
     await t.deliverMail();
-    const text = sms.received.find((m) => m.to === '+447700900555');
+    const text = fake.sms.received.find((m) => m.to === '+447700900555');
     const code = text?.text.match(/\b(\d{6})\b/)?.[1];
     expect(code).toBeDefined();
     const second = await postJson(t, `/api/v1/reset/${flowId}/verify`, { method: 'sms_code', code: code! });
@@ -58,7 +51,7 @@ describe('contact data from the directory, as far as the policy trusts it', () =
     expect(body.methods.some((m) => m.method === 'sms_code')).toBe(false);
     expect((await postJson(t, `/api/v1/reset/${flowId}/sms`, { methodId: 'directory-phone' })).statusCode).toBe(404);
     await t.deliverMail();
-    expect(sms.received).toHaveLength(0);
+    expect(fake.sms.received).toHaveLength(0);
   });
 
   it('directoryEmail: false — only confirmed extra addresses get codes; without one the account gets a decoy', async () => {

@@ -1,8 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { totpAt } from '../../src/core/methods/totp.js';
 import type { ClientInfo } from '../../src/core/ports/client-info.js';
-import { startFakeWebhook, type FakeWebhook } from '../helpers/fake-sms-providers.js';
+import { useFakeWebhook } from '../helpers/fake-sms-providers.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { ALICE, BOB } from './api-client.js';
@@ -13,21 +13,15 @@ const RP_ID = 'reset.example.org';
 const CLIENT: ClientInfo = { ip: '203.0.113.9', userAgent: 'test', correlationId: 'test' };
 
 describe('portal: renaming and testing methods on the security info pages', () => {
-  let sms: FakeWebhook;
+  const fake = useFakeWebhook();
   let t: TestApp | undefined;
-  beforeAll(async () => {
-    sms = await startFakeWebhook();
-  });
-  afterAll(async () => {
-    await sms?.close();
-  });
   afterEach(async () => {
     await t?.close();
     t = undefined;
   });
 
   const start = async () => {
-    t = await startTestApp({ overrides: { publicUrl: ORIGIN, sms: { providers: [{ type: 'webhook', url: sms.url, timeoutMs: 2000 }] } } });
+    t = await startTestApp({ overrides: { publicUrl: ORIGIN, sms: { providers: [{ type: 'webhook', url: fake.sms.url, timeoutMs: 2000 }] } } });
     return t;
   };
   /** A visitor signed in with the password alone (methods are added afterwards, behind the session's back). */
@@ -165,7 +159,7 @@ describe('portal: renaming and testing methods on the security info pages', () =
     const account = await t!.accountOf(ALICE.username);
     const begun = await t!.app.methodRegistration.beginPhone({ account, phone: '+447700900123', name: '', client: CLIENT });
     await t!.deliverMail();
-    expect(await t!.app.methodRegistration.finishPhone({ account, methodId: begun.methodId, code: sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!, client: CLIENT })).toEqual({ ok: true });
+    expect(await t!.app.methodRegistration.finishPhone({ account, methodId: begun.methodId, code: fake.sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!, client: CLIENT })).toEqual({ ok: true });
 
     const page = await v.get(`/security-info/test?methodId=${begun.methodId}`);
     expect(visibleText(page.body)).toContain('We will send a 6-digit code to •••• 0123.');
@@ -178,7 +172,7 @@ describe('portal: renaming and testing methods on the security info pages', () =
     expect(sent.body).toMatch(/<input id="code" name="code" type="text"/);
     expect(visibleText(sent.body)).toContain('Send a new code');
     await t!.deliverMail();
-    const code = sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
+    const code = fake.sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
     const wrong = await v.post('/security-info/test', { methodId: begun.methodId, code: otherCode(code) });
     expect(visibleText(wrong.body)).toContain('That code is not right. Check the latest message we sent to •••• 0123.');
     const works = await v.post('/security-info/test', { methodId: begun.methodId, code });

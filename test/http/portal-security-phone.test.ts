@@ -1,18 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeWebhook, type FakeWebhook } from '../helpers/fake-sms-providers.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useFakeWebhook } from '../helpers/fake-sms-providers.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { ALICE } from './api-client.js';
 import { expectLabelledControls, PortalVisitor, visibleText } from './portal-forms.js';
 
 describe('portal: adding a phone number on the security info pages', () => {
-  let sms: FakeWebhook;
+  const fake = useFakeWebhook();
   let t: TestApp | undefined;
-  beforeAll(async () => {
-    sms = await startFakeWebhook();
-  });
-  afterAll(async () => {
-    await sms?.close();
-  });
   afterEach(async () => {
     await t?.close();
     t = undefined;
@@ -24,7 +18,7 @@ describe('portal: adding a phone number on the security info pages', () => {
   };
 
   it('texts a code to the number and adds it once the code is typed', async () => {
-    t = await startTestApp({ overrides: { sms: { providers: [{ type: 'webhook', url: sms.url, timeoutMs: 2000 }] } } });
+    t = await startTestApp({ overrides: { sms: { providers: [{ type: 'webhook', url: fake.sms.url, timeoutMs: 2000 }] } } });
     const v = new PortalVisitor(t);
     await signIn(v);
     expect((await v.get('/security-info')).body).toContain('href="/security-info/phone"');
@@ -38,7 +32,7 @@ describe('portal: adding a phone number on the security info pages', () => {
     expect(visibleText(begun.body)).toContain('•••• 0123');
     const methodId = /name="methodId" value="([^"]+)"/.exec(begun.body)![1]!;
     await t.deliverMail();
-    const code = sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
+    const code = fake.sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
     const wrong = await v.post('/security-info/phone/confirm', { methodId, masked: '•••• 0123', code: code === '000000' ? '111111' : '000000' });
     expect(wrong.statusCode).toBe(422);
     expect(visibleText(wrong.body)).toContain('4 more times');
@@ -48,35 +42,35 @@ describe('portal: adding a phone number on the security info pages', () => {
   });
 
   it('says so when the number is already in the security info, and texts nothing', async () => {
-    t = await startTestApp({ overrides: { sms: { providers: [{ type: 'webhook', url: sms.url, timeoutMs: 2000 }] } } });
+    t = await startTestApp({ overrides: { sms: { providers: [{ type: 'webhook', url: fake.sms.url, timeoutMs: 2000 }] } } });
     const v = new PortalVisitor(t);
     await signIn(v);
     await v.get('/security-info/phone');
     const begun = await v.post('/security-info/phone', { phone: '+44 7700 900124' });
     const methodId = /name="methodId" value="([^"]+)"/.exec(begun.body)![1]!;
     await t.deliverMail();
-    const code = sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
+    const code = fake.sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
     expect((await v.post('/security-info/phone/confirm', { methodId, masked: '•••• 0124', code })).headers.location).toBe('/security-info?done=added');
 
-    const sent = sms.received.length;
+    const sent = fake.sms.received.length;
     await v.get('/security-info/phone');
     const twice = await v.post('/security-info/phone', { phone: '+447700900124' });
     expect(twice.statusCode).toBe(409);
     expect(visibleText(twice.body)).toContain('This number is already in your security info.');
     expect(twice.body).toMatch(/<input[^>]*id="phone"[^>]*aria-invalid="true"/);
     await t.deliverMail();
-    expect(sms.received).toHaveLength(sent);
+    expect(fake.sms.received).toHaveLength(sent);
   });
 
   it('asks for a texted code after the password when a phone is the only method', async () => {
-    t = await startTestApp({ overrides: { sms: { providers: [{ type: 'webhook', url: sms.url, timeoutMs: 2000 }] } } });
+    t = await startTestApp({ overrides: { sms: { providers: [{ type: 'webhook', url: fake.sms.url, timeoutMs: 2000 }] } } });
     const first = new PortalVisitor(t);
     await signIn(first);
     await first.get('/security-info/phone');
     const begun = await first.post('/security-info/phone', { phone: '+44 7700 900125' });
     const methodId = /name="methodId" value="([^"]+)"/.exec(begun.body)![1]!;
     await t.deliverMail();
-    const confirm = sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
+    const confirm = fake.sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
     await first.post('/security-info/phone/confirm', { methodId, masked: '•••• 0125', code: confirm });
 
     const v = new PortalVisitor(t);
@@ -98,8 +92,8 @@ describe('portal: adding a phone number on the security info pages', () => {
     expect(sent.body).toContain('role="status"');
     expect(visibleText(sent.body)).toContain('A code is on its way to •••• 0125');
     await t.deliverMail();
-    const code = sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
-    expect(sms.received.at(-1)!.text).toContain('to sign in');
+    const code = fake.sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
+    expect(fake.sms.received.at(-1)!.text).toContain('to sign in');
 
     const wrong = await v.post('/security-info/verify', { method: 'sms_code', code: code === '000000' ? '111111' : '000000' });
     expect(wrong.statusCode).toBe(422);
@@ -110,7 +104,7 @@ describe('portal: adding a phone number on the security info pages', () => {
   });
 
   it('with two phones, lets the person choose which one gets the sign-in code', async () => {
-    t = await startTestApp({ overrides: { sms: { providers: [{ type: 'webhook', url: sms.url, timeoutMs: 2000 }] } } });
+    t = await startTestApp({ overrides: { sms: { providers: [{ type: 'webhook', url: fake.sms.url, timeoutMs: 2000 }] } } });
     const first = new PortalVisitor(t);
     await signIn(first);
     for (const [number, masked] of [['+44 7700 900131', '•••• 0131'], ['+44 7700 900132', '•••• 0132']] as const) {
@@ -118,7 +112,7 @@ describe('portal: adding a phone number on the security info pages', () => {
       const begun = await first.post('/security-info/phone', { phone: number });
       const methodId = /name="methodId" value="([^"]+)"/.exec(begun.body)![1]!;
       await t.deliverMail();
-      const confirm = sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
+      const confirm = fake.sms.received.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
       expect((await first.post('/security-info/phone/confirm', { methodId, masked, code: confirm })).headers.location).toBe('/security-info?done=added');
     }
 
@@ -133,7 +127,7 @@ describe('portal: adding a phone number on the security info pages', () => {
     const asked = await v.post('/security-info/verify/sms', { methodId: older });
     expect(asked.headers.location).toBe('/security-info/verify?sent=0131');
     await t.deliverMail();
-    expect(sms.received.at(-1)!.to).toBe('+447700900131');
+    expect(fake.sms.received.at(-1)!.to).toBe('+447700900131');
     // Someone else's or a made-up method id is not a phone of this person.
     expect((await v.post('/security-info/verify/sms', { methodId: 'nosuchmethod' })).statusCode).toBe(404);
   });
