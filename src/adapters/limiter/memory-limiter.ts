@@ -3,9 +3,9 @@ import type { LimitBucket, LimitDecision, Limiter } from '../../core/ports/limit
 
 const { RateLimiterMemory, RateLimiterRes } = rateLimiterFlexible;
 
-export type BucketSettings = Record<LimitBucket, { points: number; durationSeconds: number }>;
+export type BucketSettings = Partial<Record<LimitBucket, { points: number; durationSeconds: number }>>;
 
-/** One process's counters (the embedded default). Several nodes need a shared limiter (Redis). */
+/** One process's counters (the embedded default). Several nodes need a shared limiter (Redis, PostgreSQL). */
 export class MemoryLimiter implements Limiter {
   private readonly limiters: Map<LimitBucket, InstanceType<typeof RateLimiterMemory>>;
 
@@ -19,8 +19,7 @@ export class MemoryLimiter implements Limiter {
   }
 
   async consume(bucket: LimitBucket, key: string): Promise<LimitDecision> {
-    const limiter = this.limiters.get(bucket);
-    if (!limiter) throw new Error(`no rate-limit bucket ${bucket}`);
+    const limiter = this.limiterOf(bucket);
     try {
       const consumed = await limiter.consume(key);
       return { allowed: true, remaining: consumed.remainingPoints };
@@ -28,5 +27,22 @@ export class MemoryLimiter implements Limiter {
       if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: Math.ceil(rejection.msBeforeNext / 1000) };
       throw rejection;
     }
+  }
+
+  async peek(bucket: LimitBucket, key: string): Promise<LimitDecision> {
+    const limiter = this.limiterOf(bucket);
+    const state = await limiter.get(key);
+    if (!state || state.remainingPoints > 0) return { allowed: true, remaining: state ? state.remainingPoints - 1 : limiter.points - 1 };
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) };
+  }
+
+  async clear(bucket: LimitBucket, key: string): Promise<void> {
+    await this.limiterOf(bucket).delete(key);
+  }
+
+  private limiterOf(bucket: LimitBucket): InstanceType<typeof RateLimiterMemory> {
+    const limiter = this.limiters.get(bucket);
+    if (!limiter) throw new Error(`no rate-limit bucket ${bucket}`);
+    return limiter;
   }
 }

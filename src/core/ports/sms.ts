@@ -1,4 +1,6 @@
-import type { LimitDecision } from './limiter.js';
+import type { LimitDecision, SmsLimitBucket } from './limiter.js';
+
+export type { SmsLimitBucket } from './limiter.js';
 
 /** One text message, ready to hand to a provider. */
 export interface SmsMessage {
@@ -72,15 +74,6 @@ export interface SmsProvider {
    */
   send(message: SmsMessage): Promise<{ providerMessageId: string }>;
 }
-
-/**
- * The rate-limit buckets SMS sending counts in.
- * - `sms_destination` — keyed by the E.164 number.
- * - `sms_country_prefix` — keyed by the calling-code prefix (e.g. `44`, `1876`, `unknown`).
- * - `sms_tenant_daily` — keyed by tenant id; the default daily budget.
- * - `sms_tenant_daily:<tenantId>` — keyed by tenant id; a tenant whose budget is configured on its own.
- */
-export type SmsLimitBucket = 'sms_destination' | 'sms_country_prefix' | 'sms_tenant_daily' | `sms_tenant_daily:${string}`;
 
 /**
  * Counts SMS sends per key and window. The same shape as the general `Limiter` port (`./limiter.ts`)
