@@ -29,6 +29,11 @@ export class KeyRing {
     return this.keys[0]!.id;
   }
 
+  /** Every key id in the ring, newest first. */
+  get ids(): string[] {
+    return this.keys.map((k) => k.id);
+  }
+
   /** The subkey for `purpose` under key `keyId` (default: the newest), or null when that key is no longer in the ring. */
   subkey(purpose: KeyPurpose, keyId: string = this.currentId): Buffer | null {
     const cacheKey = `${keyId}\u0000${purpose}`;
