@@ -8,6 +8,8 @@ import type { RenderedMail } from '../mail/templates.js';
 import type { SmsSender } from '../../core/sms/sms-sender.js';
 import { renderSmsCode } from '../sms/sms-text.js';
 import type { ClaimedMessage, Settlement, SqlOutboxQueue } from '../store/outbox-repository.js';
+import { ClaimLease } from './claim-lease.js';
+import { UnsettledDeliveries } from './unsettled-deliveries.js';
 
 export interface OutboxWorkerSettings {
   pollIntervalMs: number;
@@ -15,6 +17,8 @@ export interface OutboxWorkerSettings {
   maxAttempts: number;
   backoffSeconds: number;
   maxBackoffSeconds: number;
+  /** How long a claim lasts without a heartbeat: how soon another node takes over the rows of a node that died. */
+  claimSeconds: number;
 }
 
 /** What the worker reports, for metrics. */
@@ -38,18 +42,22 @@ export interface OutboxWorkerDeps {
   settings: OutboxWorkerSettings;
 }
 
-/** How long a claim lasts: long enough for a slow SMTP exchange, short enough that a crashed node's rows come back. */
-const CLAIM_MS = 120_000;
-
 /**
  * Delivers outbox messages at least once, with exponential backoff. A mail server that is down delays
- * delivery and loses nothing: the row stays pending, its attempts and last error visible.
+ * delivery and loses nothing: the row stays pending, its attempts and last error visible. Claims are short
+ * and renewed while a pass runs ({@link ClaimLease}); each message is settled right after its attempt, so a
+ * node that dies resends at most the message it was sending, and another node takes over within seconds.
  */
 export class OutboxWorker {
-  private readonly id = `worker-${randomUUID().slice(0, 8)}`;
+  /** Names this worker's claims (`claimed_by`); a row sent by it keeps the name. */
+  readonly id = `worker-${randomUUID().slice(0, 8)}`;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = true;
+  /** Set by stop(): the current pass finishes its message and gives back the rest. */
+  private stopping = false;
+  /** Sent, not yet recorded: never sent twice by this node (receivers also dedupe on the mail Message-ID). */
+  private readonly unsettled = new UnsettledDeliveries();
   private lastHousekeeping = 0;
   private wakeAfterRun = false;
   /** Unexpected errors behind failures of the current pass, for the log line (never sent to metrics). */
@@ -60,14 +68,19 @@ export class OutboxWorker {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.stopping = false;
     this.schedule(0);
   }
 
+  /** Finishes the message in flight, settles it, gives back the claims not started, and stops polling. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    // One last try for settlements that failed (the database was away); else their claims run out.
+    await this.settleUnsettled();
   }
 
   /**
@@ -114,16 +127,61 @@ export class OutboxWorker {
   }
 
   private async deliverBatch(): Promise<number> {
-    const { queue, settings } = this.deps;
+    const { queue, settings, logger } = this.deps;
     await this.housekeepIfDue();
-    const batch = await queue.claim(this.id, settings.batchSize, CLAIM_MS);
-    const outcomes: Settlement[] = [];
-    for (const message of batch) outcomes.push(await this.deliver(message));
-    // One transaction records the whole pass. Should it fail, the claims run out and the messages go
-    // again: delivery is at least once, and receivers dedupe on the idempotency key.
-    await queue.settle(outcomes);
-    for (const [i, outcome] of outcomes.entries()) this.report(batch[i]!, outcome);
+    await this.settleUnsettled();
+    if (this.stopping) return 0;
+    const claimMs = settings.claimSeconds * 1000;
+    const batch = await queue.claim(this.id, settings.batchSize, claimMs);
+    if (batch.length === 0) return 0;
+    const lease = new ClaimLease({ queue, workerId: this.id, claimMs, logger }, batch.map((m) => m.id));
+    try {
+      for (const message of batch) {
+        if (this.stopping) break;
+        // Sent by this node before, its settlement lost: record it, do not send it again.
+        const outcome = this.unsettled.outcomeOf(message.id) ?? (await this.deliver(message));
+        if (await this.settleOne(message, outcome)) lease.settled(message.id);
+      }
+      await this.settleUnsettled();
+      // Sent but not recorded: leave the claim to run out rather than hand the row over to be sent again.
+      for (const { message } of this.unsettled.list()) lease.settled(message.id);
+    } finally {
+      await lease.end();
+    }
     return batch.length;
+  }
+
+  /**
+   * Records one message's outcome at once (a crash later in the pass does not resend it). When that
+   * fails, a sent message is remembered so this node never sends it twice; a failed one is simply tried
+   * again once its claim runs out. Returns whether the outcome is recorded.
+   */
+  private async settleOne(message: ClaimedMessage, outcome: Settlement): Promise<boolean> {
+    try {
+      await this.deps.queue.settle([outcome]);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, outboxId: message.id }, 'could not record a delivery outcome; will try again');
+      if (outcome.kind === 'sent' || outcome.kind === 'dropped') this.unsettled.remember(message, outcome);
+      return false;
+    }
+    this.unsettled.forget(message.id);
+    this.report(message, outcome);
+    return true;
+  }
+
+  /** Retries the settlements that failed, in one transaction; they stay remembered while it fails. */
+  private async settleUnsettled(): Promise<void> {
+    if (this.unsettled.size === 0) return;
+    const entries = this.unsettled.list();
+    try {
+      await this.deps.queue.settle(entries.map((e) => e.outcome));
+    } catch {
+      return;
+    }
+    for (const { message, outcome } of entries) {
+      this.unsettled.forget(message.id);
+      this.report(message, outcome);
+    }
   }
 
   private async housekeepIfDue(): Promise<void> {

@@ -78,7 +78,8 @@ export class SqlOutboxQueue {
 
   /**
    * Claims up to `limit` due messages for `claimMs`. PostgreSQL skips rows other nodes hold
-   * (FOR UPDATE SKIP LOCKED); SQLite has one writer. A crashed worker's claim simply runs out.
+   * (FOR UPDATE SKIP LOCKED); SQLite has one writer. The worker renews a short claim while it works
+   * (`renewClaims`), so a crashed worker's claim runs out within `claimMs` and another node takes the rows.
    */
   async claim(workerId: string, limit: number, claimMs: number): Promise<ClaimedMessage[]> {
     const now = this.clock.now().getTime();
@@ -129,9 +130,11 @@ export class SqlOutboxQueue {
   }
 
   /**
-   * Records the outcome of a whole delivery pass in one transaction: one commit for many messages.
+   * Records outcomes in one transaction (the worker settles each message as soon as it is known).
    * Sent, dropped and dead messages have their payload erased (codes do not linger at rest); audit
-   * entries of the outcomes are appended in the same transaction.
+   * entries of the outcomes are appended in the same transaction. Only a row still pending changes, and
+   * only then is its audit entry written: a settlement retried, or one of a node whose claim was taken
+   * over and already settled, is not recorded (nor audited) twice.
    */
   async settle(outcomes: readonly Settlement[]): Promise<void> {
     if (outcomes.length === 0) return;
@@ -139,24 +142,57 @@ export class SqlOutboxQueue {
     await this.db.transaction().execute(async (trx) => {
       const audit = new SqlAuditAppender(trx, this.dialect, this.clock, this.auditExport);
       for (const outcome of outcomes) {
-        const row = trx.updateTable('outbox').where('idempotency_key', '=', outcome.id);
+        const row = trx.updateTable('outbox').where('idempotency_key', '=', outcome.id).where('status', '=', 'pending');
+        let update;
         switch (outcome.kind) {
           case 'sent':
-            await row.set({ status: 'sent', sent_at: now, payload: null, claimed_until: null, last_error: null }).execute();
+            update = row.set({ status: 'sent', sent_at: now, payload: null, claimed_until: null, last_error: null });
             break;
           case 'dropped':
-            await row.set({ status: 'dropped', sent_at: now, payload: null, claimed_until: null }).execute();
+            update = row.set({ status: 'dropped', sent_at: now, payload: null, claimed_until: null });
             break;
           case 'retry':
-            await row.set({ attempts: outcome.attempts, next_attempt_at: outcome.nextAttemptAt, claimed_until: null, claimed_by: null, last_error: outcome.reason.slice(0, 256) }).execute();
+            update = row.set({ attempts: outcome.attempts, next_attempt_at: outcome.nextAttemptAt, claimed_until: null, claimed_by: null, last_error: outcome.reason.slice(0, 256) });
             break;
           case 'dead':
-            await row.set({ status: 'dead', payload: null, claimed_until: null, last_error: outcome.reason.slice(0, 256) }).execute();
+            update = row.set({ status: 'dead', payload: null, claimed_until: null, last_error: outcome.reason.slice(0, 256) });
             break;
         }
-        if (outcome.audit) await audit.append(outcome.audit);
+        const changed = Number((await update.executeTakeFirst()).numUpdatedRows) > 0;
+        if (changed && outcome.audit) await audit.append(outcome.audit);
       }
     });
+  }
+
+  /**
+   * The heartbeat of a delivery pass: pushes `claimed_until` of the rows `workerId` still holds to
+   * `now + claimMs`. Returns the keys it still holds; a row missing from the answer was settled or
+   * taken over by another node after this worker's claim ran out.
+   */
+  async renewClaims(workerId: string, ids: readonly string[], claimMs: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .updateTable('outbox')
+      .set({ claimed_until: this.clock.now().getTime() + claimMs })
+      .where('idempotency_key', 'in', ids)
+      .where('claimed_by', '=', workerId)
+      .where('status', '=', 'pending')
+      .returning('idempotency_key')
+      .execute();
+    return rows.map((r) => r.idempotency_key);
+  }
+
+  /** Gives back claimed rows this worker has not started (it is stopping): another node may take them at once. */
+  async releaseClaims(workerId: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ claimed_until: null, claimed_by: null })
+      .where('idempotency_key', 'in', ids)
+      .where('claimed_by', '=', workerId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   /** Messages waiting to go out (the backlog gauge). */

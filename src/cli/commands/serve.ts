@@ -2,19 +2,24 @@ import type { UnlatchApp } from '../../app.js';
 import { DEMO_USERS } from '../../adapters/store/demo-seed.js';
 import type { Command } from '../command.js';
 import { CliFailure, oneLine } from '../errors.js';
+import { shutDownGracefully, shutdownTimingOf } from '../graceful-shutdown.js';
 import { waitForShutdown, type CliIo } from '../io.js';
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Run the Unlatch server (portal, API, metrics) until SIGINT or SIGTERM.',
   synopsis: '',
-  description: 'Runs pending migrations first. With outbox.inProcess (the default) it also delivers mail.',
+  description:
+    'Runs pending migrations first. With outbox.inProcess (the default) it also delivers mail. On SIGINT or SIGTERM ' +
+    'it drains: /readyz answers 503 for server.drainDelaySeconds, then in-flight requests and the current delivery ' +
+    'finish; past server.shutdownTimeoutSeconds everything is closed and the exit code is 1.',
   options: {},
   async run({ io, config }) {
     const cfg = config();
     // Listening for signals from the start: a stop asked for while starting still ends in a clean close.
     const shutdown = waitForShutdown(io);
     let app: UnlatchApp | null = null;
+    let clean = true;
     try {
       // Loaded here, not at the top: `--help` and the light commands need not load the whole server.
       const { buildApp } = await import('../../app.js');
@@ -28,10 +33,17 @@ export const serveCommand: Command = {
       await printBanner(io, app, address);
       const signal = await shutdown.signal;
       io.stdout.write(`${signal} received, shutting down\n`);
+      const closing = app;
+      app = null;
+      clean = await shutDownGracefully(closing, shutdownTimingOf(cfg), (timeoutMs) => {
+        io.stderr.write(`unlatch serve: shutdown did not finish within ${timeoutMs / 1000} s; closing every connection\n`);
+      });
     } finally {
       shutdown.dispose();
+      // Only when starting failed half way: a started app was closed above.
       await app?.close();
     }
+    if (!clean) return 1;
     io.stdout.write('stopped\n');
     return 0;
   },
