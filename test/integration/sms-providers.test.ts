@@ -2,11 +2,11 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSmsMemoryLimiter } from '../../src/adapters/sms/sms-memory-limiter.js';
+import { MemoryLimiter } from '../../src/adapters/limiter/memory-limiter.js';
 import { idempotencyDigest, TwilioSmsProvider, type TwilioProviderConfig } from '../../src/adapters/sms/twilio-provider.js';
 import { WebhookSmsProvider, type WebhookProviderConfig } from '../../src/adapters/sms/webhook-provider.js';
 import { SmsDeliveryError, type SmsFailureReason, type SmsProvider } from '../../src/core/ports/sms.js';
-import type { SmsLimitSettings } from '../../src/core/sms/sms-limits.js';
+import { smsBucketSettings, type SmsLimitSettings } from '../../src/core/sms/sms-limits.js';
 import { SmsSender, type SmsAttemptOutcome } from '../../src/core/sms/sms-sender.js';
 import { startFakeTwilio, startFakeWebhook, type FakeTwilio, type FakeWebhook } from '../helpers/fake-sms-providers.js';
 
@@ -58,7 +58,7 @@ function twilioProvider(fake: FakeTwilio, overrides: Partial<TwilioProviderConfi
 
 function senderWith(providers: SmsProvider[], limits: SmsLimitSettings = LIMITS) {
   const attempts: Array<[string, SmsAttemptOutcome, SmsFailureReason | undefined]> = [];
-  const sender = new SmsSender({ providers, limiter: createSmsMemoryLimiter(limits), limits, onAttempt: (...a) => attempts.push(a) });
+  const sender = new SmsSender({ providers, limiter: new MemoryLimiter(smsBucketSettings(limits)), limits, onAttempt: (...a) => attempts.push(a) });
   return { sender, attempts };
 }
 

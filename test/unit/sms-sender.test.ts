@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createSmsMemoryLimiter } from '../../src/adapters/sms/sms-memory-limiter.js';
 import { MemoryLimiter, type BucketSettings } from '../../src/adapters/limiter/memory-limiter.js';
 import { SmsDeliveryError, type SmsFailureReason, type SmsLimiter, type SmsMessage, type SmsProvider } from '../../src/core/ports/sms.js';
 import { smsBucketSettings, type SmsLimitSettings } from '../../src/core/sms/sms-limits.js';
@@ -29,7 +28,7 @@ class ScriptedProvider implements SmsProvider {
 
 function setup(providers: SmsProvider[], limits: SmsLimitSettings = LIMITS) {
   const attempts: Array<[string, SmsAttemptOutcome, SmsFailureReason | undefined]> = [];
-  const sender = new SmsSender({ providers, limiter: createSmsMemoryLimiter(limits), limits, onAttempt: (...a) => attempts.push(a) });
+  const sender = new SmsSender({ providers, limiter: new MemoryLimiter(smsBucketSettings(limits)), limits, onAttempt: (...a) => attempts.push(a) });
   return { sender, attempts };
 }
 
@@ -158,7 +157,7 @@ describe('SmsSender failover', () => {
   it('is not affected by an observer that throws', async () => {
     const sender = new SmsSender({
       providers: [new ScriptedProvider('a')],
-      limiter: createSmsMemoryLimiter(LIMITS),
+      limiter: new MemoryLimiter(smsBucketSettings(LIMITS)),
       limits: LIMITS,
       onAttempt: () => {
         throw new Error('metrics broke');
@@ -174,7 +173,7 @@ describe('SmsSender failover', () => {
   });
 
   it('refuses to be built without providers (no providers = SMS off)', () => {
-    expect(() => new SmsSender({ providers: [], limiter: createSmsMemoryLimiter(LIMITS), limits: LIMITS })).toThrow(/at least one provider/);
+    expect(() => new SmsSender({ providers: [], limiter: new MemoryLimiter(smsBucketSettings(LIMITS)), limits: LIMITS })).toThrow(/at least one provider/);
   });
 
   it('keeps the number and text out of the error message', () => {

@@ -41,7 +41,8 @@ export function budgetBucketFor(limits: SmsLimitSettings, tenantId: string): Sms
 
 /**
  * The limiter buckets the SMS limits need, ready to merge into the limiter's bucket settings
- * (`new MemoryLimiter({ ...config.rateLimits, ...smsBucketSettings(config.sms.limits) })`).
+ * (`buildLimiter(config, smsBucketSettings(config.sms.limits), events)` in `src/app.ts`: SMS counts in the app's
+ * one limiter, so its limits are shared across nodes like every other).
  * A budget of 0 gets no bucket: the sender refuses without counting.
  */
 export function smsBucketSettings(limits: SmsLimitSettings): Partial<Record<SmsLimitBucket, SmsWindow>> {
