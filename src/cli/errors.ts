@@ -35,6 +35,8 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ET
 /** Whether an error from opening or first querying a database means "cannot reach it" (rather than a bug). */
 export function isConnectionError(error: unknown): boolean {
   if (error instanceof AggregateError) return error.errors.some(isConnectionError);
+  // The store adapter wraps driver failures (UnlatchError 'store_unavailable'); the driver's error is the cause.
+  if (error instanceof Error && error.cause !== undefined && isConnectionError(error.cause)) return true;
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || /^(08|28|3D)/.test(code))) return true;
   return error instanceof Error && /timeout exceeded when trying to connect|connection terminated|unable to open database/i.test(error.message);

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 import { availableParallelism } from 'node:os';
 import { runCli } from './cli.js';
+import { exitOnFatalErrors } from './fatal-errors.js';
 import { processIo } from './io.js';
+
+// A bug that reaches the top ends the process with one clear line; expected failures are handled where they arise.
+exitOnFatalErrors({ events: process, stderr: process.stderr, exit: (code) => process.exit(code), debug: process.env.UNLATCH_DEBUG === '1' });
 
 // argon2id runs on libuv's thread pool (4 threads by default). More hashes at once than cores only adds
 // memory (19 MiB each) and latency, not throughput. Set before anything uses the pool; an operator's

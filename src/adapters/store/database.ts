@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import pg from 'pg';
+import { OutageAwarePool, type ConnectionLossListener } from './pg-outage.js';
 import type { Database } from './schema.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { guarded, outageAwareStatement } from './sqlite-outage.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -20,8 +22,20 @@ const pgTypes = {
     oid === 20 || oid === 1700 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
 };
 
-/** Opens `sqlite:<path>` (creating its folder) or `postgres://…`. */
-export function openDatabase(url: string, options: { poolSize?: number; onIdleError?: (error: Error) => void } = {}): DatabaseHandle {
+/** Options for {@link openDatabase}. */
+export interface OpenDatabaseOptions {
+  /** PostgreSQL: connections kept per process. */
+  poolSize?: number;
+  /** PostgreSQL: told when the server drops a connection (restart, failover); the pool replaces it. Must not throw. */
+  onConnectionLost?: ConnectionLossListener;
+}
+
+/**
+ * Opens `sqlite:<path>` (creating its folder) or `postgres://…`. A database that cannot be reached or
+ * cannot serve right now surfaces as `UnlatchError('store_unavailable')` from every query (see
+ * `store-outage.ts`), and a dropped PostgreSQL connection never ends the process.
+ */
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): DatabaseHandle {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -46,10 +60,8 @@ export function openDatabase(url: string, options: { poolSize?: number; onIdleEr
     };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes, connectionTimeoutMillis: 5000 });
-  // An idle connection the server drops (restart, failover, admin) is replaced on next use; unheard, its
-  // 'error' event would end the process.
-  pool.on('error', (error) => options.onIdleError?.(error));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // A connection the server drops (restart, failover, admin), idle or in use, is heard and replaced on next use.
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new OutageAwarePool(pool, options.onConnectionLost) }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
@@ -59,13 +71,13 @@ export function openDatabase(url: string, options: { poolSize?: number; onIdleEr
  * so a cached statement is never used twice at once.
  */
 function withStatementCache(sqlite: BetterSqlite3.Database, max = 500): SqliteDatabase {
-  const cache = new Map<string, BetterSqlite3.Statement>();
+  const cache = new Map<string, SqliteStatement>();
   return {
     close: () => sqlite.close(),
     prepare(sqlText: string) {
       let statement = cache.get(sqlText);
       if (!statement) {
-        statement = sqlite.prepare(sqlText);
+        statement = outageAwareStatement(guarded(() => sqlite.prepare(sqlText)));
         if (cache.size >= max) cache.delete(cache.keys().next().value!);
         cache.set(sqlText, statement);
       }

@@ -41,7 +41,7 @@ export async function jsonEndpoint(
     const { code, status, details } = classifyError(error);
     const page = pages[code];
     if (page) return jsonNext(reply, page);
-    if (code === 'rate_limited' && typeof details.retryAfterSeconds === 'number') reply.header('retry-after', String(details.retryAfterSeconds));
+    if (typeof details.retryAfterSeconds === 'number') reply.header('retry-after', String(details.retryAfterSeconds));
     return jsonError(reply, status, errorsT(ctx, request)(code));
   }
 }

@@ -16,9 +16,8 @@ export function registerPortalErrors(app: FastifyInstance, ctx: PortalContext): 
     if (status >= 500) request.log.error({ err: error, code }, 'portal request failed');
     else request.log.debug({ code, status }, 'portal request refused');
     try {
-      if (code === 'rate_limited' && typeof details.retryAfterSeconds === 'number') {
-        reply.header('retry-after', String(details.retryAfterSeconds));
-      }
+      // Rate limits and outages say when to come back, in the header as on the page.
+      if (typeof details.retryAfterSeconds === 'number') reply.header('retry-after', String(details.retryAfterSeconds));
       const message = errorsT(ctx, request)(code);
       const t = portalT(ctx, request);
       if (ENDED.has(code) && request.url.startsWith('/reset')) {
@@ -54,6 +53,7 @@ async function notFound(ctx: PortalContext, request: FastifyRequest, reply: Fast
 
 function titleKey(status: number): string {
   if (status === 429) return 'error.title_rate_limited';
+  if (status === 503) return 'error.title_unavailable';
   if (status >= 500) return 'error.title_server';
   return 'error.title';
 }
