@@ -8,6 +8,7 @@ import * as methodReviews from './0006-method-reviews.js';
 import * as smsCodes from './0007-sms-codes.js';
 import * as emailLinks from './0008-email-links.js';
 import * as accountLocks from './0009-account-locks.js';
+import * as oneLiveFlow from './0010-one-live-flow.js';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007-sms-codes': smsCodes,
   '0008-email-links': emailLinks,
   '0009-account-locks': accountLocks,
+  '0010-one-live-flow': oneLiveFlow,
 };

@@ -28,7 +28,7 @@ function flow(overrides: Partial<ResetFlowRecord> = {}): ResetFlowRecord {
   const subjectId = overrides.subjectId === undefined ? 'user-1' : overrides.subjectId;
   return {
     id: newId(), handleHash: randomBytes(32).toString('hex'), tenantId: 'demo', subjectId, decoy: false, rateKey: 'alice',
-    supersedeKey: subjectId ?? 'decoy:alice', proven: [], smsCodeHash: null, smsCodeKeyId: null, smsMethodId: null, smsCodeExpiresAt: null, linkHash: null, purpose: 'reset',
+    supersedeKey: `${subjectId ?? 'decoy:alice'}:${newId()}`, proven: [], smsCodeHash: null, smsCodeKeyId: null, smsMethodId: null, smsCodeExpiresAt: null, linkHash: null, purpose: 'reset',
     state: 'awaiting_code', codeHash: 'ab'.repeat(32), codeKeyId: 'k1', attempts: 0, expiresAt: new Date(now.getTime() + 600_000),
     createdAt: now, updatedAt: now, version: 1, ...overrides,
   };
@@ -93,28 +93,42 @@ export function storeContract(target: StoreTarget, available: () => boolean): vo
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
-    it('supersedes every live flow of an account except the one named', async () => {
-      const subjectId = newId();
-      const a = flow({ subjectId });
-      const b = flow({ subjectId, state: 'awaiting_password' });
-      const done = flow({ subjectId, state: 'completed' });
+    it('supersedes the live flow of an account except the one named', async () => {
+      const key = newId();
+      const live = flow({ supersedeKey: key, state: 'awaiting_password' });
+      const done = flow({ supersedeKey: key, state: 'completed' });
       await store.transaction(async (tx) => {
-        for (const f of [a, b, done]) await tx.flows.insert(f);
+        for (const f of [live, done]) await tx.flows.insert(f);
       });
-      expect(await store.transaction((tx) => tx.flows.supersedeActive('demo', subjectId, new Date(), b.id))).toBe(1);
-      expect((await store.flows.findByHandleHash(a.handleHash))?.state).toBe('superseded');
-      expect((await store.flows.findByHandleHash(b.handleHash))?.state).toBe('awaiting_password');
+      expect(await store.transaction((tx) => tx.flows.supersedeActive('demo', key, new Date(), live.id))).toBe(0);
+      expect((await store.flows.findByHandleHash(live.handleHash))?.state).toBe('awaiting_password');
+      expect(await store.transaction((tx) => tx.flows.supersedeActive('demo', key, new Date()))).toBe(1);
+      expect((await store.flows.findByHandleHash(live.handleHash))?.state).toBe('superseded');
       expect((await store.flows.findByHandleHash(done.handleHash))?.state).toBe('completed');
     });
 
     it('supersedes a flow at every live step, the unlock step included', async () => {
-      const subjectId = newId();
-      const live = LIVE_STATES.map((state) => flow({ subjectId, state }));
+      for (const state of LIVE_STATES) {
+        const f = flow({ state });
+        await store.transaction((tx) => tx.flows.insert(f));
+        expect(await store.transaction((tx) => tx.flows.supersedeActive('demo', f.supersedeKey, new Date()))).toBe(1);
+        expect((await store.flows.findByHandleHash(f.handleHash))?.state).toBe('superseded');
+      }
+    });
+
+    it('keeps one live flow per key: a second is refused as conflict (live_flow) until the first is superseded', async () => {
+      const key = newId();
+      const first = flow({ supersedeKey: key });
+      const second = flow({ supersedeKey: key, state: 'awaiting_unlock' });
+      await store.transaction((tx) => tx.flows.insert(first));
+      await expect(store.transaction((tx) => tx.flows.insert(second))).rejects.toMatchObject({ code: 'conflict', details: { reason: 'live_flow' } });
+      // Finished flows do not hold the key; superseding and inserting in one transaction does.
       await store.transaction(async (tx) => {
-        for (const f of live) await tx.flows.insert(f);
+        await tx.flows.supersedeActive('demo', key, new Date());
+        await tx.flows.insert(second);
       });
-      expect(await store.transaction((tx) => tx.flows.supersedeActive('demo', subjectId, new Date()))).toBe(LIVE_STATES.length);
-      for (const f of live) expect((await store.flows.findByHandleHash(f.handleHash))?.state).toBe('superseded');
+      expect((await store.flows.findByHandleHash(first.handleHash))?.state).toBe('superseded');
+      expect((await store.flows.findByHandleHash(second.handleHash))?.state).toBe('awaiting_unlock');
     });
 
     it('rolls back everything in a transaction that throws', async () => {

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { UnlatchError } from '../../core/errors.js';
 import type { FlowRepository } from '../../core/ports/store.js';
 import type { ResetFlowRecord } from '../../core/reset/reset-flow-record.js';
 import { LIVE_STATES, type ResetState } from '../../core/reset/reset-states.js';
@@ -12,7 +13,13 @@ export class SqlFlowRepository implements FlowRepository {
   constructor(private readonly db: Db) {}
 
   async insert(flow: ResetFlowRecord): Promise<void> {
-    await this.db.insertInto('reset_flows').values(toRow(flow)).execute();
+    try {
+      await this.db.insertInto('reset_flows').values(toRow(flow)).execute();
+    } catch (error) {
+      // The one-live-flow index (migration 0010): a start for the same key on another node committed first.
+      if (isUniqueViolation(error)) throw new UnlatchError('conflict', { reason: 'live_flow' });
+      throw error;
+    }
   }
 
   async update(flow: ResetFlowRecord, expectedVersion: number): Promise<boolean> {
@@ -49,6 +56,12 @@ export class SqlFlowRepository implements FlowRepository {
     const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
+}
+
+/** A unique constraint refused the row: PostgreSQL SQLSTATE 23505, or SQLite's extended result code. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 function toRow(flow: ResetFlowRecord): ResetFlowsTable {

@@ -1,5 +1,5 @@
 import { UnlatchError } from '../errors.js';
-import { firstExhausted, rateLimitedError } from '../limits.js';
+import { accountLimitKey, firstExhausted, rateLimitedError } from '../limits.js';
 import { normalizeIdentifier } from '../identity/normalize.js';
 import { passwordContextOf } from '../identity/password-context.js';
 import type { PasswordPolicy, PasswordRejection } from '../password/password-policy.js';
@@ -59,17 +59,18 @@ export class PasswordChange {
     const audit = (event: AuditEntryInput['event'], outcome: AuditEntryInput['outcome'], subjectId: string | null, details?: Record<string, unknown>) =>
       selfEntry(event, outcome, tenantId, subjectId, null, input.client, details);
 
-    const denied = await firstExhausted(limiter, [
-      ['change_ip', input.client.ip],
-      ['change_identifier', `${tenantId}:${rateKey}`],
-    ]);
-    if (denied) {
-      await store.transaction((tx) => tx.audit.append(audit('password.change_rate_limited', 'denied', null, { bucket: denied.bucket })));
-      observer.observe('password.change_rate_limited', { tenantId, outcome: 'denied', reason: denied.bucket });
-      throw rateLimitedError(denied.retryAfterSeconds);
-    }
+    const refuse = async (bucket: string, retryAfterSeconds: number): Promise<never> => {
+      await store.transaction((tx) => tx.audit.append(audit('password.change_rate_limited', 'denied', null, { bucket })));
+      observer.observe('password.change_rate_limited', { tenantId, outcome: 'denied', reason: bucket });
+      throw rateLimitedError(retryAfterSeconds);
+    };
+    const byIp = await firstExhausted(limiter, [['change_ip', input.client.ip]]);
+    if (byIp) await refuse(byIp.bucket, byIp.retryAfterSeconds);
 
     const account = tenants.get(tenantId) ? await directory.findByIdentifier(tenantId, rateKey) : null;
+    // Per account, not per spelling (the identifier itself when nothing matched): one call either way.
+    const byAccount = await firstExhausted(limiter, [['change_identifier', `${tenantId}:${accountLimitKey(account, rateKey)}`]]);
+    if (byAccount) await refuse(byAccount.bucket, byAccount.retryAfterSeconds);
     const valid = account && account.enabled
       ? await directory.verifyPassword(account, input.currentPassword)
       : (await directory.verifyDummy(input.currentPassword, tenantId), false);
@@ -96,7 +97,8 @@ export class PasswordChange {
         await store.transaction(async (tx) => {
           // SECURITY.md: a reset token dies when the password changes by any path.
           await tx.flows.supersedeActive(tenantId, account.id, now);
-          await this.deps.sessions.within(tx).revokeAll(tenantId, account.id, now);
+          const ended = await this.deps.sessions.within(tx).revokeAll(tenantId, account.id, now);
+          if (ended > 0) await tx.audit.append(audit('sessions.revoked', 'success', account.id, { count: ended, reason: 'password_changed' }));
           await tx.audit.append(audit('password.changed', 'success', account.id));
           await enqueuePasswordChangedNotice(tx, { account, mailboxes, tenantName: tenants.get(tenantId)?.name ?? tenantId, when: now, client: input.client, idempotencyKey: `password_changed:${newId()}`, flowId: null });
           // The directory write last: everything else in this transaction is staged, so little can fail after it.

@@ -9,6 +9,11 @@ export type AuditEvent =
   | 'reset.password_rejected'
   | 'reset.completed'
   | 'reset.rate_limited'
+  /**
+   * An account reached its cap of consecutive failed proofs (`proof_failures`): self-service proofs for it pause
+   * until the window runs out (each refusal meanwhile is a `reset.rate_limited` with that bucket). Once per pause.
+   */
+  | 'reset.proofs_paused'
   | 'reset.send_suppressed'
   /** The directory could not be reached while writing; nothing was written, the flow stays at its step. */
   | 'reset.directory_unavailable'
@@ -45,6 +50,8 @@ export type AuditEvent =
   | 'signin.sms_sent'
   | 'signin.sms_suppressed'
   | 'signin.signed_out'
+  /** Sessions ended because the password changed (`details.count`, `details.reason`: `password_reset` or `password_changed`). */
+  | 'sessions.revoked'
   | 'user.created'
   | 'user.imported'
   /** An identifier matched accounts in several of a tenant's directories: treated as no match. */

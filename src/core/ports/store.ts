@@ -4,6 +4,11 @@ import type { ResetFlowRecord } from '../reset/reset-flow-record.js';
 
 /** Persistence of reset flows. Updates are optimistic: they name the version they read. */
 export interface FlowRepository {
+  /**
+   * Adds a flow. At most one flow per (tenant, supersede key) is live at a time, enforced by the store: an
+   * insert while another live flow holds the key fails with `conflict` (`details.reason: 'live_flow'`), so
+   * the caller supersedes first, in the same transaction, and retries when a concurrent start won.
+   */
   insert(flow: ResetFlowRecord): Promise<void>;
   /** Saves `flow` (whose version is already incremented) if the stored version is still `expectedVersion`. */
   update(flow: ResetFlowRecord, expectedVersion: number): Promise<boolean>;

@@ -85,7 +85,8 @@ export class FlowCompletion {
         await this.steps.save(flow, next, [selfEntry('reset.completed', 'success', flow.tenantId, account.id, flow.id, input.client)], async (tx) => {
           // Any other live flow of this account, and every session, dies with the old password.
           await tx.flows.supersedeActive(flow.tenantId, account.id, now, flow.id);
-          await this.deps.sessions.within(tx).revokeAll(flow.tenantId, account.id, now);
+          const ended = await this.deps.sessions.within(tx).revokeAll(flow.tenantId, account.id, now);
+          if (ended > 0) await tx.audit.append(selfEntry('sessions.revoked', 'success', flow.tenantId, account.id, flow.id, input.client, { count: ended, reason: 'password_reset' }));
           await enqueuePasswordChangedNotice(tx, { account, mailboxes, tenantName: tenants.get(flow.tenantId)?.name ?? flow.tenantId, when: now, client: input.client, idempotencyKey: `password_changed:${flow.id}`, flowId: flow.id });
           // The directory write last: everything else in this transaction is staged, so little can fail after it.
           await write.commit(tx);

@@ -17,7 +17,10 @@ export interface ResetFlowRecord {
    * old decoy dies when a new one starts for the same identifier, exactly as a real flow would.
    */
   supersedeKey: string;
-  /** The normalized identifier as typed: the per-account rate-limit key, the same for real and decoy flows. */
+  /**
+   * The per-account rate-limit key (`accountLimitKey`): the resolved account's id, or for an identifier that
+   * matched nothing the normalized identifier, hashed. Every spelling of one account shares it.
+   */
   rateKey: string;
   state: ResetState;
   codeHash: string | null;

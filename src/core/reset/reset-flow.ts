@@ -1,9 +1,9 @@
 import { UnlatchError } from '../errors.js';
-import { firstExhausted } from '../limits.js';
+import { accountLimitKey, firstExhausted } from '../limits.js';
 import { hashHandle, newFlowHandle, newId, newNumericCode } from '../crypto/secrets.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { normalizeIdentifier } from '../identity/normalize.js';
-import { decidePolicy, methodFamily, proofsSatisfy, type TenantPolicy } from '../policy/method-policy.js';
+import { decidePolicy, type TenantPolicy } from '../policy/method-policy.js';
 import type { MethodVerifier } from '../methods/method-verifier.js';
 import type { Passkeys } from '../methods/passkeys.js';
 import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
@@ -20,6 +20,7 @@ import type { Store } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import type { FlowPurpose, ResetFlowRecord } from './reset-flow-record.js';
 import { FlowSteps } from './flow-steps.js';
+import { ProofJudge } from './proof-judge.js';
 import { ResetSms } from './reset-sms.js';
 import { FlowCompletion, type SetPasswordResult } from './flow-completion.js';
 import { codeMessage, ResetProofs } from './reset-proofs.js';
@@ -142,10 +143,12 @@ export class ResetFlow {
   private readonly steps: FlowSteps;
   private readonly completion: FlowCompletion;
   private readonly sms: ResetSms;
+  private readonly judge: ProofJudge;
 
   constructor(private readonly deps: ResetFlowDeps) {
     this.proofs = new ResetProofs(deps);
     this.steps = new FlowSteps(deps);
+    this.judge = new ProofJudge(deps, this.steps, this.proofs);
     this.sms = new ResetSms(deps, this.steps);
     this.completion = new FlowCompletion({ ...deps, delay: deps.delay ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))) }, this.steps);
   }
@@ -155,26 +158,22 @@ export class ResetFlow {
    * account unlocked. Unknown, disabled, excluded or unreachable accounts get a decoy flow that looks the same.
    */
   async start(input: { tenantId: string; identifier: string; client: ClientInfo; purpose?: FlowPurpose }): Promise<StartedReset> {
-    const { store, directory, tenants, keys, limiter, clock, settings } = this.deps;
+    const { directory, tenants, keys, limiter, clock, settings } = this.deps;
     const purpose = input.purpose ?? 'reset';
-    const rateKey = normalizeIdentifier(input.identifier);
-    if (rateKey.length === 0 || rateKey.length > MAX_IDENTIFIER_LENGTH) {
+    const identifier = normalizeIdentifier(input.identifier);
+    if (identifier.length === 0 || identifier.length > MAX_IDENTIFIER_LENGTH) {
       throw new UnlatchError('invalid_request', { field: 'identifier' });
     }
     const tenantId = input.tenantId;
-    await this.steps.enforce(
-      [
-        ['start_ip', input.client.ip],
-        ['start_identifier', `${tenantId}:${rateKey}`],
-        ['start_tenant', tenantId],
-      ],
-      tenantId,
-      null,
-      input.client,
-    );
+    // The buckets that need no lookup first, so floods cost the flooder before they cost the directory.
+    await this.steps.enforce([['start_ip', input.client.ip], ['start_tenant', tenantId]], tenantId, null, input.client);
 
     const tenant = tenants.get(tenantId);
-    const account = tenant ? await directory.findByIdentifier(tenantId, rateKey) : null;
+    const account = tenant ? await directory.findByIdentifier(tenantId, identifier) : null;
+    // Per account, not per spelling: the resolved account's id, or the identifier when nothing matched
+    // (one limiter call either way, after the same lookup).
+    const accountKey = accountLimitKey(account, identifier);
+    await this.steps.enforce([['start_identifier', `${tenantId}:${accountKey}`]], tenantId, null, input.client);
     // Extra confirmed addresses are looked up for every identifier (none for a missing account): the same work.
     const extra = await contactEmails(this.deps.methods, { tenantId, id: account?.id ?? '' });
     const trustsDirectoryEmail = account ? decidePolicy(this.deps.policyFor(tenantId), account).directoryEmail : true;
@@ -192,8 +191,8 @@ export class ResetFlow {
       tenantId,
       subjectId: eligible?.id ?? null,
       decoy: eligible === null,
-      supersedeKey: eligible ? eligible.id : `decoy:${rateKey}`,
-      rateKey,
+      supersedeKey: eligible ? eligible.id : `decoy:${identifier}`,
+      rateKey: accountKey,
       state: 'awaiting_code',
       codeHash: null,
       codeKeyId: null,
@@ -219,22 +218,22 @@ export class ResetFlow {
     const linkToken = linkAllowed ? newFlowHandle() : null;
     flow.linkHash = linkToken ? hashHandle(linkToken) : null;
     const suppressed = new Set<string>();
-    for (const address of eligible ? addresses : [`decoy:${rateKey}`]) {
-      const key = eligible ? `${tenantId}:${normalizeIdentifier(address)}` : `decoy:${tenantId}:${rateKey}`;
+    for (const address of eligible ? addresses : [`decoy:${identifier}`]) {
+      const key = eligible ? `${tenantId}:${normalizeIdentifier(address)}` : `decoy:${tenantId}:${accountKey}`;
       if (await firstExhausted(limiter, [['send_destination', key]])) suppressed.add(address);
     }
     const content = { code, linkToken, purpose, tenantName: tenant?.name ?? tenantId, expiresInMinutes: Math.round(settings.codeTtlSeconds / 60) };
 
-    await store.transaction(async (tx) => {
+    await this.steps.transactionAsOnlyLive(async (tx) => {
       // A real and a decoy start both end the flow they replace; an old decoy flow id dies like a real one.
       await tx.flows.supersedeActive(tenantId, flow.supersedeKey, now);
       await tx.flows.insert(flow);
       await tx.audit.append(
         selfEntry('reset.started', eligible ? 'success' : 'decoy', tenantId, eligible?.id ?? null, flow.id, input.client,
-          eligible ? { channel: 'email', purpose } : { identifier: rateKey, reason: refusal, purpose }),
+          eligible ? { channel: 'email', purpose } : { identifier, reason: refusal, purpose }),
       );
       if (eligible) await enqueueResetMails(tx, { flow, account: eligible, addresses, suppressed, content, client: input.client });
-      else await enqueueDecoyMail(tx, flow, rateKey, content);
+      else await enqueueDecoyMail(tx, flow, identifier, content);
     });
     this.deps.observer.observe('reset.started', { tenantId, outcome: eligible ? 'success' : 'decoy' });
     return { flowId, next: 'verify_code', expiresAt: flow.expiresAt };
@@ -288,8 +287,8 @@ export class ResetFlow {
     const method = input.method ?? 'email_code';
     // The IP bucket comes before any lookup, so scanning flow ids costs the scanner, not the database.
     await this.steps.enforce([['verify_ip', input.client.ip]], null, null, input.client);
-    const flow = await this.steps.load(input.flowId);
-    return this.judge(flow, { ...input, method }, input.client, {});
+    const flow = await this.steps.load(input.flowId, { client: input.client, method });
+    return this.judge.judge(flow, { ...input, method }, input.client, {});
   }
 
   /**
@@ -300,9 +299,9 @@ export class ResetFlow {
    */
   async confirmEmailLink(input: { token: string; client: ClientInfo }): Promise<{ flowId: string; result: VerifyCodeResult }> {
     await this.steps.enforce([['verify_ip', input.client.ip]], null, null, input.client);
-    const flow = await this.steps.loadByLink(input.token);
+    const flow = await this.steps.loadByLink(input.token, { client: input.client, method: 'email_link' });
     const flowId = newFlowHandle();
-    const result = await this.judge(flow, { method: 'email_link', token: input.token }, input.client, { handleHash: hashHandle(flowId) });
+    const result = await this.judge.judge(flow, { method: 'email_link', token: input.token }, input.client, { handleHash: hashHandle(flowId) });
     return { flowId, result };
   }
 
@@ -314,46 +313,6 @@ export class ResetFlow {
     } catch {
       return false;
     }
-  }
-
-  /** Judges one proof of a loaded flow; `onSuccess` holds changes that only a good proof makes (a new handle). */
-  private async judge(flow: ResetFlowRecord, input: ProofInput & { method: ResetProofMethod }, client: ClientInfo, onSuccess: Partial<ResetFlowRecord>): Promise<VerifyCodeResult> {
-    const { clock, settings } = this.deps;
-    const method = input.method;
-    if (flow.state !== 'awaiting_code' && flow.state !== 'awaiting_second_proof') throw new UnlatchError('flow_wrong_step');
-    await this.steps.enforce([['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]], flow.tenantId, flow, client);
-
-    const proof = await this.proofs.prove(flow, input, client);
-    const now = clock.now();
-
-    if (proof) {
-      const proven = [...flow.proven, method];
-      const done = proofsSatisfy(proof.decision, proven);
-      const finalEvent = flow.purpose === 'unlock' ? 'unlock_ready' : 'code_ok';
-      const next = this.steps.advance(flow, done ? finalEvent : 'proof_partial', now, {
-        ...onSuccess,
-        proven,
-        // The mailbox is one family: once its code or link has proven something, neither works again.
-        ...(methodFamily(method) === 'email' ? { codeHash: null, codeKeyId: null, linkHash: null } : {}),
-        ...(method === 'sms_code' ? { smsCodeHash: null, smsCodeKeyId: null, smsMethodId: null, smsCodeExpiresAt: null } : {}),
-        attempts: 0,
-        expiresAt: done ? new Date(now.getTime() + settings.passwordStepTtlSeconds * 1000) : flow.expiresAt,
-      });
-      await this.steps.save(flow, next, [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, client, { method, complete: done })]);
-      this.deps.observer.observe('reset.code_verified', { tenantId: flow.tenantId, outcome: 'success', reason: method });
-      if (done) return { ok: true, next: flow.purpose === 'unlock' ? 'unlock' : 'set_password', expiresAt: next.expiresAt };
-      return { ok: true, next: 'verify_second', expiresAt: next.expiresAt, methods: await this.proofs.secondProofChoices(proof.account, proof.decision, proven, next) };
-    }
-
-    const attempts = flow.attempts + 1;
-    const exhausted = attempts >= settings.maxCodeAttempts;
-    const next = this.steps.advance(flow, exhausted ? 'code_exhausted' : 'code_bad', now, { attempts });
-    const event = exhausted ? 'reset.attempts_exceeded' : 'reset.code_failed';
-    await this.steps.save(flow, next, [selfEntry(event, flow.decoy ? 'decoy' : 'failure', flow.tenantId, flow.subjectId, flow.id, client, { attempts, method })]);
-    this.deps.observer.observe(event, { tenantId: flow.tenantId, outcome: 'failure', reason: exhausted ? 'attempts_exceeded' : 'code_invalid' });
-    return exhausted
-      ? { ok: false, code: 'code_attempts_exceeded' }
-      : { ok: false, code: 'code_invalid', attemptsLeft: settings.maxCodeAttempts - attempts };
   }
 
   /** The new password of a reset flow whose proofs are complete (see FlowCompletion). */

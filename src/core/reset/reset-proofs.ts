@@ -30,6 +30,14 @@ export interface ResetProofsDeps {
   answerHasher?: AnswerHasher | null;
 }
 
+/** Why a proof failed, for the audit trail: a wrong guess, a spent code presented again, or a code after its time. */
+export type ProofFailure = 'wrong' | 'replayed' | 'expired';
+
+/** A proof's outcome: the proven person and their policy, or why it failed. */
+export type ProofOutcome = { ok: true; account: DirectoryAccount; decision: PolicyDecision } | { ok: false; reason: ProofFailure };
+
+const WRONG: ProofOutcome = { ok: false, reason: 'wrong' };
+
 /** Judges the proofs a reset flow receives, and says which methods may give the next one. */
 export class ResetProofs {
   private questionProof: QuestionProof | null = null;
@@ -38,13 +46,14 @@ export class ResetProofs {
 
   /**
    * Checks one proof. A method the person does not have, may not use, or has already proven (by family:
-   * an emailed code and link are one) fails exactly like a wrong code, after comparable work.
+   * an emailed code and link are one) fails exactly like a wrong code, after comparable work. A failure says
+   * why for the audit trail only (`replayed`, `expired`); the person is answered the same either way.
    */
   async prove(
     flow: ResetFlowRecord,
     input: ProofInput & { method: ResetProofMethod },
     client: ClientInfo,
-  ): Promise<{ account: DirectoryAccount; decision: PolicyDecision } | null> {
+  ): Promise<ProofOutcome> {
     const { keys, settings, directory, verifier } = this.deps;
     const method = input.method;
     const candidate = (input.code ?? '').trim();
@@ -56,13 +65,13 @@ export class ResetProofs {
     const usable = decision !== null && decision.allowedMethods.includes(method) && !flow.proven.some((p) => methodFamily(p) === methodFamily(method));
     if (method === 'email_code') {
       const ok = macMatches && usable && /^[0-9]+$/.test(candidate) && candidate.length === settings.codeDigits;
-      return ok ? { account: account!, decision: decision! } : null;
+      return ok ? { ok: true, account: account!, decision: decision! } : WRONG;
     }
     if (method === 'email_link') {
       // The link's token is a second handle of this flow, stored as SHA-256 like the flow id itself.
       const presented = hashHandle((input.token ?? '').trim());
       const ok = constantTimeEqualHex(presented, flow.linkHash ?? '') && flow.linkHash !== null && usable;
-      return ok ? { account: account!, decision: decision! } : null;
+      return ok ? { ok: true, account: account!, decision: decision! } : WRONG;
     }
     if (method === 'sms_code') {
       // A texted code exists only after POST /reset/{flowId}/sms, at the second proof, to a phone of this person.
@@ -75,7 +84,9 @@ export class ResetProofs {
         ? usable && directoryPhoneOf(account!, decision!) !== null
         : phone !== null && phone.subjectId === account!.id && phone.kind === 'sms_code' && phone.confirmed;
       const ok = smsMatches && live && stillMine && Boolean(this.deps.sms) && /^[0-9]+$/.test(candidate) && candidate.length === settings.codeDigits;
-      return ok ? { account: account!, decision: decision! } : null;
+      if (ok) return { ok: true, account: account!, decision: decision! };
+      // The right digits after their time: an expired code, not a guess.
+      return smsMatches && !live && Boolean(flow.smsCodeHash) ? { ok: false, reason: 'expired' } : WRONG;
     }
     if (method === 'questions') {
       // Second proof only: the questions are shown in order to be answered, so offering them before any proof
@@ -83,26 +94,28 @@ export class ResetProofs {
       // without (allowed) questions does the same hashing against a dummy and fails like a wrong code.
       // At the first step every flow, real or decoy, refuses them at once: no hashing to spend (argon2 is costly),
       // and nothing differs between accounts.
-      if (!this.deps.answerHasher || flow.state !== 'awaiting_second_proof') return null;
+      if (!this.deps.answerHasher || flow.state !== 'awaiting_second_proof') return WRONG;
       this.questionProof ??= new QuestionProof(this.deps.answerHasher);
       const set = usable ? await readQuestionSet(this.deps.methods, flow.tenantId, account!.id) : null;
       const ok = (await this.questionProof.check(set, input.answers ?? [])) && set !== null;
-      return ok ? { account: account!, decision: decision! } : null;
+      return ok ? { ok: true, account: account!, decision: decision! } : WRONG;
     }
     if (method === 'webauthn') {
       // Passkey: the flow's challenge is spent on every path; a decoy or a person who may not use passkeys
       // is checked as "no passkeys" (comparable work, same answer). Origin, RP ID, user verification, the
       // credential's owner and its signature counter are judged in Passkeys.verifyAssertion.
-      if (!this.deps.passkeys) return null;
+      if (!this.deps.passkeys) return WRONG;
       const result = await this.deps.passkeys.verifyAssertion({ purpose: 'reset', owner: flow.id, account: usable ? account : null, response: credential, client, flowId: flow.id });
-      return result.ok ? { account: account!, decision: decision! } : null;
+      return result.ok ? { ok: true, account: account!, decision: decision! } : WRONG;
     }
     if (!usable) {
       await verifier.spendEquivalentTime(method, candidate);
-      return null;
+      return WRONG;
     }
     const result = await verifier.verify(account!, method, candidate);
-    return result.ok ? { account: account!, decision: decision! } : null;
+    if (result.ok) return { ok: true, account: account!, decision: decision! };
+    // A spent authenticator step or backup code presented again is a replay (often a shoulder-surfed code).
+    return result.reason === 'replayed' || result.reason === 'used' ? { ok: false, reason: 'replayed' } : WRONG;
   }
 
   /** The methods a second proof may use, masked: shown only now, after a first proof. */

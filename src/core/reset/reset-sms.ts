@@ -48,7 +48,7 @@ export class ResetSms {
     await this.steps.enforce([['verify_ip', input.client.ip]], null, null, input.client);
     const flow = await this.steps.load(input.flowId);
     if (flow.state !== 'awaiting_second_proof') throw new UnlatchError('flow_wrong_step');
-    await this.steps.enforce([['verify_identifier', `${flow.tenantId}:${flow.rateKey}`]], flow.tenantId, flow, input.client);
+    await this.steps.enforce([['verify_identifier', this.steps.limitKey(flow)]], flow.tenantId, flow, input.client);
     const sms = this.deps.sms;
     const account = flow.subjectId && !flow.decoy ? await this.deps.directory.findById(flow.tenantId, flow.subjectId) : null;
     const decision = account ? decidePolicy(this.deps.policyFor(flow.tenantId), account) : null;

@@ -6,7 +6,8 @@ import { maskPhone } from '../identity/mask.js';
 import { normalizeIdentifier } from '../identity/normalize.js';
 import type { ChallengeStore } from '../ports/challenges.js';
 import type { SmsSender } from '../sms/sms-sender.js';
-import { firstExhausted, rateLimitedError } from '../limits.js';
+import { accountLimitKey, firstExhausted, rateLimitedError } from '../limits.js';
+import { ProofFailureCap } from '../proof-failure-cap.js';
 import type { CodeMethod, MethodProof, MethodVerifier } from '../methods/method-verifier.js';
 import type { Passkeys } from '../methods/passkeys.js';
 import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
@@ -84,7 +85,16 @@ const STEP_UP_KINDS: readonly StepUpMethod[] = ['totp', 'backup_code', 'webauthn
  * method — that method too. Unknown accounts and wrong passwords get one answer, after the same argon2 work.
  */
 export class SignIn {
-  constructor(private readonly deps: SignInDeps) {}
+  /**
+   * The method proofs of the second step count against the account's cap of consecutive failed proofs, like a
+   * reset's: the same secrets, guessed another way. The password step does not: it is the person's normal
+   * sign-in, which the cap must never lock.
+   */
+  private readonly cap: ProofFailureCap;
+
+  constructor(private readonly deps: SignInDeps) {
+    this.cap = new ProofFailureCap(deps.limiter);
+  }
 
   async start(input: { tenantId: string; identifier: string; password: string; client: ClientInfo }): Promise<SignedIn> {
     const { directory, tenants, limiter, clock, settings } = this.deps;
@@ -92,13 +102,13 @@ export class SignIn {
     const rateKey = normalizeIdentifier(input.identifier);
     if (rateKey.length === 0 || rateKey.length > 256) throw new UnlatchError('invalid_request', { field: 'identifier' });
     // Password checks share the change-password buckets: both guess the same secret.
-    const denied = await firstExhausted(limiter, [
-      ['change_ip', input.client.ip],
-      ['change_identifier', `${tenantId}:${rateKey}`],
-    ]);
-    if (denied) throw rateLimitedError(denied.retryAfterSeconds);
+    const byIp = await firstExhausted(limiter, [['change_ip', input.client.ip]]);
+    if (byIp) throw rateLimitedError(byIp.retryAfterSeconds);
 
     const account = tenants.get(tenantId) ? await directory.findByIdentifier(tenantId, rateKey) : null;
+    // Per account, not per spelling (the identifier itself when nothing matched): one call either way.
+    const byAccount = await firstExhausted(limiter, [['change_identifier', `${tenantId}:${accountLimitKey(account, rateKey)}`]]);
+    if (byAccount) throw rateLimitedError(byAccount.retryAfterSeconds);
     const valid = account && account.enabled ? await directory.verifyPassword(account, input.password) : (await directory.verifyDummy(input.password, input.tenantId), false);
     if (!account || !valid) {
       await this.audit(selfEntry('signin.failed', account ? 'failure' : 'decoy', tenantId, account?.id ?? null, null, input.client, account ? {} : { identifier: rateKey }));
@@ -132,6 +142,7 @@ export class SignIn {
   /** The second step: a code from a registered method. Wrong codes are counted; too many end the session. */
   async proveMethod(input: { token: string; method: CodeMethod | 'sms_code'; code: string; client: ClientInfo }): Promise<ProofResult> {
     const { session, account } = await this.load(input.token, 'partial');
+    await this.enforceProofCap(account, input.method, input.client);
     if (input.method === 'sms_code') return this.proveSms(session, account, input.code, input.client);
     const proof = await this.deps.verifier.verify(account, input.method, input.code);
     return this.settle(session, account, input.method, proof, input.client);
@@ -235,6 +246,7 @@ export class SignIn {
   /** The second step with a passkey: counted like a wrong code when refused. */
   async provePasskey(input: { token: string; credential: WebAuthnResponseJson; client: ClientInfo }): Promise<ProofResult> {
     const { session, account } = await this.load(input.token, 'partial');
+    await this.enforceProofCap(account, 'webauthn', input.client);
     const result = this.deps.passkeys
       ? await this.deps.passkeys.verifyAssertion({ purpose: 'signin', owner: session.tokenHash, account, response: input.credential, client: input.client, flowId: null })
       : { ok: false as const, reason: 'not_registered' };
@@ -251,14 +263,28 @@ export class SignIn {
       const next = { state: 'full' as const, attempts: session.attempts, expiresAt: new Date(now.getTime() + settings.sessionTtlSeconds * 1000) };
       if (!(await this.deps.sessions.update(session.tokenHash, session, next))) throw new UnlatchError('conflict');
       await this.audit(selfEntry('signin.completed', 'success', account.tenantId, account.id, null, input.client, { method: input.method }));
+      await this.cap.succeeded(capKey(account));
       return { ok: true };
     }
+    const paused = await this.cap.failed(capKey(account));
+    if (paused) await this.audit(selfEntry('reset.proofs_paused', 'denied', account.tenantId, account.id, null, input.client, { bucket: 'proof_failures', method: input.method, via: 'signin' }));
     const attempts = session.attempts + 1;
     const exhausted = attempts >= settings.maxProofAttempts;
     if (!(await this.deps.sessions.update(session.tokenHash, session, { state: 'partial', attempts, expiresAt: session.expiresAt }))) throw new UnlatchError('conflict');
     if (exhausted) await this.deps.sessions.revoke(session.tokenHash, now);
     await this.audit(selfEntry('signin.proof_failed', 'failure', account.tenantId, account.id, null, input.client, { method: input.method, reason: detail ?? proof.reason, attempts }));
     return exhausted ? { ok: false, code: 'code_attempts_exceeded' } : { ok: false, code: 'code_invalid', attemptsLeft: settings.maxProofAttempts - attempts };
+  }
+
+  /**
+   * While the account's proofs are paused (`proof_failures`) a method proof is refused before it is looked at.
+   * The password is proven here, so the pause is answered openly: `rate_limited` with Retry-After.
+   */
+  private async enforceProofCap(account: DirectoryAccount, method: StepUpMethod, client: ClientInfo): Promise<void> {
+    const retryAfter = await this.cap.pausedFor(capKey(account));
+    if (retryAfter === null) return;
+    await this.audit(selfEntry('signin.proof_failed', 'denied', account.tenantId, account.id, null, client, { method, reason: 'proofs_paused' }));
+    throw rateLimitedError(retryAfter);
   }
 
   /** The signed-in person behind a token, or `session_invalid`. */
@@ -288,6 +314,11 @@ export class SignIn {
   private async audit(entry: AuditEntryInput): Promise<void> {
     await this.deps.store.transaction((tx) => tx.audit.append(entry));
   }
+}
+
+/** The account's key in the failure cap: the same as its reset flows use (`tenant:accountLimitKey`). */
+function capKey(account: DirectoryAccount): string {
+  return `${account.tenantId}:${accountLimitKey(account, '')}`;
 }
 
 /** What a sign-in code's MAC covers: the session (its token's hash) and the code, so a code serves one session only. */

@@ -1,0 +1,78 @@
+import { selfEntry } from '../audit/self-entry.js';
+import { UnlatchError } from '../errors.js';
+import { methodFamily, proofsSatisfy } from '../policy/method-policy.js';
+import type { AuditEntryInput } from '../ports/audit.js';
+import type { ClientInfo } from '../ports/client-info.js';
+import type { Clock } from '../ports/clock.js';
+import type { FlowObserver } from '../ports/flow-observer.js';
+import type { FlowSteps } from './flow-steps.js';
+import type { ProofInput, ResetProofMethod, VerifyCodeResult } from './reset-flow.js';
+import type { ResetFlowRecord } from './reset-flow-record.js';
+import type { ResetProofs } from './reset-proofs.js';
+import type { ResetSettings } from './reset-settings.js';
+
+export interface ProofJudgeDeps {
+  clock: Clock;
+  observer: FlowObserver;
+  settings: ResetSettings;
+}
+
+/**
+ * Judges one proof presented to a loaded flow and moves the flow on: the per-flow attempts, the per-account
+ * failure cap (`proof_failures`, across flows, methods and spellings), and the audit entries of both.
+ */
+export class ProofJudge {
+  constructor(
+    private readonly deps: ProofJudgeDeps,
+    private readonly steps: FlowSteps,
+    private readonly proofs: ResetProofs,
+  ) {}
+
+  /** `onSuccess` holds changes that only a good proof makes (a new handle, for a confirmed link). */
+  async judge(flow: ResetFlowRecord, input: ProofInput & { method: ResetProofMethod }, client: ClientInfo, onSuccess: Partial<ResetFlowRecord>): Promise<VerifyCodeResult> {
+    const { clock, settings } = this.deps;
+    const method = input.method;
+    if (flow.state !== 'awaiting_code' && flow.state !== 'awaiting_second_proof') throw new UnlatchError('flow_wrong_step');
+    await this.steps.enforce([['verify_identifier', this.steps.limitKey(flow)]], flow.tenantId, flow, client);
+    // Before the proof is even looked at: once the account's proofs are paused, the right code is refused too.
+    await this.steps.enforceProofCap(flow, client);
+
+    const proof = await this.proofs.prove(flow, input, client);
+    const now = clock.now();
+
+    if (proof.ok) {
+      const proven = [...flow.proven, method];
+      const done = proofsSatisfy(proof.decision, proven);
+      const finalEvent = flow.purpose === 'unlock' ? 'unlock_ready' : 'code_ok';
+      const next = this.steps.advance(flow, done ? finalEvent : 'proof_partial', now, {
+        ...onSuccess,
+        proven,
+        // The mailbox is one family: once its code or link has proven something, neither works again.
+        ...(methodFamily(method) === 'email' ? { codeHash: null, codeKeyId: null, linkHash: null } : {}),
+        ...(method === 'sms_code' ? { smsCodeHash: null, smsCodeKeyId: null, smsMethodId: null, smsCodeExpiresAt: null } : {}),
+        attempts: 0,
+        expiresAt: done ? new Date(now.getTime() + settings.passwordStepTtlSeconds * 1000) : flow.expiresAt,
+      });
+      await this.steps.save(flow, next, [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, client, { method, complete: done })]);
+      // A success ends the account's run of failures (only now that it is saved).
+      await this.steps.cap.succeeded(this.steps.limitKey(flow));
+      this.deps.observer.observe('reset.code_verified', { tenantId: flow.tenantId, outcome: 'success', reason: method });
+      if (done) return { ok: true, next: flow.purpose === 'unlock' ? 'unlock' : 'set_password', expiresAt: next.expiresAt };
+      return { ok: true, next: 'verify_second', expiresAt: next.expiresAt, methods: await this.proofs.secondProofChoices(proof.account, proof.decision, proven, next) };
+    }
+
+    const attempts = flow.attempts + 1;
+    const exhausted = attempts >= settings.maxCodeAttempts;
+    const next = this.steps.advance(flow, exhausted ? 'code_exhausted' : 'code_bad', now, { attempts });
+    const event = exhausted ? 'reset.attempts_exceeded' : 'reset.code_failed';
+    const outcome = flow.decoy ? 'decoy' : 'failure';
+    const entries: AuditEntryInput[] = [selfEntry(event, outcome, flow.tenantId, flow.subjectId, flow.id, client, { attempts, method, reason: proof.reason })];
+    // Counted before the save: a failure that loses a race is still a guess the account pays for. The right
+    // digits after their time are not a guess, so an expired code does not count against the account.
+    const paused = proof.reason !== 'expired' && (await this.steps.cap.failed(this.steps.limitKey(flow)));
+    if (paused) entries.push(selfEntry('reset.proofs_paused', flow.decoy ? 'decoy' : 'denied', flow.tenantId, flow.subjectId, flow.id, client, { bucket: 'proof_failures', method }));
+    await this.steps.save(flow, next, entries);
+    this.deps.observer.observe(event, { tenantId: flow.tenantId, outcome: 'failure', reason: exhausted ? 'attempts_exceeded' : proof.reason === 'wrong' ? 'code_invalid' : proof.reason });
+    return exhausted ? { ok: false, code: 'code_attempts_exceeded' } : { ok: false, code: 'code_invalid', attemptsLeft: settings.maxCodeAttempts - attempts };
+  }
+}
