@@ -25,7 +25,7 @@ import { DEFAULT_SIGN_IN_SETTINGS, SignIn } from './core/signin/sign-in.js';
 import { SqlSessionRepository } from './adapters/store/session-repository.js';
 import { SmsSender } from './core/sms/sms-sender.js';
 import { buildSmsProviders } from './adapters/sms/build-sms-providers.js';
-import { createSmsMemoryLimiter } from './adapters/sms/sms-memory-limiter.js';
+import { smsBucketSettings } from './core/sms/sms-limits.js';
 import { qrSvg } from './adapters/qr/qr-svg.js';
 import { SqlMethodRepository } from './adapters/store/method-repository.js';
 import { Argon2Hasher } from './adapters/directory/password-hasher.js';
@@ -33,7 +33,8 @@ import { buildDirectoryRouter } from './adapters/directory/build-directories.js'
 import { directoryRouterEvents } from './adapters/directory/router-events.js';
 import { JsonlFileSink } from './adapters/audit/jsonl-file-sink.js';
 import { loadI18n } from './adapters/i18n/load-i18n.js';
-import { MemoryLimiter } from './adapters/limiter/memory-limiter.js';
+import { buildLimiter } from './adapters/limiter/build-limiter.js';
+import type { ClosableLimiter } from './adapters/limiter/bucket-limiter.js';
 import { SmtpMailer } from './adapters/mail/smtp-mailer.js';
 import { createMailRenderer } from './adapters/mail/mail-renderer.js';
 import { createLogger } from './adapters/observability/logger.js';
@@ -46,12 +47,14 @@ import { seedDemoUsers } from './adapters/store/demo-seed.js';
 import { purgeExpired } from './adapters/store/housekeeping.js';
 import { DevOutbox } from './adapters/store/dev-outbox-repository.js';
 import { migrateToLatest } from './adapters/store/migrate.js';
+import { refuseRemovedKeys } from './adapters/store/removed-key-check.js';
 import { SqlOutboxQueue } from './adapters/store/outbox-repository.js';
 import { SqlStore } from './adapters/store/sql-store.js';
 import { SqlUserRepository } from './adapters/store/user-repository.js';
 import { ConfigTenants } from './adapters/tenants/config-tenants.js';
 import { policyFor } from './config/policy-schema.js';
 import { buildServer } from './http/server.js';
+import { closeAllConnections, closeKeepAliveWhileDraining, closeServerPromptly } from './http/server-drain.js';
 
 export interface AppOptions {
   config: UnlatchConfig;
@@ -87,7 +90,15 @@ export interface UnlatchApp {
   sms: SmsSender | null;
   /** Listens on the configured host and port; returns the address. */
   listen(): Promise<string>;
+  /** The first step of a shutdown: /readyz answers 503 `draining`; requests are still served. */
+  beginDrain(): void;
+  /**
+   * Stops accepting, closes idle keep-alive connections, lets in-flight requests finish, stops the worker
+   * (its current message is settled, its other claims given back), gives back account leases, closes the database.
+   */
   close(): Promise<void>;
+  /** Past the shutdown deadline: cuts every connection and gives back account leases; the process exits next. */
+  forceClose(): Promise<void>;
 }
 
 export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
@@ -97,10 +108,12 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
   const keys = new KeyRing(resolveMasterKeys(config));
   const database = openDatabase(config.database.url!, {
     poolSize: config.database.poolSize,
-    onIdleError: (error) => logger.warn({ err: error }, 'database connection lost while idle; it will be replaced'),
+    onConnectionLost: (error, state) => logger.warn({ err: error, state }, 'database connection lost; it will be replaced'),
   });
+  let limiterToClose: ClosableLimiter | null = null;
   try {
     if (options.migrate !== false) await migrateToLatest(database.db);
+    await refuseRemovedKeys(database, keys, clock.now());
 
     const outboxSealer = new Sealer(keys, 'outbox-seal');
     const auditExport = config.audit.exportFile ? { sealer: outboxSealer } : null;
@@ -113,7 +126,12 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const directory = buildDirectoryRouter(config, { db: database.db, hasher, clock }, directoryRouterEvents({
       store, logger, countFailure: (f) => metrics.directoryError(f.tenantId, f.directory, f.reason),
     }));
-    const limiter = new MemoryLimiter(config.rateLimits);
+    // One limiter for every bucket, SMS included, in the configured store (shared across nodes unless memory).
+    const limiter = await buildLimiter(config, smsBucketSettings(config.sms.limits), {
+      fallback: (store) => metrics.rateLimitFallback(store),
+      log: logger,
+    });
+    limiterToClose = limiter;
     const passwords = new PasswordPolicy({
       rules: config.password,
       blocklist: loadBlocklistFile(config.password.blocklistFile ?? defaultBlocklistPath()),
@@ -126,7 +144,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
 
     const sms = config.sms.providers.length === 0 ? null : new SmsSender({
       providers: buildSmsProviders(config.sms.providers),
-      limiter: createSmsMemoryLimiter(config.sms.limits),
+      limiter,
       limits: config.sms.limits,
       onAttempt: (provider, outcome, reason) => metrics.smsAttempt(provider, outcome, reason),
     });
@@ -178,6 +196,8 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const emailRegistration = new EmailRegistration({ store, methods, tenants, keys, clock, limiter, policyFor: (tenantId) => policyFor(config.policy, tenantId) });
     const methodTest = new MethodTest({ store, methods, tenants, keys, clock, limiter, challenges, passkeys, sms });
     const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, passkeys, sms, keys, challenges, settings: DEFAULT_SIGN_IN_SETTINGS });
+    // Set at the shutdown signal: /readyz answers 503 and responses close their keep-alive connection.
+    let draining = false;
     const server = await buildServer({
       config,
       resetFlow,
@@ -192,10 +212,14 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       devOutbox,
       metricsRegistry: metrics.registry,
       readiness: async () => ({ store: await store.ping() }),
+      draining: () => draining,
       i18n,
       logger,
-      cookieSecret: createHmac('sha256', keys.subkey('code-hmac')!).update('cookie-signing').digest('base64url'),
+      // One signing secret per key, newest first: a cookie signed before a key moved down still verifies.
+      cookieSecrets: keys.ids.map((id) => createHmac('sha256', keys.subkey('code-hmac', id)!).update('cookie-signing').digest('base64url')),
     });
+
+    closeKeepAliveWhileDraining(server, () => draining);
 
     const startWorker = options.startWorker ?? config.outbox.inProcess;
     if (startWorker) {
@@ -222,16 +246,30 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       policyFor: (tenantId) => policyFor(config.policy, tenantId),
       sms,
       listen: () => server.listen({ host: config.server.host, port: config.server.port }),
+      beginDrain() {
+        draining = true;
+      },
       async close() {
         if (closed) return;
         closed = true;
+        draining = true;
+        // Requests first (they may queue mail), then the worker; leases are normally given back by now.
+        await closeServerPromptly(server);
         await worker.stop();
-        await server.close();
+        await store.locks.releaseAll();
         if ('close' in mailer && typeof mailer.close === 'function') await (mailer as SmtpMailer).close();
+        await limiter.close();
         await database.close();
+      },
+      async forceClose() {
+        draining = true;
+        closeAllConnections(server);
+        // Work cut short may still hold leases: give them back so the people can retry on another node now.
+        await store.locks.releaseAll();
       },
     };
   } catch (error) {
+    await limiterToClose?.close();
     await database.close();
     throw error;
   }

@@ -1,7 +1,10 @@
 import { ConfigError } from '../config/load-config.js';
 import { commandContext, help, parseCommandArgs, type Command } from './command.js';
 import { auditVerifyCommand } from './commands/audit-verify.js';
+import { configValidateCommand } from './commands/config-validate.js';
 import { directoryCheckCommand } from './commands/directory-check.js';
+import { keysRotateCommand } from './commands/keys-rotate.js';
+import { keysStatusCommand } from './commands/keys-status.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { usersAddCommand } from './commands/users-add.js';
@@ -10,6 +13,7 @@ import { usersListCommand } from './commands/users-list.js';
 import { workerCommand } from './commands/worker.js';
 import { CliFailure, UsageError, exitCodeOf, isConnectionError, oneLine } from './errors.js';
 import type { CliIo } from './io.js';
+import { unlatchVersion } from './version.js';
 
 /** Every command, by its full name; a name with a space belongs to a group (`users`, `audit`). */
 export const COMMANDS: readonly Command[] = [
@@ -21,6 +25,9 @@ export const COMMANDS: readonly Command[] = [
   usersListCommand,
   auditVerifyCommand,
   directoryCheckCommand,
+  configValidateCommand,
+  keysStatusCommand,
+  keysRotateCommand,
 ];
 
 const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!));
@@ -38,6 +45,7 @@ function overview(group?: string): string {
     'Global options:',
     '  --config <path>  configuration file (default: ./unlatch.yaml when it exists); UNLATCH_* variables override it',
     '  -h, --help       help for any command, e.g. unlatch users import --help',
+    '  -V, --version    print the version and exit',
     '',
     'Exit codes: 0 done, 1 failed, 2 bad arguments or configuration. UNLATCH_DEBUG=1 prints stack traces.',
     '',
@@ -80,6 +88,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   // Errors are prefixed with what was run, as far as it exists: `unlatch users add:`, `unlatch users:`, `unlatch:`.
   const label = known ? `unlatch ${name}` : GROUPS.has(words[0] ?? '') ? `unlatch ${words[0]}` : 'unlatch';
   try {
+    if (words.length === 0 && (rest[0] === '--version' || rest[0] === '-V')) {
+      io.stdout.write(`unlatch ${unlatchVersion()}\n`);
+      return 0;
+    }
     if (words.length === 0 || words[0] === 'help') {
       if (helpAsked || words[0] === 'help') {
         io.stdout.write(overview());

@@ -3,16 +3,16 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type RawConfig, type UnlatchConfig } from './schema.js';
 import { settleDirectories } from './directory-settings.js';
+import { rateLimitStoreProblem } from './rate-limit-settings.js';
+import { ConfigError } from './config-error.js';
+import { envOrFile, parseKeyRing, resolveSecretReferences } from './secret-sources.js';
 
-/** A configuration problem; the message is one line that names the key. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
-/** Environment variables and the config key each one sets. */
+/**
+ * Environment variables and the config key each one sets. Each also takes `<NAME>_FILE`: a file holding
+ * the value (a mounted secret), see `secret-sources.ts`. docs/deployment.md lists them all.
+ */
 const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'int' | 'bool']> = [
   ['UNLATCH_MODE', ['mode'], 'string'],
   ['UNLATCH_HOST', ['server', 'host'], 'string'],
@@ -29,6 +29,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'int' | 'bool']> = [
   ['UNLATCH_SMTP_REQUIRE_TLS', ['mail', 'smtp', 'requireTLS'], 'bool'],
   ['UNLATCH_SMTP_USER', ['mail', 'smtp', 'user'], 'string'],
   ['UNLATCH_SMTP_PASSWORD', ['mail', 'smtp', 'password'], 'string'],
+  ['UNLATCH_REDIS_URL', ['rateLimits', 'redis', 'url'], 'string'],
 ];
 
 export interface LoadOptions {
@@ -45,18 +46,18 @@ export function loadConfig(options: LoadOptions = {}): UnlatchConfig {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const raw = readConfigFile(options.configPath, cwd);
-  applyEnv(raw, env);
-  if (env.UNLATCH_SECRET_KEY) {
-    const keys = [{ id: 'env', secret: env.UNLATCH_SECRET_KEY }];
-    raw.secrets = { ...(raw.secrets as object), keys };
-  }
+  applyEnv(raw, env, cwd);
+  const keys = envKeyRing(env, cwd);
+  if (keys) raw.secrets = { ...(raw.secrets as object), keys };
   return validateConfig(deepMerge(raw, (options.overrides ?? {}) as Record<string, unknown>), cwd, env);
 }
 
 /** Validates raw values; relative paths are taken from `cwd`, directory secrets named by variable from `env`. */
 export function validateConfig(raw: Record<string, unknown>, cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): UnlatchConfig {
   // A section whose keys are all commented out (`audit:` and nothing else) reads as null: treat it as absent.
-  const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null));
+  // A copy: secret references are replaced in place, and the caller's object stays as it was.
+  const present = structuredClone(Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null)));
+  resolveSecretReferences(present, cwd, env);
   if (isPlainObject(present.reset) && 'excludedGroups' in present.reset) {
     throw new ConfigError('config: reset.excludedGroups: moved to policy.default.excludedGroups (see docs/policy.md)');
   }
@@ -87,6 +88,8 @@ function finish(config: UnlatchConfig, cwd: string, env: NodeJS.ProcessEnv): Unl
     throw new ConfigError(`config: defaultTenant: "${config.defaultTenant}" is not one of the tenants`);
   }
   config.database.url ??= `sqlite:${resolve(config.dataDir, 'unlatch.db')}`;
+  const rateLimitProblem = rateLimitStoreProblem(config);
+  if (rateLimitProblem) throw new ConfigError(rateLimitProblem);
   if (config.mail.transport === 'smtp' && !config.mail.smtp) {
     throw new ConfigError('config: mail.smtp: required when mail.transport is smtp');
   }
@@ -126,10 +129,22 @@ function readConfigFile(configPath: string | undefined, cwd: string): Record<str
   return parsed as Record<string, unknown>;
 }
 
-function applyEnv(target: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+/**
+ * The key ring from the environment, replacing the file's: `UNLATCH_SECRET_KEY` (one key, id `env`) or
+ * `UNLATCH_SECRETS_KEYS` (`id:secret` entries, newest first), each also as `…_FILE`.
+ */
+function envKeyRing(env: NodeJS.ProcessEnv, cwd: string): Array<{ id: string; secret: string }> | undefined {
+  const one = envOrFile(env, 'UNLATCH_SECRET_KEY', cwd, 'config: secrets.keys');
+  const ring = envOrFile(env, 'UNLATCH_SECRETS_KEYS', cwd, 'config: secrets.keys');
+  if (one !== undefined && ring !== undefined) throw new ConfigError('config: secrets.keys: set only one of UNLATCH_SECRET_KEY, UNLATCH_SECRETS_KEYS (and their _FILE forms)');
+  if (one !== undefined) return [{ id: 'env', secret: one }];
+  return ring === undefined ? undefined : parseKeyRing(ring, 'config: secrets.keys (UNLATCH_SECRETS_KEYS)');
+}
+
+function applyEnv(target: Record<string, unknown>, env: NodeJS.ProcessEnv, cwd: string): void {
   for (const [name, path, kind] of ENV_KEYS) {
-    const value = env[name];
-    if (value === undefined || value === '') continue;
+    const value = envOrFile(env, name, cwd, `config: ${path.join('.')}`);
+    if (value === undefined) continue;
     let typed: unknown = value;
     if (kind === 'int') {
       if (!/^-?\d+$/.test(value)) throw new ConfigError(`config: ${path.join('.')} (${name}): expected a whole number, got "${value}"`);

@@ -29,6 +29,13 @@ export const configSchema = z
         trustProxy: z.union([z.boolean(), z.number().int().nonnegative(), z.array(z.string())]).default(false),
         /** Largest request body in bytes. */
         bodyLimit: z.number().int().positive().default(16 * 1024),
+        /**
+         * On SIGTERM, how long /readyz answers 503 while requests are still served, so load balancers stop
+         * sending new ones before the listener closes. Unset: 5 in production mode, 0 in dev.
+         */
+        drainDelaySeconds: z.number().min(0).max(300).optional(),
+        /** Hard deadline for a shutdown, counted from the signal; past it everything is closed and the exit code is 1. */
+        shutdownTimeoutSeconds: z.number().positive().max(600).default(10),
       })
       .strict()
       .prefault({}),
@@ -47,7 +54,10 @@ export const configSchema = z
       .prefault({}),
     secrets: z
       .object({
-        /** Master keys, newest first, each at least 32 bytes as base64 or hex. Required in production. */
+        /**
+         * Master keys, newest first, each at least 32 bytes as base64 or hex. Required in production. Each `secret`
+         * may instead be `secretFile` / `secretEnv`; `UNLATCH_SECRET_KEY(_FILE)` or `UNLATCH_SECRETS_KEYS(_FILE)` replace the list.
+         */
         keys: z.array(z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), secret: z.string().min(32) }).strict()).default([]),
       })
       .strict()
@@ -82,6 +92,7 @@ export const configSchema = z
             /** Refuse to send unless STARTTLS succeeds. */
             requireTLS: z.boolean().default(true),
             user: z.string().optional(),
+            /** Or `passwordFile` (a file holding it) / `passwordEnv` (a variable's name); `UNLATCH_SMTP_PASSWORD(_FILE)`. */
             password: z.string().optional(),
             connectionTimeoutMs: z.number().int().positive().default(10_000),
             tlsRejectUnauthorized: z.boolean().default(true),
@@ -158,6 +169,25 @@ export const configSchema = z
         method_test: bucket(5, 600),
         /** Confirmation codes for new contact addresses (phone or email), per account: 5 per hour. */
         contact_register: bucket(5, 3600),
+        /** Consecutive failed proofs per account, across flows and methods; a success clears it. NIST SP 800-63B: at most 100. */
+        proof_failures: z
+          .object({ points: z.number().int().positive().max(100, 'at most 100 (NIST SP 800-63B: consecutive failed proofs per account)'), durationSeconds: seconds })
+          .strict()
+          .default({ points: 20, durationSeconds: 900 }),
+        /**
+         * Where the counters live: `memory` (one node; forgotten on restart), `redis` or `postgres` (shared by every
+         * node, kept across restarts). Unset means memory, which production mode on PostgreSQL refuses. See docs/rate-limits.md.
+         */
+        store: z.enum(['memory', 'redis', 'postgres']).optional(),
+        redis: z
+          .object({
+            /** `redis://[:password@]host:port[/db]` or `rediss://…`; `UNLATCH_REDIS_URL` sets it too. Never logged. */
+            url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+            /** Put before every key, so several deployments can share one Redis. */
+            keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, dot, dash or underscore; at most 64').default('unlatch'),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -173,6 +203,11 @@ export const configSchema = z
         retentionDays: z.number().int().min(1).default(7),
         /** Run the delivery worker inside the server process. */
         inProcess: z.boolean().default(true),
+        /**
+         * How long a worker's claim on a message lasts; it renews it every third of that while it works. A node
+         * that dies leaves claims another node takes over once this has passed.
+         */
+        claimSeconds: z.number().int().min(1).max(600).default(15),
       })
       .strict()
       .prefault({}),

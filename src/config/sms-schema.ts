@@ -27,9 +27,12 @@ export const webhookSmsProviderSchema = z
     name: providerName.optional(),
     /** The endpoint. Use https unless it is on a trusted network (the body holds the code). */
     url: z.url({ protocol: /^https?$/ }),
-    /** Sent as `Authorization: Bearer <token>`. */
+    /** Sent as `Authorization: Bearer <token>`. Or `tokenFile` (a file holding it) / `tokenEnv` (a variable's name). */
     token: z.string().min(1).optional(),
-    /** Signs every body: `X-Unlatch-Signature: sha256=<hex HMAC-SHA256>`; at least 32 characters (e.g. `openssl rand -hex 32`). */
+    /**
+     * Signs every body: `X-Unlatch-Signature: sha256=<hex HMAC-SHA256>`; at least 32 characters (e.g. `openssl rand -hex 32`).
+     * Or `signingSecretFile` / `signingSecretEnv`.
+     */
     signingSecret: z.string().min(32, 'at least 32 characters').optional(),
     timeoutMs,
   })
@@ -43,6 +46,7 @@ export const twilioSmsProviderSchema = z
     name: providerName.optional(),
     /** The account SID (`AC…`); part of the request path, so letters, digits, _ and - only. */
     accountSid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only'),
+    /** The auth token. Or `authTokenFile` (a file holding it) / `authTokenEnv` (a variable's name): see `secret-sources.ts`. */
     authToken: z.string().min(1),
     /** The sending number (E.164) or alphanumeric sender id. Exactly one of `from` / `messagingServiceSid`. */
     from: z.string().min(1).max(32).optional(),

@@ -51,8 +51,11 @@ export interface HttpDeps {
   devOutbox: DevOutboxReader | null;
   metricsRegistry: Registry;
   readiness: ReadinessCheck;
+  /** True from the shutdown signal on: /readyz answers 503 `draining` while requests are still served. */
+  draining?: () => boolean;
   i18n: i18n;
   /** Signs cookies (flow handle, CSRF secret); derived from the key ring. */
-  cookieSecret: string;
+  /** Cookie-signing secrets, newest first: cookies are signed with the first and any of them verifies (key rotation). */
+  cookieSecrets: string[];
   logger: FastifyBaseLogger;
 }

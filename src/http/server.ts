@@ -46,7 +46,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (_request, reply) => {
     reply.headers(headers);
   });
-  await app.register(cookie, { secret: deps.cookieSecret });
+  await app.register(cookie, { secret: deps.cookieSecrets });
   await app.register(formbody, { bodyLimit: config.server.bodyLimit });
 
   registerFallbackErrors(app, translate);

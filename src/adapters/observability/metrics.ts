@@ -23,6 +23,7 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
   private readonly methodEvents: Counter<'tenant' | 'method' | 'event' | 'outcome'>;
   private readonly signInChecks: Counter<'tenant' | 'outcome'>;
   private readonly unlocks: Counter<'tenant' | 'outcome'>;
+  private readonly rateLimitFallbacks: Counter<'store'>;
 
   constructor(options: { backlog: () => Promise<number>; defaultMetrics?: boolean }) {
     const registers = [this.registry];
@@ -86,6 +87,12 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
       name: 'unlatch_unlocks_total',
       help: 'Accounts unlocked by their owner after proving who they are (no new password).',
       labelNames: ['tenant', 'outcome'],
+      registers,
+    });
+    this.rateLimitFallbacks = new Counter({
+      name: 'unlatch_rate_limit_fallback_total',
+      help: 'Rate-limit operations answered from one node\'s memory because the shared store (redis, postgres) failed: limits were per node meanwhile.',
+      labelNames: ['store'],
       registers,
     });
     new Gauge({
@@ -161,6 +168,11 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
   /** A directory could not do its part (the directory router's failure report). Names are configured, so bounded. */
   directoryError(tenant: string, directory: string, reason: 'unavailable' | 'internal'): void {
     this.directoryErrors.inc({ tenant, directory, reason });
+  }
+
+  /** A rate-limit operation fell back to per-node memory (the limiter's `fallback` event). */
+  rateLimitFallback(store: 'redis' | 'postgres'): void {
+    this.rateLimitFallbacks.inc({ store });
   }
 
   /** One call to an SMS provider (the sender's failover observer). */
