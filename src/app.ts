@@ -54,6 +54,7 @@ import { SqlUserRepository } from './adapters/store/user-repository.js';
 import { ConfigTenants } from './adapters/tenants/config-tenants.js';
 import { policyFor } from './config/policy-schema.js';
 import { buildServer } from './http/server.js';
+import { buildMetricsServer, parseListen } from './http/metrics-server.js';
 import { closeAllConnections, closeKeepAliveWhileDraining, closeServerPromptly } from './http/server-drain.js';
 
 export interface AppOptions {
@@ -220,6 +221,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     });
 
     closeKeepAliveWhileDraining(server, () => draining);
+    const metricsServer = config.metrics.listen ? await buildMetricsServer({ metricsRegistry: metrics.registry, logger }) : null;
 
     const startWorker = options.startWorker ?? config.outbox.inProcess;
     if (startWorker) {
@@ -245,7 +247,10 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       signIn,
       policyFor: (tenantId) => policyFor(config.policy, tenantId),
       sms,
-      listen: () => server.listen({ host: config.server.host, port: config.server.port }),
+      async listen() {
+        if (metricsServer) await metricsServer.listen(parseListen(config.metrics.listen!));
+        return server.listen({ host: config.server.host, port: config.server.port });
+      },
       beginDrain() {
         draining = true;
       },
@@ -255,6 +260,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
         draining = true;
         // Requests first (they may queue mail), then the worker; leases are normally given back by now.
         await closeServerPromptly(server);
+        await metricsServer?.close();
         await worker.stop();
         await store.locks.releaseAll();
         if ('close' in mailer && typeof mailer.close === 'function') await (mailer as SmtpMailer).close();
@@ -264,6 +270,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       async forceClose() {
         draining = true;
         closeAllConnections(server);
+        if (metricsServer) closeAllConnections(metricsServer);
         // Work cut short may still hold leases: give them back so the people can retry on another node now.
         await store.locks.releaseAll();
       },

@@ -30,6 +30,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'int' | 'bool']> = [
   ['UNLATCH_SMTP_USER', ['mail', 'smtp', 'user'], 'string'],
   ['UNLATCH_SMTP_PASSWORD', ['mail', 'smtp', 'password'], 'string'],
   ['UNLATCH_REDIS_URL', ['rateLimits', 'redis', 'url'], 'string'],
+  ['UNLATCH_METRICS_LISTEN', ['metrics', 'listen'], 'string'],
 ];
 
 export interface LoadOptions {

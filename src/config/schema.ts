@@ -218,6 +218,20 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    metrics: z
+      .object({
+        /**
+         * `host:port` of a separate listener for `/metrics` (e.g. `0.0.0.0:9464`). When set, `/metrics` is served
+         * there only and no longer on the public port, so it can stay on the monitoring network.
+         */
+        listen: z
+          .string()
+          .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'host:port, e.g. 0.0.0.0:9464')
+          .refine((value) => Number(value.slice(value.lastIndexOf(':') + 1)) <= 65535, 'port at most 65535')
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

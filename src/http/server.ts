@@ -51,7 +51,8 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
 
   registerFallbackErrors(app, translate);
   await app.register(healthRoutes, { deps });
-  await app.register(metricsRoute, { deps });
+  // With a separate metrics listener (`metrics.listen`), the public port does not serve /metrics at all.
+  if (!config.metrics.listen) await app.register(metricsRoute, { deps });
   await app.register(apiPlugin, { deps, prefix: '/api' });
   await app.register(portalPlugin, { deps });
   return app;
