@@ -4,12 +4,13 @@
 //   A  complete resets from concurrent clients (start → code from the dev outbox → verify → password)
 //   B  this machine's argon2id floor, same parameters, all cores (server idle)
 //   C  the start step alone, known vs unknown accounts (autocannon)
+//   P  production shape: PostgreSQL + Redis limits, one node then two nodes on one database
 //
 // Exits 0 whether targets pass or miss (it is a measurement); non-zero only when the bench fails.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -26,7 +27,12 @@ const HELP = `Usage: npm run bench -- [options]        (or: node bench/reset-flo
   --start-warmup S      Phase C warm-up seconds per kind, not counted (default 2)
   --rounds N            Phase C alternates unknown/known N times, start-duration/N s each (default 2)
   --users N             bench accounts inserted into the server (default 2000)
-  --phases LIST         which phases to run, e.g. A,B (default A,B,C)
+  --phases LIST         which phases to run, e.g. A,B or P (default A,B,C,P)
+  --production-duration S        Phase P complete-reset seconds per node count (default 15)
+  --production-start-duration S  Phase P start-step seconds per node count (default 10)
+  --redis-url URL       Phase P rate-limit store (default redis://127.0.0.1:6379)
+  --dist DIR            the build the server children run (default dist/; e.g. a patched copy for an experiment)
+  --server-node-options=FLAGS    Node/V8 flags for every server child, e.g. --server-node-options="--max-semi-space-size=8" (default none, as npm start)
   --profile             CPU-profile the server child during each measured phase (slows it a little)
   --profile-dir DIR     where the .cpuprofile files go (default: a new temp directory)
   --json FILE           also write the results as JSON
@@ -46,7 +52,12 @@ function parseOptions(argv) {
       'start-warmup': { type: 'string', default: '2' },
       rounds: { type: 'string', default: '2' },
       users: { type: 'string', default: '2000' },
-      phases: { type: 'string', default: 'A,B,C' },
+      phases: { type: 'string', default: 'A,B,C,P' },
+      'production-duration': { type: 'string', default: '15' },
+      'production-start-duration': { type: 'string', default: '10' },
+      'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
+      'server-node-options': { type: 'string', default: '' },
+      dist: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'profile-dir': { type: 'string' },
       json: { type: 'string' },
@@ -60,7 +71,7 @@ function parseOptions(argv) {
     return value;
   };
   const phases = new Set(values.phases.toUpperCase().split(',').map((p) => p.trim()).filter(Boolean));
-  for (const p of phases) if (!['A', 'B', 'C'].includes(p)) throw new UsageError(`--phases: unknown phase "${p}" (A, B, C)`);
+  for (const p of phases) if (!['A', 'B', 'C', 'P'].includes(p)) throw new UsageError(`--phases: unknown phase "${p}" (A, B, C, P)`);
   const options = {
     help: values.help,
     clients: Math.floor(number('clients', 1)),
@@ -73,6 +84,11 @@ function parseOptions(argv) {
     rounds: Math.floor(number('rounds', 1)),
     users: Math.floor(number('users', 1)),
     phases,
+    productionDuration: number('production-duration', 1),
+    productionStartDuration: Math.floor(number('production-start-duration', 1)),
+    redisUrl: values['redis-url'],
+    serverExecArgv: values['server-node-options'].split(/\s+/).filter(Boolean),
+    dist: values.dist ? resolve(values.dist) : undefined,
     profile: values.profile,
     profileDir: values['profile-dir'],
     json: values.json,
@@ -91,6 +107,10 @@ const TARGETS = {
   knownUnknownThroughputPct: 5,
   knownUnknownP50Ms: 0.5,
   peakRssMb: 150,
+  /** Issue 8: two nodes on one database vs one, start step (2 cores: bounded by cores). */
+  productionStartScaling: 1.8,
+  /** Issue 8: peak RSS of each node under the bench's load. */
+  productionPeakRssMb: 200,
 };
 
 async function main() {
@@ -130,7 +150,9 @@ async function main() {
 
   // Everything is bounded: the phases' own durations plus generous slack for start-up, drains and stop.
   const budgetMs =
-    (options.warmup + options.duration + options.argon2Duration + 2 * (options.startDuration + options.startWarmup)) * 1000 + 240_000;
+    (options.warmup + options.duration + options.argon2Duration + 2 * (options.startDuration + options.startWarmup)) * 1000 +
+    (options.phases.has('P') ? 2 * (options.warmup + options.productionDuration + options.startWarmup + options.productionStartDuration) * 1000 + 120_000 : 0) +
+    240_000;
   let watchdog;
   const timedOut = new Promise((_, reject) => {
     watchdog = setTimeout(() => reject(new Error(`bench did not finish within ${Math.round(budgetMs / 1000)} s`)), budgetMs);
@@ -139,7 +161,7 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'unlatch-bench-'));
   const profileDir = options.profile ? (options.profileDir ?? mkdtempSync(join(tmpdir(), 'unlatch-bench-profile-'))) : null;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const server = new ServerProcess({ dataDir, users: options.users });
+  const server = new ServerProcess({ dataDir, users: options.users, execArgv: options.serverExecArgv, dist: options.dist });
   const killOnExit = () => server.killNow();
   process.on('exit', killOnExit);
   const onSignal = (signal) => {
@@ -154,6 +176,8 @@ async function main() {
   let outbox = null;
   let client = null;
   const profiles = {};
+  /** Undone in reverse order at the end, also on failure: Phase P's servers and database. */
+  const cleanup = [];
 
   const run = async () => {
     const m = results.machine;
@@ -161,6 +185,8 @@ async function main() {
     say(`node ${m.node}, ${m.cores} cores (${m.cpu}), ${m.memoryMb} MB RAM, load average ${m.loadavg.join(' ')}`);
     results.code = codeVersion();
     say(`code: ${results.code}`);
+    if (options.dist) say(`server build: ${options.dist} (not dist/)`);
+    if (options.serverExecArgv.length > 0) say(`server children run with: node ${options.serverExecArgv.join(' ')} (not what npm start uses)`);
     const ready = await server.start();
     say(`server: child pid ${server.child.pid}, ${ready.url}, SQLite ${ready.dbPath}`);
     say(
@@ -303,6 +329,21 @@ async function main() {
         say(`${k}: ${cpuLine(r.cpu)}; server ${ms(r.serverCoreMsPerStart)} of core time per start (mail delivered after the run not included)`);
       }
     }
+
+    // ---- Phase P ------------------------------------------------------------------------------
+    if (options.phases.has('P')) {
+      // The embedded-default server has done its part: stop it so that it takes nothing from the nodes.
+      const stopped = await server.stop();
+      results.peakRss = stopped?.peakRss ?? null;
+      results.memoryAtPeak = stopped?.atPeak ?? null;
+      say();
+      say(
+        `Phase P — production shape: ${options.clients} reset clients per node (${options.warmup} s warm-up + ${options.productionDuration} s), ` +
+          `then autocannon ${options.connections} connections per node × ${options.productionStartDuration} s on known accounts (after ${options.startWarmup} s warm-up); one node, then two`,
+      );
+      const { runProduction } = await import('./lib/phase-production.mjs');
+      results.phaseP = await runProduction({ root: ROOT, options, say, cleanup });
+    }
   };
 
   let failure = null;
@@ -318,9 +359,16 @@ async function main() {
     } catch {
       // closing a reader of a database that is going away
     }
+    for (const undo of cleanup.reverse()) {
+      try {
+        await undo();
+      } catch (error) {
+        process.stderr.write(`bench: cleanup failed: ${error?.message ?? error}\n`);
+      }
+    }
     const stopped = await server.stop();
-    results.peakRss = stopped?.peakRss ?? null;
-    results.memoryAtPeak = stopped?.atPeak ?? null;
+    results.peakRss ??= stopped?.peakRss ?? null;
+    results.memoryAtPeak ??= stopped?.atPeak ?? null;
     rmSync(dataDir, { recursive: true, force: true });
   }
   if (failure) {
@@ -329,7 +377,7 @@ async function main() {
   }
 
   say();
-  say(`server peak RSS over the whole run (sampled every 100 ms): ${mb(results.peakRss)}`);
+  say(`server peak RSS over the whole run${results.phaseP ? ' (embedded default, phases A–C)' : ''} (sampled every 100 ms): ${mb(results.peakRss)}`);
   if (results.memoryAtPeak) say(`  at that peak: ${memLine(results.memoryAtPeak)}`);
   if (profileDir) {
     say();
@@ -364,13 +412,26 @@ async function main() {
     rows.push([`known vs unknown p50 within ${TARGETS.knownUnknownP50Ms} ms`, `${kv.p50Ms.toFixed(2)} ms`, verdict(kv.p50Ms <= TARGETS.knownUnknownP50Ms)]);
   }
   rows.push([`server peak RSS < ${TARGETS.peakRssMb} MB`, mb(results.peakRss), verdict(results.peakRss === null ? null : results.peakRss < TARGETS.peakRssMb * 1024 * 1024)]);
+  if (results.phaseP) {
+    const p = results.phaseP;
+    rows.push([
+      `two nodes ÷ one, start step: ≥ ${TARGETS.productionStartScaling}×`,
+      `${rate(p.two.starts.perSecond)} ÷ ${rate(p.one.starts.perSecond)} = ${p.scaling.starts.toFixed(2)}×`,
+      verdict(p.scaling.starts >= TARGETS.productionStartScaling),
+    ]);
+    const worst = Math.max(...p.peakRssPerNode);
+    rows.push([`peak RSS per node (Phase P) ≤ ${TARGETS.productionPeakRssMb} MB`, p.peakRssPerNode.map(mb).join(' / '), verdict(worst <= TARGETS.productionPeakRssMb * 1024 * 1024)]);
+  }
   results.targets = rows.map(([target, measured, result]) => ({ target, measured, result }));
 
   say();
-  say('Targets (issue 2, item 15; rate limits were raised for this run):');
+  say('Targets (issue 2, item 15, and issue 8 for Phase P; rate limits were raised for this run):');
   say(table(['target', 'measured', 'result'], rows));
   results.machine.loadavgAfter = machineInfo().loadavg;
-  const busy = [results.phaseA?.cpu, results.phaseB?.cpu, results.phaseC?.known?.cpu, results.phaseC?.unknown?.cpu].filter((c) => c && c.others !== null);
+  // In Phase P, PostgreSQL's backends are measured apart: they are part of the system under test, not "other".
+  const withoutPostgres = (step) => ({ ...step.cpu, others: step.cpu.others === null ? null : Math.max(0, step.cpu.others - step.lockWaits.postgresCores) });
+  const production = results.phaseP ? [results.phaseP.one, results.phaseP.two].flatMap((m) => [withoutPostgres(m.resets), withoutPostgres(m.starts)]) : [];
+  const busy = [results.phaseA?.cpu, results.phaseB?.cpu, results.phaseC?.known?.cpu, results.phaseC?.unknown?.cpu, ...production].filter((c) => c && c.others !== null);
   if (busy.length > 0) {
     const worst = Math.max(...busy.map((c) => c.others));
     say(

@@ -6,7 +6,9 @@ const SERVER_SCRIPT = fileURLToPath(new URL('./server.mjs', import.meta.url));
 
 export class ServerProcess {
   /**
-   * @param {{ dataDir: string, users: number, logLevel?: string, startTimeoutMs?: number }} options
+   * @param {{ dataDir: string, users: number, logLevel?: string, startTimeoutMs?: number,
+   *   databaseUrl?: string, limiterStore?: 'memory' | 'redis', redisUrl?: string, seedUsers?: boolean, masterKey?: string,
+   *   execArgv?: string[], dist?: string }} options
    */
   constructor(options) {
     this.options = options;
@@ -18,11 +20,11 @@ export class ServerProcess {
   }
 
   async start() {
-    const { dataDir, users, logLevel = 'warn', startTimeoutMs = 60_000 } = this.options;
-    this.child = fork(SERVER_SCRIPT, [JSON.stringify({ dataDir, users, logLevel })], {
+    const { startTimeoutMs = 60_000, execArgv = [], ...childOptions } = this.options;
+    this.child = fork(SERVER_SCRIPT, [JSON.stringify({ logLevel: 'warn', ...childOptions })], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      // The server runs as `npm start` would: no extra flags.
-      execArgv: [],
+      // The server runs as `npm start` would: no extra flags unless --server-node-options names some.
+      execArgv,
     });
     this.child.on('message', (message) => this.onMessage(message));
     const exited = new Promise((resolve) => {

@@ -7,20 +7,26 @@ import { availableParallelism } from 'node:os';
 // number of points, and `users` extra accounts `bench-user-N` / `bench-user-N@example.com` are inserted
 // so that concurrent flows never share an account. It samples its RSS every 100 ms.
 //
-// argv[2]: JSON `{ dataDir, users, logLevel }`.
+// With `databaseUrl` (the production phase) it runs on that PostgreSQL database instead, still in dev mode
+// (dev outbox, no mail transport or key ring to set up), and with `limiterStore: 'redis'` keeps rate-limit
+// counters in Redis; `seedUsers: false` for a second node on a database the first one already filled.
+//
+// argv[2]: JSON `{ dataDir, users, logLevel, databaseUrl?, limiterStore?, redisUrl?, seedUsers?, masterKey?, dist? }`.
 // IPC in:  {type:'stats', resetPeak?} | {type:'profile-start'} | {type:'profile-stop', file} | {type:'stop'}
 // IPC out: {type:'ready', url, dbPath, memory, ...} | {type:'stats', rss, peakRss, windowPeakRss, cpu} |
 //          {type:'profile-started'} | {type:'profile', file} | {type:'stopped', peakRss, atPeak} | {type:'error', message}
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { buildApp } from '../../dist/src/app.js';
-import { validateConfig } from '../../dist/src/config/load-config.js';
-import { SqlUserRepository } from '../../dist/src/adapters/store/user-repository.js';
-
+import { pathToFileURL } from 'node:url';
 /** Points per window for every bucket: the bench measures the server, not its limits. */
 const HUGE = 1_000_000_000;
 
 const options = JSON.parse(process.argv[2] ?? '{}');
+// The build under test: dist/ unless --dist names another one (an experiment's patched copy, to compare).
+const dist = options.dist ? pathToFileURL(`${options.dist.replace(/\/$/, '')}/`) : new URL('../../dist/', import.meta.url);
+const { buildApp } = await import(new URL('src/app.js', dist).href);
+const { validateConfig } = await import(new URL('src/config/load-config.js', dist).href);
+const { SqlUserRepository } = await import(new URL('src/adapters/store/user-repository.js', dist).href);
 const send = (message) => {
   if (process.connected) process.send(message);
 };
@@ -53,29 +59,50 @@ let stopping = false;
 
 async function main() {
   const defaults = validateConfig({ mode: 'dev' });
-  const rateLimits = Object.fromEntries(
-    Object.entries(defaults.rateLimits).map(([bucket, setting]) => [bucket, { points: HUGE, durationSeconds: setting.durationSeconds }]),
-  );
-  const config = validateConfig({
-    mode: 'dev',
-    dataDir: options.dataDir,
-    server: { host: '127.0.0.1', port: 0 },
-    rateLimits,
-    log: { level: options.logLevel ?? 'warn' },
-  });
+  // Buckets are the entries with points; `store` / `redis` (where the schema has them) are settings.
+  let buckets = Object.entries(defaults.rateLimits).filter(([, setting]) => typeof setting?.points === 'number');
+  const limiterStore = options.limiterStore ?? 'memory';
+  const configWith = (raised) => {
+    const rateLimits = Object.fromEntries(raised.map(([bucket, setting]) => [bucket, { points: HUGE, durationSeconds: setting.durationSeconds }]));
+    if (limiterStore === 'redis') Object.assign(rateLimits, { store: 'redis', redis: { url: options.redisUrl } });
+    return validateConfig({
+      mode: 'dev',
+      dataDir: options.dataDir,
+      server: { host: '127.0.0.1', port: 0 },
+      ...(options.databaseUrl ? { database: { url: options.databaseUrl } } : {}),
+      // Nodes of one deployment share their master key (codes and seals made on one verify on the other).
+      ...(options.masterKey ? { secrets: { keys: [{ id: 'bench', secret: options.masterKey }] } } : {}),
+      rateLimits,
+      log: { level: options.logLevel ?? 'warn' },
+    });
+  };
+  // A bucket the schema caps (e.g. proof_failures, at most 100 by NIST) keeps its default: the bench makes no failed proofs.
+  let config;
+  for (;;) {
+    try {
+      config = configWith(buckets);
+      break;
+    } catch (error) {
+      const capped = buckets.find(([bucket]) => String(error?.message).includes(`rateLimits.${bucket}.`));
+      if (!capped) throw error;
+      buckets = buckets.filter((entry) => entry !== capped);
+    }
+  }
   // As `npm start` (src/cli/main.ts) does: libuv's pool sized to the cores, for argon2.
   process.env.UV_THREADPOOL_SIZE ??= String(Math.max(2, availableParallelism()));
   app = await buildApp({ config });
 
   const tenantId = config.defaultTenant;
   const now = new Date();
-  await app.database.db.transaction().execute(async (trx) => {
-    const repo = new SqlUserRepository(trx);
-    for (let i = 0; i < options.users; i += 1) {
-      // No password hash: a reset does not need the old password.
-      await repo.insert({ tenantId, username: `bench-user-${i}`, email: `bench-user-${i}@example.com` }, now);
-    }
-  });
+  if (options.seedUsers !== false) {
+    await app.database.db.transaction().execute(async (trx) => {
+      const repo = new SqlUserRepository(trx);
+      for (let i = 0; i < options.users; i += 1) {
+        // No password hash: a reset does not need the old password.
+        await repo.insert({ tenantId, username: `bench-user-${i}`, email: `bench-user-${i}@example.com` }, now);
+      }
+    });
+  }
 
   const url = await app.listen();
   send({
@@ -84,7 +111,8 @@ async function main() {
     users: options.users,
     tenantId,
     dbPath: config.database.url.replace(/^sqlite:/, ''),
-    rateLimits: Object.keys(rateLimits),
+    rateLimits: buckets.map(([bucket]) => bucket),
+    limiterStore,
     outbox: config.outbox,
     rss: sampleRss(),
     memory: memoryBreakdown(),

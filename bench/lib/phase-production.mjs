@@ -1,0 +1,200 @@
+// Phase P: production shape. Unlatch on one PostgreSQL database (a throwaway one on 127.0.0.1:5432) with
+// rate-limit counters in Redis when the config schema offers a Redis store (memory otherwise, and the
+// report says so). Complete resets and the start step are measured with one node, then with two nodes on
+// the same database: the reset clients alternate between the nodes request by request (a flow started on
+// one node goes on on the other), and autocannon drives both at once. It reports the scaling ratio, peak
+// RSS per node, and how often PostgreSQL backends stood waiting on a lock while starts ran.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cpuBetween, cpuSnapshot } from './machine.mjs';
+import { PgOutboxReader } from './outbox-reader-pg.mjs';
+import { createBenchDatabase, sampleLockWaits } from './pg-bench-database.mjs';
+import { AccountPool, runFlows } from './phase-flows.mjs';
+import { identifiers, runStarts } from './phase-starts.mjs';
+import { ServerProcess, sleep } from './server-process.mjs';
+import { JsonClient } from './http-client.mjs';
+
+/** Spreads requests over several nodes, one after the other, as a round-robin load balancer would. */
+class RoundRobinClient {
+  constructor(clients) {
+    this.clients = clients;
+    this.next = 0;
+  }
+
+  post(path, payload, timeoutMs) {
+    const client = this.clients[this.next];
+    this.next = (this.next + 1) % this.clients.length;
+    return client.post(path, payload, timeoutMs);
+  }
+
+  close() {
+    for (const c of this.clients) c.close();
+  }
+}
+
+/** Whether the built config schema accepts `rateLimits.store: 'redis'` (another part of issue 8 adds it). */
+async function redisStoreSupported(root, redisUrl) {
+  const { validateConfig } = await import(join(root, 'dist/src/config/load-config.js'));
+  try {
+    validateConfig({ mode: 'dev', rateLimits: { store: 'redis', redis: { url: redisUrl } } });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * @param {{ root: string, options: object, say: (line?: string) => void, cleanup: Array<() => Promise<void>> }} ctx
+ * `cleanup` receives what must be undone even when the run fails (servers, the database).
+ */
+export async function runProduction({ root, options, say, cleanup }) {
+  const redisUrl = options.redisUrl;
+  const limiterStore = (await redisStoreSupported(root, redisUrl)) ? 'redis' : 'memory';
+  const database = await createBenchDatabase();
+  cleanup.push(() => database.drop());
+  const nodes = [];
+  // One master key for both nodes, as in any deployment of several nodes (a fresh one per run).
+  const masterKey = randomBytes(32).toString('hex');
+  const startNode = async (index) => {
+    const dataDir = mkdtempSync(join(tmpdir(), `unlatch-bench-node${index}-`));
+    cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const node = new ServerProcess({
+      dataDir,
+      users: options.users,
+      databaseUrl: database.url,
+      limiterStore,
+      redisUrl,
+      seedUsers: index === 1,
+      masterKey,
+      execArgv: options.serverExecArgv,
+      dist: options.dist,
+    });
+    cleanup.push(() => node.stop());
+    const ready = await node.start();
+    nodes.push({ index, node, ready });
+    return ready;
+  };
+
+  say(`database: PostgreSQL ${database.serverVersion}, throwaway database ${database.name} on 127.0.0.1:5432 (dropped at the end)`);
+  say(
+    `rate limits: ${limiterStore === 'redis' ? `Redis store (${redisUrl})` : 'MEMORY store per node (this build has no rateLimits.store: redis yet)'}, every bucket raised to 1e9 points; ` +
+      `nodes in dev mode (dev outbox, one master key shared by the nodes) on the PostgreSQL url: production mode's public URL and mail transport add nothing to measure`,
+  );
+  const ready1 = await startNode(1);
+  say(`node 1: pid ${nodes[0].node.child.pid}, ${ready1.url}, ${ready1.users} bench accounts`);
+  const outbox = new PgOutboxReader(database.url);
+  cleanup.push(() => outbox.close());
+
+  const drain = async (limitMs = 120_000) => {
+    const t0 = Date.now();
+    while ((await outbox.backlog()) > 0) {
+      if (Date.now() - t0 > limitMs) throw new Error(`outbox backlog did not drain within ${limitMs} ms`);
+      await sleep(50);
+    }
+  };
+
+  const measure = async (count) => {
+    const active = nodes.slice(0, count);
+    const snap = async () => {
+      const stats = await Promise.all(active.map((n) => n.node.stats(true)));
+      const sum = stats.reduce((a, s) => ({ user: a.user + s.cpu.user, system: a.system + s.cpu.system }), { user: 0, system: 0 });
+      return { stats, cpu: cpuSnapshot(sum) };
+    };
+    const result = { nodes: count };
+
+    // Complete resets: `clients` per node, each request to the next node in turn.
+    const clients = options.clients * count;
+    const client = new RoundRobinClient(active.map((n) => new JsonClient(n.ready.url, clients)));
+    const pool = new AccountPool(options.users);
+    if (options.warmup > 0) await runFlows({ client, outbox, pool, clients, durationMs: options.warmup * 1000 });
+    await drain();
+    await outbox.catchUp();
+    let before = await snap();
+    const resetLocks = sampleLockWaits(database.url, database.name);
+    const flows = await runFlows({ client, outbox, pool, clients, durationMs: options.productionDuration * 1000 });
+    const resetLockWaits = await resetLocks.stop();
+    let after = await snap();
+    client.close();
+    result.resets = {
+      clients,
+      perSecond: flows.resetsPerSecond,
+      completed: flows.completed,
+      errors: flows.errors,
+      errorKinds: flows.errorKinds,
+      peakRss: after.stats.map((s) => s.windowPeakRss),
+      cpu: cpuBetween(before.cpu, after.cpu),
+      lockWaits: resetLockWaits,
+    };
+    await drain();
+
+    // The start step: autocannon on every node at once, `connections` each, known accounts.
+    const names = identifiers('known', options.users);
+    if (options.startWarmup > 0) await Promise.all(active.map((n) => runStarts({ url: n.ready.url, names, connections: options.connections, durationSeconds: options.startWarmup })));
+    await drain();
+    before = await snap();
+    const locks = sampleLockWaits(database.url, database.name);
+    const runs = await Promise.all(
+      active.map((n) => runStarts({ url: n.ready.url, names, connections: options.connections, durationSeconds: options.productionStartDuration })),
+    );
+    const lockWaits = await locks.stop();
+    after = await snap();
+    result.starts = {
+      connections: options.connections * count,
+      perSecond: runs.reduce((a, r) => a + r.startsPerSecond, 0),
+      accepted: runs.reduce((a, r) => a + r.accepted, 0),
+      perNode: runs.map((r) => r.startsPerSecond),
+      p50: Math.max(...runs.map((r) => r.latency.p50)),
+      p99: Math.max(...runs.map((r) => r.latency.p99)),
+      non202: runs.reduce((a, r) => a + Object.entries(r.statuses).filter(([s]) => s !== '202').reduce((b, [, n]) => b + n, 0) + r.errors + r.timeouts, 0),
+      peakRss: after.stats.map((s) => s.windowPeakRss),
+      cpu: cpuBetween(before.cpu, after.cpu),
+      lockWaits,
+    };
+    await drain();
+    return result;
+  };
+
+  const one = await measure(1);
+  report(say, one);
+  const ready2 = await startNode(2);
+  say(`node 2: pid ${nodes[1].node.child.pid}, ${ready2.url} (same database)`);
+  const two = await measure(2);
+  report(say, two);
+  const scaling = { starts: two.starts.perSecond / one.starts.perSecond, resets: two.resets.perSecond / one.resets.perSecond };
+  say(`scaling, two nodes ÷ one: starts ${scaling.starts.toFixed(2)}×, complete resets ${scaling.resets.toFixed(2)}×`);
+  const peakRssPerNode = nodes.map((n) => Math.max(...[one, two].flatMap((m) => [m.resets.peakRss[n.index - 1] ?? 0, m.starts.peakRss[n.index - 1] ?? 0])));
+  return { limiterStore, database: database.name, postgres: database.serverVersion, one, two, scaling, peakRssPerNode };
+}
+
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const ms = (v) => `${v.toFixed(2)} ms`;
+
+function report(say, m) {
+  // PostgreSQL's backends are "other processes" to /proc/stat: their share is taken out and shown apart.
+  const cpu = (c, pgCores) =>
+    `CPU (cores, avg): servers ${c.server.toFixed(2)}, PostgreSQL ${pgCores.toFixed(2)}, bench ${c.bench.toFixed(2)}` +
+    (c.others === null ? '' : `, other processes ${Math.max(0, c.others - pgCores).toFixed(2)}`);
+  const locks = (w) => {
+    const waits = Object.entries(w.byEvent).map(([e, n]) => `${e} ${n.toFixed(2)}`).join(', ') || 'none';
+    return `  PostgreSQL backends (avg of ${w.samples} samples): ${w.avgActive.toFixed(2)} busy, ${w.avgLockWaits.toFixed(2)} of them waiting on a lock (${waits}); a lock wait in ${(w.shareWithWaits * 100).toFixed(0)}% of samples`;
+  };
+  const r = m.resets;
+  say(
+    `${m.nodes} node${m.nodes > 1 ? 's' : ''}, complete resets: ${r.clients} clients → ${r.perSecond.toFixed(2)}/s (${r.errors} failed flows); ` +
+      `peak RSS ${r.peakRss.map(mb).join(' / ')}; ${cpu(r.cpu, r.lockWaits.postgresCores)}`,
+  );
+  if (r.errors > 0) say(`  failures: ${JSON.stringify(r.errorKinds)}`);
+  // Core time per operation holds up better than throughput when the machine is shared.
+  say(`  per completed reset: servers ${ms(r.cpu.serverCoreMs / r.completed)}, PostgreSQL ${ms((r.lockWaits.postgresCores * r.cpu.wallMs) / r.completed)} of core time`);
+  say(locks(r.lockWaits));
+  const s = m.starts;
+  say(
+    `${m.nodes} node${m.nodes > 1 ? 's' : ''}, starts (known accounts): ${s.connections} connections → ${s.perSecond.toFixed(0)}/s` +
+      (s.perNode.length > 1 ? ` (${s.perNode.map((v) => v.toFixed(0)).join(' + ')})` : '') +
+      `, p50 ${ms(s.p50)}, p99 ${ms(s.p99)} (worst node), ${s.non202} non-202/errors; peak RSS ${s.peakRss.map(mb).join(' / ')}; ${cpu(s.cpu, s.lockWaits.postgresCores)}`,
+  );
+  say(locks(s.lockWaits));
+  say(`  per start: servers ${ms(s.cpu.serverCoreMs / s.accepted)}, PostgreSQL ${ms((s.lockWaits.postgresCores * s.cpu.wallMs) / s.accepted)} of core time (mail delivered after the run not included)`);
+}
