@@ -157,6 +157,40 @@ export function storeContract(target: StoreTarget, available: () => boolean): vo
       expect(verdict.ok && verdict.headHash).toBe(head.hash);
     });
 
+    it('chains the entries of one transaction in the order they were appended', async () => {
+      await store.transaction(async (tx) => {
+        for (const i of [1, 2, 3]) await tx.audit.append({ ...entry('reset.code_failed'), details: { order: i } });
+      });
+      const rows = (await new SqlAuditReaderForTests(handle.db).all()).filter((r) => r.event === 'reset.code_failed');
+      expect(rows.map((r) => JSON.parse(r.details).order)).toEqual([1, 2, 3]);
+      expect(rows[1]!.prevHash).toBe(rows[0]!.hash);
+      expect(rows[2]!.prevHash).toBe(rows[1]!.hash);
+    });
+
+    // SQLite has one writer at a time anyway; on PostgreSQL the head row is what every node's writes queue on.
+    it.runIf(target.name === 'PostgreSQL')('locks the chain only at the end: another transaction appends and commits while one that appended still works', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let appended!: () => void;
+      const hasAppended = new Promise<void>((resolve) => (appended = resolve));
+      const slow = store.transaction(async (tx) => {
+        await tx.audit.append({ ...entry(), details: { who: 'slow' } });
+        appended();
+        await held;
+      });
+      await hasAppended;
+      // Were the head locked at the slow transaction's append, this would wait for it (and the test time out).
+      await store.transaction((tx) => tx.audit.append({ ...entry(), details: { who: 'quick' } }));
+      release();
+      await slow;
+      const rows = await new SqlAuditReaderForTests(handle.db).all();
+      const order = rows.map((r) => JSON.parse(r.details).who).filter(Boolean);
+      expect(order.slice(-2)).toEqual(['quick', 'slow']);
+      const verifier = new AuditChainVerifier();
+      for (const row of rows) verifier.feed(row);
+      expect(verifier.verdict().ok).toBe(true);
+    });
+
     it('seals outbox payloads, dedupes by idempotency key and erases the payload once sent', async () => {
       const key = `reset_code:${newId()}`;
       const message = { channel: 'email' as const, template: 'reset_code' as const, tenantId: 'demo', to: 'alice@example.com', data: { code: '918273' }, idempotencyKey: key };

@@ -29,14 +29,13 @@ export class SqlStore implements Store {
   async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
     let enqueued = false;
     const appended: AuditEntryInput[] = [];
-    const result = await this.handle.db.transaction().execute((trx) => {
+    const result = await this.handle.db.transaction().execute(async (trx) => {
       const outbox = new SqlOutboxWriter(trx, this.sealer, this.clock);
-      const audit = new SqlAuditAppender(trx, this.handle.dialect, this.clock, this.auditExport);
-      return work({
+      const value = await work({
         flows: new SqlFlowRepository(trx),
         audit: {
+          // Collected, and chained at the end: see below.
           append: async (entry) => {
-            await audit.append(entry);
             appended.push(entry);
           },
         },
@@ -48,6 +47,11 @@ export class SqlStore implements Store {
         },
         native: trx,
       });
+      // The chain's head row is locked from the first append to the commit, and every node's every audited
+      // write waits for it: append the transaction's entries together, after its other work, so the lock
+      // lasts one insert, one update and the commit instead of the whole transaction (a directory write too).
+      await new SqlAuditAppender(trx, this.handle.dialect, this.clock, this.auditExport).appendAll(appended);
+      return value;
     });
     // Only after the commit: a worker woken earlier would not see the rows yet.
     if (enqueued || this.auditExport) for (const listener of this.outboxListeners) listener();

@@ -108,7 +108,8 @@ export class FlowSteps {
     await this.deps.store.transaction(async (tx) => {
       if (!(await tx.flows.update(after, before.version))) throw new UnlatchError('conflict');
       for (const entry of entries) await tx.audit.append(entry);
-      // Last, so a directory write in `extra` comes after every statement that could still fail.
+      // Last, so a directory write in `extra` comes after every statement that could still fail on its own
+      // merits (the store chains the audit entries just before the commit; only an outage can fail there, as at the commit).
       if (extra) await extra(tx);
     });
   }
