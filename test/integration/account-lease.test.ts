@@ -43,25 +43,27 @@ for (const database of ['sqlite', 'postgres'] as const) {
       await t.app.store.locks.release('demo', account.id, 'third');
     });
 
-    it('lets exactly one of two flows of the same account write, when both reach the password step at once', async () => {
-      const flowA = await provenFlow('bob', 'bob@example.com');
-      // A second live flow of the same account, as two nodes starting at the same instant could leave behind.
-      const flowB = newFlowHandle();
-      const a = await t.app.store.flows.findByHandleHash(hashHandle(flowA));
-      await t.app.store.transaction((tx) => tx.flows.insert({ ...a!, id: newId(), handleHash: hashHandle(flowB), version: 1 }));
-
-      const answers = await Promise.all([
-        post(`/api/v1/reset/${flowA}/password`, { password: 'tundra kestrel viaduct 14' }),
-        post(`/api/v1/reset/${flowB}/password`, { password: 'orchard plankton saffron 62' }),
+    it('lets exactly one of a reset and a change of the same account write, when both reach the directory at once', async () => {
+      // The store keeps one live flow per account, so the other writer that can race a reset is the person's own change.
+      const flowId = await provenFlow('bob', 'bob@example.com');
+      const [reset, change] = await Promise.all([
+        post(`/api/v1/reset/${flowId}/password`, { password: 'tundra kestrel viaduct 14' }),
+        post('/api/v1/password/change', { identifier: 'bob', currentPassword: 'copper lantern meadow', newPassword: 'orchard plankton saffron 62' }),
       ]);
-      const statuses = answers.map((r) => r.statusCode).sort();
-      expect(statuses.filter((s) => s === 200)).toHaveLength(1);
-      // The loser was refused: busy account (409) or its flow already ended by the winner (410).
-      expect([409, 410]).toContain(statuses.find((s) => s !== 200));
-      const winner = answers[0]!.statusCode === 200 ? 'tundra kestrel viaduct 14' : 'orchard plankton saffron 62';
+      const statuses = [reset.statusCode, change.statusCode];
+      expect(statuses.filter((s) => s === 200), `${reset.body}\n${change.body}`).toHaveLength(1);
+      // The loser was refused: busy account (409), its flow ended by the change (410), or the old password no longer valid (401).
+      expect([401, 409, 410]).toContain(statuses.find((s) => s !== 200));
+      const winner = reset.statusCode === 200 ? 'tundra kestrel viaduct 14' : 'orchard plankton saffron 62';
       const loser = winner === 'tundra kestrel viaduct 14' ? 'orchard plankton saffron 62' : 'tundra kestrel viaduct 14';
       expect((await post('/api/v1/me/session', { identifier: 'bob', password: winner })).statusCode).toBe(201);
       expect((await post('/api/v1/me/session', { identifier: 'bob', password: loser })).statusCode).toBe(401);
+    });
+
+    it('keeps one live flow per account: a second live flow for the same account is refused by the store', async () => {
+      const flowA = await provenFlow('carol', 'carol@example.com');
+      const a = await t.app.store.flows.findByHandleHash(hashHandle(flowA));
+      await expect(t.app.store.transaction((tx) => tx.flows.insert({ ...a!, id: newId(), handleHash: hashHandle(newFlowHandle()), version: 1 }))).rejects.toThrow();
     });
   });
 }
