@@ -42,7 +42,8 @@ export const registrationResponseSchema = {
         authenticatorData: b64url(8192),
         transports: { type: 'array', maxItems: 8, items: { type: 'string', minLength: 1, maxLength: 32 } },
         publicKeyAlgorithm: { type: 'integer' },
-        publicKey: b64url(2048),
+        // Post-quantum keys are large: ML-DSA-87's public key is 2,592 bytes (3,456 characters).
+        publicKey: b64url(4096),
       },
     },
   },
@@ -63,7 +64,8 @@ export const authenticationResponseSchema = {
       properties: {
         clientDataJSON: b64url(4096),
         authenticatorData: b64url(8192),
-        signature: b64url(1024),
+        // ML-DSA signatures (offered where the runtime's WebCrypto has them, as on Node 24) are 2,420–4,627 bytes.
+        signature: b64url(8192),
         userHandle: b64url(128),
       },
     },
