@@ -25,7 +25,9 @@ RUN npx tsc -p tsconfig.build.json \
  && find src -name '*.ts' -delete
 
 FROM ${BASE_IMAGE} AS runtime
+# V8 heap limits sized for a 256 MB container (docs/production.md, "Sizing"); the same flags as `npm start`.
 ENV NODE_ENV=production \
+    NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=128" \
     UNLATCH_HOST=0.0.0.0 \
     UNLATCH_PORT=8080 \
     UNLATCH_DATA_DIR=/var/lib/unlatch

@@ -32,7 +32,8 @@ const HELP = `Usage: npm run bench -- [options]        (or: node bench/reset-flo
   --production-start-duration S  Phase P start-step seconds per node count (default 10)
   --redis-url URL       Phase P rate-limit store (default redis://127.0.0.1:6379)
   --dist DIR            the build the server children run (default dist/; e.g. a patched copy for an experiment)
-  --server-node-options=FLAGS    Node/V8 flags for every server child, e.g. --server-node-options="--max-semi-space-size=8" (default none, as npm start)
+  --server-node-options=FLAGS    Node/V8 flags for every server child, after those of npm start (which it always gets), e.g. --server-node-options="--max-old-space-size=256"
+  --without-start-flags the server children run without npm start's Node/V8 flags (an A/B comparison)
   --profile             CPU-profile the server child during each measured phase (slows it a little)
   --profile-dir DIR     where the .cpuprofile files go (default: a new temp directory)
   --json FILE           also write the results as JSON
@@ -57,6 +58,7 @@ function parseOptions(argv) {
       'production-start-duration': { type: 'string', default: '10' },
       'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
       'server-node-options': { type: 'string', default: '' },
+      'without-start-flags': { type: 'boolean', default: false },
       dist: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'profile-dir': { type: 'string' },
@@ -88,6 +90,7 @@ function parseOptions(argv) {
     productionStartDuration: Math.floor(number('production-start-duration', 1)),
     redisUrl: values['redis-url'],
     serverExecArgv: values['server-node-options'].split(/\s+/).filter(Boolean),
+    withoutStartFlags: values['without-start-flags'],
     dist: values.dist ? resolve(values.dist) : undefined,
     profile: values.profile,
     profileDir: values['profile-dir'],
@@ -135,6 +138,7 @@ async function main() {
   const { OutboxReader } = await import('./lib/outbox-reader.mjs');
   const { JsonClient } = await import('./lib/http-client.mjs');
   const { AccountPool, runFlows, STEPS } = await import('./lib/phase-flows.mjs');
+  const { npmStartNodeFlags } = await import('./lib/start-flags.mjs');
   const { runArgon2 } = await import('./lib/phase-argon2.mjs');
   const { runStarts, identifiers } = await import('./lib/phase-starts.mjs');
   const { summarizeProfile } = await import('./lib/cpu-profile.mjs');
@@ -161,7 +165,7 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'unlatch-bench-'));
   const profileDir = options.profile ? (options.profileDir ?? mkdtempSync(join(tmpdir(), 'unlatch-bench-profile-'))) : null;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const server = new ServerProcess({ dataDir, users: options.users, execArgv: options.serverExecArgv, dist: options.dist });
+  const server = new ServerProcess({ dataDir, users: options.users, execArgv: options.serverExecArgv, withoutStartFlags: options.withoutStartFlags, dist: options.dist });
   const killOnExit = () => server.killNow();
   process.on('exit', killOnExit);
   const onSignal = (signal) => {
@@ -186,7 +190,10 @@ async function main() {
     results.code = codeVersion();
     say(`code: ${results.code}`);
     if (options.dist) say(`server build: ${options.dist} (not dist/)`);
-    if (options.serverExecArgv.length > 0) say(`server children run with: node ${options.serverExecArgv.join(' ')} (not what npm start uses)`);
+    const startFlags = options.withoutStartFlags ? [] : npmStartNodeFlags();
+    say(`server node flags: ${options.withoutStartFlags ? '(none: --without-start-flags, NOT what npm start uses)' : `${startFlags.join(' ') || '(none)'} (as npm start)`}` +
+      (options.serverExecArgv.length > 0 ? `, then ${options.serverExecArgv.join(' ')} (NOT what npm start uses)` : ''));
+    results.serverNodeFlags = [...startFlags, ...options.serverExecArgv];
     const ready = await server.start();
     say(`server: child pid ${server.child.pid}, ${ready.url}, SQLite ${ready.dbPath}`);
     say(

@@ -1,6 +1,7 @@
 // Parent side of bench/lib/server.mjs: fork, wait for ready, ask for stats/profiles, stop (always).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { npmStartNodeFlags } from './start-flags.mjs';
 
 const SERVER_SCRIPT = fileURLToPath(new URL('./server.mjs', import.meta.url));
 
@@ -8,7 +9,7 @@ export class ServerProcess {
   /**
    * @param {{ dataDir: string, users: number, logLevel?: string, startTimeoutMs?: number,
    *   databaseUrl?: string, limiterStore?: 'memory' | 'redis', redisUrl?: string, seedUsers?: boolean, masterKey?: string,
-   *   execArgv?: string[], dist?: string }} options
+   *   execArgv?: string[], withoutStartFlags?: boolean, dist?: string }} options
    */
   constructor(options) {
     this.options = options;
@@ -20,11 +21,13 @@ export class ServerProcess {
   }
 
   async start() {
-    const { startTimeoutMs = 60_000, execArgv = [], ...childOptions } = this.options;
+    const { startTimeoutMs = 60_000, execArgv = [], withoutStartFlags = false, ...childOptions } = this.options;
+    // The server runs with the flags `npm start` uses (heap limits); --server-node-options adds to them
+    // (a later V8 flag wins over an earlier one of the same name).
+    const flags = [...(withoutStartFlags ? [] : npmStartNodeFlags()), ...execArgv];
     this.child = fork(SERVER_SCRIPT, [JSON.stringify({ logLevel: 'warn', ...childOptions })], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      // The server runs as `npm start` would: no extra flags unless --server-node-options names some.
-      execArgv,
+      execArgv: flags,
     });
     this.child.on('message', (message) => this.onMessage(message));
     const exited = new Promise((resolve) => {
