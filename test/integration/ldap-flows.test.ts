@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashHandle, newFlowHandle, newId } from '../../src/core/crypto/secrets.js';
 import { DIRECTORY_PEOPLE, type PersonName } from '../helpers/directory-people.js';
 import { postgresAvailable, shouldRun } from '../helpers/services.js';
 import { BASE_DN, POLICY_DN, slapdAvailable, startSlapd, type Slapd } from '../helpers/slapd.js';
