@@ -9,6 +9,7 @@ import * as smsCodes from './0007-sms-codes.js';
 import * as emailLinks from './0008-email-links.js';
 import * as accountLocks from './0009-account-locks.js';
 import * as oneLiveFlow from './0010-one-live-flow.js';
+import * as auditChains from './0011-audit-chains.js';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008-email-links': emailLinks,
   '0009-account-locks': accountLocks,
   '0010-one-live-flow': oneLiveFlow,
+  '0011-audit-chains': auditChains,
 };

@@ -118,7 +118,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
 
     const outboxSealer = new Sealer(keys, 'outbox-seal');
     const auditExport = config.audit.exportFile ? { sealer: outboxSealer } : null;
-    const store = new SqlStore(database, outboxSealer, clock, auditExport);
+    const store = new SqlStore(database, outboxSealer, clock, auditExport, { chains: config.audit.chains });
     const hasher = new Argon2Hasher();
     const users = new SqlUserRepository(database.db);
     const tenants = new ConfigTenants(config.tenants, config.defaultTenant!);
@@ -138,7 +138,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       blocklist: loadBlocklistFile(config.password.blocklistFile ?? defaultBlocklistPath()),
       strength: new ZxcvbnEstimator(),
     });
-    const outboxQueue = new SqlOutboxQueue(database.db, database.dialect, outboxSealer, clock, auditExport);
+    const outboxQueue = new SqlOutboxQueue(database.db, database.dialect, outboxSealer, clock, auditExport, { chains: config.audit.chains });
     const metrics = new UnlatchMetrics({ backlog: () => outboxQueue.backlog() });
     store.onAuditCommit((entries) => metrics.auditCommitted(entries));
     const i18n = loadI18n();

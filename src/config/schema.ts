@@ -215,6 +215,11 @@ export const configSchema = z
       .object({
         /** Append every audit entry, as one JSON line, to this file (for a SIEM agent to ship); delivered through the outbox. */
         exportFile: z.string().min(1).optional(),
+        /**
+         * Parallel hash chains the audit log is written to (1–64). Each transaction appends to one, picked at
+         * random, so nodes on PostgreSQL do not all wait on one head row; `unlatch audit verify` checks each.
+         */
+        chains: z.number().int().min(1).max(64).default(8),
       })
       .strict()
       .prefault({}),

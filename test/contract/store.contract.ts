@@ -10,7 +10,7 @@ import { SqlStore } from '../../src/adapters/store/sql-store.js';
 import { SqlUserRepository } from '../../src/adapters/store/user-repository.js';
 import { SqlDirectory } from '../../src/adapters/directory/sql-directory.js';
 import { Argon2Hasher } from '../../src/adapters/directory/password-hasher.js';
-import { AuditChainVerifier } from '../../src/core/audit/audit-hash.js';
+import { SqlAuditAppender } from '../../src/adapters/store/audit-appender.js';
 import { KeyRing } from '../../src/core/crypto/key-ring.js';
 import { Sealer } from '../../src/core/crypto/sealer.js';
 import { newId } from '../../src/core/crypto/secrets.js';
@@ -146,25 +146,51 @@ export function storeContract(target: StoreTarget, available: () => boolean): vo
       expect(await new SqlAuditReaderForTests(handle.db).count()).toBe(before);
     });
 
-    it('keeps the audit chain linear under concurrent appends', async () => {
-      await Promise.all(Array.from({ length: 20 }, (_, i) => store.transaction((tx) => tx.audit.append({ ...entry(), details: { i } }))));
-      const verifier = new AuditChainVerifier();
-      for (const row of await new SqlAuditReaderForTests(handle.db).all()) verifier.feed(row);
-      const verdict = verifier.verdict();
+    it('keeps every audit chain linear under concurrent appends, a transaction\'s entries together in one chain', async () => {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          store.transaction(async (tx) => {
+            await tx.audit.append({ ...entry('reset.code_failed'), details: { i, part: 1 } });
+            await tx.audit.append({ ...entry('reset.code_failed'), details: { i, part: 2 } });
+          }),
+        ),
+      );
+      const reader = new SqlAuditReaderForTests(handle.db);
+      const { verdict, headsMatch } = await reader.verify();
       expect(verdict.ok).toBe(true);
-      expect(verdict.entries).toBeGreaterThanOrEqual(20);
-      const head = await handle.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
-      expect(verdict.ok && verdict.headHash).toBe(head.hash);
+      expect(headsMatch).toBe(true);
+      expect(verdict.entries).toBeGreaterThanOrEqual(40);
+      // Spread at random over 8 chains: 20 transactions all landing in one would be a 1 in 8^19 event.
+      expect(verdict.ok && verdict.chains.size).toBeGreaterThan(1);
+      const rows = (await reader.all()).filter((r) => r.event === 'reset.code_failed' && JSON.parse(r.details).part);
+      for (let i = 0; i < 20; i += 1) {
+        const [first, second] = rows.filter((r) => JSON.parse(r.details).i === i);
+        expect(second!.chain).toBe(first!.chain);
+        expect(second!.chainSeq).toBe(first!.chainSeq + 1);
+        expect(second!.prevHash).toBe(first!.hash);
+      }
     });
 
     it('chains the entries of one transaction in the order they were appended', async () => {
       await store.transaction(async (tx) => {
         for (const i of [1, 2, 3]) await tx.audit.append({ ...entry('reset.code_failed'), details: { order: i } });
       });
-      const rows = (await new SqlAuditReaderForTests(handle.db).all()).filter((r) => r.event === 'reset.code_failed');
+      const rows = (await new SqlAuditReaderForTests(handle.db).all()).filter((r) => r.event === 'reset.code_failed' && JSON.parse(r.details).order);
       expect(rows.map((r) => JSON.parse(r.details).order)).toEqual([1, 2, 3]);
       expect(rows[1]!.prevHash).toBe(rows[0]!.hash);
       expect(rows[2]!.prevHash).toBe(rows[1]!.hash);
+      expect(new Set(rows.map((r) => r.chain)).size).toBe(1);
+      expect(rows.map((r) => r.seq)).toEqual([...rows.map((r) => r.seq)].sort((a, b) => a - b));
+    });
+
+    it('writes to the chain it is told to, and the chains stay verifiable whatever the choice', async () => {
+      const pinned = new SqlStore(handle, sealer, clock, null, { pickChain: () => 5 });
+      await pinned.transaction((tx) => tx.audit.append({ ...entry(), details: { pinned: 5 } }));
+      await expect(new SqlStore(handle, sealer, clock, null, { pickChain: () => 64 }).transaction((tx) => tx.audit.append(entry()))).rejects.toThrow(RangeError);
+      const rows = (await new SqlAuditReaderForTests(handle.db).all()).filter((r) => JSON.parse(r.details).pinned === 5);
+      expect(rows.map((r) => r.chain)).toEqual([5]);
+      const { verdict, headsMatch } = await new SqlAuditReaderForTests(handle.db).verify();
+      expect(verdict.ok && headsMatch).toBe(true);
     });
 
     // SQLite has one writer at a time anyway; on PostgreSQL the head row is what every node's writes queue on.
@@ -173,22 +199,43 @@ export function storeContract(target: StoreTarget, available: () => boolean): vo
       const held = new Promise<void>((resolve) => (release = resolve));
       let appended!: () => void;
       const hasAppended = new Promise<void>((resolve) => (appended = resolve));
-      const slow = store.transaction(async (tx) => {
+      // Both on one chain: what is shown is that the lock is not taken at append time.
+      const oneChain = new SqlStore(handle, sealer, clock, null, { pickChain: () => 3 });
+      const slow = oneChain.transaction(async (tx) => {
         await tx.audit.append({ ...entry(), details: { who: 'slow' } });
         appended();
         await held;
       });
       await hasAppended;
       // Were the head locked at the slow transaction's append, this would wait for it (and the test time out).
-      await store.transaction((tx) => tx.audit.append({ ...entry(), details: { who: 'quick' } }));
+      await oneChain.transaction((tx) => tx.audit.append({ ...entry(), details: { who: 'quick' } }));
       release();
       await slow;
       const rows = await new SqlAuditReaderForTests(handle.db).all();
       const order = rows.map((r) => JSON.parse(r.details).who).filter(Boolean);
       expect(order.slice(-2)).toEqual(['quick', 'slow']);
-      const verifier = new AuditChainVerifier();
-      for (const row of rows) verifier.feed(row);
-      expect(verifier.verdict().ok).toBe(true);
+      const { verdict, headsMatch } = await new SqlAuditReaderForTests(handle.db).verify();
+      expect(verdict.ok && headsMatch).toBe(true);
+    });
+
+    it.runIf(target.name === 'PostgreSQL')('lets two open transactions that appended to different chains both commit (no single lock)', async () => {
+      let bothAppended!: () => void;
+      const barrier = new Promise<void>((resolve) => (bothAppended = resolve));
+      let count = 0;
+      const appendAndWait = (chain: number) =>
+        handle.db.transaction().execute(async (trx) => {
+          await new SqlAuditAppender(trx, handle.dialect, clock, null, { pickChain: () => chain }).appendAll([{ ...entry(), details: { open: chain } }]);
+          // Each holds its chain's head lock here until the other has appended too: with one shared lock the
+          // second append would wait for the first commit, which waits for the second append (the test times out).
+          count += 1;
+          if (count === 2) bothAppended();
+          await barrier;
+        });
+      await Promise.all([appendAndWait(6), appendAndWait(7)]);
+      const rows = (await new SqlAuditReaderForTests(handle.db).all()).filter((r) => JSON.parse(r.details).open);
+      expect(rows.map((r) => r.chain).sort()).toEqual([6, 7]);
+      const { verdict, headsMatch } = await new SqlAuditReaderForTests(handle.db).verify();
+      expect(verdict.ok && headsMatch).toBe(true);
     });
 
     it('seals outbox payloads, dedupes by idempotency key and erases the payload once sent', async () => {

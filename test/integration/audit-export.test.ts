@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditChainVerifier, type StoredAuditEntry } from '../../src/core/audit/audit-hash.js';
+import type { StoredAuditEntry } from '../../src/core/audit/audit-hash.js';
+import { AuditChainVerifier } from '../../src/core/audit/chain-verifier.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('audit export through the outbox', () => {
@@ -37,14 +38,16 @@ describe('audit export through the outbox', () => {
 
     expect(existsSync(file)).toBe(true);
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as StoredAuditEntry);
-    const rows = await t.app.database.db.selectFrom('audit_log').select(['seq', 'hash', 'event']).orderBy('seq').execute();
+    const rows = await t.app.database.db.selectFrom('audit_log').select(['seq', 'chain', 'chain_seq', 'hash', 'event']).orderBy('seq').execute();
     const bySeq = [...lines].sort((a, b) => a.seq - b.seq);
     expect(bySeq.map((l) => l.seq)).toEqual(rows.map((r) => Number(r.seq)));
     expect(bySeq.map((l) => l.hash)).toEqual(rows.map((r) => r.hash));
+    // Each line says where it sits, so the shipped copy is verified chain by chain.
+    expect(bySeq.map((l) => [l.chain, l.chainSeq])).toEqual(rows.map((r) => [Number(r.chain), Number(r.chain_seq)]));
     expect(bySeq.map((l) => l.event)).toContain('reset.code_sent');
     const verifier = new AuditChainVerifier();
-    for (const entry of bySeq) verifier.feed(entry);
-    expect(verifier.verdict().ok).toBe(true);
+    for (const entry of [...lines].sort((a, b) => a.chain - b.chain || a.chainSeq - b.chainSeq)) verifier.feed(entry);
+    expect(verifier.verdict()).toMatchObject({ ok: true, entries: rows.length });
     // Exporting is not itself audited: no entry speaks of the export.
     expect(rows.some((r) => r.event.includes('export'))).toBe(false);
   });

@@ -1,5 +1,6 @@
-import type { Transaction } from 'kysely';
-import { auditEntryHash, canonicalJson } from '../../core/audit/audit-hash.js';
+import { randomInt } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import { MAX_AUDIT_CHAINS, auditEntryHash, canonicalJson } from '../../core/audit/audit-hash.js';
 import { newId } from '../../core/crypto/secrets.js';
 import type { AuditAppender, AuditEntryInput } from '../../core/ports/audit.js';
 import type { Clock } from '../../core/ports/clock.js';
@@ -13,37 +14,59 @@ export interface AuditExport {
   sealer: Sealer;
 }
 
+/** How many chains appends spread over when nothing says otherwise (the `audit.chains` default). */
+export const DEFAULT_AUDIT_CHAINS = 8;
+
+/** Which chain an appender writes to: chosen once per appender, so a transaction's entries stay in one chain. */
+export interface AuditChainChoice {
+  /** Spread appends over chains 0 … chains-1 (1 to 64; default 8). */
+  chains?: number;
+  /** Pins the choice (tests); default: uniformly at random among `chains`. */
+  pickChain?: () => number;
+}
+
 /**
- * Appends to the hash chain inside a transaction; the head row lock keeps concurrent appends in one line.
- * The lock is held from the first append to the commit, so callers append as late as they can (SqlStore
- * appends a transaction's entries together, just before its commit).
+ * Appends to one of several parallel hash chains inside a transaction. On PostgreSQL the chain's head row
+ * lock keeps that chain's appends in one line; transactions that picked other chains do not wait for it, so
+ * nodes do not all queue on one row. The lock is held from the first append to the commit, so callers
+ * append as late as they can (SqlStore appends a transaction's entries together, just before its commit).
  */
 export class SqlAuditAppender implements AuditAppender {
+  private chain: number | null = null;
+
   constructor(
     private readonly trx: Transaction<Database>,
     private readonly dialect: DialectName,
     private readonly clock: Clock,
     private readonly exportTo: AuditExport | null = null,
+    private readonly choice: AuditChainChoice = {},
   ) {}
 
   async append(entry: AuditEntryInput): Promise<void> {
     await this.appendAll([entry]);
   }
 
-  /** Appends the entries in order, with one read of the head, one insert and one head update. */
+  /** Appends the entries in order to this appender's chain, with one read of its head, one insert and one head update. */
   async appendAll(entries: readonly AuditEntryInput[]): Promise<void> {
     if (entries.length === 0) return;
-    let headQuery = this.trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
+    // One chain per appender: a transaction that locked a head never reaches for a second (no lock-order deadlocks).
+    const chain = (this.chain ??= this.pick());
+    // Numbered before the head is locked: one round trip less under the lock. So within a chain the global
+    // numbers need not rise with the positions; verifiers follow `chain_seq`, never `seq`.
+    const seqs = await this.globalSeqs(entries.length);
+    let headQuery = this.trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', chain);
     // SQLite runs one writer at a time already; PostgreSQL needs the row lock.
     if (this.dialect === 'postgres') headQuery = headQuery.forUpdate();
     const head = await headQuery.executeTakeFirstOrThrow();
     const at = this.clock.now().getTime();
-    let seq = Number(head.seq);
+    let chainSeq = Number(head.seq);
     let prevHash = head.hash;
-    const rows = entries.map((entry) => {
-      seq += 1;
+    const rows = entries.map((entry, index) => {
+      chainSeq += 1;
       const fields = {
-        seq,
+        seq: seqs[index]!,
+        chain,
+        chainSeq,
         id: newId(),
         at,
         tenantId: entry.tenantId,
@@ -62,29 +85,38 @@ export class SqlAuditAppender implements AuditAppender {
       prevHash = hash;
       return row;
     });
-    await this.trx
-      .insertInto('audit_log')
-      .values(
-        rows.map(({ fields, prevHash: previous, hash }) => ({
-          seq: fields.seq,
-          id: fields.id,
-          at: fields.at,
-          tenant_id: fields.tenantId,
-          event: fields.event,
-          outcome: fields.outcome,
-          actor: fields.actor,
-          subject_id: fields.subjectId,
-          flow_id: fields.flowId,
-          ip: fields.ip,
-          user_agent: fields.userAgent,
-          correlation_id: fields.correlationId,
-          details: fields.details,
-          prev_hash: previous,
-          hash,
-        })),
-      )
-      .execute();
-    await this.trx.updateTable('audit_head').set({ seq, hash: prevHash }).where('id', '=', 1).execute();
+    const values = rows.map(({ fields, prevHash: previous, hash }) => ({
+      seq: fields.seq,
+      chain: fields.chain,
+      chain_seq: fields.chainSeq,
+      id: fields.id,
+      at: fields.at,
+      tenant_id: fields.tenantId,
+      event: fields.event,
+      outcome: fields.outcome,
+      actor: fields.actor,
+      subject_id: fields.subjectId,
+      flow_id: fields.flowId,
+      ip: fields.ip,
+      user_agent: fields.userAgent,
+      correlation_id: fields.correlationId,
+      details: fields.details,
+      prev_hash: previous,
+      hash,
+    }));
+    const newHead = { seq: chainSeq, hash: prevHash };
+    if (this.dialect === 'postgres') {
+      // Insert and head update in one statement: one round trip less while the head is locked.
+      await this.trx
+        .with('appended', (db) => db.insertInto('audit_log').values(values))
+        .updateTable('audit_head')
+        .set(newHead)
+        .where('id', '=', chain)
+        .execute();
+    } else {
+      await this.trx.insertInto('audit_log').values(values).execute();
+      await this.trx.updateTable('audit_head').set(newHead).where('id', '=', chain).execute();
+    }
     if (!this.exportTo) return;
     const writer = new SqlOutboxWriter(this.trx, this.exportTo.sealer, this.clock);
     for (const { fields, prevHash: previous, hash } of rows) {
@@ -99,5 +131,27 @@ export class SqlAuditAppender implements AuditAppender {
         subjectId: fields.subjectId,
       });
     }
+  }
+
+  private pick(): number {
+    const chains = this.choice.chains ?? DEFAULT_AUDIT_CHAINS;
+    if (!Number.isInteger(chains) || chains < 1 || chains > MAX_AUDIT_CHAINS) throw new RangeError(`audit chains must be 1 to ${MAX_AUDIT_CHAINS}`);
+    const chain = this.choice.pickChain ? this.choice.pickChain() : randomInt(chains);
+    if (!Number.isInteger(chain) || chain < 0 || chain >= MAX_AUDIT_CHAINS) throw new RangeError(`no audit chain ${chain}`);
+    return chain;
+  }
+
+  /**
+   * `count` new global numbers, ascending. PostgreSQL takes them from a sequence (never blocks, may leave gaps
+   * when a transaction rolls back); SQLite has one writer at a time, so the next after the largest is safe.
+   */
+  private async globalSeqs(count: number): Promise<number[]> {
+    if (this.dialect === 'postgres') {
+      const result = await sql<{ seq: string }>`select nextval('audit_log_global_seq') as seq from generate_series(1, ${count})`.execute(this.trx);
+      return result.rows.map((row) => Number(row.seq)).sort((a, b) => a - b);
+    }
+    const last = await this.trx.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+    const from = Number(last?.seq ?? 0);
+    return Array.from({ length: count }, (_, i) => from + i + 1);
   }
 }

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Sealer } from '../../core/crypto/sealer.js';
 import type { AuditEntryInput } from '../../core/ports/audit.js';
 import type { Clock } from '../../core/ports/clock.js';
-import { SqlAuditAppender, type AuditExport } from './audit-appender.js';
+import { SqlAuditAppender, type AuditChainChoice, type AuditExport } from './audit-appender.js';
 import type { NoticeTemplate, OutboxChannel, OutboxMessageInput, OutboxWriter } from '../../core/ports/outbox.js';
 import type { DialectName } from './database.js';
 import type { Database } from './schema.js';
@@ -74,6 +74,8 @@ export class SqlOutboxQueue {
     private readonly sealer: Sealer,
     private readonly clock: Clock,
     private readonly auditExport: AuditExport | null = null,
+    /** The chains the outcomes' audit entries go to (`audit.chains`). */
+    private readonly auditChains: AuditChainChoice = {},
   ) {}
 
   /**
@@ -140,7 +142,7 @@ export class SqlOutboxQueue {
     if (outcomes.length === 0) return;
     const now = this.clock.now().getTime();
     await this.db.transaction().execute(async (trx) => {
-      const audit = new SqlAuditAppender(trx, this.dialect, this.clock, this.auditExport);
+      const audit = new SqlAuditAppender(trx, this.dialect, this.clock, this.auditExport, this.auditChains);
       for (const outcome of outcomes) {
         const row = trx.updateTable('outbox').where('idempotency_key', '=', outcome.id).where('status', '=', 'pending');
         let update;

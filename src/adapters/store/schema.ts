@@ -48,7 +48,12 @@ export interface ResetFlowsTable {
 }
 
 export interface AuditLogTable {
+  /** Global, unique, increasing; gaps are normal (PostgreSQL sequence). */
   seq: number;
+  /** Which parallel hash chain holds the entry (migration 0011). */
+  chain: number;
+  /** Position in the chain, contiguous from 1. */
+  chain_seq: number;
   id: string;
   at: number;
   tenant_id: string;
@@ -66,9 +71,11 @@ export interface AuditLogTable {
   hash: string;
 }
 
-/** One row: the chain's last sequence number and hash; appends lock it so the chain never forks. */
+/** One row per chain: its last position and hash; appends lock it so the chain never forks. */
 export interface AuditHeadTable {
+  /** The chain number, 0 … 63. */
   id: number;
+  /** `chain_seq` of the chain's last entry (0 when empty). */
   seq: number;
   hash: string;
 }

@@ -3,7 +3,7 @@ import type { Sealer } from '../../core/crypto/sealer.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { AuditEntryInput } from '../../core/ports/audit.js';
 import type { Store, StoreTx } from '../../core/ports/store.js';
-import { SqlAuditAppender, type AuditExport } from './audit-appender.js';
+import { SqlAuditAppender, type AuditChainChoice, type AuditExport } from './audit-appender.js';
 import type { DatabaseHandle } from './database.js';
 import { SqlFlowRepository } from './flow-repository.js';
 import { SqlAccountLocks } from './account-locks.js';
@@ -21,6 +21,8 @@ export class SqlStore implements Store {
     private readonly sealer: Sealer,
     private readonly clock: Clock,
     private readonly auditExport: AuditExport | null = null,
+    /** How many audit chains a transaction's entries are spread over (`audit.chains`). */
+    private readonly auditChains: AuditChainChoice = {},
   ) {
     this.flows = new SqlFlowRepository(handle.db);
     this.locks = new SqlAccountLocks(handle.db);
@@ -50,7 +52,8 @@ export class SqlStore implements Store {
       // The chain's head row is locked from the first append to the commit, and every node's every audited
       // write waits for it: append the transaction's entries together, after its other work, so the lock
       // lasts one insert, one update and the commit instead of the whole transaction (a directory write too).
-      await new SqlAuditAppender(trx, this.handle.dialect, this.clock, this.auditExport).appendAll(appended);
+      // The appender picks one of several chains, so concurrent transactions mostly lock different heads.
+      await new SqlAuditAppender(trx, this.handle.dialect, this.clock, this.auditExport, this.auditChains).appendAll(appended);
       return value;
     });
     // Only after the commit: a worker woken earlier would not see the rows yet.

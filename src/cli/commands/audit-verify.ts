@@ -6,10 +6,10 @@ import { CliFailure, UsageError } from '../errors.js';
 
 export const auditVerifyCommand: Command = {
   name: 'audit verify',
-  summary: 'Recompute the audit log hash chain and check it against the recorded head.',
+  summary: 'Recompute the audit log hash chains and check each against its recorded head.',
   synopsis: '[--page-size N]',
   description:
-    'Reads audit_log in seq order, a page at a time. Exits 0 when the chain is intact, 1 naming the first broken or missing entry.',
+    'Reads audit_log chain by chain, a page at a time. Exits 0 when every chain is intact (printing a digest of their heads), 1 naming the first broken or missing entry as chain C, seq S.',
   options: {
     'page-size': { type: 'string', value: 'N', description: 'entries read per query (default 1000)' },
   },
@@ -20,7 +20,7 @@ export const auditVerifyCommand: Command = {
     const result = await withDatabase(config(), { migrate: false }, async (handle) => {
       const reader = new SqlAuditReader(handle.db);
       try {
-        return await verifyAuditLog({ head: () => reader.head(), entries: () => reader.entries({ pageSize }) });
+        return await verifyAuditLog({ heads: () => reader.heads(), entries: () => reader.entries({ pageSize }) });
       } catch (error) {
         if (/no such table|does not exist/i.test((error as Error).message)) {
           throw new CliFailure('this database has no audit log tables yet (run: unlatch migrate)');
@@ -29,10 +29,12 @@ export const auditVerifyCommand: Command = {
       }
     });
     if (result.ok) {
-      io.stdout.write(`audit chain intact: ${result.entries} entries, head ${result.headHash}\n`);
+      io.stdout.write(`audit chain intact: ${result.entries} entries in ${result.chains} chains, heads digest ${result.digest}\n`);
       return 0;
     }
-    io.stdout.write(result.seq === null ? `audit chain broken (${result.reason})\n` : `audit chain broken at entry seq ${result.seq} (${result.reason})\n`);
+    io.stdout.write(
+      result.chain === null ? `audit chain broken (${result.reason})\n` : `audit chain broken at chain ${result.chain}, seq ${result.seq} (${result.reason})\n`,
+    );
     return 1;
   },
 };

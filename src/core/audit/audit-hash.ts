@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 
 /** The fields an audit entry's hash covers, in a fixed order. */
 export interface HashedAuditFields {
+  /** Global number: the row's key and the export's idempotency key. Unique, increasing, may have gaps. */
   seq: number;
+  /** Which of the parallel hash chains holds the entry (0 … 63). */
+  chain: number;
+  /** Position in its chain: 1, 2, 3, … without gaps. */
+  chainSeq: number;
   id: string;
   at: number;
   tenantId: string;
@@ -20,16 +25,34 @@ export interface HashedAuditFields {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** How many chains `audit_head` has rows for (migration 0011); `audit.chains` picks among the first K. */
+export const MAX_AUDIT_CHAINS = 64;
+
 /**
- * hash = SHA-256(prev_hash || "\n" || canonical JSON of the fields). Each entry holds its predecessor's hash,
- * so changing, removing or reordering any entry breaks every hash after it.
+ * hash = SHA-256(prev_hash || "\n" || canonical JSON of the fields). Each entry holds its predecessor's hash
+ * in the same chain, so changing, removing or reordering any entry breaks every hash after it. The chain and
+ * the position in it are hashed too (tagged "v2"), so an entry cannot be moved to another chain.
  */
 export function auditEntryHash(prevHash: string, fields: HashedAuditFields): string {
-  const canonical = JSON.stringify([
+  return sha256(prevHash, [
+    'v2', fields.chain, fields.chainSeq, fields.seq, fields.id, fields.at, fields.tenantId, fields.event, fields.outcome,
+    fields.actor, fields.subjectId, fields.flowId, fields.ip, fields.userAgent, fields.correlationId, fields.details,
+  ]);
+}
+
+/**
+ * The formula of entries written before there were several chains (all in chain 0, `chainSeq` = `seq`).
+ * Only the verifier uses it, and only for the leading run of chain 0.
+ */
+export function legacyAuditEntryHash(prevHash: string, fields: HashedAuditFields): string {
+  return sha256(prevHash, [
     fields.seq, fields.id, fields.at, fields.tenantId, fields.event, fields.outcome, fields.actor,
     fields.subjectId, fields.flowId, fields.ip, fields.userAgent, fields.correlationId, fields.details,
   ]);
-  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+function sha256(prevHash: string, values: readonly unknown[]): string {
+  return createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(values)).digest('hex');
 }
 
 /** JSON with object keys sorted, so the same details always hash the same. */
@@ -48,35 +71,4 @@ function sortKeys(value: unknown): unknown {
 export interface StoredAuditEntry extends HashedAuditFields {
   prevHash: string;
   hash: string;
-}
-
-export type ChainVerdict =
-  | { ok: true; entries: number; headHash: string }
-  | { ok: false; entries: number; brokenAtSeq: number; reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' };
-
-/** Walks entries in sequence order; names the first that does not follow from its predecessor. */
-export class AuditChainVerifier {
-  private prevHash = GENESIS_HASH;
-  private expectedSeq = 1;
-  private count = 0;
-  private failure: ChainVerdict | null = null;
-
-  feed(entry: StoredAuditEntry): boolean {
-    if (this.failure) return false;
-    const fail = (reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap') => {
-      this.failure = { ok: false, entries: this.count, brokenAtSeq: entry.seq, reason };
-      return false;
-    };
-    if (entry.seq !== this.expectedSeq) return fail('sequence_gap');
-    if (entry.prevHash !== this.prevHash) return fail('prev_hash_mismatch');
-    if (auditEntryHash(entry.prevHash, entry) !== entry.hash) return fail('hash_mismatch');
-    this.prevHash = entry.hash;
-    this.expectedSeq += 1;
-    this.count += 1;
-    return true;
-  }
-
-  verdict(): ChainVerdict {
-    return this.failure ?? { ok: true, entries: this.count, headHash: this.prevHash };
-  }
 }
