@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DirectoryConfig } from './directories-schema.js';
-import { ConfigError } from './load-config.js';
+import { ConfigError } from './config-error.js';
+import { readSecretFile } from './secret-sources.js';
 
 /**
  * The directory checks that need more than one entry's own keys: the mode (production refuses plain LDAP)
@@ -41,13 +42,6 @@ export function settleDirectories(
       }
     });
   });
-}
-
-/** A secret kept in a file (a mounted Kubernetes/Docker secret): its text without one trailing line break. */
-function readSecretFile(key: string, path: string): string {
-  const value = readText(key, path).replace(/\r?\n$/, '');
-  if (value === '') throw new ConfigError(`${key}: ${path} is empty`);
-  return value;
 }
 
 function readText(key: string, path: string): string {

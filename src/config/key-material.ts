@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MasterKey } from '../core/crypto/key-ring.js';
-import { ConfigError } from './load-config.js';
+import { ConfigError } from './config-error.js';
 import type { UnlatchConfig } from './schema.js';
 
 /** Decodes a configured secret: hex (64+ chars) or base64; at least 32 bytes either way. */

@@ -1,5 +1,5 @@
 import type { RelyingParty } from '../core/ports/webauthn.js';
-import { ConfigError } from './load-config.js';
+import { ConfigError } from './config-error.js';
 import type { UnlatchConfig } from './schema.js';
 
 /**

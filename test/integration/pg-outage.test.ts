@@ -130,6 +130,11 @@ describe.runIf(canRun)('PostgreSQL going away under two running nodes', () => {
         expect(page.statusCode, what).toBe(503);
         expect(page.headers['content-type'], what).toMatch(/^text\/html/);
         expect(page.headers['retry-after'], what).toBe('5');
+        // The portal's own page, with the basics every page keeps: language, one heading, a title, the main landmark.
+        expect(page.body, what).toMatch(/^<!doctype html>\s*<html lang="en" dir="ltr">/);
+        expect(page.body.match(/<h1\b/g), what).toHaveLength(1);
+        expect(page.body, what).toMatch(/<title>[^<]*Temporarily unavailable[^<]*<\/title>/);
+        expect(page.body, what).toContain('<main id="main"');
         const text = visibleText(page.body);
         expect(text, what).toContain("We can't reach our database right now");
         expect(text, what).toContain('You can try again in 5 seconds');
