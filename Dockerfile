@@ -38,6 +38,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/src/http/portal/views ./src/http/portal/views
 COPY --from=build /app/src/http/portal/assets ./src/http/portal/assets
+COPY --from=build /app/src/http/admin/views ./src/http/admin/views
+COPY --from=build /app/src/http/admin/assets ./src/http/admin/assets
 COPY assets ./assets
 COPY locales ./locales
 # A fixed numeric uid (not root) so Kubernetes' runAsNonRoot can check it; the data dir is the only writable place.

@@ -10,6 +10,8 @@ import * as emailLinks from './0008-email-links.js';
 import * as accountLocks from './0009-account-locks.js';
 import * as oneLiveFlow from './0010-one-live-flow.js';
 import * as auditChains from './0011-audit-chains.js';
+import * as adminConsole from './0012-admin-console.js';
+import * as auditConsole from './0013-audit-console.js';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -24,4 +26,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-account-locks': accountLocks,
   '0010-one-live-flow': oneLiveFlow,
   '0011-audit-chains': auditChains,
+  '0012-admin-console': adminConsole,
+  '0013-audit-console': auditConsole,
 };

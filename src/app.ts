@@ -43,7 +43,20 @@ import { OutboxWorker } from './adapters/outbox/outbox-worker.js';
 import { defaultBlocklistPath, loadBlocklistFile } from './adapters/password/file-blocklist.js';
 import { ZxcvbnEstimator } from './adapters/password/zxcvbn-estimator.js';
 import { openDatabase, type DatabaseHandle } from './adapters/store/database.js';
-import { seedDemoUsers } from './adapters/store/demo-seed.js';
+import { DEMO_OPERATOR, seedDemoOperator, seedDemoUsers } from './adapters/store/demo-seed.js';
+import { AdminSignIn } from './core/admin/admin-sign-in.js';
+import { AdminTokens } from './core/admin/admin-tokens.js';
+import { systemSourceOf } from './adapters/admin/system-source.js';
+import { unlatchVersion } from './cli/version.js';
+import { grantsOf } from './core/admin/operator-grants.js';
+import { SqlAdminSessionRepository } from './adapters/store/admin-session-repository.js';
+import { SqlAdminTokenRepository } from './adapters/store/admin-token-repository.js';
+import { SqlPersonActivity } from './adapters/store/person-activity.js';
+import { SqlAuditSearch } from './adapters/store/audit-search.js';
+import { SqlAuditStats } from './adapters/store/audit-rollup.js';
+import { PolicySimulator } from './core/policy/policy-simulator.js';
+import { oidcRelyingPartyOf } from './adapters/oidc/oidc-from-config.js';
+import type { AdminServices } from './http/admin/admin-context.js';
 import { purgeExpired } from './adapters/store/housekeeping.js';
 import { DevOutbox } from './adapters/store/dev-outbox-repository.js';
 import { migrateToLatest } from './adapters/store/migrate.js';
@@ -54,6 +67,7 @@ import { SqlUserRepository } from './adapters/store/user-repository.js';
 import { ConfigTenants } from './adapters/tenants/config-tenants.js';
 import { policyFor } from './config/policy-schema.js';
 import { buildServer } from './http/server.js';
+import type { HttpDeps } from './http/http-deps.js';
 import { buildMetricsServer, parseListen } from './http/metrics-server.js';
 import { closeAllConnections, closeKeepAliveWhileDraining, closeServerPromptly } from './http/server-drain.js';
 
@@ -89,6 +103,8 @@ export interface UnlatchApp {
   policyFor: (tenantId: string) => TenantPolicy;
   /** Sends SMS codes when providers are configured (phone registration, a reset's second proof). */
   sms: SmsSender | null;
+  /** The console's services (absent when `admin.enabled` is false). */
+  admin?: AdminServices;
   /** Listens on the configured host and port; returns the address. */
   listen(): Promise<string>;
   /** The first step of a shutdown: /readyz answers 503 `draining`; requests are still served. */
@@ -196,10 +212,19 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     });
     const emailRegistration = new EmailRegistration({ store, methods, tenants, keys, clock, limiter, policyFor: (tenantId) => policyFor(config.policy, tenantId) });
     const methodTest = new MethodTest({ store, methods, tenants, keys, clock, limiter, challenges, passkeys, sms });
+    const admin = config.admin.enabled ? adminServicesOf({ config, store, directory, tenants, limiter, clock, methods, verifier, passkeys, db: database.db }) : undefined;
+    if (admin) admin.system = systemSourceOf({ config, db: database.db, dialect: database.dialect, clock, ringIds: keys.ids, version: unlatchVersion });
+    // The demo operator exists for trying the console: dev mode, console on.
+    if (config.mode === 'dev' && admin) {
+      const added = await seedDemoOperator(database.db, hasher, clock, config.defaultTenant!, async (subjectId) => {
+        await methods.add({ tenantId: config.defaultTenant!, subjectId, kind: 'totp', name: 'Demo authenticator', secret: DEMO_OPERATOR.totpSeed, confirmed: true }, clock.now());
+      });
+      if (added) logger.info({ tenant: config.defaultTenant, operator: DEMO_OPERATOR.username, totpSeed: DEMO_OPERATOR.totpSeed }, 'demo console operator created (dev mode only): see the README');
+    }
     const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, passkeys, sms, keys, challenges, settings: DEFAULT_SIGN_IN_SETTINGS });
     // Set at the shutdown signal: /readyz answers 503 and responses close their keep-alive connection.
     let draining = false;
-    const server = await buildServer({
+    const httpDeps: HttpDeps = {
       config,
       resetFlow,
       passwordChange,
@@ -218,7 +243,11 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       logger,
       // One signing secret per key, newest first: a cookie signed before a key moved down still verifies.
       cookieSecrets: keys.ids.map((id) => createHmac('sha256', keys.subkey('code-hmac', id)!).update('cookie-signing').digest('base64url')),
-    });
+      admin,
+    };
+    // With `admin.listen` the console has a listener of its own and the public port does not serve it.
+    const server = await buildServer(httpDeps, config.admin.listen ? 'public' : 'all');
+    const adminServer = admin && config.admin.listen ? await buildServer(httpDeps, 'admin') : null;
 
     closeKeepAliveWhileDraining(server, () => draining);
     const metricsServer = config.metrics.listen ? await buildMetricsServer({ metricsRegistry: metrics.registry, logger }) : null;
@@ -247,8 +276,10 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       signIn,
       policyFor: (tenantId) => policyFor(config.policy, tenantId),
       sms,
+      admin,
       async listen() {
         if (metricsServer) await metricsServer.listen(parseListen(config.metrics.listen!));
+        if (adminServer) await adminServer.listen(parseListen(config.admin.listen!));
         return server.listen({ host: config.server.host, port: config.server.port });
       },
       beginDrain() {
@@ -261,6 +292,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
         // Requests first (they may queue mail), then the worker; leases are normally given back by now.
         await closeServerPromptly(server);
         await metricsServer?.close();
+        await adminServer?.close();
         await worker.stop();
         await store.locks.releaseAll();
         if ('close' in mailer && typeof mailer.close === 'function') await (mailer as SmtpMailer).close();
@@ -271,6 +303,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
         draining = true;
         closeAllConnections(server);
         if (metricsServer) closeAllConnections(metricsServer);
+        if (adminServer) closeAllConnections(adminServer);
         // Work cut short may still hold leases: give them back so the people can retry on another node now.
         await store.locks.releaseAll();
       },
@@ -294,4 +327,26 @@ function smtpMailerOf(config: UnlatchConfig): SmtpMailer {
     connectionTimeoutMs: smtp.connectionTimeoutMs,
     tls: { rejectUnauthorized: smtp.tlsRejectUnauthorized },
   });
+}
+
+/** The console's services: operator sign-in (sessions apart from people's), API tokens. */
+function adminServicesOf(deps: Omit<ConstructorParameters<typeof AdminSignIn>[0], 'sessions' | 'grantsFor' | 'settings'> & { config: UnlatchConfig; db: DatabaseHandle['db'] }): AdminServices {
+  const { config, db, ...rest } = deps;
+  const tenantRules = config.tenants.map((t) => ({ id: t.id, operators: t.operators }));
+  const signIn = new AdminSignIn({
+    ...rest,
+    sessions: new SqlAdminSessionRepository(db),
+    grantsFor: (tenantId, groups) => grantsOf(tenantId, groups, tenantRules),
+    settings: { idleTimeoutSeconds: config.admin.idleTimeoutSeconds, absoluteLifetimeSeconds: config.admin.absoluteLifetimeSeconds, partialTtlSeconds: 300, maxProofAttempts: 5 },
+  });
+  const tokens = new AdminTokens({ store: rest.store, tokens: new SqlAdminTokenRepository(db), clock: rest.clock, tenantIds: () => config.tenants.map((t) => t.id) });
+  return {
+    signIn, tokens, store: rest.store, directory: rest.directory, methods: rest.methods,
+    activity: new SqlPersonActivity(db), auditQuery: new SqlAuditSearch(db), stats: new SqlAuditStats(db),
+    simulator: new PolicySimulator({
+      directory: rest.directory, methods: rest.methods, tenants: rest.tenants,
+      policyFor: (tenantId) => policyFor(config.policy, tenantId), channels: { sms: config.sms.providers.length > 0, questions: true },
+    }),
+    oidc: oidcRelyingPartyOf(config),
+  };
 }

@@ -1,11 +1,16 @@
 import { ConfigError } from '../config/load-config.js';
 import { commandContext, help, parseCommandArgs, type Command } from './command.js';
+import { adminTokenCreateCommand } from './commands/admin-token-create.js';
+import { adminTokenListCommand } from './commands/admin-token-list.js';
+import { adminTokenRevokeCommand } from './commands/admin-token-revoke.js';
 import { auditVerifyCommand } from './commands/audit-verify.js';
 import { configValidateCommand } from './commands/config-validate.js';
 import { directoryCheckCommand } from './commands/directory-check.js';
 import { keysRotateCommand } from './commands/keys-rotate.js';
 import { keysStatusCommand } from './commands/keys-status.js';
 import { migrateCommand } from './commands/migrate.js';
+import { policyShowCommand } from './commands/policy-show.js';
+import { policySimulateCommand } from './commands/policy-simulate.js';
 import { serveCommand } from './commands/serve.js';
 import { usersAddCommand } from './commands/users-add.js';
 import { usersImportCommand } from './commands/users-import.js';
@@ -28,9 +33,15 @@ export const COMMANDS: readonly Command[] = [
   configValidateCommand,
   keysStatusCommand,
   keysRotateCommand,
+  adminTokenCreateCommand,
+  adminTokenListCommand,
+  adminTokenRevokeCommand,
+  policySimulateCommand,
+  policyShowCommand,
 ];
 
-const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!));
+/** Every proper prefix of a command's name: `users`, and for `admin token create` both `admin` and `admin token`. */
+const GROUPS = new Set(COMMANDS.flatMap((c) => c.name.split(' ').slice(0, -1).map((_, i, words) => words.slice(0, i + 1).join(' '))));
 
 function overview(group?: string): string {
   const shown = COMMANDS.filter((c) => group === undefined || c.name.startsWith(`${group} `));
@@ -61,7 +72,7 @@ function locateCommand(argv: readonly string[]): { words: string[]; rest: string
   const rest: string[] = [];
   let helpAsked = false;
   let i = 0;
-  for (; i < argv.length && words.length < 2; i++) {
+  for (; i < argv.length && (words.length === 0 || GROUPS.has(words.join(' '))); i++) {
     const arg = argv[i]!;
     if (arg === '--') break;
     if (arg === '--config') {
@@ -70,7 +81,7 @@ function locateCommand(argv: readonly string[]): { words: string[]; rest: string
     } else if (arg.startsWith('-')) {
       if (arg === '--help' || arg === '-h') helpAsked = true;
       rest.push(arg);
-    } else if (words.length === 0 || (words.length === 1 && GROUPS.has(words[0]!))) {
+    } else if (words.length === 0 || GROUPS.has(words.join(' '))) {
       words.push(arg);
     } else {
       break;
@@ -108,9 +119,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           io.stdout.write(overview(name));
           return 0;
         }
-        throw new UsageError(`missing subcommand: one of ${COMMANDS.filter((c) => c.name.startsWith(`${name} `)).map((c) => c.name.split(' ')[1]).join(', ')}`);
+        throw new UsageError(`missing subcommand: one of ${[...new Set(COMMANDS.filter((c) => c.name.startsWith(`${name} `)).map((c) => c.name.slice(name.length + 1).split(' ')[0]))].join(', ')}`);
       }
-      throw new UsageError(GROUPS.has(words[0]!) ? `unknown subcommand ${JSON.stringify(words[1])}` : `unknown command ${JSON.stringify(name)}`);
+      throw new UsageError(GROUPS.has(words[0]!) ? `unknown subcommand ${JSON.stringify(words.at(-1))}` : `unknown command ${JSON.stringify(name)}`);
     }
     const { values, positionals } = parseCommandArgs(command, rest);
     if (values.help === true) {

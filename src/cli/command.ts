@@ -11,6 +11,8 @@ export interface OptionSpec {
   /** Placeholder shown in help for a string option, e.g. `T` in `--tenant <T>`. */
   value?: string;
   description: string;
+  /** A string option that may be given more than once (`--tenant a --tenant b`); read it with `listOption`. */
+  multiple?: boolean;
 }
 
 /** Options every command takes. */
@@ -53,7 +55,7 @@ export function parseCommandArgs(command: Command, args: string[]): { values: Op
   try {
     parsed = parseArgs({
       args,
-      options: Object.fromEntries(Object.entries(options).map(([name, o]) => [name, o.short ? { type: o.type, short: o.short } : { type: o.type }])),
+      options: Object.fromEntries(Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }])),
       allowPositionals: true,
       strict: true,
     });
@@ -96,6 +98,13 @@ export function commandContext(io: CliIo, values: OptionValues, positionals: str
 export function stringOption(values: OptionValues, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** Every value of a `multiple` string option, in the order given (none: an empty list). */
+export function listOption(values: OptionValues, name: string): string[] {
+  const value: unknown = values[name];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return typeof value === 'string' ? [value] : [];
 }
 
 /** A string option that must not be blank when given. */

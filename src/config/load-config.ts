@@ -5,6 +5,7 @@ import { configSchema, type RawConfig, type UnlatchConfig } from './schema.js';
 import { settleDirectories } from './directory-settings.js';
 import { rateLimitStoreProblem } from './rate-limit-settings.js';
 import { ConfigError } from './config-error.js';
+import { DEMO_ADMIN_GROUP } from './admin-schema.js';
 import { envOrFile, parseKeyRing, resolveSecretReferences } from './secret-sources.js';
 
 export { ConfigError };
@@ -31,6 +32,8 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'string' | 'int' | 'bool']> = [
   ['UNLATCH_SMTP_PASSWORD', ['mail', 'smtp', 'password'], 'string'],
   ['UNLATCH_REDIS_URL', ['rateLimits', 'redis', 'url'], 'string'],
   ['UNLATCH_METRICS_LISTEN', ['metrics', 'listen'], 'string'],
+  ['UNLATCH_ADMIN_LISTEN', ['admin', 'listen'], 'string'],
+  ['UNLATCH_ADMIN_OIDC_CLIENT_SECRET', ['admin', 'oidc', 'clientSecret'], 'string'],
 ];
 
 export interface LoadOptions {
@@ -75,12 +78,23 @@ export function validateConfig(raw: Record<string, unknown>, cwd: string = proce
 function finish(config: UnlatchConfig, cwd: string, env: NodeJS.ProcessEnv): UnlatchConfig {
   config.dataDir = resolve(cwd, config.dataDir);
   if (config.tenants.length === 0 && config.mode === 'dev') {
-    config.tenants = [{ id: 'demo', name: 'Demo Company' }];
+    // The demo operator (README) is a member of `unlatch-admins`, which holds the console's admin role here.
+    config.tenants = [{ id: 'demo', name: 'Demo Company', operators: [{ group: DEMO_ADMIN_GROUP, role: 'admin' }] }];
   }
   if (config.tenants.length === 0) throw new ConfigError('config: tenants: at least one tenant is required in production mode');
   config.defaultTenant ??= config.tenants[0]!.id;
   for (const id of Object.keys(config.sms.limits.tenantBudgets ?? {})) {
     if (!config.tenants.some((t) => t.id === id)) throw new ConfigError(`config: sms.limits.tenantBudgets.${id}: "${id}" is not one of the tenants`);
+  }
+  const tenantIds = new Set(config.tenants.map((t) => t.id));
+  for (const [i, tenant] of config.tenants.entries()) {
+    for (const [j, grant] of tenant.operators.entries()) {
+      const unknown = (grant.tenants ?? []).find((id) => id !== '*' && !tenantIds.has(id));
+      if (unknown) throw new ConfigError(`config: tenants.${i}.operators.${j}.tenants: "${unknown}" is not one of the tenants`);
+    }
+  }
+  if (config.admin.oidc?.tenant && !tenantIds.has(config.admin.oidc.tenant)) {
+    throw new ConfigError(`config: admin.oidc.tenant: "${config.admin.oidc.tenant}" is not one of the tenants`);
   }
   for (const id of Object.keys(config.policy.tenants)) {
     if (!config.tenants.some((t) => t.id === id)) throw new ConfigError(`config: policy.tenants.${id}: "${id}" is not one of the tenants`);

@@ -3,6 +3,7 @@ import { policySchema } from './policy-schema.js';
 import { smsSchema } from './sms-schema.js';
 import { securityQuestionsSchema } from './questions-schema.js';
 import { directoriesSchema } from './directories-schema.js';
+import { adminSchema, operatorGrantSchema } from './admin-schema.js';
 
 const seconds = z.number().int().positive();
 
@@ -70,6 +71,8 @@ export const configSchema = z
             name: z.string().min(1),
             /** Where the tenant's accounts live, asked in this order; default: the built-in user store. See docs/directories.md. */
             directories: directoriesSchema.optional(),
+            /** Who may use the operator console: groups of this tenant's directories mapped to console roles. See docs/console.md. */
+            operators: z.array(operatorGrantSchema).default([]),
           })
           .strict(),
       )
@@ -223,6 +226,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    admin: adminSchema.prefault({}),
     metrics: z
       .object({
         /**

@@ -20,6 +20,7 @@ export const SECRET_KEY_PATHS: readonly string[] = [
   'sms.providers.*.authToken',
   'sms.providers.*.token',
   'sms.providers.*.signingSecret',
+  'admin.oidc.clientSecret',
 ];
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -38,6 +38,16 @@ export const ERROR_CODES = {
   csrf_invalid: { status: 403, messageKey: 'errors.csrf_invalid' },
   /** No such route or resource. */
   not_found: { status: 404, messageKey: 'errors.not_found' },
+  /** The operator is not signed in to the console, or their session ended (idle or past its lifetime). */
+  admin_session_invalid: { status: 401, messageKey: 'errors.admin_session_invalid' },
+  /** The operator's roles do not cover this console area or tenant. */
+  forbidden: { status: 403, messageKey: 'errors.forbidden' },
+  /** The operator has no strong method (passkey or authenticator app) registered: the console refuses them until they do. */
+  operator_method_missing: { status: 403, messageKey: 'errors.operator_method_missing' },
+  /** The organisation's OIDC provider refused or botched a console sign-in (`reason` says why; audited). */
+  sso_failed: { status: 401, messageKey: 'errors.sso_failed' },
+  /** The organisation's OIDC provider cannot be reached (discovery or token endpoint); `retryAfterSeconds`. */
+  sso_unavailable: { status: 503, messageKey: 'errors.sso_unavailable' },
   /** Anything unexpected; details go to the log, never to the client. */
   internal: { status: 500, messageKey: 'errors.internal' },
 } as const satisfies Record<string, { status: number; messageKey: string }>;

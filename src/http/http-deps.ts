@@ -11,6 +11,7 @@ import type { MethodTest } from '../core/methods/method-test.js';
 import type { QuestionRegistration } from '../core/methods/question-registration.js';
 import type { TenantPolicy } from '../core/policy/method-policy.js';
 import type { SignIn } from '../core/signin/sign-in.js';
+import type { AdminServices } from './admin/admin-context.js';
 
 /** One message captured by the dev outbox (dev mode only). */
 export interface CapturedMail {
@@ -58,4 +59,9 @@ export interface HttpDeps {
   /** Cookie-signing secrets, newest first: cookies are signed with the first and any of them verifies (key rotation). */
   cookieSecrets: string[];
   logger: FastifyBaseLogger;
+  /** The operator console and admin API; absent when `admin.enabled` is false. */
+  admin?: AdminServices;
 }
+
+/** Which routes a listener serves: everything, the public side only (console on `admin.listen`), or the console only. */
+export type Surface = 'all' | 'public' | 'admin';

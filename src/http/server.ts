@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import type { HttpDeps } from './http-deps.js';
+import type { HttpDeps, Surface } from './http-deps.js';
+import { adminConsolePlugin } from './admin/index.js';
 import { registerFallbackErrors } from './fallback-errors.js';
 import { securityHeaders } from './security-headers.js';
 import { errorTranslator, sendProblem } from './problem.js';
@@ -14,8 +15,12 @@ import { portalPlugin } from './portal/index.js';
 /** A correlation id from the caller is kept only if it is short and plain, so it cannot forge log lines. */
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 
-/** Builds the HTTP server: security headers, parsers, then one plugin per surface. */
-export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
+/**
+ * Builds the HTTP server: security headers, parsers, then one plugin per surface. `surface` picks what this
+ * listener serves: `public` leaves out the console (it has its own listener, `admin.listen`), `admin` serves
+ * only the console, its API and the health endpoints.
+ */
+export async function buildServer(deps: HttpDeps, surface: Surface = 'all'): Promise<FastifyInstance> {
   const { config } = deps;
   const translate = errorTranslator(deps.i18n);
   const app = Fastify({
@@ -52,9 +57,10 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   registerFallbackErrors(app, translate);
   await app.register(healthRoutes, { deps });
   // With a separate metrics listener (`metrics.listen`), the public port does not serve /metrics at all.
-  if (!config.metrics.listen) await app.register(metricsRoute, { deps });
-  await app.register(apiPlugin, { deps, prefix: '/api' });
-  await app.register(portalPlugin, { deps });
+  if (!config.metrics.listen && surface !== 'admin') await app.register(metricsRoute, { deps });
+  await app.register(apiPlugin, { deps, prefix: '/api', surface });
+  if (deps.admin && surface !== 'public') await app.register(adminConsolePlugin, { deps, admin: deps.admin });
+  if (surface !== 'admin') await app.register(portalPlugin, { deps });
   return app;
 }
 

@@ -23,6 +23,7 @@ import { freePort, shouldRun } from '../helpers/services.js';
 import { openTempSqliteStore } from '../helpers/temp-sqlite-store.js';
 import { TestClock } from '../helpers/test-clock.js';
 import { activeDirectoryHttpCases } from './active-directory-http.cases.js';
+import { activeDirectoryPeopleCases } from './active-directory-people.cases.js';
 
 // Samba binds the standard AD ports (389, 636, …): every AD test is in this one file, so they run serially
 // against one DC. The contract suite runs first, then the AD-specific cases, on the same domain; each case
@@ -484,4 +485,9 @@ describe.runIf(available)('ActiveDirectoryDirectory against a real Samba AD DC',
 // this file about the adapter; they run here because only one Samba can run).
 describe.runIf(available)('Active Directory people through the HTTP API, the portal and unlatch directory check', () => {
   activeDirectoryHttpCases(() => ad);
+});
+
+// After everything else: the operator console's people search, listing and details (they add people and groups).
+describe.runIf(available)('Active Directory people search, listing and details', () => {
+  activeDirectoryPeopleCases(() => ad, (work) => store!.store.transaction(work));
 });

@@ -23,7 +23,7 @@ describe('configuration', () => {
     const config = load();
     expect(config.mode).toBe('dev');
     expect(config.server).toMatchObject({ host: '127.0.0.1', port: 8080 });
-    expect(config.tenants).toEqual([{ id: 'demo', name: 'Demo Company' }]);
+    expect(config.tenants).toEqual([{ id: 'demo', name: 'Demo Company', operators: [{ group: 'unlatch-admins', role: 'admin' }] }]);
     expect(config.defaultTenant).toBe('demo');
     expect(config.database.url).toMatch(/^sqlite:.*data\/unlatch\.db$/);
     // Loopback is reached as localhost: a secure context for browsers, and a valid passkey RP ID.

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Attribute, Change, type Client, type Control, type Entry, type Filter } from 'ldapts';
 import { UnlatchError } from '../../core/errors.js';
-import type { Directory, DirectoryAccount, DirectoryPasswordRules, PreparedPasswordWrite } from '../../core/ports/directory.js';
+import type { Directory, DirectoryAccount, DirectoryAccountDetails, DirectoryPasswordRules, PreparedPasswordWrite } from '../../core/ports/directory.js';
 import { accountAttributes, isEnabled, text, toDirectoryAccount } from './ad-account.js';
 import { adConnector } from './ad-connection.js';
 import { classifyAdError } from './ad-errors.js';
@@ -13,6 +13,7 @@ import type { LdapConnector } from './ldap-connection.js';
 import { resolveAdOptions, type ActiveDirectoryOptions, type ResolvedAdOptions } from './ad-options.js';
 import { encodeOldUnicodePwd, encodeUnicodePwd } from './ad-password.js';
 import type { AdPasswordRules } from './ad-password-rules.js';
+import { AdPeople, type AdListPeopleOptions } from './ad-people.js';
 import { PolicyHintsControl } from './ad-policy-hints.js';
 import { adRejectionReasons } from './ad-rejection.js';
 import { readRootDse, type AdRootDse } from './ad-root-dse.js';
@@ -38,9 +39,18 @@ export class ActiveDirectoryDirectory implements Directory {
   private readonly connector: LdapConnector;
   private rootDse: Promise<AdRootDse> | null = null;
 
+  private readonly people: AdPeople;
+
   constructor(options: ActiveDirectoryOptions) {
     this.options = resolveAdOptions(options);
     this.connector = adConnector(this.options);
+    this.people = new AdPeople({
+      connector: this.connector,
+      options: this.options,
+      toAccount: (client, entry) => this.toAccount(client, entry),
+      findDn: async (client, guid) => (await this.findOne(client, objectGuidFilter(guid), ['1.1']))?.dn ?? null,
+      namingContext: async (client) => (await this.readRootDse(client)).defaultNamingContext,
+    });
   }
 
   async findByIdentifier(tenantId: string, normalizedIdentifier: string): Promise<DirectoryAccount | null> {
@@ -194,6 +204,21 @@ export class ActiveDirectoryDirectory implements Directory {
 
   async readPasswordRules(account?: DirectoryAccount): Promise<AdPasswordRules> {
     return this.run('password rules', () => this.connector.asService((client) => this.rulesFor(client, account)));
+  }
+
+  /** People whose sAMAccountName, email or display name contains `text`, in username order (see ad-people.ts). */
+  searchPeople(tenantId: string, text: string, limit: number): Promise<DirectoryAccount[]> {
+    return this.people.search(tenantId, text, limit);
+  }
+
+  /** Everyone a lookup could find: paged results, `memberOf` read in ranges (see ad-people.ts). */
+  listPeople(tenantId: string, options?: AdListPeopleOptions): AsyncIterable<DirectoryAccount> {
+    return this.people.list(tenantId, options);
+  }
+
+  /** Password dates and lock time of the account (see ad-account-details.ts); `{}` when it is gone. */
+  accountDetails(account: DirectoryAccount): Promise<DirectoryAccountDetails> {
+    return this.people.details(account);
   }
 
   private async rulesFor(client: Client, account?: DirectoryAccount): Promise<AdPasswordRules> {

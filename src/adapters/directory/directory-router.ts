@@ -1,9 +1,10 @@
 import { UnlatchError, isUnlatchError } from '../../core/errors.js';
-import { normalizeIdentifier } from '../../core/identity/normalize.js';
 import type { Clock } from '../../core/ports/clock.js';
-import type { Directory, DirectoryAccount, DirectoryPasswordRules, FindByIdOptions, PreparedPasswordWrite } from '../../core/ports/directory.js';
+import type { Directory, DirectoryAccount, DirectoryAccountDetails, DirectoryPasswordRules, FindByIdOptions, ListPeopleOptions, PreparedPasswordWrite } from '../../core/ports/directory.js';
 import type { StoreTx } from '../../core/ports/store.js';
 import { AccountCache } from './account-cache.js';
+import { withoutCopies } from './router-copies.js';
+import { RouterPeople } from './router-people.js';
 import { prepareSecondaryWrite, type SecondaryWrite, type SecondaryWriteReport } from './secondary-writes.js';
 
 /** One directory of a tenant, as the router sees it. */
@@ -83,12 +84,37 @@ export class DirectoryRouter implements Directory {
   private readonly tenants: ReadonlyMap<string, readonly RoutedDirectory[]>;
   private readonly cache: AccountCache;
   private readonly events: DirectoryRouterEvents;
+  private readonly people: RouterPeople<RoutedDirectory>;
 
   constructor(private readonly options: DirectoryRouterOptions) {
     for (const [tenantId, list] of options.tenants) checkTenant(tenantId, list);
     this.tenants = options.tenants;
     this.cache = new AccountCache(options.clock);
     this.events = options.events ?? {};
+    this.people = new RouterPeople<RoutedDirectory>({
+      directoriesOf: (tenantId) => this.tenants.get(tenantId) ?? [],
+      outer: (routed, account) => this.outer(routed, account),
+      locate: (account) => {
+        const target = this.route(account.tenantId, account.id);
+        return target ? { routed: target.routed, inner: inner(account, target) } : null;
+      },
+      guard: (tenantId, routed, work) => this.guard(tenantId, routed, 'lookup', work),
+    });
+  }
+
+  /** The operator console's search: every directory of the tenant at once, copies left out (see router-people.ts). */
+  searchPeople(tenantId: string, text: string, limit: number): Promise<DirectoryAccount[]> {
+    return this.people.search(tenantId, text, limit);
+  }
+
+  /** Every person of the tenant, directory after directory, page by page (see router-people.ts). */
+  listPeople(tenantId: string, options?: ListPeopleOptions): AsyncIterable<DirectoryAccount> {
+    return this.people.list(tenantId, options);
+  }
+
+  /** What the account's own directory tells of it, with that directory's name. */
+  accountDetails(account: DirectoryAccount): Promise<DirectoryAccountDetails> {
+    return this.people.details(account);
   }
 
   async findByIdentifier(tenantId: string, normalizedIdentifier: string): Promise<DirectoryAccount | null> {
@@ -276,23 +302,6 @@ export class DirectoryRouter implements Directory {
     if (error.code === 'directory_unavailable') this.events.onFailure?.({ tenantId, directory: routed.name, reason: 'unavailable', operation });
     else if (error.code === 'internal') this.events.onFailure?.({ tenantId, directory: routed.name, reason: 'internal', operation });
   }
-}
-
-interface Match {
-  routed: RoutedDirectory;
-  account: DirectoryAccount;
-}
-
-/**
- * The matches that are distinct people. A directory named in another's `alsoWriteTo` holds copies of that
- * one's people: its match for the same username is the same person, found twice, and the directory that
- * writes the copies is where the person lives. (Two directories that copy to each other: the first listed.)
- * Any other pair of matches is two people, and the caller treats that as no match.
- */
-function withoutCopies(matches: Match[]): Match[] {
-  const copies = (copy: Match, of: Match) =>
-    of.routed.alsoWriteTo.includes(copy.routed.name) && normalizeIdentifier(copy.account.username) === normalizeIdentifier(of.account.username);
-  return matches.filter((m, i) => !matches.some((o, j) => j !== i && copies(m, o) && !(copies(o, m) && j > i)));
 }
 
 /** The account as the directory it lives in knows it. */

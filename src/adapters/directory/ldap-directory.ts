@@ -1,7 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { InvalidDNSyntaxError, NoSuchObjectError, type Client, type Entry } from 'ldapts';
 import { UnlatchError } from '../../core/errors.js';
-import type { Directory, DirectoryAccount, DirectoryPasswordRules, PreparedPasswordWrite } from '../../core/ports/directory.js';
+import type {
+  Directory,
+  DirectoryAccount,
+  DirectoryAccountDetails,
+  DirectoryPasswordRules,
+  ListPeopleOptions,
+  PreparedPasswordWrite,
+} from '../../core/ports/directory.js';
+import { readLdapAccountDetails } from './ldap-account-details.js';
 import { EmptyPasswordError, LdapConnector } from './ldap-connection.js';
 import { isWithin } from './ldap-dn.js';
 import { LOCKED_TIME, PERMANENT_LOCK, accountAttributes, accountOf, firstOf } from './ldap-entry.js';
@@ -11,7 +19,10 @@ import { asDirectoryError, isInvalidCredentials } from './ldap-failure.js';
 import { groupsOf, groupsOfNobody } from './ldap-groups.js';
 import { clearLockout } from './ldap-lockout.js';
 import { resolveLdapOptions, type LdapDirectoryOptions, type ResolvedLdapOptions } from './ldap-options.js';
+import { listPaged } from './ldap-paged.js';
 import { LdapPasswordWrites } from './ldap-password-writes.js';
+import { parsedScopeFilter, searchLdapPeople } from './ldap-people.js';
+import { pageSizeOf, searchLimitOf, searchTextOf } from './people-query.js';
 import { readLdapPasswordRules } from './ldap-password-rules.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -141,6 +152,40 @@ export class LdapDirectory implements Directory {
         return entry ? readLdapPasswordRules(client, entry, this.options.passwordPolicyDn) : null;
       })
       .catch(() => null);
+  }
+
+  /** People whose username, email or display name contains `text` (case-insensitive, escaped), in username order. */
+  async searchPeople(tenantId: string, text: string, limit: number): Promise<DirectoryAccount[]> {
+    const wanted = searchTextOf(text);
+    const max = searchLimitOf(limit);
+    if (tenantId !== this.options.tenantId || wanted === '' || max === 0) return [];
+    return this.guard(() => this.connector.asService((client) => searchLdapPeople(client, this.options, wanted, max, (entry) => this.toAccount(client, entry))));
+  }
+
+  /** Everyone `userFilter` could find, by Simple Paged Results on one service connection (see listPaged). */
+  async *listPeople(tenantId: string, options?: ListPeopleOptions): AsyncIterable<DirectoryAccount> {
+    const pageSize = pageSizeOf(options);
+    if (tenantId !== this.options.tenantId) return;
+    yield* listPaged({
+      connector: this.connector,
+      baseDn: this.options.baseDn,
+      filter: parsedScopeFilter(this.options.userFilter),
+      attributes: accountAttributes(this.options),
+      pageSize,
+      toAccount: (client, entry) => this.toAccount(client, entry),
+      fail: asDirectoryError,
+    });
+  }
+
+  /** ppolicy's dates for the account (see readLdapAccountDetails); `{}` when it is gone or another tenant's. */
+  async accountDetails(account: DirectoryAccount): Promise<DirectoryAccountDetails> {
+    if (account.tenantId !== this.options.tenantId) return {};
+    return this.guard(() =>
+      this.connector.asService(async (client) => {
+        const entry = await this.locate(client, account.id);
+        return entry ? readLdapAccountDetails(client, entry, this.options) : {};
+      }),
+    );
   }
 
   /** The entry of an account found earlier, read again (it may have moved, been disabled or removed). */

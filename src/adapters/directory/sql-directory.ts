@@ -1,10 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../core/ports/clock.js';
-import type { Directory, DirectoryAccount, PreparedPasswordWrite } from '../../core/ports/directory.js';
+import type { Directory, DirectoryAccount, DirectoryAccountDetails, ListPeopleOptions, PreparedPasswordWrite } from '../../core/ports/directory.js';
 import { UnlatchError } from '../../core/errors.js';
 import type { Database } from '../store/schema.js';
-import { SqlUserRepository, type StoredUser } from '../store/user-repository.js';
+import { SqlUserRepository } from '../store/user-repository.js';
 import type { Argon2Hasher } from './password-hasher.js';
+import { pageSizeOf, searchLimitOf, searchTextOf } from './people-query.js';
+import { listSqlPeople, searchSqlPeople, sqlAccountDetails, sqlAccountOf as toAccount } from './sql-people.js';
 
 /** The built-in user store as a Directory: passwords are argon2id hashes in the same database as the flows. */
 export class SqlDirectory implements Directory {
@@ -67,18 +69,20 @@ export class SqlDirectory implements Directory {
     if (!user || !user.enabled) throw new UnlatchError('flow_invalid');
     await this.users.setFlags(account.tenantId, account.id, { locked: false }, this.clock.now());
   }
-}
 
-function toAccount(user: StoredUser): DirectoryAccount {
-  return {
-    id: user.id,
-    tenantId: user.tenantId,
-    username: user.username,
-    email: user.email ?? undefined,
-    phone: user.phone ?? undefined,
-    displayName: user.displayName ?? undefined,
-    groups: user.groups,
-    enabled: user.enabled,
-    locked: user.locked,
-  };
+  /** Users whose username, email or display name contains `text` (case-insensitive), in username order. */
+  async searchPeople(tenantId: string, text: string, limit: number): Promise<DirectoryAccount[]> {
+    const matches = await searchSqlPeople(this.users, tenantId, searchTextOf(text), searchLimitOf(limit));
+    return matches.map(toAccount);
+  }
+
+  /** Every user of the tenant in username order, one keyset page at a time. */
+  async *listPeople(tenantId: string, options?: ListPeopleOptions): AsyncIterable<DirectoryAccount> {
+    for await (const user of listSqlPeople(this.users, tenantId, pageSizeOf(options))) yield toAccount(user);
+  }
+
+  /** When the password was set (the store has no expiry and keeps no lockout time); `{}` when gone. */
+  async accountDetails(account: DirectoryAccount): Promise<DirectoryAccountDetails> {
+    return sqlAccountDetails(await this.users.findById(account.tenantId, account.id));
+  }
 }

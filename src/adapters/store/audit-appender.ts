@@ -8,6 +8,7 @@ import type { DialectName } from './database.js';
 import type { Database } from './schema.js';
 import type { Sealer } from '../../core/crypto/sealer.js';
 import { SqlOutboxWriter } from './outbox-repository.js';
+import { rollupRowsOf, rollupUpsert } from './audit-rollup.js';
 
 /** Queues each new entry for the audit export, in the entry's own transaction (nothing logged is lost on the way). */
 export interface AuditExport {
@@ -105,16 +106,21 @@ export class SqlAuditAppender implements AuditAppender {
       hash,
     }));
     const newHead = { seq: chainSeq, hash: prevHash };
+    // The console's counts, in the same transaction: by this chain (`shard`), so the rows are only ever
+    // written under the head lock this transaction already holds (no new lock, no new wait).
+    const rollup = [...rollupRowsOf(entries.map((entry) => ({ tenantId: entry.tenantId, at, event: entry.event, outcome: entry.outcome, chain, details: entry.details ?? {} }))).values()];
     if (this.dialect === 'postgres') {
-      // Insert and head update in one statement: one round trip less while the head is locked.
+      // Insert, rollup and head update in one statement: one round trip less while the head is locked.
       await this.trx
         .with('appended', (db) => db.insertInto('audit_log').values(values))
+        .with('counted', (db) => rollupUpsert(db, rollup))
         .updateTable('audit_head')
         .set(newHead)
         .where('id', '=', chain)
         .execute();
     } else {
       await this.trx.insertInto('audit_log').values(values).execute();
+      await rollupUpsert(this.trx, rollup).execute();
       await this.trx.updateTable('audit_head').set(newHead).where('id', '=', chain).execute();
     }
     if (!this.exportTo) return;

@@ -71,6 +71,25 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/**
+ * Audit counts per tenant, hour or day, event, outcome and dimension (migration 0013), kept in each append's
+ * transaction. `shard` is the chain the counted entries were appended to: a chain's rows are only written
+ * under that chain's head lock, so the upserts add no lock of their own. Readers sum over shards.
+ */
+export interface AuditRollupTable {
+  tenant_id: string;
+  /** `h`: an hour; `d`: a day (UTC). */
+  grain: string;
+  /** The bucket's start, epoch milliseconds. */
+  bucket: number;
+  event: string;
+  outcome: string;
+  /** `''` for the total, else `name=value` (see `rollupDimensions`). */
+  dimension: string;
+  shard: number;
+  count: number;
+}
+
 /** One row per chain: its last position and hash; appends lock it so the chain never forks. */
 export interface AuditHeadTable {
   /** The chain number, 0 … 63. */
@@ -165,12 +184,46 @@ export interface AccountLocksTable {
   expires_at: number;
 }
 
+/** Console sessions (migration 0012). `grants` is JSON: roles per tenant id. */
+export interface AdminSessionsTable {
+  token_hash: string;
+  tenant_id: string;
+  subject_id: string;
+  username: string;
+  display_name: string;
+  via: string;
+  grants: string;
+  state: string;
+  attempts: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+/** Admin API tokens (migration 0012). `tenants` is a JSON array of tenant ids. */
+export interface AdminTokensTable {
+  id: string;
+  token_hash: string;
+  name: string;
+  role: string;
+  tenants: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
 export interface Database {
+  admin_sessions: AdminSessionsTable;
+  admin_tokens: AdminTokensTable;
   account_locks: AccountLocksTable;
   users: UsersTable;
   reset_flows: ResetFlowsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  audit_rollup: AuditRollupTable;
   outbox: OutboxTable;
   dev_outbox: DevOutboxTable;
   methods: MethodsTable;

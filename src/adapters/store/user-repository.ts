@@ -62,6 +62,18 @@ export class SqlUserRepository {
     return (await query.execute()).map(fromRow);
   }
 
+  /**
+   * One page of a tenant's users in username order, after the user whose normalized username is `after`
+   * (null: from the start). Keyset paging on the unique (tenant_id, username_norm) index: each page costs
+   * the same however deep into the list it is. `next` is the cursor of the following page, null at the end.
+   */
+  async page(tenantId: string, after: string | null, limit: number): Promise<{ users: StoredUser[]; next: string | null }> {
+    let query = this.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).orderBy('username_norm').limit(limit);
+    if (after !== null) query = query.where('username_norm', '>', after);
+    const rows = await query.execute();
+    return { users: rows.map(fromRow), next: rows.length === limit ? rows[rows.length - 1]!.username_norm : null };
+  }
+
   async exists(tenantId: string, username: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('users')

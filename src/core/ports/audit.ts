@@ -57,7 +57,23 @@ export type AuditEvent =
   /** An identifier matched accounts in several of a tenant's directories: treated as no match. */
   | 'directory.ambiguous_match'
   /** A new password was copied (`alsoWriteTo`) to a secondary directory; outcome success or failure. */
-  | 'directory.secondary_write';
+  | 'directory.secondary_write'
+  /** Console sign-in: the password step passed (a strong method must follow), it failed (`reason`), or it completed (`method`, or `via: oidc`). */
+  | 'admin.signin_password_ok'
+  | 'admin.signin_failed'
+  | 'admin.signin_completed'
+  | 'admin.signed_out'
+  /** A sensitive read in the console or admin API: a person's page or trail, an audit entry (`what`, `subjectId`). */
+  | 'admin.viewed'
+  /** An export of audit entries or a report (`what`, `format`, the search, `count`). */
+  | 'admin.exported'
+  /** The audit log's chains were verified from the console (`result`, `entries`). */
+  | 'admin.audit_verified'
+  /** An operator ran a directory check, a policy simulation or another console action (`action`). */
+  | 'admin.action'
+  /** An admin API token was created or revoked (`tokenId`, `role`, `tenants`; never the token). */
+  | 'admin.token_created'
+  | 'admin.token_revoked';
 
 export type AuditOutcome = 'success' | 'failure' | 'decoy' | 'denied';
 

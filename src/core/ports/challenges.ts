@@ -1,5 +1,5 @@
 /** Which ceremony a challenge is for; a challenge issued for one never serves another. */
-export type ChallengePurpose = 'register' | 'reset' | 'signin' | 'signin_sms' | 'method_test';
+export type ChallengePurpose = 'register' | 'reset' | 'signin' | 'signin_sms' | 'method_test' | 'admin_signin';
 
 /** A challenge taken back from the store: what was issued, and the context stored with it. */
 export interface TakenChallenge {

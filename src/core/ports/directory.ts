@@ -37,6 +37,29 @@ export interface DirectoryPasswordRules {
   minAgeSeconds?: number;
 }
 
+/**
+ * What a directory tells of an account beyond DirectoryAccount, for the operator console. Every field
+ * optional: a directory says what it knows (undefined: cannot tell; null: it tells that there is none).
+ */
+export interface DirectoryAccountDetails {
+  /** Which of the tenant's directories holds it (its configured name); filled in by the router. */
+  directory?: string;
+  /** When the password was last set (ppolicy `pwdChangedTime`, AD `pwdLastSet`); null when never or unknown to the directory. */
+  passwordLastSetAt?: Date | null;
+  /** When the password expires, where the directory's policy says (ppolicy pwdMaxAge, AD maxPwdAge / msDS-UserPasswordExpiryTimeComputed); null: never. */
+  passwordExpiresAt?: Date | null;
+  /** When the current lockout began (ppolicy `pwdAccountLockedTime`, AD `lockoutTime`); null when not locked out. */
+  lockedAt?: Date | null;
+  /** Extra plain facts worth showing (e.g. `distinguishedName`), never secrets or hashes. */
+  attributes?: Record<string, string>;
+}
+
+/** How `listPeople` reads a directory. */
+export interface ListPeopleOptions {
+  /** Accounts fetched per request (LDAP Simple Paged Results page, SQL keyset page): 1–1000, default 500. */
+  pageSize?: number;
+}
+
 /** How `findById` may answer. */
 export interface FindByIdOptions {
   /** Read the directory now: no cached copy (and refresh any cache with what was read). */
@@ -96,4 +119,20 @@ export interface Directory {
    * person's PSO, OpenLDAP's ppolicy entry); null when it cannot tell. Never throws for a rule it cannot read.
    */
   passwordRules?(account: DirectoryAccount): Promise<DirectoryPasswordRules | null>;
+  /**
+   * People of the tenant whose username, email or display name contains `text`, case-insensitively (the
+   * operator console's search). `text` is data, never syntax: LDAP filter metacharacters are escaped, SQL
+   * `LIKE` wildcards match themselves. At most `limit` accounts; empty (or blank) text finds none. Text with
+   * control characters or over 256 characters, or a limit outside 0–1000: `invalid_request`.
+   * Unreachable: `directory_unavailable`.
+   */
+  searchPeople?(tenantId: string, text: string, limit: number): Promise<DirectoryAccount[]>;
+  /**
+   * Every person of the tenant in the directory's scope (the accounts a lookup could find), fetched page by
+   * page (LDAP Simple Paged Results, AD paged and ranged reads, SQL keyset), so memory stays flat however
+   * many there are. Unreachable (at the start or between pages): `directory_unavailable`.
+   */
+  listPeople?(tenantId: string, options?: ListPeopleOptions): AsyncIterable<DirectoryAccount>;
+  /** What the directory tells of an account beyond DirectoryAccount (password dates, lock time). Gone: `{}`. */
+  accountDetails?(account: DirectoryAccount): Promise<DirectoryAccountDetails>;
 }

@@ -3,7 +3,7 @@ import { hashHandle } from '../crypto/secrets.js';
 import { UnlatchError } from '../errors.js';
 import { firstExhausted, rateLimitedError } from '../limits.js';
 import { ProofFailureCap } from '../proof-failure-cap.js';
-import { decidePolicy, type TenantPolicy } from '../policy/method-policy.js';
+import type { TenantPolicy } from '../policy/method-policy.js';
 import type { AuditEntryInput } from '../ports/audit.js';
 import type { ClientInfo } from '../ports/client-info.js';
 import type { Clock } from '../ports/clock.js';
@@ -13,6 +13,7 @@ import type { LimitBucket, Limiter } from '../ports/limiter.js';
 import type { Store, StoreTx } from '../ports/store.js';
 import type { FlowPurpose, ResetFlowRecord } from './reset-flow-record.js';
 import { LIVE_STATES, nextState, type ResetEvent } from './reset-states.js';
+import { resetRefusal, type ResetRefusal } from './reset-eligibility.js';
 
 /** Tries of a start whose insert lost the race to another start for the same account (see transactionAsOnlyLive). */
 const MAX_START_ROUNDS = 16;
@@ -168,13 +169,7 @@ export class FlowSteps {
    * Why an account gets a decoy instead of a real flow, or null when it may go on. `hasAddress`: somewhere
    * to mail the code. An unlock flow also needs the policy to allow unlocking.
    */
-  refusalOf(account: DirectoryAccount | null, hasAddress: boolean, purpose: FlowPurpose): string | null {
-    if (!account) return 'unknown_account';
-    if (!account.enabled) return 'disabled';
-    const decision = decidePolicy(this.deps.policyFor(account.tenantId), account);
-    if (!decision.ssprEnabled) return decision.reason === 'excluded' ? 'excluded' : 'sspr_disabled';
-    if (purpose === 'unlock' && !decision.unlockEnabled) return 'unlock_disabled';
-    if (!hasAddress) return 'no_method';
-    return null;
+  refusalOf(account: DirectoryAccount | null, hasAddress: boolean, purpose: FlowPurpose): ResetRefusal | null {
+    return resetRefusal(account, this.deps.policyFor, hasAddress, purpose);
   }
 }

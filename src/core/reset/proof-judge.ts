@@ -53,7 +53,7 @@ export class ProofJudge {
         attempts: 0,
         expiresAt: done ? new Date(now.getTime() + settings.passwordStepTtlSeconds * 1000) : flow.expiresAt,
       });
-      await this.steps.save(flow, next, [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, client, { method, complete: done })]);
+      await this.steps.save(flow, next, [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, client, { method, complete: done, proof: proven.length, purpose: flow.purpose })]);
       // A success ends the account's run of failures (only now that it is saved).
       await this.steps.cap.succeeded(this.steps.limitKey(flow));
       this.deps.observer.observe('reset.code_verified', { tenantId: flow.tenantId, outcome: 'success', reason: method });
@@ -66,7 +66,7 @@ export class ProofJudge {
     const next = this.steps.advance(flow, exhausted ? 'code_exhausted' : 'code_bad', now, { attempts });
     const event = exhausted ? 'reset.attempts_exceeded' : 'reset.code_failed';
     const outcome = flow.decoy ? 'decoy' : 'failure';
-    const entries: AuditEntryInput[] = [selfEntry(event, outcome, flow.tenantId, flow.subjectId, flow.id, client, { attempts, method, reason: proof.reason })];
+    const entries: AuditEntryInput[] = [selfEntry(event, outcome, flow.tenantId, flow.subjectId, flow.id, client, { attempts, method, reason: proof.reason, purpose: flow.purpose })];
     // Counted before the save: a failure that loses a race is still a guess the account pays for. The right
     // digits after their time are not a guess, so an expired code does not count against the account.
     const paused = proof.reason !== 'expired' && (await this.steps.cap.failed(this.steps.limitKey(flow)));

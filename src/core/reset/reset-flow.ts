@@ -27,7 +27,9 @@ import { codeMessage, ResetProofs } from './reset-proofs.js';
 import type { ResetSettings } from './reset-settings.js';
 import { NEXT_STEP } from './reset-states.js';
 import type { SmsSender } from '../sms/sms-sender.js';
-import { contactEmails, distinctAddresses } from '../methods/contact-emails.js';
+import { contactEmails } from '../methods/contact-emails.js';
+import { resetIdentifier, startEligibility } from './reset-eligibility.js';
+import { FIRST_PROOF_KINDS, type FirstProofKind } from './proof-choices.js';
 import { enqueueDecoyMail, enqueueResetMails } from './reset-mail.js';
 import type { AnswerHasher } from '../methods/security-questions.js';
 
@@ -122,16 +124,14 @@ export interface FlowView {
 }
 
 /** What a first proof may be, in words that fit every account (nothing here is about the person). */
-const FIRST_PROOF_METHODS: readonly ProofChoice[] = [
-  { method: 'email_code', label: 'The code we emailed you' },
-  { method: 'email_link', label: 'The link we emailed you' },
-  { method: 'totp', label: 'A code from your authenticator app' },
-  { method: 'backup_code', label: 'One of your backup codes' },
-  { method: 'webauthn', label: 'Your passkey or security key' },
-];
-
-/** Longest identifier accepted; longer input is refused before any lookup. */
-const MAX_IDENTIFIER_LENGTH = 256;
+const FIRST_PROOF_LABELS: Record<FirstProofKind, string> = {
+  email_code: 'The code we emailed you',
+  email_link: 'The link we emailed you',
+  totp: 'A code from your authenticator app',
+  backup_code: 'One of your backup codes',
+  webauthn: 'Your passkey or security key',
+};
+const FIRST_PROOF_METHODS: readonly ProofChoice[] = FIRST_PROOF_KINDS.map((method) => ({ method, label: FIRST_PROOF_LABELS[method] }));
 
 /**
  * The reset flow: start → emailed code → verify → new password → done.
@@ -160,10 +160,7 @@ export class ResetFlow {
   async start(input: { tenantId: string; identifier: string; client: ClientInfo; purpose?: FlowPurpose }): Promise<StartedReset> {
     const { directory, tenants, keys, limiter, clock, settings } = this.deps;
     const purpose = input.purpose ?? 'reset';
-    const identifier = normalizeIdentifier(input.identifier);
-    if (identifier.length === 0 || identifier.length > MAX_IDENTIFIER_LENGTH) {
-      throw new UnlatchError('invalid_request', { field: 'identifier' });
-    }
+    const identifier = resetIdentifier(input.identifier);
     const tenantId = input.tenantId;
     // The buckets that need no lookup first, so floods cost the flooder before they cost the directory.
     await this.steps.enforce([['start_ip', input.client.ip], ['start_tenant', tenantId]], tenantId, null, input.client);
@@ -176,9 +173,8 @@ export class ResetFlow {
     await this.steps.enforce([['start_identifier', `${tenantId}:${accountKey}`]], tenantId, null, input.client);
     // Extra confirmed addresses are looked up for every identifier (none for a missing account): the same work.
     const extra = await contactEmails(this.deps.methods, { tenantId, id: account?.id ?? '' });
-    const trustsDirectoryEmail = account ? decidePolicy(this.deps.policyFor(tenantId), account).directoryEmail : true;
-    const addresses = distinctAddresses([trustsDirectoryEmail ? account?.email : undefined, ...extra.map((m) => String(m.data.email))]);
-    const refusal = this.steps.refusalOf(account, addresses.length > 0, purpose);
+    // Who gets a real flow, where the code goes, whether a link rides along: one pure decision (the policy simulation's too).
+    const { refusal, addresses, linkAllowed } = startEligibility({ tenantId, account, policyFor: this.deps.policyFor, extraEmails: extra.map((m) => String(m.data.email)), purpose });
     const eligible = refusal === null ? account : null;
 
     // From here on both paths do the same work: a code is made and hashed for a decoy too,
@@ -214,7 +210,6 @@ export class ResetFlow {
     flow.codeHash = mac.digest;
     flow.codeKeyId = mac.keyId;
     // The same mail carries a link when the policy allows links (a decoy asks the tenant's defaults).
-    const linkAllowed = (eligible ? decidePolicy(this.deps.policyFor(tenantId), eligible) : this.deps.policyFor(tenantId).defaults).allowedMethods.includes('email_link');
     const linkToken = linkAllowed ? newFlowHandle() : null;
     flow.linkHash = linkToken ? hashHandle(linkToken) : null;
     const suppressed = new Set<string>();

@@ -1,6 +1,5 @@
 import { constantTimeEqualHex, type KeyRing } from '../crypto/key-ring.js';
 import { hashHandle } from '../crypto/secrets.js';
-import { maskEmail, maskPhone } from '../identity/mask.js';
 import type { Clock } from '../ports/clock.js';
 import type { SmsSender } from '../sms/sms-sender.js';
 import type { MethodVerifier } from '../methods/method-verifier.js';
@@ -12,10 +11,10 @@ import type { MethodKind, MethodRepository } from '../ports/methods.js';
 import type { ProofChoice, ProofInput, ResetProofMethod } from './reset-flow.js';
 import type { ResetFlowRecord } from './reset-flow-record.js';
 import type { ResetSettings } from './reset-settings.js';
-import { distinctAddresses } from '../methods/contact-emails.js';
-import { DIRECTORY_PHONE_ID, directoryEmailOf, directoryPhoneOf } from '../methods/directory-contacts.js';
-import { questionsOf, QuestionProof, readQuestionSet } from '../methods/question-proof.js';
-import { MIN_QUESTIONS, type AnswerHasher } from '../methods/security-questions.js';
+import { DIRECTORY_PHONE_ID, directoryPhoneOf } from '../methods/directory-contacts.js';
+import { QuestionProof, readQuestionSet } from '../methods/question-proof.js';
+import type { AnswerHasher } from '../methods/security-questions.js';
+import { proofChoices, usableRegistrations } from './proof-choices.js';
 
 export interface ResetProofsDeps {
   keys: KeyRing;
@@ -120,32 +119,9 @@ export class ResetProofs {
 
   /** The methods a second proof may use, masked: shown only now, after a first proof. */
   async secondProofChoices(account: DirectoryAccount, decision: PolicyDecision, proven: MethodKind[], flow: ResetFlowRecord): Promise<ProofChoice[]> {
-    const needed = nextProofNeeded(decision, proven);
-    if (needed.done) return [];
-    const registered = (await this.deps.methods.listForSubject(account.tenantId, account.id)).filter((m) => m.confirmed && !(m.kind === 'backup_code' && m.usedAt));
-    const choices: ProofChoice[] = [];
-    // Every address the code went to: the directory's and the confirmed extra ones.
-    const addresses = distinctAddresses([directoryEmailOf(account, decision) ?? undefined, ...registered.filter((m) => m.kind === 'email_code' && typeof m.data.email === 'string').map((m) => String(m.data.email))]);
-    if (needed.allowed.includes('email_code') && addresses.length > 0 && flow.codeHash) choices.push({ method: 'email_code', label: addresses.map(maskEmail).join(', ') });
-    if (needed.allowed.includes('sms_code') && this.deps.sms) {
-      const fromDirectory = directoryPhoneOf(account, decision);
-      const registeredPhones = registered.filter((m) => m.kind === 'sms_code').map((m) => String(m.data.phone));
-      if (fromDirectory && !registeredPhones.includes(fromDirectory)) choices.push({ method: 'sms_code', label: maskPhone(fromDirectory), methodId: DIRECTORY_PHONE_ID });
-      for (const phone of registered.filter((m) => m.kind === 'sms_code' && typeof m.data.phone === 'string')) {
-        choices.push({ method: 'sms_code', label: maskPhone(String(phone.data.phone)), methodId: phone.id });
-      }
-    }
-    for (const kind of ['webauthn', 'totp', 'backup_code'] as const) {
-      if (!needed.allowed.includes(kind)) continue;
-      const mine = registered.filter((m) => m.kind === kind);
-      if (mine.length === 0) continue;
-      const label = kind === 'webauthn' ? mine.map((m) => `Passkey “${m.name}”`).join(', ') : kind === 'totp' ? mine.map((m) => `Authenticator app “${m.name}”`).join(', ') : `Backup code (${mine.length} left)`;
-      choices.push({ method: kind, label });
-    }
-    // Security questions last: the weakest proof. The question texts are what the person must answer.
-    const questions = this.deps.answerHasher && needed.allowed.includes('questions') ? registered.filter((m) => m.kind === 'questions').at(-1) : undefined;
-    if (questions && questionsOf(questions).length >= MIN_QUESTIONS) choices.push({ method: 'questions', label: 'Your security questions', questions: questionsOf(questions) });
-    return choices;
+    if (nextProofNeeded(decision, proven).done) return [];
+    const registered = usableRegistrations(await this.deps.methods.listForSubject(account.tenantId, account.id));
+    return proofChoices(account, decision, proven, registered, { codeLive: Boolean(flow.codeHash), sms: Boolean(this.deps.sms), questions: Boolean(this.deps.answerHasher) });
   }
 }
 

@@ -1,10 +1,11 @@
+import { adminApiPlugin } from '../admin/api/admin-api.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import { UnlatchError } from '../../core/errors.js';
 import { packageRoot } from '../../package-root.js';
-import type { HttpDeps } from '../http-deps.js';
+import type { HttpDeps, Surface } from '../http-deps.js';
 import { sendProblem } from '../problem.js';
 import type { ApiContext, ApiRoute } from './api-context.js';
 import { passwordChangeRoute } from './password-change.js';
@@ -28,7 +29,7 @@ const ROUTES: readonly ApiRoute[] = [resetStartRoute, resetGetRoute, resetVerify
  * The JSON API (registered under `/api`): one route per file, described at `/api/openapi.json`.
  * Everything in here answers JSON, errors as RFC 9457 problem JSON, and is never cached.
  */
-export const apiPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, { deps }) => {
+export const apiPlugin: FastifyPluginAsync<{ deps: HttpDeps; surface?: Surface }> = async (app, { deps, surface = 'all' }) => {
   const translate = apiTranslator(deps.i18n);
 
   // Only application/json reaches the handlers; anything else (a form post, text/plain) is a 415.
@@ -64,15 +65,20 @@ export const apiPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, { d
         { name: 'reset', description: 'Reset a forgotten password with a code sent by email.' },
         { name: 'password', description: 'Change a known password.' },
         { name: 'me', description: 'Sign in and manage your own verification methods.' },
+        { name: 'admin', description: 'The operator console as JSON (bearer token from `unlatch admin token create`).' },
       ],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/v1/me/session.' } } },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/v1/me/session, or for /api/v1/admin an admin API token.' } } },
     },
   });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const context: ApiContext = { deps, translate };
-  for (const route of ROUTES) route(app, context);
+  if (surface !== 'admin') for (const route of ROUTES) route(app, context);
+  if (surface !== 'public' && deps.admin) {
+    const secureCookies = deps.config.publicUrl?.startsWith('https://') ?? false;
+    await app.register(adminApiPlugin, { prefix: '/v1/admin', ctx: { deps, admin: deps.admin, secureCookies } });
+  }
 };
 
 /** The version from package.json, or "1" when it cannot be read. */

@@ -1,0 +1,83 @@
+import { UnlatchError } from '../errors.js';
+import { normalizeIdentifier } from '../identity/normalize.js';
+import { distinctAddresses } from '../methods/contact-emails.js';
+import { decidePolicy, type PolicyDecision, type TenantPolicy } from '../policy/method-policy.js';
+import type { DirectoryAccount } from '../ports/directory.js';
+import type { FlowPurpose } from './reset-flow-record.js';
+
+/** Longest identifier accepted; longer input is refused before any lookup. */
+export const MAX_IDENTIFIER_LENGTH = 256;
+
+/**
+ * An identifier as a reset looks it up (normalized once: NFKC, trimmed, case-folded); empty or overlong input
+ * is `invalid_request` before any lookup.
+ */
+export function resetIdentifier(raw: string): string {
+  const identifier = normalizeIdentifier(raw);
+  if (identifier.length === 0 || identifier.length > MAX_IDENTIFIER_LENGTH) {
+    throw new UnlatchError('invalid_request', { field: 'identifier' });
+  }
+  return identifier;
+}
+
+/**
+ * Why a start gets a decoy flow instead of a real one (the `reason` of a decoy `reset.started` audit entry):
+ * no single account matched (`unknown_account`), the account is disabled, a member of an excluded group,
+ * SSPR is off for it by a rule or the tenant (`sspr_disabled`), an unlock flow where unlocking is off, or
+ * there is no mailbox to send the code to (`no_method`).
+ */
+export type ResetRefusal = 'unknown_account' | 'disabled' | 'excluded' | 'sspr_disabled' | 'unlock_disabled' | 'no_method';
+
+/**
+ * Why an account gets a decoy instead of a real flow, or null when it may go on. `hasAddress`: somewhere to
+ * mail the code. An unlock flow also needs the policy to allow unlocking. The one decision every start and
+ * every completion makes, and the one the policy simulation reports.
+ */
+export function resetRefusal(
+  account: Pick<DirectoryAccount, 'tenantId' | 'enabled' | 'groups'> | null,
+  policyFor: (tenantId: string) => TenantPolicy,
+  hasAddress: boolean,
+  purpose: FlowPurpose,
+): ResetRefusal | null {
+  if (!account) return 'unknown_account';
+  if (!account.enabled) return 'disabled';
+  const decision = decidePolicy(policyFor(account.tenantId), account);
+  if (!decision.ssprEnabled) return decision.reason === 'excluded' ? 'excluded' : 'sspr_disabled';
+  if (purpose === 'unlock' && !decision.unlockEnabled) return 'unlock_disabled';
+  if (!hasAddress) return 'no_method';
+  return null;
+}
+
+/** What a start decides about the account it found (see {@link startEligibility}). */
+export interface StartEligibility {
+  /** Null: a real flow; otherwise the decoy's reason. */
+  refusal: ResetRefusal | null;
+  /** The mailboxes the code goes to: the directory's (when the policy trusts it) and the confirmed extra ones. */
+  addresses: string[];
+  /** The mail carries a link too (`email_link` allowed: the person's policy, or the tenant's defaults for a decoy). */
+  linkAllowed: boolean;
+  /** The person's policy decision; null when no account matched. */
+  decision: PolicyDecision | null;
+}
+
+/**
+ * What the start of a reset decides for the account a lookup found (or null): where the code goes, whether
+ * the flow is real or a decoy and why, and whether the mail carries a link. Pure: the caller looked the
+ * account up and read its confirmed extra addresses (`extraEmails`).
+ */
+export function startEligibility(input: {
+  tenantId: string;
+  account: DirectoryAccount | null;
+  policyFor: (tenantId: string) => TenantPolicy;
+  extraEmails: readonly string[];
+  purpose: FlowPurpose;
+}): StartEligibility {
+  const { tenantId, account, policyFor, purpose } = input;
+  const decision = account ? decidePolicy(policyFor(tenantId), account) : null;
+  const trustsDirectoryEmail = decision ? decision.directoryEmail : true;
+  const addresses = distinctAddresses([trustsDirectoryEmail ? account?.email : undefined, ...input.extraEmails]);
+  const refusal = resetRefusal(account, policyFor, addresses.length > 0, purpose);
+  // A decoy asks the tenant's defaults, so its mail looks like everyone else's.
+  const linkAllowed = (refusal === null && decision ? decision : policyFor(tenantId).defaults).allowedMethods.includes('email_link');
+  return { refusal, addresses, linkAllowed, decision };
+}

@@ -1,0 +1,62 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { rolesOn, tenantsOf } from '../../core/admin/operator.js';
+import { translatorFor, type Translate } from '../portal/language.js';
+import { tenantParam, type AdminContext } from './admin-context.js';
+import { areasFor } from './area-guard.js';
+import { AREAS } from './areas/index.js';
+
+/** The console speaks English until its texts are translated (the portal's languages come first). */
+const CONSOLE_LANGUAGE = 'en';
+
+export function adminT(ctx: AdminContext): Translate {
+  return translatorFor(ctx.deps.i18n, CONSOLE_LANGUAGE, 'admin');
+}
+
+export interface AdminPageData {
+  /** The page's `<h1>` and, with the console's name, its `<title>`. */
+  title: string;
+  /** A field error (`field` is the input's id). */
+  errors?: Array<{ field: string; message: string }>;
+  /** Loads the charts script (pages with charts only). */
+  charts?: boolean;
+  /** Loads the passkey scripts (the sign-in's second step). */
+  passkeys?: boolean;
+  [key: string]: unknown;
+}
+
+/**
+ * Renders a console page inside the layout: navigation of the areas the operator may enter on this tenant,
+ * the tenant switcher, the sign-out form (with its CSRF token). Never cached.
+ */
+export async function renderAdmin(ctx: AdminContext, request: FastifyRequest, reply: FastifyReply, view: string, data: AdminPageData, status = 200): Promise<FastifyReply> {
+  const t = adminT(ctx);
+  const operator = request.operator;
+  const tenantId = tenantParam(request);
+  const allTenants = ctx.deps.tenants.list();
+  const nav = operator && tenantId ? areasFor(AREAS, rolesOn(operator, tenantId)).map((a) => ({ id: a.id, href: `/admin/t/${tenantId}/${a.id}`, label: t(`nav.${a.id}`) })) : [];
+  const tenants = operator ? tenantsOf(operator, allTenants.map((x) => x.id)).map((id) => ({ id, name: allTenants.find((x) => x.id === id)?.name ?? id })) : [];
+  const html = await reply.viewAsync(view, {
+    ...data,
+    errors: data.errors ?? [],
+    lang: CONSOLE_LANGUAGE,
+    t,
+    operator,
+    tenantId,
+    tenantName: allTenants.find((x) => x.id === tenantId)?.name ?? tenantId,
+    tenants,
+    nav,
+    currentPath: request.url.split('?')[0],
+    csrfToken: reply.generateCsrf(),
+    date: formatDate,
+    assets: ctx.chartAssets,
+    requestId: request.id,
+  });
+  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+}
+
+/** Times in the console: UTC to the minute, the same for every operator wherever they sit ("—" when unknown). */
+export function formatDate(value: Date | number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  const date = typeof value === 'number' ? new Date(value) : value;
+  return Number.isNaN(date.getTime()) ? '—' : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

@@ -1,0 +1,30 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { loadOverview } from '../../../../core/admin/overview.js';
+import { OVERVIEW_PERIODS } from '../../../../core/admin/overview-period.js';
+import { tenantParam, type AdminContext } from '../../admin-context.js';
+import { adminT, renderAdmin } from '../../admin-page.js';
+import { overviewCharts } from './overview-charts.js';
+
+const periodQuery = { type: 'object', additionalProperties: false, properties: { period: { type: 'string', enum: [...OVERVIEW_PERIODS] } } } as const;
+
+async function overviewOf(ctx: AdminContext, request: FastifyRequest) {
+  const period = (request.query as { period?: string }).period ?? '7d';
+  return loadOverview({ stats: ctx.admin.stats }, tenantParam(request), period, new Date());
+}
+
+/** The figures of a tenant over 24 h, 7 d, 30 d or 90 d, from the audit rollup (no monitoring stack needed). */
+export function registerOverviewPages(scope: FastifyInstance, ctx: AdminContext): void {
+  scope.get('/', { schema: { querystring: periodQuery } }, async (request, reply) => {
+    const overview = await overviewOf(ctx, request);
+    const t = adminT(ctx);
+    return renderAdmin(ctx, request, reply, 'overview', {
+      title: t('overview.title'), charts: true, overview, chartList: overviewCharts(overview, t), periods: OVERVIEW_PERIODS,
+      pct: (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)} %`),
+      secs: (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`),
+    });
+  });
+}
+
+export function registerOverviewApi(scope: FastifyInstance, ctx: AdminContext): void {
+  scope.get('/', { schema: { tags: ['admin'], security: [{ bearer: [] }], summary: 'Self-service figures of the tenant over a period (SLIs M1, M2, M5, M6, M10, funnel, series)', querystring: periodQuery } }, async (request) => overviewOf(ctx, request));
+}
