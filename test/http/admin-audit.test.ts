@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_OPERATOR } from '../../src/adapters/store/demo-seed.js';
-import { totpAt } from '../../src/core/methods/totp.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { PortalVisitor, visibleText } from './portal-forms.js';
+import { signInDemoOperator } from './admin-operator.js';
+import { type PortalVisitor, visibleText } from './portal-forms.js';
 
 /** The audit area: keyset pages that visit every entry once, entry detail, streamed exports that are audited. */
 describe.each(['sqlite', 'postgres'] as const)('console audit on %s', (database) => {
@@ -14,12 +13,7 @@ describe.each(['sqlite', 'postgres'] as const)('console audit on %s', (database)
     for (let i = 0; i < STARTS; i++) {
       await t.server.inject({ method: 'POST', url: '/api/v1/reset', payload: { identifier: `someone-${i}@example.org` } });
     }
-    operator = new PortalVisitor(t);
-    t.clock.advance(31);
-    await operator.get('/admin/sign-in');
-    await operator.post('/admin/sign-in', { username: DEMO_OPERATOR.username, password: DEMO_OPERATOR.password });
-    await operator.get('/admin/sign-in/verify');
-    await operator.post('/admin/sign-in/verify', { code: totpAt(DEMO_OPERATOR.totpSeed, t.clock.now().getTime()) });
+    operator = await signInDemoOperator(t);
   });
   afterAll(async () => t.close());
 

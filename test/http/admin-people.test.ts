@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_OPERATOR } from '../../src/adapters/store/demo-seed.js';
-import { totpAt } from '../../src/core/methods/totp.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { PortalVisitor, visibleText } from './portal-forms.js';
+import { signInDemoOperator } from './admin-operator.js';
+import { type PortalVisitor, visibleText } from './portal-forms.js';
 
 /** The People area: search across the tenant's directory, a person's page, audited as a sensitive read. */
 describe('console people', () => {
@@ -10,19 +9,14 @@ describe('console people', () => {
   let operator: PortalVisitor;
   beforeAll(async () => {
     t = await startTestApp();
-    operator = new PortalVisitor(t);
-    t.clock.advance(31);
-    await operator.get('/admin/sign-in');
-    await operator.post('/admin/sign-in', { username: DEMO_OPERATOR.username, password: DEMO_OPERATOR.password });
-    await operator.get('/admin/sign-in/verify');
-    await operator.post('/admin/sign-in/verify', { code: totpAt(DEMO_OPERATOR.totpSeed, t.clock.now().getTime()) });
+    operator = await signInDemoOperator(t);
   });
   afterAll(async () => t.close());
 
   it('lands the demo operator in the console', async () => {
     const home = await operator.get('/admin');
     expect(home.statusCode).toBe(303);
-    expect(home.headers.location).toBe('/admin/t/demo/people');
+    expect(home.headers.location).toBe('/admin/t/demo/overview');
   });
 
   it('finds people by part of a name, username or email, and links to their page', async () => {

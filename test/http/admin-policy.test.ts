@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_OPERATOR } from '../../src/adapters/store/demo-seed.js';
-import { totpAt } from '../../src/core/methods/totp.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { PortalVisitor, visibleText } from './portal-forms.js';
+import { signInDemoOperator } from './admin-operator.js';
+import { type PortalVisitor, visibleText } from './portal-forms.js';
 
 /** The policy area: effective policy with sources, and a simulation that agrees with what a real reset does. */
 describe('console policy', () => {
@@ -12,12 +11,7 @@ describe('console policy', () => {
     t = await startTestApp({ overrides: { policy: { default: { excludedGroups: ['vip'] } } } });
     const bob = (await t.app.users.findByIdentifier('demo', 'bob'))[0]!;
     await t.app.database.db.updateTable('users').set({ groups: JSON.stringify(['vip']) }).where('id', '=', bob.id).execute();
-    operator = new PortalVisitor(t);
-    t.clock.advance(31);
-    await operator.get('/admin/sign-in');
-    await operator.post('/admin/sign-in', { username: DEMO_OPERATOR.username, password: DEMO_OPERATOR.password });
-    await operator.get('/admin/sign-in/verify');
-    await operator.post('/admin/sign-in/verify', { code: totpAt(DEMO_OPERATOR.totpSeed, t.clock.now().getTime()) });
+    operator = await signInDemoOperator(t);
   });
   afterAll(async () => t.close());
 

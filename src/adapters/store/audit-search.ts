@@ -8,6 +8,7 @@ import {
   type NormalizedAuditFilter,
 } from '../../core/admin/audit-filter.js';
 import type { AuditFilter, AuditPage, AuditQuery, AuditRecord, AuditSearchResult } from '../../core/ports/audit-query.js';
+import { entryOf } from './audit-reader.js';
 import type { AuditLogTable, Database } from './schema.js';
 
 type Row = Selectable<AuditLogTable>;
@@ -136,27 +137,10 @@ function newestFirst(a: Row, b: Row): number {
   return Number(b.at) - Number(a.at) || Number(b.seq) - Number(a.seq);
 }
 
-/** A stored row in readable form. */
+/** A stored row in readable form: the entry as the hash sees it, with its time as a Date and details parsed. */
 export function recordOf(row: Row): AuditRecord {
-  return {
-    seq: Number(row.seq),
-    chain: Number(row.chain),
-    chainSeq: Number(row.chain_seq),
-    id: row.id,
-    at: new Date(Number(row.at)),
-    tenantId: row.tenant_id,
-    event: row.event,
-    outcome: row.outcome,
-    actor: row.actor,
-    subjectId: row.subject_id,
-    flowId: row.flow_id,
-    ip: row.ip,
-    userAgent: row.user_agent,
-    correlationId: row.correlation_id,
-    details: detailsOf(row.details),
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
+  const entry = entryOf(row);
+  return { ...entry, at: new Date(entry.at), details: detailsOf(entry.details) };
 }
 
 function detailsOf(text: string): Record<string, unknown> {

@@ -80,6 +80,8 @@ export const adminConsolePlugin: FastifyPluginAsync<{ deps: HttpDeps; admin: Adm
 function registerConsoleAssets(app: FastifyInstance, root: string): void {
   const webauthnRoot = dirname(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')));
   const files: Array<[string, string, string]> = [
+    // The portal's stylesheet is the console's base (type, forms, buttons, focus); admin.css adds the console's parts.
+    ['/admin/assets/portal.css', 'text/css; charset=utf-8', readFileSync(join(packageRoot(), PORTAL_ASSETS_DIR, 'portal.css'), 'utf8')],
     ['/admin/assets/admin.css', 'text/css; charset=utf-8', readFileSync(join(root, 'assets', 'admin.css'), 'utf8')],
     ['/admin/assets/passkeys.js', 'text/javascript; charset=utf-8', readFileSync(join(packageRoot(), PORTAL_ASSETS_DIR, 'passkeys.js'), 'utf8')],
     ['/admin/assets/webauthn-browser.js', 'text/javascript; charset=utf-8', readFileSync(join(webauthnRoot, 'dist', 'bundle', 'index.umd.min.js'), 'utf8')],
