@@ -12,6 +12,8 @@ import * as oneLiveFlow from './0010-one-live-flow.js';
 import * as auditChains from './0011-audit-chains.js';
 import * as adminConsole from './0012-admin-console.js';
 import * as auditConsole from './0013-audit-console.js';
+import * as reportRuns from './0014-report-runs.js';
+import * as auditVerifications from './0015-audit-verifications.js';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -28,4 +30,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011-audit-chains': auditChains,
   '0012-admin-console': adminConsole,
   '0013-audit-console': auditConsole,
+  '0014-report-runs': reportRuns,
+  '0015-audit-verifications': auditVerifications,
 };

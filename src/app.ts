@@ -46,6 +46,7 @@ import { openDatabase, type DatabaseHandle } from './adapters/store/database.js'
 import { DEMO_OPERATOR, seedDemoOperator, seedDemoUsers } from './adapters/store/demo-seed.js';
 import { AdminSignIn } from './core/admin/admin-sign-in.js';
 import { AdminTokens } from './core/admin/admin-tokens.js';
+import { AuditVerifications } from './core/admin/audit-verifications.js';
 import { systemSourceOf } from './adapters/admin/system-source.js';
 import { unlatchVersion } from './cli/version.js';
 import { grantsOf } from './core/admin/operator-grants.js';
@@ -53,7 +54,14 @@ import { SqlAdminSessionRepository } from './adapters/store/admin-session-reposi
 import { SqlAdminTokenRepository } from './adapters/store/admin-token-repository.js';
 import { SqlPersonActivity } from './adapters/store/person-activity.js';
 import { SqlAuditSearch } from './adapters/store/audit-search.js';
+import { SqlAuditReader } from './adapters/store/audit-reader.js';
+import { SqlAuditVerificationRuns } from './adapters/store/audit-verification-runs.js';
 import { SqlAuditStats } from './adapters/store/audit-rollup.js';
+import { SqlAuditGroups } from './adapters/store/audit-groups.js';
+import { SqlMethodCoverage } from './adapters/store/method-coverage.js';
+import { SqlReportRuns } from './adapters/store/report-runs.js';
+import { ReportScheduler } from './core/admin/reports/report-scheduler.js';
+import { ReportScheduleLoop } from './adapters/reports/report-schedule-loop.js';
 import { PolicySimulator } from './core/policy/policy-simulator.js';
 import { oidcRelyingPartyOf } from './adapters/oidc/oidc-from-config.js';
 import type { AdminServices } from './http/admin/admin-context.js';
@@ -105,6 +113,8 @@ export interface UnlatchApp {
   sms: SmsSender | null;
   /** The console's services (absent when `admin.enabled` is false). */
   admin?: AdminServices;
+  /** The scheduled reports' check (`admin.reports.schedules`); null when none are configured or the console is off. */
+  reports: ReportScheduleLoop | null;
   /** Listens on the configured host and port; returns the address. */
   listen(): Promise<string>;
   /** The first step of a shutdown: /readyz answers 503 `draining`; requests are still served. */
@@ -214,6 +224,21 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const methodTest = new MethodTest({ store, methods, tenants, keys, clock, limiter, challenges, passkeys, sms });
     const admin = config.admin.enabled ? adminServicesOf({ config, store, directory, tenants, limiter, clock, methods, verifier, passkeys, db: database.db }) : undefined;
     if (admin) admin.system = systemSourceOf({ config, db: database.db, dialect: database.dialect, clock, ringIds: keys.ids, version: unlatchVersion });
+    if (admin) admin.reports = { directory, coverage: new SqlMethodCoverage(database.db), stats: admin.stats, auditGroups: new SqlAuditGroups(database.db, database.dialect) };
+    // Scheduled reports: every node checks each minute; the claim in report_runs lets one run each due report.
+    const reports = admin?.reports && config.admin.reports.schedules.length > 0
+      ? new ReportScheduleLoop(new ReportScheduler({
+        schedules: config.admin.reports.schedules, runs: new SqlReportRuns(database.db), store, sources: admin.reports, clock, node: worker.id,
+        tenantName: (id) => config.tenants.find((x) => x.id === id)?.name ?? id,
+        onError: (schedule, err) => logger.error({ err, report: schedule.report, tenant: schedule.tenant }, 'scheduled report failed; will try again'),
+      }), { onError: (err) => logger.error({ err }, 'report schedule check failed') })
+      : null;
+    if (admin) {
+      admin.auditVerifications = new AuditVerifications({
+        runs: new SqlAuditVerificationRuns(database.db), source: () => new SqlAuditReader(database.db), clock,
+        onError: (err, run) => logger.error({ err, runId: run.id }, 'audit verification stopped on an error'),
+      });
+    }
     // The demo operator exists for trying the console: dev mode, console on.
     if (config.mode === 'dev' && admin) {
       const added = await seedDemoOperator(database.db, hasher, clock, config.defaultTenant!, async (subjectId) => {
@@ -256,6 +281,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     if (startWorker) {
       store.onOutboxCommit(() => worker.wake());
       worker.start();
+      reports?.start();
     }
 
     let closed = false;
@@ -277,6 +303,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       policyFor: (tenantId) => policyFor(config.policy, tenantId),
       sms,
       admin,
+      reports,
       async listen() {
         if (metricsServer) await metricsServer.listen(parseListen(config.metrics.listen!));
         if (adminServer) await adminServer.listen(parseListen(config.admin.listen!));
@@ -293,10 +320,13 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
         await closeServerPromptly(server);
         await metricsServer?.close();
         await adminServer?.close();
+        await reports?.stop();
         await worker.stop();
         await store.locks.releaseAll();
         if ('close' in mailer && typeof mailer.close === 'function') await (mailer as SmtpMailer).close();
         await limiter.close();
+        // A verification still walking the log is recorded as stopped before its database goes.
+        await admin?.auditVerifications?.close();
         await database.close();
       },
       async forceClose() {
@@ -342,7 +372,7 @@ function adminServicesOf(deps: Omit<ConstructorParameters<typeof AdminSignIn>[0]
   const tokens = new AdminTokens({ store: rest.store, tokens: new SqlAdminTokenRepository(db), clock: rest.clock, tenantIds: () => config.tenants.map((t) => t.id) });
   return {
     signIn, tokens, store: rest.store, directory: rest.directory, methods: rest.methods,
-    activity: new SqlPersonActivity(db), auditQuery: new SqlAuditSearch(db), stats: new SqlAuditStats(db),
+    activity: new SqlPersonActivity(db), auditQuery: new SqlAuditSearch(db), stats: new SqlAuditStats(db), clock: rest.clock,
     simulator: new PolicySimulator({
       directory: rest.directory, methods: rest.methods, tenants: rest.tenants,
       policyFor: (tenantId) => policyFor(config.policy, tenantId), channels: { sms: config.sms.providers.length > 0, questions: true },

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { REPORTS } from '../core/admin/reports/index.js';
+import { REPORT_CADENCES } from '../core/admin/reports/report-schedule.js';
+import { listenSchema } from './listen-schema.js';
 
 /** The console roles (see docs/console.md): what each may see and do is decided once per console area. */
 export const ADMIN_ROLES = ['admin', 'helpdesk', 'auditor'] as const;
@@ -36,6 +39,24 @@ export const adminOidcSchema = z
   })
   .strict();
 
+/**
+ * One scheduled report (`admin.reports.schedules[]`): the report of `tenant` mailed `every` day, week (Mondays)
+ * or month (the 1st) at `hourUtc`, through the outbox, to each of `recipients`, the CSV attached. Runs once
+ * across nodes. See docs/console.md, "Reports".
+ */
+export const reportScheduleSchema = z
+  .object({
+    report: z.enum(REPORTS.map((r) => r.id) as [string, ...string[]]),
+    tenant: z.string().min(1),
+    every: z.enum(REPORT_CADENCES),
+    /** The hour (UTC) the run falls due; default 6. */
+    hourUtc: z.number().int().min(0).max(23).default(6),
+    recipients: z.array(z.email().max(254)).min(1).max(50),
+    /** The report's parameters as in the console's query string: `period`, `days`, `group`, `min`. */
+    params: z.partialRecord(z.enum(['period', 'days', 'group', 'min']), z.union([z.string().max(256), z.number().int()])).default({}),
+  })
+  .strict();
+
 /** Config key `admin`: the operator console at `/admin` and its JSON API at `/api/v1/admin`. See docs/console.md. */
 export const adminSchema = z
   .object({
@@ -45,12 +66,14 @@ export const adminSchema = z
      * Serve the console on its own listener (`host:port`, e.g. `127.0.0.1:9443`) instead of the public port;
      * the public port then answers 404 for `/admin` and `/api/v1/admin`. Also `UNLATCH_ADMIN_LISTEN`.
      */
-    listen: z.string().min(1).optional(),
+    listen: listenSchema.optional(),
     /** A console session ends after this long without a request. */
     idleTimeoutSeconds: z.number().int().min(60).max(86_400).default(900),
     /** A console session ends this long after sign-in, however busy. */
     absoluteLifetimeSeconds: z.number().int().min(300).max(7 * 86_400).default(28_800),
     oidc: adminOidcSchema.optional(),
+    /** Reports mailed on a schedule (`schedules`), checked once a minute by every node, run by one. */
+    reports: z.object({ schedules: z.array(reportScheduleSchema).max(200).default([]) }).strict().default({ schedules: [] }),
   })
   .strict()
   .superRefine((admin, ctx) => {

@@ -96,6 +96,9 @@ function finish(config: UnlatchConfig, cwd: string, env: NodeJS.ProcessEnv): Unl
   if (config.admin.oidc?.tenant && !tenantIds.has(config.admin.oidc.tenant)) {
     throw new ConfigError(`config: admin.oidc.tenant: "${config.admin.oidc.tenant}" is not one of the tenants`);
   }
+  for (const [i, schedule] of config.admin.reports.schedules.entries()) {
+    if (!tenantIds.has(schedule.tenant)) throw new ConfigError(`config: admin.reports.schedules.${i}.tenant: "${schedule.tenant}" is not one of the tenants`);
+  }
   for (const id of Object.keys(config.policy.tenants)) {
     if (!config.tenants.some((t) => t.id === id)) throw new ConfigError(`config: policy.tenants.${id}: "${id}" is not one of the tenants`);
   }

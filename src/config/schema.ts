@@ -4,6 +4,7 @@ import { smsSchema } from './sms-schema.js';
 import { securityQuestionsSchema } from './questions-schema.js';
 import { directoriesSchema } from './directories-schema.js';
 import { adminSchema, operatorGrantSchema } from './admin-schema.js';
+import { listenSchema } from './listen-schema.js';
 
 const seconds = z.number().int().positive();
 
@@ -233,11 +234,7 @@ export const configSchema = z
          * `host:port` of a separate listener for `/metrics` (e.g. `0.0.0.0:9464`). When set, `/metrics` is served
          * there only and no longer on the public port, so it can stay on the monitoring network.
          */
-        listen: z
-          .string()
-          .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'host:port, e.g. 0.0.0.0:9464')
-          .refine((value) => Number(value.slice(value.lastIndexOf(':') + 1)) <= 65535, 'port at most 65535')
-          .optional(),
+        listen: listenSchema.optional(),
       })
       .strict()
       .prefault({}),

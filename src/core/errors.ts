@@ -48,6 +48,8 @@ export const ERROR_CODES = {
   sso_failed: { status: 401, messageKey: 'errors.sso_failed' },
   /** The organisation's OIDC provider cannot be reached (discovery or token endpoint); `retryAfterSeconds`. */
   sso_unavailable: { status: 503, messageKey: 'errors.sso_unavailable' },
+  /** An audit log verification is already running (on this node or another): wait for it to finish. */
+  audit_verification_running: { status: 409, messageKey: 'errors.audit_verification_running' },
   /** Anything unexpected; details go to the log, never to the client. */
   internal: { status: 500, messageKey: 'errors.internal' },
 } as const satisfies Record<string, { status: number; messageKey: string }>;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AREAS } from '../../src/http/admin/areas/index.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { expectProblem, postJson } from './api-client.js';
 
@@ -28,7 +29,8 @@ describe('JSON API: OpenAPI document and unknown routes', () => {
     expect(doc.info.version.length).toBeGreaterThan(0);
 
     const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
-    expect(operations.sort()).toEqual(
+    // The admin API (the console as JSON) is listed in its own test below; here, the people's API.
+    expect(operations.filter((op) => !op.includes('/api/v1/admin')).sort()).toEqual(
       [
         'POST /api/v1/reset',
         'POST /api/v1/unlock',
@@ -93,6 +95,22 @@ describe('JSON API: OpenAPI document and unknown routes', () => {
     expect(ids.size).toBe(operations.length);
     expect(doc.paths['/api/v1/reset']!.post!.responses).toHaveProperty('202');
     expect(doc.paths['/api/v1/reset']!.post!.responses).toHaveProperty('429');
+  });
+
+  it('lists the admin API: every console area as JSON, tagged admin, behind a bearer token', async () => {
+    const doc = (await t.server.inject({ method: 'GET', url: '/api/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { tags?: string[]; security?: unknown[]; responses: Record<string, unknown> }>>;
+    };
+    const admin = Object.entries(doc.paths).filter(([path]) => path.startsWith('/api/v1/admin'));
+    const areas = new Set(admin.map(([path]) => /^\/api\/v1\/admin\/tenants\/\{tenant\}\/([a-z-]+)/.exec(path)?.[1]).filter(Boolean));
+    for (const area of AREAS.filter((a) => a.api)) expect(areas, area.id).toContain(area.id);
+    for (const [path, ops] of admin) {
+      for (const [method, op] of Object.entries(ops)) {
+        expect(op.tags, `${method} ${path}`).toEqual(['admin']);
+        expect(op.security, `${method} ${path}`).toEqual([{ bearer: [] }]);
+        expect(op.responses, `${method} ${path}`).toHaveProperty('403');
+      }
+    }
   });
 
   it('an unknown route under /api answers a 404 problem', async () => {

@@ -9,7 +9,7 @@ import { SqlAuditReader } from '../../src/adapters/store/audit-reader.js';
 import { openDatabase, type DatabaseHandle } from '../../src/adapters/store/database.js';
 import { migrateToLatest } from '../../src/adapters/store/migrate.js';
 import { SqlStore } from '../../src/adapters/store/sql-store.js';
-import { verifyAuditLog } from '../../src/cli/audit-verification.js';
+import { verifyAuditLog } from '../../src/core/audit/audit-log-verification.js';
 import { GENESIS_HASH, canonicalJson, legacyAuditEntryHash } from '../../src/core/audit/audit-hash.js';
 import { KeyRing } from '../../src/core/crypto/key-ring.js';
 import { Sealer } from '../../src/core/crypto/sealer.js';

@@ -1,5 +1,6 @@
 import type { i18n } from 'i18next';
 import type { ClaimedMessage } from '../store/outbox-repository.js';
+import { renderReportReady } from './report-mail.js';
 import { renderAccountUnlocked, renderAddressCode, renderMethodsChanged, renderPasswordChanged, renderResetCode, type MailT, type RenderedMail } from './templates.js';
 
 /**
@@ -69,8 +70,41 @@ export function createMailRenderer(options: { i18n: i18n; publicUrl: string; sup
           supportContact: options.supportContact,
           t,
         });
+      case 'report_ready':
+        return renderReportReady({
+          report: String(data.report),
+          tenantId: String(data.tenantId),
+          tenantName: String(data.tenantName ?? ''),
+          dueAt: new Date(String(data.dueAt)),
+          params: jsonObject(data.params) as Record<string, string>,
+          figures: jsonArray(data.figures) as Array<{ key: string; value: number }>,
+          rows: Number(data.rows ?? 0),
+          truncated: data.truncated === 1,
+          filename: String(data.filename ?? 'report.csv'),
+          csv: String(data.csv ?? ''),
+          publicUrl: options.publicUrl,
+          t,
+        });
       default:
         throw new Error(`no template ${String(message.template)}`);
     }
   };
+}
+
+function jsonObject(value: unknown): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(String(value ?? '{}'));
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function jsonArray(value: unknown): unknown[] {
+  try {
+    const parsed: unknown = JSON.parse(String(value ?? '[]'));
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
 }

@@ -64,6 +64,7 @@ export class SmtpMailer implements Mailer {
         text: message.text,
         html: message.html,
         messageId: messageIdFor(message.idempotencyKey, this.messageIdDomain),
+        ...(message.attachments ? { attachments: message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) } : {}),
         headers: {
           // RFC 3834: keeps vacation responders and auto-forwarders from answering a robot.
           'Auto-Submitted': 'auto-generated',

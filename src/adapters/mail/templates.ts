@@ -5,6 +5,8 @@
  * policy allows `email_link`), whose page asks for a press of a button before anything is spent.
  */
 
+import type { MailAttachment } from '../../core/ports/mailer.js';
+
 /** An i18next `TFunction` for the `mail` namespace, or anything with the same call shape. */
 export type MailT = (key: string, options?: Record<string, unknown>) => string;
 
@@ -12,6 +14,8 @@ export interface RenderedMail {
   subject: string;
   text: string;
   html: string;
+  /** Files to attach (a scheduled report's CSV). */
+  attachments?: MailAttachment[];
 }
 
 export interface ResetCodeInput {
@@ -153,7 +157,7 @@ function renderSecurityNotice(input: PasswordChangedInput, prefix: string, bodyK
 
 // Placeholders from the Unicode private-use area; clean() strips them from every value, so only
 // the template itself can place a link.
-const LINK = '\uE000';
+export const LINK = '\uE000';
 const CONTACT = '\uE001';
 
 const STYLE = {
@@ -167,11 +171,11 @@ const STYLE = {
 } as const;
 
 /** Calls `t` without i18next's own escaping: text must stay raw, and HTML is escaped once, here. */
-function translate(t: MailT, key: string, values: Record<string, unknown>): string {
+export function translate(t: MailT, key: string, values: Record<string, unknown>): string {
   return t(key, { ...values, interpolation: { escapeValue: false } });
 }
 
-function greetingFor(t: MailT, displayName: string): string {
+export function greetingFor(t: MailT, displayName: string): string {
   const name = clean(displayName);
   return name ? translate(t, 'common.greeting', { displayName: name }) : translate(t, 'common.greeting_anonymous', {});
 }
@@ -180,7 +184,7 @@ function greetingFor(t: MailT, displayName: string): string {
  * Directory values can be user-controlled: drop control and bidi-override characters (they can
  * forge lines or reorder text to spoof a URL), collapse whitespace and bound the length.
  */
-function clean(value: string): string {
+export function clean(value: string): string {
   return value
     .replace(/[\p{Cc}\u202A-\u202E\u2066-\u2069\uE000-\uF8FF]/gu, ' ')
     .replace(/\s+/g, ' ')
@@ -189,27 +193,27 @@ function clean(value: string): string {
 }
 
 /** The configured base URL without a trailing slash; only http(s) may become a link. */
-function baseUrl(publicUrl: string): string {
+export function baseUrl(publicUrl: string): string {
   const parsed = new URL(publicUrl);
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('publicUrl must be an http(s) URL');
   return parsed.href.replace(/\/+$/, '');
 }
 
 /** `2024-05-01 12:34:56 UTC`: unambiguous whatever the reader's time zone. */
-function formatUtc(when: Date): string {
+export function formatUtc(when: Date): string {
   return when.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
 }
 
-function withUrl(sentence: string, url: string): string {
+export function withUrl(sentence: string, url: string): string {
   return sentence.split(LINK).join(url);
 }
 
-function para(text: string): string {
+export function para(text: string): string {
   return `<p style="${STYLE.para}">${escapeHtml(text)}</p>`;
 }
 
 /** A sentence whose placeholders become an anchor to `url` and, optionally, a support contact. */
-function paraWithLink(sentence: string, url: string, support = ''): string {
+export function paraWithLink(sentence: string, url: string, support = ''): string {
   const anchor = `<a href="${escapeHtml(url)}" style="${STYLE.link}">${escapeHtml(url)}</a>`;
   const html = sentence
     .split(LINK)
@@ -228,7 +232,7 @@ function contactHtml(support: string): string {
   return escapeHtml(support);
 }
 
-function layout(t: MailT, title: string, heading: string, footer: string, blocks: string[]): string {
+export function layout(t: MailT, title: string, heading: string, footer: string, blocks: string[]): string {
   // Locale metadata comes from the strings file; anything unexpected falls back rather than reaching markup.
   const lang = t('common.lang');
   const dir = t('common.dir');

@@ -206,7 +206,7 @@ export class OutboxWorker {
       const mail = render(message);
       // A decoy is rendered like a real message (same work), then dropped.
       if (message.decoy) return { id: message.id, kind: 'dropped' };
-      await mailer.send({ to: message.to, subject: mail.subject, text: mail.text, html: mail.html, idempotencyKey: message.idempotencyKey });
+      await mailer.send({ to: message.to, subject: mail.subject, text: mail.text, html: mail.html, idempotencyKey: message.idempotencyKey, ...(mail.attachments ? { attachments: mail.attachments } : {}) });
       return { id: message.id, kind: 'sent', audit: this.auditOf(message, 'success') };
     } catch (error) {
       if (error instanceof MailDeliveryError) return this.failure(message, error.reason, error.transient, undefined);

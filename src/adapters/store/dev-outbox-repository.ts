@@ -29,7 +29,8 @@ export class DevOutbox implements Mailer, DevOutboxReader {
         tenant_id: this.tenantOf(message),
         to_address: message.to,
         subject: message.subject,
-        text_body: message.text,
+        // The dev outbox has no attachment column: each attachment follows the text, as it would be saved.
+        text_body: message.text + (message.attachments ?? []).map((a) => `\n\n--- attachment: ${a.filename} (${a.contentType}) ---\n${a.content}`).join(''),
         html_body: message.html,
         created_at: this.clock.now().getTime(),
       })

@@ -215,7 +215,32 @@ export interface AdminTokensTable {
   last_used_at: number | null;
 }
 
+/** Verifications of the audit log (migration 0015): one running at a time, with progress and the result. */
+export interface AuditVerificationsTable {
+  id: string;
+  started_at: number;
+  finished_at: number | null;
+  started_by: string;
+  status: string;
+  entries_checked: number;
+  entries_total: number;
+  chains: number | null;
+  first_problem: string | null;
+  digest: string | null;
+  heartbeat_at: number;
+}
+
+/** Claims of scheduled report runs (migration 0014): one row per schedule and due time. */
+export interface ReportRunsTable {
+  schedule_key: string;
+  due_at: number;
+  claimed_by: string;
+  claimed_at: number;
+  finished_at: number | null;
+}
+
 export interface Database {
+  audit_verifications: AuditVerificationsTable;
   admin_sessions: AdminSessionsTable;
   admin_tokens: AdminTokensTable;
   account_locks: AccountLocksTable;
@@ -230,4 +255,5 @@ export interface Database {
   sessions: SessionsTable;
   challenges: ChallengesTable;
   method_reviews: MethodReviewsTable;
+  report_runs: ReportRunsTable;
 }

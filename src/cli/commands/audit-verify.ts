@@ -1,5 +1,9 @@
 import { SqlAuditReader } from '../../adapters/store/audit-reader.js';
-import { verifyAuditLog } from '../audit-verification.js';
+import { SqlAuditVerificationRuns } from '../../adapters/store/audit-verification-runs.js';
+import { AuditVerifications } from '../../core/admin/audit-verifications.js';
+import { verifyAuditLog } from '../../core/audit/audit-log-verification.js';
+import { isUnlatchError } from '../../core/errors.js';
+import { systemClock } from '../../core/ports/clock.js';
 import { stringOption, type Command } from '../command.js';
 import { withDatabase } from '../database.js';
 import { CliFailure, UsageError } from '../errors.js';
@@ -19,9 +23,19 @@ export const auditVerifyCommand: Command = {
     const pageSize = Number(pageSizeText);
     const result = await withDatabase(config(), { migrate: false }, async (handle) => {
       const reader = new SqlAuditReader(handle.db);
+      const source = { heads: () => reader.heads(), entries: () => reader.entries({ pageSize }) };
+      // Recorded as started by `cli`, so the console's "last verified" covers these runs too.
+      const verifications = new AuditVerifications({ runs: new SqlAuditVerificationRuns(handle.db), source: () => source, clock: systemClock });
       try {
-        return await verifyAuditLog({ heads: () => reader.heads(), entries: () => reader.entries({ pageSize }) });
+        return (await verifications.verifyNow('cli')).verification;
       } catch (error) {
+        if (isUnlatchError(error) && error.code === 'audit_verification_running') {
+          throw new CliFailure(`another audit verification is running (started ${String(error.details.startedAt)}); wait for it to finish, then try again`);
+        }
+        // A database not yet migrated to the record of verifications is still verified, unrecorded.
+        if (/audit_verifications/.test((error as Error).message) && /no such table|does not exist/i.test((error as Error).message)) {
+          return verifyUnrecorded(source);
+        }
         if (/no such table|does not exist/i.test((error as Error).message)) {
           throw new CliFailure('this database has no audit log tables yet (run: unlatch migrate)');
         }
@@ -38,3 +52,12 @@ export const auditVerifyCommand: Command = {
     return 1;
   },
 };
+
+async function verifyUnrecorded(source: Parameters<typeof verifyAuditLog>[0]) {
+  try {
+    return await verifyAuditLog(source);
+  } catch (error) {
+    if (/no such table|does not exist/i.test((error as Error).message)) throw new CliFailure('this database has no audit log tables yet (run: unlatch migrate)');
+    throw error;
+  }
+}

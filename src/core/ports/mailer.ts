@@ -12,6 +12,15 @@ export interface MailMessage {
    * Adapters derive the Message-ID from it so a retried send is recognisable downstream.
    */
   idempotencyKey: string;
+  /** Files sent with the message (a scheduled report's CSV); text content only. */
+  attachments?: MailAttachment[];
+}
+
+/** A file attached to a message. Its content is text (UTF-8), never a path or URL for the mailer to read. */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
 }
 
 /**

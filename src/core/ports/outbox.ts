@@ -1,6 +1,7 @@
 /** The messages core asks to send; rendering and delivery belong to the worker and its adapters. */
 /** `sms_code` is a text message with a code (a reset's second proof, or confirming a new phone number). */
-export type NoticeTemplate = 'reset_code' | 'address_code' | 'password_changed' | 'account_unlocked' | 'methods_changed' | 'audit_entry' | 'sms_code';
+/** `report_ready` is a scheduled console report to an operator-configured recipient, its CSV attached. */
+export type NoticeTemplate = 'reset_code' | 'address_code' | 'password_changed' | 'account_unlocked' | 'methods_changed' | 'audit_entry' | 'sms_code' | 'report_ready';
 
 /**
  * `email` goes to a person; `sms` is a text message to a phone (E.164), sent through the configured SMS

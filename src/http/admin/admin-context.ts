@@ -1,14 +1,17 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminSignIn } from '../../core/admin/admin-sign-in.js';
 import type { AdminTokens } from '../../core/admin/admin-tokens.js';
+import type { AuditVerifications } from '../../core/admin/audit-verifications.js';
 import type { Operator } from '../../core/admin/operator.js';
 import type { SystemStatusSource } from '../../core/admin/system-status.js';
+import type { ReportSources } from '../../core/admin/reports/report.js';
 import { operatorEntry, type OperatorEntryFields } from '../../core/audit/operator-entry.js';
 import type { AuditQuery } from '../../core/ports/audit-query.js';
 import type { Directory } from '../../core/ports/directory.js';
 import type { PersonActivityReader } from '../../core/ports/person-activity.js';
 import type { PolicySimulator } from '../../core/policy/policy-simulator.js';
 import type { AuditStats } from '../../core/ports/audit-stats.js';
+import type { Clock } from '../../core/ports/clock.js';
 import type { MethodRepository } from '../../core/ports/methods.js';
 import type { OidcRelyingParty } from '../../core/ports/oidc.js';
 import type { Store } from '../../core/ports/store.js';
@@ -34,6 +37,12 @@ export interface AdminServices {
   simulator: PolicySimulator;
   /** Audit rollup counts (the overview's figures). */
   stats: AuditStats;
+  /** What the Reports area reads (absent: the area answers 404 for every report). */
+  reports?: ReportSources;
+  /** The app's clock: periods such as "the last 7 days" end now by it. */
+  clock: Clock;
+  /** Verifications of the audit log's hash chains: the status, and starting one in the background. */
+  auditVerifications?: AuditVerifications;
 }
 
 /** Shared by every route of the console and the admin API: decided once at start. */

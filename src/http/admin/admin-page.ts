@@ -21,6 +21,8 @@ export interface AdminPageData {
   charts?: boolean;
   /** Loads the passkey scripts (the sign-in's second step). */
   passkeys?: boolean;
+  /** Reloads the page every so many seconds (a meta refresh: progress pages work without JavaScript). */
+  refreshSeconds?: number;
   [key: string]: unknown;
 }
 

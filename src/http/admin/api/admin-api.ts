@@ -5,6 +5,7 @@ import type { AdminContext } from '../admin-context.js';
 import { guardArea } from '../area-guard.js';
 import { AREAS } from '../areas/index.js';
 import { recordRoutes } from '../route-catalog.js';
+import { documentAdminRoute } from './admin-route-docs.js';
 
 /**
  * The admin API under `/api/v1/admin`: the same data as the console, as JSON, for a SIEM or a script. Callers
@@ -13,6 +14,7 @@ import { recordRoutes } from '../route-catalog.js';
  */
 export const adminApiPlugin: FastifyPluginAsync<{ ctx: AdminContext }> = async (app, { ctx }) => {
   if (!app.hasRequestDecorator('operator')) app.decorateRequest('operator', null);
+  app.addHook('onRoute', documentAdminRoute);
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/i.exec(header) : null;

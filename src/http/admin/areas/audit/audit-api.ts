@@ -4,6 +4,7 @@ import { UnlatchError } from '../../../../core/errors.js';
 import { auditOperator, tenantParam, type AdminContext } from '../../admin-context.js';
 import { exportAudit } from './audit-pages.js';
 import { auditFilterOf, auditQuerySchema, type AuditSearchQuery } from './audit-search-query.js';
+import { registerVerificationStatusApi } from './audit-verification-status.js';
 
 const secured = { tags: ['admin'], security: [{ bearer: [] }] };
 
@@ -26,4 +27,5 @@ export function registerAuditApi(scope: FastifyInstance, ctx: AdminContext): voi
   });
   scope.get('/export.csv', { schema: { ...secured, summary: 'Export the search as CSV (streamed, audited)', querystring: auditQuerySchema } }, async (request, reply) => exportAudit(ctx, request, reply, 'csv'));
   scope.get('/export.jsonl', { schema: { ...secured, summary: 'Export the search as JSON lines (streamed, audited)', querystring: auditQuerySchema } }, async (request, reply) => exportAudit(ctx, request, reply, 'jsonl'));
+  registerVerificationStatusApi(scope, ctx);
 }

@@ -5,6 +5,8 @@ import { UnlatchError } from '../../../../core/errors.js';
 import { auditOperator, tenantParam, type AdminContext } from '../../admin-context.js';
 import { adminT, renderAdmin } from '../../admin-page.js';
 import { auditFilterOf, auditQuerySchema, searchParamsOf, type AuditSearchQuery } from './audit-search-query.js';
+import { registerVerificationStatusPage } from './audit-verification-status.js';
+import { verificationView } from './audit-verification-view.js';
 
 const PAGE = 50;
 
@@ -19,8 +21,10 @@ export function registerAuditPages(scope: FastifyInstance, ctx: AdminContext): v
     if (filter.subjectId) await auditOperator(ctx, request, { event: 'admin.viewed', outcome: 'success', tenantId, subjectId: filter.subjectId, details: { what: 'audit_trail' } });
     const base = `/admin/t/${tenantId}/audit`;
     const with_ = (extra: Record<string, string>) => `?${new URLSearchParams({ ...Object.fromEntries(params), ...extra }).toString()}`;
+    const verifications = ctx.admin.auditVerifications;
     return renderAdmin(ctx, request, reply, 'audit-search', {
       title: adminT(ctx)('audit.title'),
+      verification: verifications ? verificationView(ctx, request, await verifications.state(), tenantId, adminT(ctx)) : null,
       query,
       entries: result.entries.map((e) => ({ ...e, href: `${base}/entries/${encodeURIComponent(e.id)}` })),
       nextHref: result.next ? `${base}${with_({ after: result.next })}` : null,
@@ -40,6 +44,7 @@ export function registerAuditPages(scope: FastifyInstance, ctx: AdminContext): v
 
   scope.get('/export.csv', { schema: { querystring: auditQuerySchema } }, async (request, reply) => exportAudit(ctx, request, reply, 'csv'));
   scope.get('/export.jsonl', { schema: { querystring: auditQuerySchema } }, async (request, reply) => exportAudit(ctx, request, reply, 'jsonl'));
+  registerVerificationStatusPage(scope, ctx);
 }
 
 /**

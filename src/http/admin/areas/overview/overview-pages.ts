@@ -9,7 +9,7 @@ const periodQuery = { type: 'object', additionalProperties: false, properties: {
 
 async function overviewOf(ctx: AdminContext, request: FastifyRequest) {
   const period = (request.query as { period?: string }).period ?? '7d';
-  return loadOverview({ stats: ctx.admin.stats }, tenantParam(request), period, new Date());
+  return loadOverview({ stats: ctx.admin.stats }, tenantParam(request), period, ctx.admin.clock.now());
 }
 
 /** The figures of a tenant over 24 h, 7 d, 30 d or 90 d, from the audit rollup (no monitoring stack needed). */

@@ -1,7 +1,7 @@
-import { GENESIS_HASH, type StoredAuditEntry } from '../core/audit/audit-hash.js';
-import { AuditChainVerifier, chainsDigest, type ChainBreak } from '../core/audit/chain-verifier.js';
+import { GENESIS_HASH, type StoredAuditEntry } from './audit-hash.js';
+import { AuditChainVerifier, chainsDigest, type ChainBreak } from './chain-verifier.js';
 
-/** Where the entries and the heads come from (`SqlAuditReader` in the CLI). */
+/** Where the entries and the heads come from (`SqlAuditReader`: the CLI and the console's background verification). */
 export interface AuditSource {
   /** Every chain's head row (`seq` is the chain position of its last entry), by chain number. */
   heads(): Promise<ReadonlyMap<number, { seq: number; hash: string }>>;

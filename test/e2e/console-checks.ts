@@ -1,0 +1,158 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { freePort, servicesRequired } from '../helpers/services.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { available, CHROMIUM, expectNoSidewaysScroll, missing, SCREENSHOTS } from './browser.js';
+import { axeViolations, cspViolations, watch } from './page-checks.js';
+
+/** The console in Chromium: an app on `http://localhost` (WebAuthn needs a domain as RP ID) and the checks every console page must pass. */
+
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 422: 'Unprocessable Entity' };
+/** A laptop screen for the checks and the docs' screenshots. */
+export const DESKTOP = { width: 1280, height: 900 };
+/** The narrowest width WCAG 1.4.10 (reflow) asks for. */
+export const NARROW = { width: 320, height: 640 };
+
+export interface ConsoleSuite {
+  readonly t: TestApp;
+  readonly browser: Browser;
+  readonly baseUrl: string;
+}
+
+/**
+ * The real app (dev mode, demo tenant and operator) listening on a free port as `http://localhost:<port>`,
+ * and Chromium resolving `localhost` to 127.0.0.1; started before the suite, stopped after it.
+ */
+export function useConsoleApp(): ConsoleSuite {
+  let t: TestApp | undefined;
+  let browser: Browser | undefined;
+  let baseUrl = '';
+  beforeAll(async () => {
+    if (!available) {
+      if (servicesRequired) throw new Error(`${missing}; required because UNLATCH_REQUIRE_SERVICES=1`);
+      return;
+    }
+    const port = await freePort();
+    baseUrl = `http://localhost:${port}`;
+    t = await startTestApp({ overrides: { publicUrl: baseUrl } });
+    await t.server.listen({ host: '127.0.0.1', port });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...LAUNCH_ARGS, '--host-resolver-rules=MAP localhost 127.0.0.1'] });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+  return {
+    get t() {
+      if (!t) throw new Error('the app is not running');
+      return t;
+    },
+    get browser() {
+      if (!browser) throw new Error('Chromium is not running');
+      return browser;
+    },
+    get baseUrl() {
+      return baseUrl;
+    },
+  };
+}
+
+/** One operator's browser: a context of its own (its own cookies), the page, and what `watch` records. */
+export interface OperatorBrowser {
+  context: BrowserContext;
+  page: Page;
+  /** CSP violations, script errors, failed requests and 4xx/5xx answers since the last `checkPage`. */
+  problems: string[];
+}
+
+/** A desktop-sized context with JavaScript on, watched from the first byte; with a virtual passkey authenticator when asked. */
+export async function operatorBrowser(browser: Browser, options: { passkeys?: boolean } = {}): Promise<OperatorBrowser> {
+  const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', reducedMotion: 'reduce' });
+  // Unlatch serves no favicon: the browser's own request for one (whose 404 it logs as an error) is not the page's.
+  await context.route('**/favicon.ico', (route) => route.fulfill({ status: 204 }));
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const problems = await watch(context, page);
+  if (options.passkeys) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+    });
+  }
+  return { context, page, problems };
+}
+
+/** The charts script (where a page has charts) has drawn every chart: the page is as an operator sees it. */
+async function settled(page: Page): Promise<void> {
+  await page.waitForLoadState('load');
+  const figures = await page.locator('figure[data-chart]').count();
+  if (figures > 0) await expect.poll(() => page.locator('figure.chart-enhanced').count()).toBe(figures);
+}
+
+/** The outermost elements that reach past the viewport's right edge (outside a `.table-wrap`), to name in a failure. */
+async function tooWide(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const width = document.documentElement.clientWidth;
+    // Text that runs out of its box (a long word that cannot break) counts too.
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const texts = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('.table-wrap')) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const right = range.getBoundingClientRect().right;
+      if (right > width + 0.5) texts.push('text "' + node.textContent.trim().slice(0, 40) + '" in ' + node.parentElement.tagName.toLowerCase() + ' (' + Math.round(right) + ' px)');
+    }
+    const wide = [...document.body.querySelectorAll('*')].filter((el) => !(el.parentElement && el.parentElement.closest('.table-wrap')) && el.getBoundingClientRect().right > width + 0.5);
+    return wide.filter((el) => !wide.includes(el.parentElement)).slice(0, 5)
+      .map((el) => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '') + ' (' + Math.round(el.getBoundingClientRect().right) + ' px)')
+      .concat(texts.slice(0, 5));
+  })()`);
+}
+
+export interface CheckOptions {
+  /** The status the page itself answered with (its 4xx is then not a problem); default 200. */
+  status?: number;
+}
+
+/**
+ * The checks of one console page as it is now: axe-core with the WCAG 2.2 AA tags finds nothing, no CSP
+ * violation, no script error or failed request; then at 320 px wide the page does not scroll sideways (wide
+ * tables scroll inside their `.table-wrap`) and axe finds nothing again. Leaves the viewport at desktop size
+ * and the problem list empty.
+ */
+export async function checkPage(who: OperatorBrowser, label: string, options: CheckOptions = {}): Promise<void> {
+  const { page, problems } = who;
+  await settled(page);
+  // The page's own status (a 403 or 404 page) is what was asked for: Chromium reports it, once, as a failed resource.
+  const expected = options.status === undefined ? [] : [`HTTP ${options.status} ${page.url()}`, `console error: Failed to load resource: the server responded with a status of ${options.status} (${STATUS_TEXT[options.status] ?? ''})`];
+  expect(await page.locator('h1').count(), `${label}: one h1`).toBe(1);
+  expect(await axeViolations(page), `${label}: axe at ${DESKTOP.width} px`).toEqual([]);
+  expect(await cspViolations(page), `${label}: CSP`).toEqual([]);
+  expect(problems.filter((p) => !expected.includes(p)), `${label}: console errors and failed requests`).toEqual([]);
+  try {
+    await page.setViewportSize(NARROW);
+    await settled(page);
+    await expectNoSidewaysScroll(page).catch(async (error: unknown) => {
+      throw new Error(`${label}: scrolls sideways at ${NARROW.width} px; too wide: ${(await tooWide(page)).join(', ')}`, { cause: error });
+    });
+    expect(await axeViolations(page), `${label}: axe at ${NARROW.width} px`).toEqual([]);
+    expect(await cspViolations(page), `${label}: CSP at ${NARROW.width} px`).toEqual([]);
+    expect(problems.filter((p) => !expected.includes(p)), `${label}: errors at ${NARROW.width} px`).toEqual([]);
+  } finally {
+    await page.setViewportSize(DESKTOP);
+    problems.length = 0;
+  }
+}
+
+/** Opens `url`, expects it to answer `status`, and checks the page. */
+export async function visitAndCheck(who: OperatorBrowser, url: string, label: string, status = 200): Promise<void> {
+  who.problems.length = 0;
+  const response = await who.page.goto(url);
+  expect(response?.status(), `${label}: status of ${url}`).toBe(status);
+  await checkPage(who, label, status === 200 ? {} : { status });
+}
