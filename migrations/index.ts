@@ -14,6 +14,7 @@ import * as adminConsole from './0012-admin-console.js';
 import * as auditConsole from './0013-audit-console.js';
 import * as reportRuns from './0014-report-runs.js';
 import * as auditVerifications from './0015-audit-verifications.js';
+import * as coverageSnapshots from './0016-coverage-snapshots.js';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013-audit-console': auditConsole,
   '0014-report-runs': reportRuns,
   '0015-audit-verifications': auditVerifications,
+  '0016-coverage-snapshots': coverageSnapshots,
 };

@@ -224,7 +224,10 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const methodTest = new MethodTest({ store, methods, tenants, keys, clock, limiter, challenges, passkeys, sms });
     const admin = config.admin.enabled ? adminServicesOf({ config, store, directory, tenants, limiter, clock, methods, verifier, passkeys, db: database.db }) : undefined;
     if (admin) admin.system = systemSourceOf({ config, db: database.db, dialect: database.dialect, clock, ringIds: keys.ids, version: unlatchVersion });
-    if (admin) admin.reports = { directory, coverage: new SqlMethodCoverage(database.db), stats: admin.stats, auditGroups: new SqlAuditGroups(database.db, database.dialect) };
+    if (admin) {
+      const coverage = new SqlMethodCoverage(database.db);
+      admin.reports = { directory, coverage, snapshots: coverage, stats: admin.stats, auditGroups: new SqlAuditGroups(database.db, database.dialect) };
+    }
     // Scheduled reports: every node checks each minute; the claim in report_runs lets one run each due report.
     const reports = admin?.reports && config.admin.reports.schedules.length > 0
       ? new ReportScheduleLoop(new ReportScheduler({

@@ -67,6 +67,17 @@ describe('console overview', () => {
     expect(page.body).toMatch(/<script src="\/admin\/assets\/chart\.js\?v=[0-9a-f]+" defer><\/script>/);
   });
 
+  it('shows registration coverage as the latest full coverage report counted it', async () => {
+    const before = visibleText((await operator.get('/admin/t/demo/overview')).body);
+    expect(before).toContain('Registration coverage — Not counted yet: run the coverage report');
+    // The demo tenant: alice, bob and carol have no method of their own; opal has an authenticator app.
+    expect((await operator.get('/admin/t/demo/reports/coverage')).statusCode).toBe(200);
+    const after = visibleText((await operator.get('/admin/t/demo/overview')).body);
+    expect(after).toMatch(/Registration coverage 25\.0 % 1 of 4 people, counted /);
+    const api = await t.server.inject({ method: 'GET', url: '/api/v1/admin/tenants/demo/overview', headers: { authorization: `Bearer ${token}` } });
+    expect(api.json()).toMatchObject({ coverage: { people: 4, covered: 1, rate: 0.25 } });
+  });
+
   it('refuses an unknown period with a readable 400', async () => {
     expect((await operator.get('/admin/t/demo/overview?period=1y')).statusCode).toBe(400);
   });

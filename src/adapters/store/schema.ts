@@ -239,7 +239,16 @@ export interface ReportRunsTable {
   finished_at: number | null;
 }
 
+/** The latest full coverage count per tenant (migration 0016). */
+export interface CoverageSnapshotsTable {
+  tenant_id: string;
+  people: number;
+  covered: number;
+  computed_at: number;
+}
+
 export interface Database {
+  coverage_snapshots: CoverageSnapshotsTable;
   audit_verifications: AuditVerificationsTable;
   admin_sessions: AdminSessionsTable;
   admin_tokens: AdminTokensTable;

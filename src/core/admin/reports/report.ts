@@ -1,7 +1,7 @@
 import type { AuditGroups } from '../../ports/audit-groups.js';
 import type { AuditStats } from '../../ports/audit-stats.js';
 import type { Directory } from '../../ports/directory.js';
-import type { MethodCoverage } from '../../ports/method-coverage.js';
+import type { CoverageSnapshots, MethodCoverage } from '../../ports/method-coverage.js';
 import type { ReportParamName, ReportParams } from './report-params.js';
 
 /** One cell of a report: text, a number, or nothing. Times are ISO 8601 UTC strings. */
@@ -16,6 +16,8 @@ export interface ReportSources {
   coverage: MethodCoverage;
   stats: AuditStats;
   auditGroups: AuditGroups;
+  /** Where a full coverage run leaves its totals for the overview (absent: nowhere). */
+  snapshots?: CoverageSnapshots;
   /** Accounts per directory request when listing people (LDAP page, SQL keyset page); default the directory's. */
   listPageSize?: number;
 }
