@@ -44,27 +44,9 @@ import { defaultBlocklistPath, loadBlocklistFile } from './adapters/password/fil
 import { ZxcvbnEstimator } from './adapters/password/zxcvbn-estimator.js';
 import { openDatabase, type DatabaseHandle } from './adapters/store/database.js';
 import { DEMO_OPERATOR, seedDemoOperator, seedDemoUsers } from './adapters/store/demo-seed.js';
-import { AdminSignIn } from './core/admin/admin-sign-in.js';
-import { AdminTokens } from './core/admin/admin-tokens.js';
-import { AuditVerifications } from './core/admin/audit-verifications.js';
-import { systemSourceOf } from './adapters/admin/system-source.js';
-import { unlatchVersion } from './cli/version.js';
-import { grantsOf } from './core/admin/operator-grants.js';
-import { SqlAdminSessionRepository } from './adapters/store/admin-session-repository.js';
-import { SqlAdminTokenRepository } from './adapters/store/admin-token-repository.js';
-import { SqlPersonActivity } from './adapters/store/person-activity.js';
-import { SqlAuditSearch } from './adapters/store/audit-search.js';
-import { SqlAuditReader } from './adapters/store/audit-reader.js';
-import { SqlAuditVerificationRuns } from './adapters/store/audit-verification-runs.js';
-import { SqlAuditStats } from './adapters/store/audit-rollup.js';
-import { SqlAuditGroups } from './adapters/store/audit-groups.js';
-import { SqlMethodCoverage } from './adapters/store/method-coverage.js';
-import { SqlReportRuns } from './adapters/store/report-runs.js';
-import { ReportScheduler } from './core/admin/reports/report-scheduler.js';
-import { ReportScheduleLoop } from './adapters/reports/report-schedule-loop.js';
-import { PolicySimulator } from './core/policy/policy-simulator.js';
-import { oidcRelyingPartyOf } from './adapters/oidc/oidc-from-config.js';
+import type { ReportScheduleLoop } from './adapters/reports/report-schedule-loop.js';
 import type { AdminServices } from './http/admin/admin-context.js';
+import { buildAdminServices } from './admin-services.js';
 import { purgeExpired } from './adapters/store/housekeeping.js';
 import { DevOutbox } from './adapters/store/dev-outbox-repository.js';
 import { migrateToLatest } from './adapters/store/migrate.js';
@@ -222,26 +204,11 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     });
     const emailRegistration = new EmailRegistration({ store, methods, tenants, keys, clock, limiter, policyFor: (tenantId) => policyFor(config.policy, tenantId) });
     const methodTest = new MethodTest({ store, methods, tenants, keys, clock, limiter, challenges, passkeys, sms });
-    const admin = config.admin.enabled ? adminServicesOf({ config, store, directory, tenants, limiter, clock, methods, verifier, passkeys, db: database.db }) : undefined;
-    if (admin) admin.system = systemSourceOf({ config, db: database.db, dialect: database.dialect, clock, ringIds: keys.ids, version: unlatchVersion });
-    if (admin) {
-      const coverage = new SqlMethodCoverage(database.db);
-      admin.reports = { directory, coverage, snapshots: coverage, stats: admin.stats, auditGroups: new SqlAuditGroups(database.db, database.dialect) };
-    }
-    // Scheduled reports: every node checks each minute; the claim in report_runs lets one run each due report.
-    const reports = admin?.reports && config.admin.reports.schedules.length > 0
-      ? new ReportScheduleLoop(new ReportScheduler({
-        schedules: config.admin.reports.schedules, runs: new SqlReportRuns(database.db), store, sources: admin.reports, clock, node: worker.id,
-        tenantName: (id) => config.tenants.find((x) => x.id === id)?.name ?? id,
-        onError: (schedule, err) => logger.error({ err, report: schedule.report, tenant: schedule.tenant }, 'scheduled report failed; will try again'),
-      }), { onError: (err) => logger.error({ err }, 'report schedule check failed') })
+    const consoleServices = config.admin.enabled
+      ? buildAdminServices({ config, database, store, directory, tenants, limiter, clock, methods, verifier, passkeys, keyIds: keys.ids, nodeId: worker.id, logger })
       : null;
-    if (admin) {
-      admin.auditVerifications = new AuditVerifications({
-        runs: new SqlAuditVerificationRuns(database.db), source: () => new SqlAuditReader(database.db), clock,
-        onError: (err, run) => logger.error({ err, runId: run.id }, 'audit verification stopped on an error'),
-      });
-    }
+    const admin = consoleServices?.admin;
+    const reports = consoleServices?.reports ?? null;
     // The demo operator exists for trying the console: dev mode, console on.
     if (config.mode === 'dev' && admin) {
       const added = await seedDemoOperator(database.db, hasher, clock, config.defaultTenant!, async (subjectId) => {
@@ -360,26 +327,4 @@ function smtpMailerOf(config: UnlatchConfig): SmtpMailer {
     connectionTimeoutMs: smtp.connectionTimeoutMs,
     tls: { rejectUnauthorized: smtp.tlsRejectUnauthorized },
   });
-}
-
-/** The console's services: operator sign-in (sessions apart from people's), API tokens. */
-function adminServicesOf(deps: Omit<ConstructorParameters<typeof AdminSignIn>[0], 'sessions' | 'grantsFor' | 'settings'> & { config: UnlatchConfig; db: DatabaseHandle['db'] }): AdminServices {
-  const { config, db, ...rest } = deps;
-  const tenantRules = config.tenants.map((t) => ({ id: t.id, operators: t.operators }));
-  const signIn = new AdminSignIn({
-    ...rest,
-    sessions: new SqlAdminSessionRepository(db),
-    grantsFor: (tenantId, groups) => grantsOf(tenantId, groups, tenantRules),
-    settings: { idleTimeoutSeconds: config.admin.idleTimeoutSeconds, absoluteLifetimeSeconds: config.admin.absoluteLifetimeSeconds, partialTtlSeconds: 300, maxProofAttempts: 5 },
-  });
-  const tokens = new AdminTokens({ store: rest.store, tokens: new SqlAdminTokenRepository(db), clock: rest.clock, tenantIds: () => config.tenants.map((t) => t.id) });
-  return {
-    signIn, tokens, store: rest.store, directory: rest.directory, methods: rest.methods,
-    activity: new SqlPersonActivity(db), auditQuery: new SqlAuditSearch(db), stats: new SqlAuditStats(db), clock: rest.clock,
-    simulator: new PolicySimulator({
-      directory: rest.directory, methods: rest.methods, tenants: rest.tenants,
-      policyFor: (tenantId) => policyFor(config.policy, tenantId), channels: { sms: config.sms.providers.length > 0, questions: true },
-    }),
-    oidc: oidcRelyingPartyOf(config),
-  };
 }
