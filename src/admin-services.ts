@@ -30,7 +30,7 @@ import type { DatabaseHandle } from './adapters/store/database.js';
 import { SqlMethodCoverage } from './adapters/store/method-coverage.js';
 import { SqlPersonActivity } from './adapters/store/person-activity.js';
 import { SqlReportRuns } from './adapters/store/report-runs.js';
-import type { AdminServices } from './http/admin/admin-context.js';
+import type { AdminServices } from './http/admin/console-services.js';
 
 /** What the console is built from: the app's own pieces, shared with the portal. */
 export interface AdminServicesDeps {

@@ -45,7 +45,7 @@ import { ZxcvbnEstimator } from './adapters/password/zxcvbn-estimator.js';
 import { openDatabase, type DatabaseHandle } from './adapters/store/database.js';
 import { DEMO_OPERATOR, seedDemoOperator, seedDemoUsers } from './adapters/store/demo-seed.js';
 import type { ReportScheduleLoop } from './adapters/reports/report-schedule-loop.js';
-import type { AdminServices } from './http/admin/admin-context.js';
+import type { AdminServices } from './http/admin/console-services.js';
 import { buildAdminServices } from './admin-services.js';
 import { purgeExpired } from './adapters/store/housekeeping.js';
 import { DevOutbox } from './adapters/store/dev-outbox-repository.js';

@@ -11,7 +11,7 @@ import type { MethodTest } from '../core/methods/method-test.js';
 import type { QuestionRegistration } from '../core/methods/question-registration.js';
 import type { TenantPolicy } from '../core/policy/method-policy.js';
 import type { SignIn } from '../core/signin/sign-in.js';
-import type { AdminServices } from './admin/admin-context.js';
+import type { AdminServices } from './admin/console-services.js';
 
 /** One message captured by the dev outbox (dev mode only). */
 export interface CapturedMail {

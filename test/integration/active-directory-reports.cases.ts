@@ -209,6 +209,7 @@ export function activeDirectoryReportsCases(getAd: () => SambaAd): void {
       expect(maxPwdAge).toBeLessThan(0n);
       const maxAgeMs = Number(-maxPwdAge / 10_000n);
       const maxDays = Math.floor(maxAgeMs / DAY_MS);
+      expect(maxAgeMs % DAY_MS).toBe(0);
       expect(maxDays).toBeGreaterThan(7);
       const expected: Record<string, { set: Date; expires: Date }> = {};
       for (const name of EXPIRING) {

@@ -24,6 +24,7 @@ import { openTempSqliteStore } from '../helpers/temp-sqlite-store.js';
 import { TestClock } from '../helpers/test-clock.js';
 import { activeDirectoryHttpCases } from './active-directory-http.cases.js';
 import { activeDirectoryPeopleCases } from './active-directory-people.cases.js';
+import { activeDirectoryReportsCases } from './active-directory-reports.cases.js';
 
 // Samba binds the standard AD ports (389, 636, …): every AD test is in this one file, so they run serially
 // against one DC. The contract suite runs first, then the AD-specific cases, on the same domain; each case
@@ -491,3 +492,6 @@ describe.runIf(available)('Active Directory people through the HTTP API, the por
 describe.runIf(available)('Active Directory people search, listing and details', () => {
   activeDirectoryPeopleCases(() => ad, (work) => store!.store.transaction(work));
 });
+
+// Last: the console's reports through the app (coverage paged, locked out, expiring), on everyone added above.
+describe.runIf(available)('Active Directory reports in the console', () => activeDirectoryReportsCases(() => ad));

@@ -3,7 +3,6 @@ import { rolesOn, tenantsOf } from '../../core/admin/operator.js';
 import { translatorFor, type Translate } from '../portal/language.js';
 import { tenantParam, type AdminContext } from './admin-context.js';
 import { areasFor } from './area-guard.js';
-import { AREAS } from './areas/index.js';
 
 /** The console speaks English until its texts are translated (the portal's languages come first). */
 const CONSOLE_LANGUAGE = 'en';
@@ -35,7 +34,7 @@ export async function renderAdmin(ctx: AdminContext, request: FastifyRequest, re
   const operator = request.operator;
   const tenantId = tenantParam(request);
   const allTenants = ctx.deps.tenants.list();
-  const nav = operator && tenantId ? areasFor(AREAS, rolesOn(operator, tenantId)).map((a) => ({ id: a.id, href: `/admin/t/${tenantId}/${a.id}`, label: t(`nav.${a.id}`) })) : [];
+  const nav = operator && tenantId ? areasFor(ctx.areas, rolesOn(operator, tenantId)).map((a) => ({ id: a.id, href: `/admin/t/${tenantId}/${a.id}`, label: t(`nav.${a.id}`) })) : [];
   const tenants = operator ? tenantsOf(operator, allTenants.map((x) => x.id)).map((id) => ({ id, name: allTenants.find((x) => x.id === id)?.name ?? id })) : [];
   const html = await reply.viewAsync(view, {
     ...data,

@@ -19,6 +19,6 @@ export function guardArea(scope: FastifyInstance, area: AdminArea): void {
 }
 
 /** The areas an operator may enter on a tenant, in navigation order. */
-export function areasFor(areas: readonly AdminArea[], roles: readonly string[]): AdminArea[] {
+export function areasFor<A extends { roles: readonly string[] }>(areas: readonly A[], roles: readonly string[]): A[] {
   return areas.filter((area) => area.roles.some((role) => roles.includes(role)));
 }

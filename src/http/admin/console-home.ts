@@ -5,12 +5,11 @@ import { clientOf } from '../portal/page.js';
 import { operatorOf, type AdminContext } from './admin-context.js';
 import { clearSessionCookie, readSessionCookie } from './admin-cookies.js';
 import { areasFor } from './area-guard.js';
-import { AREAS } from './areas/index.js';
 
 /** `/admin` and `/admin/t/:tenant`: to the first area the operator may enter; and signing out. */
 export function registerConsoleHome(scope: FastifyInstance, ctx: AdminContext): void {
   const firstArea = (tenantId: string, roles: string[]) => {
-    const area = areasFor(AREAS, roles)[0];
+    const area = areasFor(ctx.areas, roles)[0];
     if (!area) throw new UnlatchError('forbidden');
     return `/admin/t/${tenantId}/${area.id}`;
   };

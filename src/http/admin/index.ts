@@ -7,7 +7,8 @@ import view from '@fastify/view';
 import { Eta } from 'eta';
 import { packageRoot } from '../../package-root.js';
 import type { HttpDeps } from '../http-deps.js';
-import type { AdminContext, AdminServices } from './admin-context.js';
+import type { AdminContext } from './admin-context.js';
+import type { AdminServices } from './console-services.js';
 import { registerAdminErrors } from './admin-errors.js';
 import { guardArea } from './area-guard.js';
 import { AREAS } from './areas/index.js';
@@ -32,7 +33,7 @@ const CSRF_COOKIE = 'unlatch_admin_csrf';
  */
 export const adminConsolePlugin: FastifyPluginAsync<{ deps: HttpDeps; admin: AdminServices }> = async (app, { deps, admin }) => {
   const root = join(packageRoot(), ADMIN_SOURCE_DIR);
-  const ctx: AdminContext = { deps, admin, secureCookies: deps.config.publicUrl?.startsWith('https://') ?? false };
+  const ctx: AdminContext = { deps, admin, areas: AREAS, secureCookies: deps.config.publicUrl?.startsWith('https://') ?? false };
   app.decorateRequest('operator', null);
   await app.register(view, {
     engine: { eta: new Eta({ autoEscape: true }) },

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AdminServices } from './admin-context.js';
+import type { AdminServices } from './console-services.js';
 
 /** A route of the console or the admin API, and the area whose guard covers it (null: public or surface-wide). */
 export interface AdminRoute {

@@ -1,4 +1,5 @@
 import { adminApiPlugin } from '../admin/api/admin-api.js';
+import { AREAS } from '../admin/areas/index.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -77,7 +78,7 @@ export const apiPlugin: FastifyPluginAsync<{ deps: HttpDeps; surface?: Surface }
   if (surface !== 'admin') for (const route of ROUTES) route(app, context);
   if (surface !== 'public' && deps.admin) {
     const secureCookies = deps.config.publicUrl?.startsWith('https://') ?? false;
-    await app.register(adminApiPlugin, { prefix: '/v1/admin', ctx: { deps, admin: deps.admin, secureCookies } });
+    await app.register(adminApiPlugin, { prefix: '/v1/admin', ctx: { deps, admin: deps.admin, areas: AREAS, secureCookies } });
   }
 };
 
