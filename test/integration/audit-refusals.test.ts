@@ -81,8 +81,8 @@ describe('every refusal and every ending is audited', () => {
 
     const failed = await entries('reset.code_failed', CAROL.username);
     expect(failed.map((r) => r.details)).toEqual([
-      { attempts: 1, method: 'totp', reason: 'replayed' },
-      { attempts: 2, method: 'totp', reason: 'wrong' },
+      { attempts: 1, method: 'totp', reason: 'replayed', purpose: 'reset' },
+      { attempts: 2, method: 'totp', reason: 'wrong', purpose: 'reset' },
     ]);
   });
 
