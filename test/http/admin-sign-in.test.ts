@@ -137,3 +137,30 @@ describe('console sign-in', () => {
     expect((await auditEvents()).some((e) => e.event === 'admin.signed_out')).toBe(true);
   });
 });
+
+/** On https the console's cookie takes the `__Host-` prefix: Secure, path `/`, no Domain. */
+describe('console session cookie on https', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ overrides: { publicUrl: 'https://sspr.example.test' } });
+  });
+  afterAll(async () => t.close());
+
+  it('is __Host-unlatch_admin, Secure, HttpOnly, SameSite=Strict, Path=/ without a Domain, and it works', async () => {
+    const visitor = new PortalVisitor(t);
+    t.clock.advance(31);
+    await visitor.get('/admin/sign-in');
+    await visitor.post('/admin/sign-in', { username: DEMO_OPERATOR.username, password: DEMO_OPERATOR.password });
+    await visitor.get('/admin/sign-in/verify');
+    const done = await visitor.post('/admin/sign-in/verify', { code: totpAt(DEMO_OPERATOR.totpSeed, t.clock.now().getTime()) });
+    const cookie = String([done.headers['set-cookie']].flat().find((c) => String(c).startsWith('__Host-unlatch_admin=')));
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Strict/);
+    expect(cookie).toMatch(/; Path=\/(;|$)/);
+    expect(cookie).not.toMatch(/Domain=/i);
+    expect([done.headers['set-cookie']].flat().some((c) => String(c).startsWith('unlatch_admin='))).toBe(false);
+    const home = await visitor.get('/admin');
+    expect(home.headers.location).toMatch(/^\/admin\/t\/demo\//);
+  });
+});
