@@ -5,7 +5,8 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { totpAt } from '../../src/core/methods/totp.js';
 import { packageRoot } from '../../src/package-root.js';
-import { servicesRequired } from '../helpers/services.js';
+import { freePort, servicesRequired } from '../helpers/services.js';
+import type { RawConfig } from '../../src/config/schema.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../helpers/test-app.js';
 
 /** What the Chromium e2e suites share: the browser, the app it talks to, screenshots and page checks. */
@@ -63,6 +64,47 @@ export function useBrowser(options: Omit<TestAppOptions, 'listen'> = {}): Browse
     get baseUrl() {
       if (!t?.baseUrl) throw new Error('the app is not listening');
       return t.baseUrl;
+    },
+  };
+}
+
+/**
+ * The app at `http://localhost:<port>` and Chromium resolving `localhost` to 127.0.0.1. WebAuthn needs a secure
+ * context and an RP ID that is a domain (Chromium refuses an IP address; `http://localhost` counts as secure),
+ * and an OIDC provider on `127.0.0.1` is then a different site. The app is started with `publicUrl` on that
+ * port, then listens on it itself; mail is delivered by draining the outbox (`t.codeFor`).
+ */
+export function useLocalhostBrowser(overrides: RawConfig = {}): BrowserSuite {
+  let t: TestApp | undefined;
+  let browser: Browser | undefined;
+  let baseUrl = '';
+  beforeAll(async () => {
+    if (!available) {
+      if (servicesRequired) throw new Error(`${missing}; required because UNLATCH_REQUIRE_SERVICES=1`);
+      return;
+    }
+    const port = await freePort();
+    baseUrl = `http://localhost:${port}`;
+    t = await startTestApp({ overrides: { ...overrides, publicUrl: baseUrl } });
+    await t.server.listen({ host: '127.0.0.1', port });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...LAUNCH_ARGS, '--host-resolver-rules=MAP localhost 127.0.0.1'] });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+  return {
+    get t() {
+      if (!t) throw new Error('the app is not running');
+      return t;
+    },
+    get browser() {
+      if (!browser) throw new Error('Chromium is not running');
+      return browser;
+    },
+    get baseUrl() {
+      return baseUrl;
     },
   };
 }

@@ -1,14 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, expect } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { freePort, servicesRequired } from '../helpers/services.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { available, CHROMIUM, expectNoSidewaysScroll, missing, SCREENSHOTS } from './browser.js';
+import { expect } from 'vitest';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { TestApp } from '../helpers/test-app.js';
+import { expectNoSidewaysScroll, useLocalhostBrowser } from './browser.js';
 import { axeViolations, cspViolations, watch } from './page-checks.js';
 
 /** The console in Chromium: an app on `http://localhost` (WebAuthn needs a domain as RP ID) and the checks every console page must pass. */
 
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 422: 'Unprocessable Entity' };
 /** A laptop screen for the checks and the docs' screenshots. */
 export const DESKTOP = { width: 1280, height: 900 };
@@ -26,38 +23,7 @@ export interface ConsoleSuite {
  * and Chromium resolving `localhost` to 127.0.0.1; started before the suite, stopped after it.
  */
 export function useConsoleApp(): ConsoleSuite {
-  let t: TestApp | undefined;
-  let browser: Browser | undefined;
-  let baseUrl = '';
-  beforeAll(async () => {
-    if (!available) {
-      if (servicesRequired) throw new Error(`${missing}; required because UNLATCH_REQUIRE_SERVICES=1`);
-      return;
-    }
-    const port = await freePort();
-    baseUrl = `http://localhost:${port}`;
-    t = await startTestApp({ overrides: { publicUrl: baseUrl } });
-    await t.server.listen({ host: '127.0.0.1', port });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...LAUNCH_ARGS, '--host-resolver-rules=MAP localhost 127.0.0.1'] });
-    mkdirSync(SCREENSHOTS, { recursive: true });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-  return {
-    get t() {
-      if (!t) throw new Error('the app is not running');
-      return t;
-    },
-    get browser() {
-      if (!browser) throw new Error('Chromium is not running');
-      return browser;
-    },
-    get baseUrl() {
-      return baseUrl;
-    },
-  };
+  return useLocalhostBrowser();
 }
 
 /** One operator's browser: a context of its own (its own cookies), the page, and what `watch` records. */

@@ -1,55 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { RawConfig } from '../../src/config/schema.js';
-import { freePort, servicesRequired } from '../helpers/services.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { ALICE, available, CHROMIUM, missing, PHONE, screenshot, SCREENSHOTS } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ALICE, available, missing, PHONE, screenshot, useLocalhostBrowser } from './browser.js';
 
 const NEW_PASSWORD = 'marble kestrel outpost tundra 47';
 const LATER_PASSWORD = 'saffron viaduct plankton orbit 93';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-/**
- * The app at `http://localhost:<port>` (WebAuthn needs a secure context and an RP ID that is a domain:
- * Chromium refuses an IP address as RP ID, and `http://localhost` counts as secure), and Chromium.
- * The app is started without listening, with `publicUrl` on localhost, then listens on that port itself;
- * mail is delivered by draining the outbox (`t.codeFor`).
- */
-function usePasskeyApp(overrides: RawConfig = {}): { readonly t: TestApp; readonly browser: Browser; readonly baseUrl: string } {
-  let t: TestApp | undefined;
-  let browser: Browser | undefined;
-  let baseUrl = '';
-  beforeAll(async () => {
-    if (!available) {
-      if (servicesRequired) throw new Error(`${missing}; required because UNLATCH_REQUIRE_SERVICES=1`);
-      return;
-    }
-    const port = await freePort();
-    baseUrl = `http://localhost:${port}`;
-    t = await startTestApp({ overrides: { ...overrides, publicUrl: baseUrl } });
-    await t.server.listen({ host: '127.0.0.1', port });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...LAUNCH_ARGS, '--host-resolver-rules=MAP localhost 127.0.0.1'] });
-    mkdirSync(SCREENSHOTS, { recursive: true });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-  return {
-    get t() {
-      if (!t) throw new Error('the app is not running');
-      return t;
-    },
-    get browser() {
-      if (!browser) throw new Error('Chromium is not running');
-      return browser;
-    },
-    get baseUrl() {
-      return baseUrl;
-    },
-  };
-}
 
 /** A phone-sized page with JavaScript ON and a virtual platform authenticator that verifies the user. */
 async function passkeyPage(browser: Browser): Promise<{ page: Page; close: () => Promise<void> }> {
@@ -113,7 +67,7 @@ async function setPasswordAndProve(page: Page, baseUrl: string): Promise<void> {
 }
 
 describe('e2e: passkeys in Chromium with JavaScript on and a virtual authenticator', () => {
-  const suite = usePasskeyApp();
+  const suite = useLocalhostBrowser();
 
   it('adds a passkey on the security info pages, signs in again with it, then resets alice with it and proves the new password', async (ctx) => {
     if (!available) ctx.skip(missing);
@@ -152,7 +106,7 @@ describe('e2e: passkeys in Chromium with JavaScript on and a virtual authenticat
 });
 
 describe('e2e: passkeys — a policy of two proofs: passkey and email code', () => {
-  const suite = usePasskeyApp({ policy: { default: { requiredMethods: 2 } } });
+  const suite = useLocalhostBrowser({ policy: { default: { requiredMethods: 2 } } });
 
   it('resets alice with her passkey, then the emailed code', async (ctx) => {
     if (!available) ctx.skip(missing);
