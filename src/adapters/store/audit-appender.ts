@@ -7,7 +7,7 @@ import type { Clock } from '../../core/ports/clock.js';
 import type { DialectName } from './database.js';
 import type { Database } from './schema.js';
 import type { Sealer } from '../../core/crypto/sealer.js';
-import { SqlOutboxWriter } from './outbox-repository.js';
+import { SqlOutboxWriter } from './outbox-writer.js';
 import { rollupRowsOf, rollupUpsert } from './audit-rollup.js';
 
 /** Queues each new entry for the audit export, in the entry's own transaction (nothing logged is lost on the way). */

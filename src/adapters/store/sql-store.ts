@@ -7,7 +7,7 @@ import { SqlAuditAppender, type AuditChainChoice, type AuditExport } from './aud
 import type { DatabaseHandle } from './database.js';
 import { SqlFlowRepository } from './flow-repository.js';
 import { SqlAccountLocks } from './account-locks.js';
-import { SqlOutboxWriter } from './outbox-repository.js';
+import { SqlOutboxWriter } from './outbox-writer.js';
 
 /** The Store port over Kysely: SQLite or PostgreSQL, the same code. */
 export class SqlStore implements Store {

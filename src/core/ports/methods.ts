@@ -1,7 +1,7 @@
 import type { StoreTx } from './store.js';
 
-/** The kinds of verification method a person can register and prove themselves with. */
-export type MethodKind = 'email_code' | 'email_link' | 'sms_code' | 'totp' | 'webauthn' | 'backup_code' | 'questions';
+export type { MethodKind } from './method-kind.js';
+import type { MethodKind } from './method-kind.js';
 
 /** A registered method as callers see it: never its secret. */
 export interface RegisteredMethod {

@@ -6,7 +6,7 @@ import type { ClientInfo } from '../ports/client-info.js';
 import type { Clock } from '../ports/clock.js';
 import type { FlowObserver } from '../ports/flow-observer.js';
 import type { FlowSteps } from './flow-steps.js';
-import type { ProofInput, ResetProofMethod, VerifyCodeResult } from './reset-flow.js';
+import type { ProofInput, ResetProofMethod, VerifyCodeResult } from './proof-types.js';
 import type { ResetFlowRecord } from './reset-flow-record.js';
 import type { ResetProofs } from './reset-proofs.js';
 import type { ResetSettings } from './reset-settings.js';

@@ -1,4 +1,4 @@
-import type { MethodKind } from '../ports/methods.js';
+import type { MethodKind } from '../ports/method-kind.js';
 import type { ResetState } from './reset-states.js';
 
 /** What a flow ends with once the person has proven who they are. */

@@ -6,7 +6,7 @@ import { normalizeIdentifier } from '../identity/normalize.js';
 import { decidePolicy, type TenantPolicy } from '../policy/method-policy.js';
 import type { MethodVerifier } from '../methods/method-verifier.js';
 import type { Passkeys } from '../methods/passkeys.js';
-import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
+import type { WebAuthnOptionsJson } from '../ports/webauthn.js';
 import type { MethodRepository } from '../ports/methods.js';
 import type { PasswordPolicy } from '../password/password-policy.js';
 import { selfEntry } from '../audit/self-entry.js';
@@ -67,50 +67,8 @@ export interface StartedReset {
   expiresAt: Date;
 }
 
-/** The methods a reset can be proven with by a typed code. */
-export type ProofMethod = 'email_code' | 'totp' | 'backup_code';
-
-/**
- * Every method a reset can be proven with today: a code, a passkey (WebAuthn assertion, no code), or a code
- * texted to a registered phone (`sms_code`, second proof only: see `sendSmsCode`).
- */
-export type ResetProofMethod = ProofMethod | 'email_link' | 'webauthn' | 'sms_code' | 'questions';
-
-/** A method offered for the second proof, labelled without revealing the address or secret. */
-export interface ProofChoice {
-  method: ResetProofMethod;
-  label: string;
-  /** `sms_code`: the phone method to text the code to (`POST /reset/{flowId}/sms`). */
-  methodId?: string;
-  /** `questions`: the person's security questions, in the order the answers are expected (second proof only). */
-  questions?: string[];
-}
-
-/** One proof as a client sends it: the method, and the field that method reads. */
-export interface ProofInput {
-  /** Default `email_code`. */
-  method?: ResetProofMethod;
-  /** `email_code`, `sms_code`, `totp`, `backup_code`: the typed code. */
-  code?: string;
-  /** `webauthn`: the assertion from `navigator.credentials.get()`. */
-  credential?: WebAuthnResponseJson;
-  /** `email_link`: the token from the emailed link (`…/reset/link?token=`). */
-  token?: string;
-  /** `questions`: one answer per security question, in the order they were offered. */
-  answers?: string[];
-}
-
-export interface SmsCodeSent {
-  next: 'verify_second';
-  expiresAt: Date;
-}
-
-export type VerifyCodeResult =
-  | { ok: true; next: 'set_password' | 'unlock'; expiresAt: Date }
-  | { ok: true; next: 'verify_second'; expiresAt: Date; methods: ProofChoice[] }
-  | { ok: false; code: 'code_invalid'; attemptsLeft: number }
-  | { ok: false; code: 'code_attempts_exceeded' };
-
+export type { ProofChoice, ProofInput, ProofMethod, ResetProofMethod, SmsCodeSent, VerifyCodeResult } from './proof-types.js';
+import type { ProofChoice, ProofInput, SmsCodeSent, VerifyCodeResult } from './proof-types.js';
 export type { SetPasswordResult } from './flow-completion.js';
 
 export interface FlowView {

@@ -8,7 +8,7 @@ import { decidePolicy, methodFamily, nextProofNeeded, type PolicyDecision, type 
 import type { ClientInfo } from '../ports/client-info.js';
 import type { Directory, DirectoryAccount } from '../ports/directory.js';
 import type { MethodKind, MethodRepository } from '../ports/methods.js';
-import type { ProofChoice, ProofInput, ResetProofMethod } from './reset-flow.js';
+import type { ProofChoice, ProofInput, ResetProofMethod } from './proof-types.js';
 import type { ResetFlowRecord } from './reset-flow-record.js';
 import type { ResetSettings } from './reset-settings.js';
 import { DIRECTORY_PHONE_ID, directoryPhoneOf } from '../methods/directory-contacts.js';

@@ -12,7 +12,7 @@ import type { MethodRepository } from '../ports/methods.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import type { SmsSender } from '../sms/sms-sender.js';
 import type { FlowSteps } from './flow-steps.js';
-import type { SmsCodeSent } from './reset-flow.js';
+import type { SmsCodeSent } from './proof-types.js';
 import type { ResetFlowRecord } from './reset-flow-record.js';
 import { smsCodeMessage } from './reset-proofs.js';
 import type { ResetSettings } from './reset-settings.js';
