@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { UnlatchConfig } from './config/schema.js';
 import { policyFor } from './config/policy-schema.js';
-import { unlatchVersion } from './cli/version.js';
+import { unlatchVersion } from './version.js';
 import { AdminSignIn } from './core/admin/admin-sign-in.js';
 import { AdminTokens } from './core/admin/admin-tokens.js';
 import { AuditVerifications } from './core/admin/audit-verifications.js';

@@ -18,7 +18,7 @@ import { usersListCommand } from './commands/users-list.js';
 import { workerCommand } from './commands/worker.js';
 import { CliFailure, UsageError, exitCodeOf, isConnectionError, oneLine } from './errors.js';
 import type { CliIo } from './io.js';
-import { unlatchVersion } from './version.js';
+import { unlatchVersion } from '../version.js';
 
 /** Every command, by its full name; a name with a space belongs to a group (`users`, `audit`). */
 export const COMMANDS: readonly Command[] = [

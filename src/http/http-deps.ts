@@ -12,20 +12,9 @@ import type { QuestionRegistration } from '../core/methods/question-registration
 import type { TenantPolicy } from '../core/policy/method-policy.js';
 import type { SignIn } from '../core/signin/sign-in.js';
 import type { AdminServices } from './admin/console-services.js';
+import type { DevOutboxReader } from '../core/ports/dev-outbox.js';
 
-/** One message captured by the dev outbox (dev mode only). */
-export interface CapturedMail {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  createdAt: Date;
-}
-
-/** Reads the dev outbox; absent in production mode. */
-export interface DevOutboxReader {
-  list(limit: number): Promise<CapturedMail[]>;
-}
+export type { CapturedMail, DevOutboxReader } from '../core/ports/dev-outbox.js';
 
 /** A readiness probe: each check names a dependency and whether it answers. */
 export type ReadinessCheck = () => Promise<Record<string, boolean>>;

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { newId } from '../../core/crypto/secrets.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { MailMessage, Mailer } from '../../core/ports/mailer.js';
-import type { CapturedMail, DevOutboxReader } from '../../http/http-deps.js';
+import type { CapturedMail, DevOutboxReader } from '../../core/ports/dev-outbox.js';
 import type { Database } from './schema.js';
 
 let sequence = 0;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from './package-root.js';
 
 /** The installed version, from the package.json that ships beside `dist/` (the one source of truth). */
 export function unlatchVersion(): string {
