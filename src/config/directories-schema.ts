@@ -18,6 +18,18 @@ const groupCacheSeconds = z.number().int().min(0).max(3600).default(60);
 /** Milliseconds; the adapter's default when unset. */
 const millis = z.number().int().positive().max(120_000).optional();
 
+/** An LDAP attribute description (`otherMailbox`, `extensionAttribute7`, `mail;x-private`). */
+const attributeName = z.string().regex(/^[A-Za-z][A-Za-z0-9-]*(;[A-Za-z0-9-]+)*$/, 'an LDAP attribute name');
+
+/**
+ * `contactAttributes`: attributes that hold the person's own addresses and phones (every value of each), for
+ * enrolment to import as methods. Never the primary email attribute (checked with the entry's `attributes`).
+ */
+const contactAttributes = z
+  .object({ emails: z.array(attributeName).max(10).optional(), phones: z.array(attributeName).max(10).optional() })
+  .strict()
+  .optional();
+
 /** Keys every directory takes. */
 const common = {
   /** Unique within the tenant. Default: `builtin`, `ldap-1`, `ldap-2`, …, `ad-1`, … (counted per type). */
@@ -68,7 +80,14 @@ const connection = {
 };
 
 /** The built-in user store in Unlatch's own database (`unlatch users add|import`). */
-export const builtinDirectorySchema = z.object({ type: z.literal('builtin'), ...common }).strict();
+export const builtinDirectorySchema = z
+  .object({
+    type: z.literal('builtin'),
+    ...common,
+    /** Days a password lasts before it expires (reported to the console and to expiry reminders). Unset: never. */
+    maxPasswordAgeDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict();
 
 /** OpenLDAP, or another RFC 4511 server with ppolicy: the options of `LdapDirectory`. */
 export const ldapDirectorySchema = z
@@ -101,6 +120,7 @@ export const ldapDirectorySchema = z
       .optional(),
     passwordWrite: z.enum(['password_modify', 'replace']).optional(),
     passwordPolicyDn: z.string().min(1).optional(),
+    contactAttributes,
   })
   .strict();
 
@@ -121,6 +141,7 @@ export const activeDirectorySchema = z
     groups: z.object({ nested: z.boolean().optional(), baseDn: z.string().min(1).optional() }).strict().optional(),
     unlockOnReset: z.boolean().optional(),
     resetHistoryCheck: z.enum(['auto', 'require', 'off']).optional(),
+    contactAttributes,
   })
   .strict();
 
@@ -174,6 +195,12 @@ export const directoriesSchema = z
         }
       });
       if (entry.type === 'builtin') return;
+      const primaryEmail = (entry.attributes?.email ?? 'mail').toLowerCase();
+      entry.contactAttributes?.emails?.forEach((name, j) => {
+        if (name.toLowerCase() === primaryEmail) {
+          ctx.addIssue({ code: 'custom', path: [index, 'contactAttributes', 'emails', j], message: `${name} holds the primary email (the directory's own address); name the attributes of personal ones` });
+        }
+      });
       const sources = (['bindPassword', 'bindPasswordFile', 'bindPasswordEnv'] as const).filter((k) => entry[k] !== undefined);
       if (sources.length !== 1) {
         ctx.addIssue({

@@ -209,14 +209,14 @@ ppolicy_default "${POLICY_DN}"
 ppolicy_use_lockout
 ppolicy_hash_cleartext
 
-# The service account may set passwords (=w: write only, it never reads a hash) and end lockouts;
-# a person may change their own password (slapd reads the old value to check it: =rwx).
+# The service account may set passwords (=w: write only, it never reads a hash), end lockouts and mark a
+# one-time password (pwdReset); a person may change their own password (slapd reads the old value: =rwx).
 access to attrs=userPassword
   by ${svc} =w
   by self =rwx
   by anonymous auth
   by * none
-access to attrs=pwdAccountLockedTime
+access to attrs=pwdAccountLockedTime,pwdReset
   by ${svc} write
   by * none
 access to *

@@ -22,6 +22,7 @@ import {
 import { freePort, shouldRun } from '../helpers/services.js';
 import { openTempSqliteStore } from '../helpers/temp-sqlite-store.js';
 import { TestClock } from '../helpers/test-clock.js';
+import { activeDirectoryHelpdeskCases } from './active-directory-helpdesk.cases.js';
 import { activeDirectoryHttpCases } from './active-directory-http.cases.js';
 import { activeDirectoryPeopleCases } from './active-directory-people.cases.js';
 import { activeDirectoryReportsCases } from './active-directory-reports.cases.js';
@@ -257,7 +258,7 @@ describe.runIf(available)('ActiveDirectoryDirectory against a real Samba AD DC',
     it('can require a change at next logon: pwdLastSet = 0, AD refuses the logon (data 773), the person can still change it', async () => {
       const heidi = await find('heidi');
       const temporary = 'heidi-Temporary-2025!';
-      await commit(await directory.preparePasswordWrite(heidi, temporary, { mustChangeAtNextLogon: true }));
+      await commit(await directory.preparePasswordWrite(heidi, temporary, { mustChange: true }));
       expect((await ad.read(ad.dnOf('heidi'), ['pwdLastSet'])).pwdLastSet).toEqual(['0']);
       expect(await ad.tryBind(ad.dnOf('heidi'), temporary)).toMatch(/data 773/);
       expect(await directory.verifyPassword(heidi, temporary)).toBe(false);
@@ -495,3 +496,8 @@ describe.runIf(available)('Active Directory people search, listing and details',
 
 // Last: the console's reports through the app (coverage paged, locked out, expiring), on everyone added above.
 describe.runIf(available)('Active Directory reports in the console', () => activeDirectoryReportsCases(() => ad));
+
+// Issue 10, after the reports (its people and its PSO stay): one-time passwords, contact attributes, a short password age.
+describe.runIf(available)('Active Directory one-time passwords, contact attributes and password age (issue 10)', () => {
+  activeDirectoryHelpdeskCases(() => ad, (work) => store!.store.transaction(work));
+});

@@ -1,8 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Attribute, Change, type Client, type Control, type Entry, type Filter } from 'ldapts';
 import { UnlatchError } from '../../core/errors.js';
-import type { Directory, DirectoryAccount, DirectoryAccountDetails, DirectoryPasswordRules, PreparedPasswordWrite } from '../../core/ports/directory.js';
+import type {
+  Directory,
+  DirectoryAccount,
+  DirectoryAccountDetails,
+  DirectoryPasswordRules,
+  PasswordWriteOptions,
+  PreparedPasswordWrite,
+  VerifyPasswordOptions,
+} from '../../core/ports/directory.js';
 import { accountAttributes, isEnabled, text, toDirectoryAccount } from './ad-account.js';
+import { bindSucceeds, dummyBind, oldPasswordWriter } from './ad-binds.js';
 import { adConnector } from './ad-connection.js';
 import { classifyAdError } from './ad-errors.js';
 import { asUnlatchError, ownRefusal } from './ad-failure.js';
@@ -18,12 +27,6 @@ import { PolicyHintsControl } from './ad-policy-hints.js';
 import { adRejectionReasons } from './ad-rejection.js';
 import { readRootDse, type AdRootDse } from './ad-root-dse.js';
 import { RESULTANT_PSO, readAdPasswordRules } from './ad-rules-reader.js';
-
-/** Extra choices for an administrator's reset. */
-export interface AdPasswordWriteOptions {
-  /** Also set `pwdLastSet = 0` in the same modify, so the person must choose a new password at next logon. */
-  mustChangeAtNextLogon?: boolean;
-}
 
 /**
  * Microsoft Active Directory (or Samba AD) as a Directory.
@@ -78,29 +81,31 @@ export class ActiveDirectoryDirectory implements Directory {
     );
   }
 
-  async verifyPassword(account: DirectoryAccount, password: string): Promise<boolean> {
+  /** A bind as the person. AD refuses one with a password that must change first (773, 532): false unless `acceptMustChange`. */
+  async verifyPassword(account: DirectoryAccount, password: string, options: VerifyPasswordOptions = {}): Promise<boolean> {
     // An empty password would be an unauthenticated bind, which AD answers with success.
     if (password === '' || account.tenantId !== this.options.tenantId) return false;
     const dn = await this.dnOf(account);
     if (dn === null) {
-      await this.dummyBind();
+      await dummyBind(this.connector, this.options.baseDn);
       return false;
     }
-    return this.bindSucceeds(dn, password);
+    return bindSucceeds(this.connector, dn, password, options.acceptMustChange === true);
   }
 
   async verifyDummy(_password: string): Promise<void> {
     // The same round trips as verifyPassword: a lookup by objectGUID, then a bind that fails. The bind uses
     // a random DN and password: the typed one has no business travelling to the DC for nobody.
     await this.run('lookup by id', () => this.connector.asService((client) => this.findOne(client, objectGuidFilter(randomBytes(16)))));
-    await this.dummyBind();
+    await dummyBind(this.connector, this.options.baseDn);
   }
 
   /**
    * Prepares an administrator's reset. Refused here, before any store transaction, when no TLS protects the
-   * connection. `commit` replaces `unicodePwd` and, unless `unlockOnReset: false`, clears `lockoutTime`.
+   * connection. `commit` replaces `unicodePwd` and, unless `unlockOnReset: false`, clears `lockoutTime`;
+   * with `mustChange`, sets `pwdLastSet = 0` in the same modify (one operation: both or neither).
    */
-  async preparePasswordWrite(account: DirectoryAccount, newPassword: string, options: AdPasswordWriteOptions = {}): Promise<PreparedPasswordWrite> {
+  async preparePasswordWrite(account: DirectoryAccount, newPassword: string, options: PasswordWriteOptions = {}): Promise<PreparedPasswordWrite> {
     const value = this.encodeForWrite(newPassword);
     // Read again now, before the store transaction: a reset does not go to an account that is gone or was
     // disabled since it was found (a new password is no way to enable it). Checked again at the commit.
@@ -112,7 +117,7 @@ export class ActiveDirectoryDirectory implements Directory {
             const dn = await this.requireDn(client, account, { enabled: true });
             const changes = [replace('unicodePwd', value)];
             if (this.options.unlockOnReset) changes.push(replace('lockoutTime', '0'));
-            if (options.mustChangeAtNextLogon) changes.push(replace('pwdLastSet', '0'));
+            if (options.mustChange) changes.push(replace('pwdLastSet', '0'));
             const controls = await this.resetControls(client);
             try {
               await client.modify(dn, changes, controls);
@@ -140,10 +145,10 @@ export class ActiveDirectoryDirectory implements Directory {
     const oldValue = encodeOldUnicodePwd(oldPassword);
     const dn = account.tenantId === this.options.tenantId && oldValue !== null ? await this.dnOf(account) : null;
     if (dn === null) {
-      await this.dummyBind();
+      await dummyBind(this.connector, this.options.baseDn);
       throw new UnlatchError('invalid_credentials');
     }
-    const writer = await this.oldPasswordWriter(dn, oldPassword);
+    const writer = await oldPasswordWriter(this.connector, dn, oldPassword);
     const changes = [
       new Change({ operation: 'delete', modification: new Attribute({ type: 'unicodePwd', values: [oldValue!] }) }),
       new Change({ operation: 'add', modification: new Attribute({ type: 'unicodePwd', values: [newValue] }) }),
@@ -160,20 +165,13 @@ export class ActiveDirectoryDirectory implements Directory {
     };
   }
 
-  /** Checks the old password by a bind; says who may write the change. Throws `invalid_credentials`. */
-  private async oldPasswordWriter(dn: string, oldPassword: string): Promise<'person' | 'service'> {
-    try {
-      await this.connector.asPerson(dn, oldPassword, async () => undefined);
-      return 'person';
-    } catch (error) {
-      const failure = classifyAdError(error);
-      if (failure.kind === 'logon' && (failure.problem === 'must_change_password' || failure.problem === 'password_expired')) return 'service';
-      throw asUnlatchError(error, 'password change');
-    }
-  }
-
   /** A directory of its own, perhaps replicated: a written password is proven by binding as the person. */
   checksWritesBySignIn(): boolean {
+    return true;
+  }
+
+  /** `pwdLastSet = 0` marks a one-time password (the service account needs Write pwdLastSet). */
+  supportsMustChange(): boolean {
     return true;
   }
 
@@ -293,24 +291,6 @@ export class ActiveDirectoryDirectory implements Directory {
         await client.modify(await this.requireDn(client, account, options), [replace(type, value)]);
       }),
     );
-  }
-
-  private async bindSucceeds(dn: string, password: string): Promise<boolean> {
-    try {
-      await this.connector.asPerson(dn, password, async () => undefined);
-      return true;
-    } catch (error) {
-      if (classifyAdError(error).kind === 'logon') return false;
-      throw asUnlatchError(error, 'password check');
-    }
-  }
-
-  private async dummyBind(): Promise<void> {
-    const dn = `CN=${randomUUID()},${this.options.baseDn}`;
-    await this.bindSucceeds(dn, randomBytes(18).toString('base64')).catch((error: unknown) => {
-      // Only an outage matters here, so that a missing account fails the same way a real one would.
-      if (error instanceof UnlatchError && error.code === 'directory_unavailable') throw error;
-    });
   }
 
   private encodeForWrite(password: string): Buffer {

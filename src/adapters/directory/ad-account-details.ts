@@ -41,7 +41,8 @@ export async function readAdAccountDetails(client: Client, dn: string, maxPwdAge
   };
   const upn = text(entry, 'userPrincipalName');
   if (upn !== undefined) details.attributes!.userPrincipalName = upn;
-  if (text(entry, 'pwdLastSet') === '0') details.attributes!.mustChangePassword = 'true';
+  details.mustChangePassword = text(entry, 'pwdLastSet') === '0';
+  if (details.mustChangePassword) details.attributes!.mustChangePassword = 'true';
 
   const computed = text(entry, EXPIRY_COMPUTED);
   if ((uac & UF_DONT_EXPIRE_PASSWD) !== 0) {

@@ -1,6 +1,7 @@
 import type { Entry } from 'ldapts';
 import type { DirectoryAccount } from '../../core/ports/directory.js';
 import { guidToString } from './ad-guid.js';
+import { contactAttributeNames, contactsOf, type ContactAttributes } from './directory-contacts.js';
 
 /**
  * An AD user entry as a {@link DirectoryAccount}: which attributes to ask for, and how
@@ -20,6 +21,8 @@ export interface AdAccountAttributes {
   email: string;
   phone: string;
   displayName: string;
+  /** The person's own addresses and phones beside the primary ones (`contactAttributes`); undefined: none read. */
+  contacts?: ContactAttributes;
 }
 
 /** Every attribute an account is made of. Constructed ones (the computed UAC) are only sent when asked for. */
@@ -35,6 +38,7 @@ export function accountAttributes(names: AdAccountAttributes): string[] {
     names.email,
     names.phone,
     names.displayName,
+    ...contactAttributeNames(names.contacts),
   ];
 }
 
@@ -60,16 +64,19 @@ export function toDirectoryAccount(entry: Entry, names: AdAccountAttributes, ten
   const guid = attribute(entry, 'objectGUID');
   const username = text(entry, 'sAMAccountName');
   if (!Buffer.isBuffer(guid) || guid.length !== 16 || username === undefined) return null;
+  const email = text(entry, names.email);
+  const contacts = names.contacts ? contactsOf((name) => texts(entry, name), names.contacts, email) : undefined;
   return {
     id: guidToString(guid),
     tenantId,
     username,
-    email: text(entry, names.email),
+    email,
     phone: text(entry, names.phone),
     displayName: text(entry, names.displayName),
     groups,
     enabled: isEnabled(text(entry, 'userAccountControl')),
     locked: isLocked(text(entry, COMPUTED_UAC), text(entry, 'lockoutTime')),
+    ...(contacts ? { contacts } : {}),
   };
 }
 
@@ -95,4 +102,11 @@ export function text(entry: Entry, name: string): string | undefined {
   if (first === undefined) return undefined;
   const s = Buffer.isBuffer(first) ? first.toString('utf8') : first;
   return s === '' ? undefined : s;
+}
+
+/** Every value of a (possibly multi-valued) text attribute; empty when absent. */
+export function texts(entry: Entry, name: string): string[] {
+  const value = attribute(entry, name);
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : v)).filter((v) => v !== '');
 }

@@ -1,11 +1,12 @@
 import { InsufficientAccessError, NoSuchObjectError, type Client, type Entry } from 'ldapts';
 import { normalizeIdentifier } from '../../core/identity/normalize.js';
-import { COMPUTED_UAC, accountAttributes, attribute, isEnabled, isLocked, text } from './ad-account.js';
+import { COMPUTED_UAC, accountAttributes, attribute, isEnabled, isLocked, text, texts } from './ad-account.js';
 import { adConnector } from './ad-connection.js';
 import { classifyAdError, type AdLogonProblem } from './ad-errors.js';
 import { PERSON_FILTER, personFilter } from './ad-filter.js';
 import { parseFilter } from './ldap-filter.js';
 import type { ResolvedAdOptions } from './ad-options.js';
+import { contactAttributeNames, contactsOf } from './directory-contacts.js';
 import { missing, ok, skipped, unknown, type CheckItem } from './directory-check.js';
 import { checkAsServiceAccount } from './service-account-check.js';
 
@@ -90,6 +91,14 @@ function readChecks(entry: Entry, options: ResolvedAdOptions, items: CheckItem[]
   for (const [label, name] of [['email', email], ['phone', phone], ['display name', displayName], ['groups', 'memberOf']] as const) {
     const value = text(entry, name);
     items.push(value === undefined ? unknown(`${label} (${name})`, 'not returned: not set for this person, or not readable by the service account') : ok(`${label} (${name})`, `readable: ${value}`));
+  }
+  const contacts = options.attributes.contacts;
+  if (contacts) {
+    const names = contactAttributeNames(contacts);
+    const found = contactsOf((name) => texts(entry, name), contacts, text(entry, email));
+    const label = `personal contacts (${names.join(', ')})`;
+    const count = found.emails.length + found.phones.length;
+    items.push(count > 0 ? ok(label, `readable: ${found.emails.length} address(es), ${found.phones.length} phone(s)`) : unknown(label, 'not returned: not set for this person, or not readable by the service account'));
   }
   const computed = text(entry, COMPUTED_UAC);
   const lockout = text(entry, 'lockoutTime');

@@ -1,4 +1,6 @@
+import type { AdAccountAttributes } from './ad-account.js';
 import { personFilter } from './ad-filter.js';
+import { resolveContactAttributes } from './directory-contacts.js';
 import { parseDirectoryUrl, resolveTransport } from './ldap-endpoint.js';
 
 /**
@@ -62,6 +64,12 @@ export interface ActiveDirectoryOptions {
     /** Name shown to the person. Default `displayName`. */
     displayName?: string;
   };
+  /**
+   * Attributes holding the person's own addresses and phones, every value of each (e.g. `otherMailbox`,
+   * `mobile`, a custom attribute), read into `DirectoryAccount.contacts`. Unset: accounts carry none.
+   * Never the primary email attribute.
+   */
+  contactAttributes?: { emails?: string[]; phones?: string[] };
   /** How group membership is read; group names are the groups' CNs. */
   groups?: {
     /**
@@ -96,7 +104,8 @@ export interface ResolvedAdOptions {
   bindPassword: string;
   baseDn: string;
   userFilter: string;
-  attributes: { email: string; phone: string; displayName: string };
+  /** The account's attributes, with the contact mapping when one is configured. */
+  attributes: AdAccountAttributes;
   /** `baseDn` undefined: the domain's naming context, read from the root DSE. */
   groups: { nested: boolean; baseDn: string | undefined };
   connectTimeoutMs: number;
@@ -140,6 +149,11 @@ export function resolveAdOptions(options: ActiveDirectoryOptions): ResolvedAdOpt
   } catch (error) {
     throw new ActiveDirectoryOptionsError(`userFilter is not a valid LDAP filter: ${(error as Error).message}`);
   }
+  const email = options.attributes?.email ?? 'mail';
+  const contacts = resolveContactAttributes(options.contactAttributes);
+  if (contacts?.emails.some((name) => name.toLowerCase() === email.toLowerCase())) {
+    throw new ActiveDirectoryOptionsError(`contactAttributes.emails cannot name ${email}: it holds the primary email, offered as the directory's own address`);
+  }
   const connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs ?? DEFAULT_AD_CONNECT_TIMEOUT_MS);
   const operationTimeoutMs = positive('operationTimeoutMs', options.operationTimeoutMs ?? DEFAULT_AD_OPERATION_TIMEOUT_MS);
   return {
@@ -155,9 +169,10 @@ export function resolveAdOptions(options: ActiveDirectoryOptions): ResolvedAdOpt
     baseDn: options.baseDn,
     userFilter,
     attributes: {
-      email: options.attributes?.email ?? 'mail',
+      email,
       phone: options.attributes?.phone ?? 'mobile',
       displayName: options.attributes?.displayName ?? 'displayName',
+      contacts,
     },
     groups: { nested: options.groups?.nested ?? false, baseDn: options.groups?.baseDn },
     connectTimeoutMs,

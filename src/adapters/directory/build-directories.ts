@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { directoriesOf, type DirectoryConfig } from '../../config/directories-schema.js';
+import { directoriesOf, type BuiltinDirectoryConfig, type DirectoryConfig } from '../../config/directories-schema.js';
 import { ConfigError } from '../../config/load-config.js';
 import type { UnlatchConfig } from '../../config/schema.js';
 import type { Clock } from '../../core/ports/clock.js';
@@ -27,8 +27,8 @@ export interface DirectoryDeps {
  * Options an adapter refuses (say, `ldap://` without TLS) are configuration errors and stop the start.
  */
 export function buildDirectoryRouter(config: UnlatchConfig, deps: DirectoryDeps, events?: DirectoryRouterEvents): DirectoryRouter {
-  // One instance for every tenant: the built-in store keys its rows by tenant.
-  const builtin = new SqlDirectory(deps.db, deps.hasher, deps.clock);
+  // One table for every tenant (rows are keyed by tenant); an instance per entry, for its own settings.
+  const builtin = (entry: BuiltinDirectoryConfig) => new SqlDirectory(deps.db, deps.hasher, deps.clock, { maxPasswordAgeDays: entry.maxPasswordAgeDays });
   const tenants = new Map<string, RoutedDirectory[]>(
     config.tenants.map((tenant, t) => [
       tenant.id,
@@ -46,11 +46,11 @@ export function buildDirectoryRouter(config: UnlatchConfig, deps: DirectoryDeps,
 }
 
 /** The adapter for one configured entry. */
-export function directoryOf(entry: DirectoryConfig, tenantId: string, builtin: Directory, key: string): Directory {
+export function directoryOf(entry: DirectoryConfig, tenantId: string, builtin: (entry: BuiltinDirectoryConfig) => Directory, key: string): Directory {
   try {
     switch (entry.type) {
       case 'builtin':
-        return builtin;
+        return builtin(entry);
       case 'ldap':
         return new LdapDirectory(ldapOptionsOf(entry, tenantId));
       case 'active_directory':

@@ -18,6 +18,7 @@ export function ldapOptionsOf(entry: LdapDirectoryConfig, tenantId: string): Lda
     groups: entry.groups,
     passwordWrite: entry.passwordWrite,
     passwordPolicyDn: entry.passwordPolicyDn,
+    contactAttributes: entry.contactAttributes,
   };
 }
 
@@ -31,6 +32,7 @@ export function adOptionsOf(entry: ActiveDirectoryConfig, tenantId: string): Act
     groups: entry.groups,
     unlockOnReset: entry.unlockOnReset,
     resetHistoryCheck: entry.resetHistoryCheck,
+    contactAttributes: entry.contactAttributes,
   };
 }
 

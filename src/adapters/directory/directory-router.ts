@@ -1,64 +1,22 @@
 import { UnlatchError, isUnlatchError } from '../../core/errors.js';
-import type { Clock } from '../../core/ports/clock.js';
-import type { Directory, DirectoryAccount, DirectoryAccountDetails, DirectoryPasswordRules, FindByIdOptions, ListPeopleOptions, PreparedPasswordWrite } from '../../core/ports/directory.js';
-import type { StoreTx } from '../../core/ports/store.js';
+import type {
+  Directory,
+  DirectoryAccount,
+  DirectoryAccountDetails,
+  DirectoryPasswordRules,
+  FindByIdOptions,
+  ListPeopleOptions,
+  PasswordWriteOptions,
+  PreparedPasswordWrite,
+  VerifyPasswordOptions,
+} from '../../core/ports/directory.js';
 import { AccountCache } from './account-cache.js';
 import { withoutCopies } from './router-copies.js';
 import { RouterPeople } from './router-people.js';
-import { prepareSecondaryWrite, type SecondaryWrite, type SecondaryWriteReport } from './secondary-writes.js';
+import type { DirectoryOperation, DirectoryRouterEvents, DirectoryRouterOptions, RoutedDirectory } from './router-types.js';
+import { prepareSecondaryWrite, type SecondaryWrite } from './secondary-writes.js';
 
-/** One directory of a tenant, as the router sees it. */
-export interface RoutedDirectory {
-  /** Unique within the tenant; the prefix of the account ids it hands out (unless `builtin`). */
-  readonly name: string;
-  readonly directory: Directory;
-  /**
-   * The built-in user store: its account ids are used as they are, so flows, registered methods and sessions
-   * stored before directories were configurable keep working, whatever else the tenant adds later.
-   */
-  readonly builtin: boolean;
-  /** Directories of the same tenant that get a copy of every password written here. */
-  readonly alsoWriteTo: readonly string[];
-  /** Seconds an account read from here is reused (`groupCacheSeconds`); 0: never. */
-  readonly cacheSeconds: number;
-}
-
-/** An identifier matched an account in more than one directory: treated as no match (SECURITY.md). */
-export interface AmbiguousMatch {
-  tenantId: string;
-  /** The normalized identifier, as other audit entries of failed lookups record it. */
-  identifier: string;
-  directories: string[];
-  accountIds: string[];
-}
-
-/** Which kind of directory work failed. */
-export type DirectoryOperation = 'lookup' | 'verify' | 'write' | 'unlock';
-
-/** A directory could not do its part: unreachable (`unavailable`) or refusing the service account (`internal`). */
-export interface DirectoryFailure {
-  tenantId: string;
-  directory: string;
-  reason: 'unavailable' | 'internal';
-  operation: DirectoryOperation;
-}
-
-/** What the router reports; app.ts turns these into audit entries, log lines and metrics. */
-export interface DirectoryRouterEvents {
-  onAmbiguous?(match: AmbiguousMatch): void;
-  /** Called inside the store transaction of the primary's commit, so its audit entry is part of it. */
-  onSecondaryWrite?(report: SecondaryWriteReport, tx: StoreTx): Promise<void>;
-  onFailure?(failure: DirectoryFailure): void;
-}
-
-export interface DirectoryRouterOptions {
-  /** Each tenant's directories, in the order they are asked. */
-  tenants: ReadonlyMap<string, readonly RoutedDirectory[]>;
-  /** Whose directories `verifyDummy` imitates when no tenant is named. */
-  defaultTenantId: string;
-  clock: Clock;
-  events?: DirectoryRouterEvents;
-}
+export type { AmbiguousMatch, DirectoryFailure, DirectoryOperation, DirectoryRouterEvents, DirectoryRouterOptions, RoutedDirectory } from './router-types.js';
 
 /** Separates a directory's name from its own account id: `ldap-1:5eba1bdc-…`. Names cannot contain it. */
 const SEPARATOR = ':';
@@ -165,13 +123,13 @@ export class DirectoryRouter implements Directory {
     return account;
   }
 
-  async verifyPassword(account: DirectoryAccount, password: string): Promise<boolean> {
+  async verifyPassword(account: DirectoryAccount, password: string, options?: VerifyPasswordOptions): Promise<boolean> {
     const target = this.route(account.tenantId, account.id);
     if (!target) {
       await this.verifyDummy(password, account.tenantId);
       return false;
     }
-    return this.guard(account.tenantId, target.routed, 'verify', () => target.routed.directory.verifyPassword(inner(account, target), password));
+    return this.guard(account.tenantId, target.routed, 'verify', () => target.routed.directory.verifyPassword(inner(account, target), password, options));
   }
 
   /**
@@ -193,10 +151,25 @@ export class DirectoryRouter implements Directory {
     if (failed) throw failed.reason;
   }
 
-  async preparePasswordWrite(account: DirectoryAccount, newPassword: string): Promise<PreparedPasswordWrite> {
+  /**
+   * A reset in the account's own directory, copied to its `alsoWriteTo` ones. `mustChange` goes to the
+   * account's directory (refused as `invalid_request` where it is not supported, before anything is written)
+   * and to each copy whose directory supports it, so the one-time password is one everywhere.
+   */
+  async preparePasswordWrite(account: DirectoryAccount, newPassword: string, options: PasswordWriteOptions = {}): Promise<PreparedPasswordWrite> {
     const target = this.require(account);
-    const primary = await this.guard(account.tenantId, target.routed, 'write', () => target.routed.directory.preparePasswordWrite(inner(account, target), newPassword));
-    return this.withCopies(account, target.routed, primary, newPassword);
+    const own = inner(account, target);
+    if (options.mustChange && !target.routed.directory.supportsMustChange?.(own)) {
+      throw new UnlatchError('invalid_request', { reason: 'must_change_unsupported' }, `directory ${target.routed.name} cannot mark a password as one to change`);
+    }
+    const primary = await this.guard(account.tenantId, target.routed, 'write', () => target.routed.directory.preparePasswordWrite(own, newPassword, options));
+    return this.withCopies(account, target.routed, primary, newPassword, options);
+  }
+
+  /** Asks the directory the account lives in; false for an id no configured directory hands out. */
+  supportsMustChange(account: DirectoryAccount): boolean {
+    const target = this.route(account.tenantId, account.id);
+    return target?.routed.directory.supportsMustChange?.(inner(account, target)) ?? false;
   }
 
   async changePassword(account: DirectoryAccount, oldPassword: string, newPassword: string): Promise<PreparedPasswordWrite> {
@@ -229,7 +202,13 @@ export class DirectoryRouter implements Directory {
   }
 
   /** The primary write, then each `alsoWriteTo` copy, each reported; only the primary's failure fails. */
-  private async withCopies(account: DirectoryAccount, routed: RoutedDirectory, primary: PreparedPasswordWrite, newPassword: string): Promise<PreparedPasswordWrite> {
+  private async withCopies(
+    account: DirectoryAccount,
+    routed: RoutedDirectory,
+    primary: PreparedPasswordWrite,
+    newPassword: string,
+    options: PasswordWriteOptions = {},
+  ): Promise<PreparedPasswordWrite> {
     const { tenantId } = account;
     const list = this.tenants.get(tenantId) ?? [];
     const copies: SecondaryWrite[] = await Promise.all(
@@ -246,6 +225,7 @@ export class DirectoryRouter implements Directory {
             guard: (operation, work) => this.guard(tenantId, secondary, operation, work),
           },
           newPassword,
+          options,
         );
       }),
     );

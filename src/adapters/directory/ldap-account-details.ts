@@ -32,7 +32,8 @@ export async function readLdapAccountDetails(client: Client, entry: Entry, optio
     lockedAt: locked === undefined || locked === PERMANENT_LOCK ? null : (generalizedTime(locked) ?? null),
     attributes: { distinguishedName: entry.dn },
   };
-  if (firstOf(state, ['pwdReset'])?.toUpperCase() === 'TRUE') details.attributes!.mustChangePassword = 'true';
+  details.mustChangePassword = firstOf(state, ['pwdReset'])?.toUpperCase() === 'TRUE';
+  if (details.mustChangePassword) details.attributes!.mustChangePassword = 'true';
   const maxAge = await maxAgeSeconds(client, firstOf(state, ['pwdPolicySubentry']) ?? options.passwordPolicyDn);
   if (maxAge === 0) details.passwordExpiresAt = null;
   else if (maxAge !== undefined && changedAt) details.passwordExpiresAt = new Date(changedAt.getTime() + maxAge * 1000);

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Attribute, Change, InsufficientAccessError, InvalidDNSyntaxError, NoSuchObjectError, type Client, type Entry } from 'ldapts';
 import { normalizeIdentifier } from '../../core/identity/normalize.js';
-import { missing, ok, probeRead, probeWrite, unknown, type CheckItem, type ProbeAnswer } from './directory-check.js';
+import { missing, ok, probeRead, probeWrite, skipped, unknown, type CheckItem, type ProbeAnswer } from './directory-check.js';
+import { contactAttributeNames, contactsOf } from './directory-contacts.js';
 import { LdapConnector } from './ldap-connection.js';
 import { LOCKED_TIME, PERMANENT_LOCK, accountAttributes, firstOf, valuesOf } from './ldap-entry.js';
 import { fillFilter } from './ldap-escape.js';
 import { parseFilter } from './ldap-filter.js';
 import { groupsOf } from './ldap-groups.js';
+import { PWD_RESET } from './ldap-password-writes.js';
 import type { ResolvedLdapOptions } from './ldap-options.js';
 import { checkAsServiceAccount } from './service-account-check.js';
 
@@ -62,6 +64,7 @@ async function checkTestAccount(client: Client, options: ResolvedLdapOptions, us
   await checkAttributes(client, options, entry, items);
   items.push(await writeCheck(client, entry.dn, 'reset password', 'userPassword', `unlatch-check-${randomBytes(18).toString('base64url')}`));
   items.push(await writeCheck(client, entry.dn, 'unlock', LOCKED_TIME, '19700101000000Z'));
+  items.push(await mustChangeCheck(client, entry.dn));
   if (options.passwordPolicyDn) items.push(await policyCheck(client, options.passwordPolicyDn));
 }
 
@@ -85,6 +88,7 @@ async function checkAttributes(client: Client, options: ResolvedLdapOptions, ent
     const answer = (await probeRead(() => client.compare(entry.dn, names[0]!, probe))).answer;
     items.push(readFinding(title, answer, required === true));
   }
+  if (options.contactAttributes) items.push(await contactsCheck(client, options, entry));
   items.push(await groupsCheck(client, options, entry));
   const lock = firstOf(entry, [LOCKED_TIME]);
   if (lock !== undefined) {
@@ -97,6 +101,16 @@ async function checkAttributes(client: Client, options: ResolvedLdapOptions, ent
     else if (answer === 'denied' || answer === 'invisible') items.push(missing(title, 'not readable: a locked or disabled account would look unlocked'));
     else items.push(unknown(title, 'could not tell whether the service account may read it'));
   }
+}
+
+/** The mapped personal contacts (`contactAttributes`): what this person has, else whether the first attribute is readable. */
+async function contactsCheck(client: Client, options: ResolvedLdapOptions, entry: Entry): Promise<CheckItem> {
+  const names = contactAttributeNames(options.contactAttributes);
+  const label = `personal contacts (${names.join(', ')})`;
+  const found = contactsOf((name) => valuesOf(entry, name), options.contactAttributes!, firstOf(entry, [options.attributes.email]));
+  if (found.emails.length + found.phones.length > 0) return ok(label, `readable: ${found.emails.length} address(es), ${found.phones.length} phone(s)`);
+  if (names.length === 0) return ok(label, 'none mapped');
+  return readFinding(label, (await probeRead(() => client.compare(entry.dn, names[0]!, 'unlatch-probe'))).answer, false);
 }
 
 function readFinding(label: string, answer: ProbeAnswer, required: boolean): CheckItem {
@@ -129,6 +143,14 @@ async function writeCheck(client: Client, dn: string, label: string, attribute: 
   if (answer === 'denied') return missing(title, `not allowed: give the service account write access to ${attribute}`);
   if (answer === 'invisible') return missing(title, 'not allowed: the service account cannot see the entry to write it');
   return unknown(title, `could not tell without changing a password (${error instanceof Error ? error.message || error.name : String(error)})`);
+}
+
+/** ppolicy's `pwdReset`, for the helpdesk's one-time passwords: optional, so a refusal is "not checked", not a failure. */
+async function mustChangeCheck(client: Client, dn: string): Promise<CheckItem> {
+  // `FALSE` is never stored (ppolicy deletes the attribute rather than set it false): the delete cannot succeed.
+  const found = await writeCheck(client, dn, 'one-time passwords', PWD_RESET, 'FALSE');
+  if (found.status !== 'missing') return found;
+  return skipped(found.label, 'not allowed; needed only for the helpdesk\'s one-time passwords (give the service account write access to pwdReset)');
 }
 
 async function policyCheck(client: Client, policyDn: string): Promise<CheckItem> {

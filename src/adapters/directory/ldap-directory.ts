@@ -7,6 +7,7 @@ import type {
   DirectoryAccountDetails,
   DirectoryPasswordRules,
   ListPeopleOptions,
+  PasswordWriteOptions,
   PreparedPasswordWrite,
 } from '../../core/ports/directory.js';
 import { readLdapAccountDetails } from './ldap-account-details.js';
@@ -100,14 +101,23 @@ export class LdapDirectory implements Directory {
     });
   }
 
-  async preparePasswordWrite(account: DirectoryAccount, newPassword: string): Promise<PreparedPasswordWrite> {
+  /**
+   * An administrator's reset; with `mustChange`, ppolicy's `pwdReset: TRUE` too (the service account needs
+   * write access to it; binds then answer "change after reset" where the policy has `pwdMustChange: TRUE`).
+   */
+  async preparePasswordWrite(account: DirectoryAccount, newPassword: string, options: PasswordWriteOptions = {}): Promise<PreparedPasswordWrite> {
     const entry = await this.guard(() => this.entryOf(account));
     if (!entry) throw new UnlatchError('flow_invalid');
     // A reset does not enable an account an administrator disabled (ppolicy would drop the lock on a reset).
     if (firstOf(entry, [LOCKED_TIME]) === PERMANENT_LOCK) throw new UnlatchError('flow_invalid');
     // The store transaction is not the directory's: the write happens when the flow commits, and a refusal
     // thrown here rolls the flow's transaction back with it.
-    return { commit: () => this.guard(() => this.writes.reset(entry, newPassword)) };
+    return { commit: () => this.guard(() => this.writes.reset(entry, newPassword, options)) };
+  }
+
+  /** ppolicy's `pwdReset` marks a one-time password (see preparePasswordWrite for what it needs). */
+  supportsMustChange(): boolean {
+    return true;
   }
 
   async changePassword(account: DirectoryAccount, oldPassword: string, newPassword: string): Promise<PreparedPasswordWrite> {

@@ -1,5 +1,6 @@
 import type { Entry } from 'ldapts';
 import type { DirectoryAccount } from '../../core/ports/directory.js';
+import { contactAttributeNames, contactsOf } from './directory-contacts.js';
 import type { ResolvedLdapOptions } from './ldap-options.js';
 
 /**
@@ -14,7 +15,7 @@ export const LOCKED_TIME = 'pwdAccountLockedTime';
 /** The attributes a search must ask for to build an account (operational ones are not sent unasked). */
 export function accountAttributes(options: ResolvedLdapOptions): string[] {
   const { username, email, phone, displayName } = options.attributes;
-  const names = [username, email, ...phone, ...displayName, 'entryUUID', LOCKED_TIME, 'pwdPolicySubentry'];
+  const names = [username, email, ...phone, ...displayName, ...contactAttributeNames(options.contactAttributes), 'entryUUID', LOCKED_TIME, 'pwdPolicySubentry'];
   if (options.groups.type === 'memberOf') names.push(options.groups.attribute);
   return [...new Set(names)];
 }
@@ -50,11 +51,13 @@ export function accountOf(entry: Entry, groups: string[], options: ResolvedLdapO
   const username = firstOf(entry, [options.attributes.username]);
   if (id === undefined || username === undefined) return null;
   const lockedTime = firstOf(entry, [LOCKED_TIME]);
+  const email = firstOf(entry, [options.attributes.email]);
+  const contacts = options.contactAttributes ? contactsOf((name) => valuesOf(entry, name), options.contactAttributes, email) : undefined;
   return {
     id,
     tenantId: options.tenantId,
     username,
-    email: firstOf(entry, [options.attributes.email]),
+    email,
     phone: firstOf(entry, options.attributes.phone),
     displayName: firstOf(entry, options.attributes.displayName),
     groups,
@@ -62,5 +65,6 @@ export function accountOf(entry: Entry, groups: string[], options: ResolvedLdapO
     // ends by itself (pwdLockoutDuration) or by a reset.
     enabled: lockedTime !== PERMANENT_LOCK,
     locked: lockedTime !== undefined,
+    ...(contacts ? { contacts } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { resolveContactAttributes, type ContactAttributes } from './directory-contacts.js';
 import { escapeFilterValue, fillFilter } from './ldap-escape.js';
 import { parseFilter } from './ldap-filter.js';
 import { parseDirectoryUrl, resolveTransport } from './ldap-endpoint.js';
@@ -70,6 +71,11 @@ export interface LdapDirectoryOptions {
   };
   /** Which attribute is the account id. Default `entryUUID`. */
   idAttribute?: LdapIdAttribute;
+  /**
+   * Attributes holding the person's own addresses and phones (every value of each), read into
+   * `DirectoryAccount.contacts`. Unset: accounts carry no contacts. Never the primary `email` attribute.
+   */
+  contactAttributes?: { emails?: string[]; phones?: string[] };
   /** How group membership is read. Default `{ type: 'memberOf' }`, group names taken from their `cn`. */
   groups?: LdapGroupMode;
   /** How an administrator's reset writes the password. Default `password_modify`. */
@@ -102,6 +108,7 @@ export interface ResolvedLdapOptions {
     | { type: 'search'; baseDn: string; filter: string; nameAttribute: string };
   passwordWrite: LdapPasswordWrite;
   passwordPolicyDn: string | undefined;
+  contactAttributes: ContactAttributes | undefined;
   connectTimeoutMs: number;
   operationTimeoutMs: number;
 }
@@ -149,9 +156,19 @@ export function resolveLdapOptions(options: LdapDirectoryOptions): ResolvedLdapO
     groups,
     passwordWrite: options.passwordWrite ?? 'password_modify',
     passwordPolicyDn: options.passwordPolicyDn,
+    contactAttributes: resolveContacts(options.contactAttributes, options.attributes?.email ?? 'mail'),
     connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs),
     operationTimeoutMs: positive('operationTimeoutMs', options.operationTimeoutMs),
   };
+}
+
+/** The contact mapping; refused when it names the primary email attribute (its address is the directory's own). */
+function resolveContacts(input: LdapDirectoryOptions['contactAttributes'], emailAttribute: string): ContactAttributes | undefined {
+  const resolved = resolveContactAttributes(input);
+  if (resolved?.emails.some((name) => name.toLowerCase() === emailAttribute.toLowerCase())) {
+    throw new LdapOptionsError(`contactAttributes.emails cannot name ${emailAttribute}: it holds the primary email, offered as the directory's own address`);
+  }
+  return resolved;
 }
 
 function resolveGroups(groups: LdapGroupMode | undefined): ResolvedLdapOptions['groups'] {

@@ -1,7 +1,7 @@
 import { Attribute, Change, type Client, type Entry } from 'ldapts';
 import { UnlatchError } from '../../core/errors.js';
 import type { LdapConnector } from './ldap-connection.js';
-import { PERMANENT_LOCK, firstOf } from './ldap-entry.js';
+import { PERMANENT_LOCK, firstOf, valuesOf } from './ldap-entry.js';
 import { asDirectoryError, isInvalidCredentials } from './ldap-failure.js';
 import { clearLockout, lockedTimeOf } from './ldap-lockout.js';
 import type { ResolvedLdapOptions } from './ldap-options.js';
@@ -23,8 +23,9 @@ export class LdapPasswordWrites {
    * An administrator's reset, as the service account: no old password. Because the service account is
    * not the rootdn, ppolicy still applies its length, quality and history rules to the write.
    */
-  async reset(entry: Entry, newPassword: string): Promise<void> {
+  async reset(entry: Entry, newPassword: string, options: { mustChange?: boolean } = {}): Promise<void> {
     const control = passwordPolicyControl();
+    const mustChange = options.mustChange === true;
     try {
       await this.connector.asService(async (client) => {
         // ppolicy drops even an administrator's permanent lock when a password is set by someone else, so a
@@ -33,10 +34,14 @@ export class LdapPasswordWrites {
         const lockedTime = await lockedTimeOf(client, entry.dn);
         if (lockedTime === null || lockedTime === PERMANENT_LOCK) throw new UnlatchError('flow_invalid');
         if (this.options.passwordWrite === 'password_modify') {
+          // The extended operation cannot carry the mark: proven writable first, set right after the password.
+          if (mustChange) await proveMustChangeWritable(client, entry.dn);
           await passwordModify(client, { userIdentity: entry.dn, newPassword }, [control]);
+          if (mustChange) await markMustChange(client, entry.dn);
         } else {
-          const modification = new Attribute({ type: 'userPassword', values: [newPassword] });
-          await client.modify(entry.dn, new Change({ operation: 'replace', modification }), control);
+          // One modify: ppolicy keeps a pwdReset written with the password (it clears it on any other write).
+          const changes = [replace('userPassword', newPassword), ...(mustChange ? [replace(PWD_RESET, 'TRUE')] : [])];
+          await client.modify(entry.dn, changes, control);
         }
         await clearLockoutAfterWrite(client, entry.dn);
       });
@@ -92,4 +97,36 @@ export class LdapPasswordWrites {
  */
 async function clearLockoutAfterWrite(client: Client, dn: string): Promise<void> {
   await clearLockout(client, dn).catch(() => undefined);
+}
+
+/** ppolicy's mark of a password set by an administrator that the person must change (draft-behera 5.3.7). */
+export const PWD_RESET = 'pwdReset';
+
+function replace(type: string, value: string): Change {
+  return new Change({ operation: 'replace', modification: new Attribute({ type, values: [value] }) });
+}
+
+/**
+ * Writes `pwdReset` back as it is (a no-op the server still checks): an ACL that forbids the service account
+ * to write it, or a server without ppolicy, fails here, before the password is written, not after.
+ */
+async function proveMustChangeWritable(client: Client, dn: string): Promise<void> {
+  const { searchEntries } = await client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: [PWD_RESET] });
+  const current = searchEntries[0] ? valuesOf(searchEntries[0], PWD_RESET) : [];
+  await client.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type: PWD_RESET, values: current }) }));
+}
+
+/**
+ * Sets `pwdReset: TRUE` after the password was written by the extended operation. The password is in place
+ * by now: a failure here is `directory_unavailable` (`must_change_not_set`), so the caller never reports a
+ * one-time password that the directory would let the person keep.
+ */
+async function markMustChange(client: Client, dn: string): Promise<void> {
+  try {
+    await client.modify(dn, replace(PWD_RESET, 'TRUE'));
+  } catch (error) {
+    const failure = new UnlatchError('directory_unavailable', { reason: 'must_change_not_set' }, 'the password was written but the directory refused to mark it as one to change');
+    failure.cause = error;
+    throw failure;
+  }
 }

@@ -1,6 +1,6 @@
 import { isUnlatchError } from '../../core/errors.js';
 import { normalizeIdentifier } from '../../core/identity/normalize.js';
-import type { Directory, DirectoryAccount, PreparedPasswordWrite } from '../../core/ports/directory.js';
+import type { Directory, DirectoryAccount, PasswordWriteOptions, PreparedPasswordWrite } from '../../core/ports/directory.js';
 import type { StoreTx } from '../../core/ports/store.js';
 
 /**
@@ -57,7 +57,7 @@ export interface SecondaryTarget {
  * slow parts, such as hashing for the built-in directory, stay outside the store transaction). A failure to
  * prepare becomes a report that the commit hands back.
  */
-export async function prepareSecondaryWrite(target: SecondaryTarget, newPassword: string): Promise<SecondaryWrite> {
+export async function prepareSecondaryWrite(target: SecondaryTarget, newPassword: string, options: PasswordWriteOptions = {}): Promise<SecondaryWrite> {
   const base = { tenantId: target.tenantId, subjectId: target.account.id, primary: target.primary, directory: target.name };
   const failed = (error: unknown, accountId?: string): SecondaryWriteReport => ({ ...base, outcome: 'failure', ...reasonOf(error), ...(accountId ? { accountId } : {}) });
   let found: DirectoryAccount | null = null;
@@ -68,7 +68,9 @@ export async function prepareSecondaryWrite(target: SecondaryTarget, newPassword
     // The lookup also matches email addresses: only an account whose *username* is this one is the same person.
     if (!found || normalizeIdentifier(found.username) !== username) return reported({ ...base, outcome: 'failure', reason: 'not_found' });
     const account = found;
-    write = await target.guard('write', () => target.directory.preparePasswordWrite(account, newPassword));
+    // A one-time password stays one in the copy, where that directory can mark it (the person's own change clears it everywhere).
+    const mustChange = options.mustChange === true && target.directory.supportsMustChange?.(account) === true;
+    write = await target.guard('write', () => target.directory.preparePasswordWrite(account, newPassword, mustChange ? { mustChange } : {}));
   } catch (error) {
     return reported(failed(error, found ? target.outerId(found) : undefined));
   }

@@ -1,6 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../core/ports/clock.js';
-import type { Directory, DirectoryAccount, DirectoryAccountDetails, ListPeopleOptions, PreparedPasswordWrite } from '../../core/ports/directory.js';
+import type {
+  Directory,
+  DirectoryAccount,
+  DirectoryAccountDetails,
+  ListPeopleOptions,
+  PasswordWriteOptions,
+  PreparedPasswordWrite,
+} from '../../core/ports/directory.js';
 import { UnlatchError } from '../../core/errors.js';
 import type { Database } from '../store/schema.js';
 import { SqlUserRepository } from '../store/user-repository.js';
@@ -8,7 +15,17 @@ import type { Argon2Hasher } from './password-hasher.js';
 import { pageSizeOf, searchLimitOf, searchTextOf } from './people-query.js';
 import { listSqlPeople, searchSqlPeople, sqlAccountDetails, sqlAccountOf as toAccount } from './sql-people.js';
 
-/** The built-in user store as a Directory: passwords are argon2id hashes in the same database as the flows. */
+/** The built-in store's settings (the `builtin` directory entry's keys). */
+export interface SqlDirectoryOptions {
+  /** Days a password lasts: `accountDetails` then reports `passwordExpiresAt`. Unset: passwords never expire. */
+  maxPasswordAgeDays?: number;
+}
+
+/**
+ * The built-in user store as a Directory: passwords are argon2id hashes in the same database as the flows.
+ * A one-time password (`mustChange`) is a flag on the row that only a later write clears; the password
+ * still verifies (the person signs in with it to choose their own), `accountDetails` tells the flag.
+ */
 export class SqlDirectory implements Directory {
   private readonly users: SqlUserRepository;
 
@@ -16,6 +33,7 @@ export class SqlDirectory implements Directory {
     db: Kysely<Database>,
     private readonly hasher: Argon2Hasher,
     private readonly clock: Clock,
+    private readonly options: SqlDirectoryOptions = {},
   ) {
     this.users = new SqlUserRepository(db);
   }
@@ -44,17 +62,24 @@ export class SqlDirectory implements Directory {
     return this.hasher.verifyDummy(password);
   }
 
-  async preparePasswordWrite(account: DirectoryAccount, newPassword: string): Promise<PreparedPasswordWrite> {
+  async preparePasswordWrite(account: DirectoryAccount, newPassword: string, options: PasswordWriteOptions = {}): Promise<PreparedPasswordWrite> {
     // Hash outside the transaction: argon2 takes tens of milliseconds and must not hold the database.
     const hash = await this.hasher.hash(newPassword);
+    const mustChange = options.mustChange === true;
     return {
       commit: async (tx) => {
         const users = new SqlUserRepository(tx.native as Transaction<Database>);
-        if (!(await users.setPasswordHash(account.tenantId, account.id, hash, this.clock.now()))) {
+        // One update: the hash and the flag stand or fall together, in the flow's own transaction.
+        if (!(await users.setPasswordHash(account.tenantId, account.id, hash, this.clock.now(), { mustChange }))) {
           throw new UnlatchError('flow_invalid');
         }
       },
     };
+  }
+
+  /** Every account of the store can carry a one-time password. */
+  supportsMustChange(): boolean {
+    return true;
   }
 
   async changePassword(account: DirectoryAccount, oldPassword: string, newPassword: string): Promise<PreparedPasswordWrite> {
@@ -81,8 +106,8 @@ export class SqlDirectory implements Directory {
     for await (const user of listSqlPeople(this.users, tenantId, pageSizeOf(options))) yield toAccount(user);
   }
 
-  /** When the password was set (the store has no expiry and keeps no lockout time); `{}` when gone. */
+  /** When the password was set and expires, whether it must change (the store keeps no lockout time); `{}` when gone. */
   async accountDetails(account: DirectoryAccount): Promise<DirectoryAccountDetails> {
-    return sqlAccountDetails(await this.users.findById(account.tenantId, account.id));
+    return sqlAccountDetails(await this.users.findById(account.tenantId, account.id), this.options.maxPasswordAgeDays);
   }
 }

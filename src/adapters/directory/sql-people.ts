@@ -41,16 +41,22 @@ export async function* listSqlPeople(users: SqlUserRepository, tenantId: string,
   } while (after !== null);
 }
 
-/** What the built-in store tells beyond the account: when the password was set; it has no expiry. */
-export function sqlAccountDetails(user: StoredUser | null): DirectoryAccountDetails {
+/**
+ * What the built-in store tells beyond the account: when the password was set, when it expires (set time +
+ * `maxPasswordAgeDays`; null without a maximum age or without a password), whether it is a one-time one.
+ */
+export function sqlAccountDetails(user: StoredUser | null, maxPasswordAgeDays?: number): DirectoryAccountDetails {
   if (!user) return {};
+  const expires = maxPasswordAgeDays !== undefined && user.passwordChangedAt !== null;
   return {
     passwordLastSetAt: user.passwordChangedAt,
-    // The built-in directory has no maximum password age: a password never expires.
-    passwordExpiresAt: null,
-    attributes: { createdAt: user.createdAt.toISOString() },
+    passwordExpiresAt: expires ? new Date(user.passwordChangedAt!.getTime() + maxPasswordAgeDays * DAY_MS) : null,
+    mustChangePassword: user.mustChange,
+    attributes: { createdAt: user.createdAt.toISOString(), ...(user.mustChange ? { mustChangePassword: 'true' } : {}) },
   };
 }
+
+const DAY_MS = 86_400_000;
 
 /** A stored user as the Directory port's account (the hash stays behind). */
 export function sqlAccountOf(user: StoredUser): DirectoryAccount {

@@ -19,6 +19,8 @@ export interface StoredUser {
   locked: boolean;
   createdAt: Date;
   passwordChangedAt: Date | null;
+  /** A one-time password the person must change at their next sign-in (set by a helpdesk agent). */
+  mustChange: boolean;
 }
 
 export interface NewUser {
@@ -104,16 +106,20 @@ export class SqlUserRepository {
         created_at: now.getTime(),
         updated_at: now.getTime(),
         password_changed_at: user.passwordHash ? now.getTime() : null,
+        must_change: 0,
       })
       .execute();
     return id;
   }
 
-  /** Sets the hash and clears a lockout: a person who proved who they are is let back in. */
-  async setPasswordHash(tenantId: string, id: string, hash: string, now: Date): Promise<boolean> {
+  /**
+   * Sets the hash and clears a lockout: a person who proved who they are is let back in. `mustChange` marks a
+   * one-time password; any write without it clears the mark (the person chose their own).
+   */
+  async setPasswordHash(tenantId: string, id: string, hash: string, now: Date, options: { mustChange?: boolean } = {}): Promise<boolean> {
     const result = await this.db
       .updateTable('users')
-      .set({ password_hash: hash, locked: 0, updated_at: now.getTime(), password_changed_at: now.getTime() })
+      .set({ password_hash: hash, locked: 0, updated_at: now.getTime(), password_changed_at: now.getTime(), must_change: options.mustChange === true ? 1 : 0 })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .executeTakeFirst();
@@ -148,5 +154,6 @@ function fromRow(row: Selectable<UsersTable>): StoredUser {
     locked: Number(row.locked) === 1,
     createdAt: new Date(Number(row.created_at)),
     passwordChangedAt: row.password_changed_at === null ? null : new Date(Number(row.password_changed_at)),
+    mustChange: Number(row.must_change) === 1,
   };
 }

@@ -72,7 +72,7 @@ export class PasswordChange {
     const byAccount = await firstExhausted(limiter, [['change_identifier', `${tenantId}:${accountLimitKey(account, rateKey)}`]]);
     if (byAccount) await refuse(byAccount.bucket, byAccount.retryAfterSeconds);
     const valid = account && account.enabled
-      ? await directory.verifyPassword(account, input.currentPassword)
+      ? await directory.verifyPassword(account, input.currentPassword, { acceptMustChange: true })
       : (await directory.verifyDummy(input.currentPassword, tenantId), false);
     if (!account || !valid) {
       await store.transaction((tx) => tx.audit.append(audit('password.change_failed', account ? 'failure' : 'decoy', account?.id ?? null, account ? {} : { identifier: rateKey })));

@@ -12,6 +12,40 @@ export interface DirectoryAccount {
   groups: string[];
   enabled: boolean;
   locked: boolean;
+  /**
+   * The person's own contact data read from the attributes named by the directory's `contactAttributes`
+   * (AD `otherMailbox`, `mobile`, a custom attribute): every value of each, normalised (addresses with a
+   * lower-case domain, phones in E.164), invalid ones and the directory's primary `email` left out, each once.
+   * Absent when the directory maps no contact attributes (and for the built-in store).
+   */
+  contacts?: DirectoryContacts;
+}
+
+/** Personal addresses and phone numbers a directory holds for a person, beside its primary `email`. */
+export interface DirectoryContacts {
+  emails: string[];
+  /** E.164 (`+4917…`). */
+  phones: string[];
+}
+
+/** Choices for an administrator's password write. */
+export interface PasswordWriteOptions {
+  /**
+   * A one-time password: the person must choose their own at the next sign-in (AD `pwdLastSet = 0`, OpenLDAP
+   * ppolicy `pwdReset: TRUE`, the built-in store's `must_change` flag). Only where `supportsMustChange` says so.
+   */
+  mustChange?: boolean;
+}
+
+/** Choices for a password check. */
+export interface VerifyPasswordOptions {
+  /**
+   * Count a password as right when the directory refuses the sign-in only because it must be changed first:
+   * a one-time password, or an expired one (AD says so, data 773 / 532, only for the right password). For
+   * proving a one-time password just written, and for the person's change of such a password; never for
+   * signing in to anything else.
+   */
+  acceptMustChange?: boolean;
 }
 
 /**
@@ -50,6 +84,11 @@ export interface DirectoryAccountDetails {
   passwordExpiresAt?: Date | null;
   /** When the current lockout began (ppolicy `pwdAccountLockedTime`, AD `lockoutTime`); null when not locked out. */
   lockedAt?: Date | null;
+  /**
+   * True when the password is a one-time one the person must change at their next sign-in (AD `pwdLastSet`
+   * 0, ppolicy `pwdReset`, the built-in store's flag); false when the directory tells it is not.
+   */
+  mustChangePassword?: boolean;
   /** Extra plain facts worth showing (e.g. `distinguishedName`), never secrets or hashes. */
   attributes?: Record<string, string>;
 }
@@ -80,8 +119,13 @@ export interface Directory {
    * account disabled a moment ago. Adapters read the directory every time and may ignore it.
    */
   findById(tenantId: string, id: string, options?: FindByIdOptions): Promise<DirectoryAccount | null>;
-  /** Checks a password of an account; false for wrong passwords, disabled accounts or accounts without one. */
-  verifyPassword(account: DirectoryAccount, password: string): Promise<boolean>;
+  /**
+   * Checks a password of an account; false for wrong passwords, disabled accounts or accounts without one.
+   * Where the directory refuses a sign-in until a one-time password is changed (AD), that password is false
+   * unless `acceptMustChange`; where it lets the person sign in with it (ppolicy, the built-in store) it is
+   * true either way, and `accountDetails().mustChangePassword` tells the mark.
+   */
+  verifyPassword(account: DirectoryAccount, password: string, options?: VerifyPasswordOptions): Promise<boolean>;
   /**
    * Spends the same time as a real verification, for the paths where no account was found. `tenantId`, when
    * given, names the tenant whose directories' cost to imitate (a tenant may be served by several, of
@@ -93,8 +137,15 @@ export interface Directory {
    * lockout where the directory supports that. A commit the directory's own policy refuses throws
    * `password_rejected` with `details.reasons` (`PasswordRejection[]`); an unreachable directory throws
    * `directory_unavailable`. A commit never returns unless the password was written.
+   *
+   * `mustChange` (where `supportsMustChange`) makes it a one-time password: the commit returns only when the
+   * password and the must-change mark are both written; a mark that could not be written after the password
+   * was is `directory_unavailable` (reason `must_change_not_set`), never a silent half. Any later write without
+   * `mustChange` (a reset, the person's own change) clears the mark.
    */
-  preparePasswordWrite(account: DirectoryAccount, newPassword: string): Promise<PreparedPasswordWrite>;
+  preparePasswordWrite(account: DirectoryAccount, newPassword: string, options?: PasswordWriteOptions): Promise<PreparedPasswordWrite>;
+  /** Whether `preparePasswordWrite` can mark a password as one to change at next sign-in for this account. */
+  supportsMustChange?(account: DirectoryAccount): boolean;
   /**
    * Prepares a person's own change of their password. The old password is checked now: wrong, or the account
    * disabled or gone, throws `invalid_credentials` (one answer for all three). The commit writes as the person,
