@@ -16,5 +16,9 @@ export function renderSmsCode(data: Record<string, string | number | null>): str
         : data.purpose === 'test'
           ? 'to test this phone number'
           : 'to reset your password';
+  // The helpdesk's code is the one code meant to be told: only to a helpdesk the person called themselves.
+  if (data.purpose === 'helpdesk') {
+    return `${code} is your ${tenant === '' ? 'helpdesk' : `${tenant} helpdesk`} code. Read it only to a helpdesk agent you called yourself; it expires in ${minutes} minutes.`;
+  }
   return `${code} is your ${tenant === '' ? 'verification' : tenant} code ${purpose}. It expires in ${minutes} minutes. Never share it with anyone, including us.`;
 }

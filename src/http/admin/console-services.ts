@@ -12,6 +12,7 @@ import type { Clock } from '../../core/ports/clock.js';
 import type { MethodRepository } from '../../core/ports/methods.js';
 import type { OidcRelyingParty } from '../../core/ports/oidc.js';
 import type { Store } from '../../core/ports/store.js';
+import type { Helpdesk } from '../../core/helpdesk/helpdesk.js';
 
 /** What the console needs beyond the portal's deps; each area takes only what it uses. */
 export interface AdminServices {
@@ -38,4 +39,6 @@ export interface AdminServices {
   clock: Clock;
   /** Verifications of the audit log's hash chains: the status, and starting one in the background. */
   auditVerifications?: AuditVerifications;
+  /** Caller checks, helpdesk actions and approvals (absent: the helpdesk areas answer 404). */
+  helpdesk?: Helpdesk;
 }

@@ -1,0 +1,56 @@
+import { DIRECTORY_PHONE_ID, directoryEmailOf, directoryPhoneOf } from '../methods/directory-contacts.js';
+import type { PolicyDecision } from '../policy/method-policy.js';
+import type { DirectoryAccount } from '../ports/directory.js';
+import type { HelpdeskCheckKind } from '../ports/helpdesk.js';
+import type { RegisteredMethod } from '../ports/methods.js';
+
+/** The method id under which the directory's own address is offered (it has no row of its own). */
+export const DIRECTORY_EMAIL_ID = 'directory-email';
+/** The one choice for "a backup code read out": whichever unused code the caller reads. */
+export const BACKUP_CODES_ID = 'backup-codes';
+
+/** One way the agent can check this caller. `destination` is where a code goes (never shown whole). */
+export interface CheckOption {
+  methodId: string;
+  kind: HelpdeskCheckKind;
+  /** What the agent sees: the method's label and a masked destination. */
+  label: string;
+  destination: string | null;
+}
+
+/** `+15551230001` → `•••• 0001`; `alice@example.com` → `a•••@example.com`. */
+export function maskDestination(kind: HelpdeskCheckKind, value: string): string {
+  if (kind === 'sms_code') return `•••• ${value.slice(-4)}`;
+  const at = value.lastIndexOf('@');
+  return at <= 0 ? '•••' : `${value[0]}•••${value.slice(at)}`;
+}
+
+/**
+ * The checks an agent may choose for a person, from what the person registered (confirmed only): a code
+ * texted to a phone (when SMS is configured) or mailed to an address, an authenticator app's current code,
+ * one of the unused backup codes. The directory's own address and phone count only where the policy trusts
+ * them (`directoryEmail`, `directoryPhone`): in a company that mailbox belongs to the very account at stake.
+ */
+export function checkOptions(
+  account: DirectoryAccount,
+  decision: Pick<PolicyDecision, 'directoryEmail' | 'directoryPhone'>,
+  registered: readonly RegisteredMethod[],
+  smsAvailable: boolean,
+): CheckOption[] {
+  const options: CheckOption[] = [];
+  const code = (methodId: string, kind: 'sms_code' | 'email_code', name: string, to: string) =>
+    options.push({ methodId, kind, label: `${name} (${maskDestination(kind, to)})`, destination: to });
+  const confirmed = registered.filter((m) => m.confirmed);
+  if (smsAvailable) {
+    const phone = directoryPhoneOf(account, decision);
+    if (phone) code(DIRECTORY_PHONE_ID, 'sms_code', 'Directory phone', phone);
+    for (const m of confirmed) if (m.kind === 'sms_code' && typeof m.data.phone === 'string') code(m.id, 'sms_code', m.name, m.data.phone);
+  }
+  const email = directoryEmailOf(account, decision);
+  if (email) code(DIRECTORY_EMAIL_ID, 'email_code', 'Directory email', email);
+  for (const m of confirmed) if (m.kind === 'email_code' && typeof m.data.email === 'string') code(m.id, 'email_code', m.name, m.data.email);
+  for (const m of confirmed) if (m.kind === 'totp') options.push({ methodId: m.id, kind: 'totp', label: m.name, destination: null });
+  const backups = confirmed.filter((m) => m.kind === 'backup_code' && m.usedAt === null).length;
+  if (backups > 0) options.push({ methodId: BACKUP_CODES_ID, kind: 'backup_code', label: `Backup codes (${backups} unused)`, destination: null });
+  return options;
+}
