@@ -93,7 +93,7 @@ describe('console reports on the built-in store', () => {
     expect(page.body).toMatch(/<th scope="row">sales<\/th><td data-value="1">1<\/td><td data-value="1">1<\/td>/);
     const api = await operator.get('/admin/t/demo/reports/coverage.csv');
     const rows = csvRows(api.body);
-    expect(rows[0]).toEqual(['username', 'display_name', 'email', 'groups', 'account_id']);
+    expect(rows[0]).toEqual(['username', 'display_name', 'email', 'groups', 'account_id', 'overdue']);
     expect(rows.slice(1).map((r) => r[0]).sort()).toEqual(['alice', 'bob', 'carol', 'dave']);
   });
 

@@ -11,7 +11,8 @@ export class ReportScheduleLoop {
   private stopped = true;
 
   constructor(
-    private readonly scheduler: ReportScheduler,
+    // Anything with runDue(): the report scheduler, and the reminder rounds (src/core/reminders/reminder-scheduler.ts).
+    private readonly scheduler: Pick<ReportScheduler, 'runDue'>,
     private readonly options: { everyMs?: number; firstAfterMs?: number; onError?: (error: unknown) => void } = {},
   ) {}
 

@@ -1,5 +1,6 @@
 import type { Report, ReportChart, ReportRow } from './report.js';
 import { peopleOf } from './people-listing.js';
+import { deadlinePassed } from '../../enrolment/enrolment-report-source.js';
 
 /** Groups shown in the chart at most (the most people without a method first); the rest are counted as omitted. */
 const CHART_GROUPS = 25;
@@ -14,11 +15,14 @@ export const NO_GROUP = '(no group)';
  */
 export const coverageReport: Report = {
   id: 'coverage',
-  columns: ['username', 'display_name', 'email', 'groups', 'account_id'],
+  // `overdue`: yes once the tenant's registration deadline (enrolment.registrationDeadline) has passed; empty without one.
+  columns: ['username', 'display_name', 'email', 'groups', 'account_id', 'overdue'],
   params: ['group'],
   run(sources, input) {
     const totals = { people: 0, covered: 0, uncovered: 0, disabled: 0 };
     const groups = new Map<string, { people: number; covered: number }>();
+    const overdue = deadlinePassed(sources.enrolment, input.tenantId, input.now);
+    const overdueCell = overdue === null ? null : overdue ? 'yes' : 'no';
     async function* rows(): AsyncGenerator<ReportRow> {
       const withMethods = await sources.coverage.subjectsWithMethods(input.tenantId);
       for await (const account of peopleOf(sources, input.tenantId, input.params.group)) {
@@ -35,7 +39,7 @@ export const coverageReport: Report = {
           if (covered) tally.covered += 1;
           groups.set(group, tally);
         }
-        if (!covered) yield [account.username, account.displayName ?? null, account.email ?? null, account.groups.join('; '), account.id];
+        if (!covered) yield [account.username, account.displayName ?? null, account.email ?? null, account.groups.join('; '), account.id, overdueCell];
       }
       // Read to the end over every group: the overview shows these totals until the next full run.
       if (!input.params.group) await sources.snapshots?.record(input.tenantId, { people: totals.people, covered: totals.covered, computedAt: input.now });
@@ -48,6 +52,7 @@ export const coverageReport: Report = {
           { key: 'covered', value: totals.covered },
           { key: 'uncovered', value: totals.uncovered },
           { key: 'disabled', value: totals.disabled },
+          ...(overdue ? [{ key: 'overdue', value: totals.uncovered }] : []),
         ],
         chart: groupChart(groups),
       }),

@@ -10,7 +10,8 @@ const DAY_MS = 86_400_000;
  */
 export const expiringReport: Report = {
   id: 'expiring',
-  columns: ['username', 'display_name', 'email', 'password_last_set', 'password_expires', 'days_left', 'status', 'account_id'],
+  // `reminders_sent`: expiry reminders mailed for this password (this expiry date), when reminders are recorded here.
+  columns: ['username', 'display_name', 'email', 'password_last_set', 'password_expires', 'days_left', 'status', 'account_id', 'reminders_sent'],
   params: ['days', 'group'],
   run(sources, input) {
     const now = input.now.getTime();
@@ -20,6 +21,7 @@ export const expiringReport: Report = {
       for await (const account of peopleOf(sources, input.tenantId, input.params.group)) if (account.enabled) yield account;
     }
     async function* rows(): AsyncGenerator<ReportRow> {
+      const reminders = sources.enrolment ? await sources.enrolment.ledger.sentBySubject(input.tenantId, 'expiry', new Date(now - 366 * DAY_MS)) : null;
       for await (const [account, detail] of inBatches(enabled(), 8, detailsOf(sources))) {
         totals.people += 1;
         const expires = detail.passwordExpiresAt;
@@ -36,7 +38,7 @@ export const expiringReport: Report = {
         const expired = at <= now;
         totals[expired ? 'expired' : 'expiring'] += 1;
         const daysLeft = Math.floor((at - now) / DAY_MS);
-        yield [account.username, account.displayName ?? null, account.email ?? null, isoOrNull(detail.passwordLastSetAt), isoOrNull(expires), daysLeft, expired ? 'expired' : 'expiring', account.id];
+        yield [account.username, account.displayName ?? null, account.email ?? null, isoOrNull(detail.passwordLastSetAt), isoOrNull(expires), daysLeft, expired ? 'expired' : 'expiring', account.id, remindersFor(reminders, account.id, expires)];
       }
     }
     return {
@@ -53,3 +55,10 @@ export const expiringReport: Report = {
     };
   },
 };
+
+// Expiry rounds are `<expiry ISO>/<threshold>d`: those of this password's expiry.
+function remindersFor(sent: ReadonlyMap<string, ReadonlyArray<{ round: string; mailed: boolean }>> | null, subjectId: string, expires: Date): number | null {
+  if (!sent) return null;
+  const prefix = `${expires.toISOString()}/`;
+  return (sent.get(subjectId) ?? []).filter((r) => r.mailed && r.round.startsWith(prefix)).length;
+}

@@ -1,6 +1,7 @@
 import type { AuditGroups } from '../../ports/audit-groups.js';
 import type { AuditStats } from '../../ports/audit-stats.js';
 import type { Directory } from '../../ports/directory.js';
+import type { EnrolmentReportSource } from '../../enrolment/enrolment-report-source.js';
 import type { CoverageSnapshots, MethodCoverage } from '../../ports/method-coverage.js';
 import type { ReportParamName, ReportParams } from './report-params.js';
 
@@ -18,6 +19,8 @@ export interface ReportSources {
   auditGroups: AuditGroups;
   /** Where a full coverage run leaves its totals for the overview (absent: nowhere). */
   snapshots?: CoverageSnapshots;
+  /** Policies, deadlines, methods and reminders sent, for the enrolment report and the coverage report's `overdue` (absent: not shown). */
+  enrolment?: EnrolmentReportSource;
   /** Accounts per directory request when listing people (LDAP page, SQL keyset page); default the directory's. */
   listPageSize?: number;
 }
