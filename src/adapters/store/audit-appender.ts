@@ -18,6 +18,9 @@ export interface AuditExport {
 /** How many chains appends spread over when nothing says otherwise (the `audit.chains` default). */
 export const DEFAULT_AUDIT_CHAINS = 8;
 
+/** Audit rows per insert statement: 17 columns each, well within every database's bind-parameter limit. */
+const INSERT_CHUNK = 500;
+
 /** Which chain an appender writes to: chosen once per appender, so a transaction's entries stay in one chain. */
 export interface AuditChainChoice {
   /** Spread appends over chains 0 … chains-1 (1 to 64; default 8). */
@@ -106,20 +109,26 @@ export class SqlAuditAppender implements AuditAppender {
       hash,
     }));
     const newHead = { seq: chainSeq, hash: prevHash };
+    // A bulk operation audits each person in one transaction: thousands of rows would pass the databases'
+    // bind-parameter limits (SQLite 32766) in one insert, so all but the last chunk go in first.
+    for (let start = 0; start + INSERT_CHUNK < values.length; start += INSERT_CHUNK) {
+      await this.trx.insertInto('audit_log').values(values.slice(start, start + INSERT_CHUNK)).execute();
+    }
+    const last = values.slice(Math.floor((values.length - 1) / INSERT_CHUNK) * INSERT_CHUNK);
     // The console's counts, in the same transaction: by this chain (`shard`), so the rows are only ever
     // written under the head lock this transaction already holds (no new lock, no new wait).
     const rollup = [...rollupRowsOf(entries.map((entry) => ({ tenantId: entry.tenantId, at, event: entry.event, outcome: entry.outcome, chain, details: entry.details ?? {} }))).values()];
     if (this.dialect === 'postgres') {
       // Insert, rollup and head update in one statement: one round trip less while the head is locked.
       await this.trx
-        .with('appended', (db) => db.insertInto('audit_log').values(values))
+        .with('appended', (db) => db.insertInto('audit_log').values(last))
         .with('counted', (db) => rollupUpsert(db, rollup))
         .updateTable('audit_head')
         .set(newHead)
         .where('id', '=', chain)
         .execute();
     } else {
-      await this.trx.insertInto('audit_log').values(values).execute();
+      await this.trx.insertInto('audit_log').values(last).execute();
       await rollupUpsert(this.trx, rollup).execute();
       await this.trx.updateTable('audit_head').set(newHead).where('id', '=', chain).execute();
     }
