@@ -45,6 +45,18 @@ export function classifyError(error: unknown): { code: ErrorCode; status: number
   return { code: 'internal', status: 500, details: {} };
 }
 
+/** What a 503 without its own hint tells the client to wait (seconds): a dependency outage is usually brief. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * The Retry-After (seconds) of an answer, or null: the error's own `retryAfterSeconds` (rate limits, the store's
+ * outage), else 30 s for every 503 — an outage of a dependency always says when to come back, never a bare 503.
+ */
+export function retryAfterOf(status: number, details: Record<string, unknown>): number | null {
+  if (typeof details.retryAfterSeconds === 'number') return details.retryAfterSeconds;
+  return status === 503 ? OUTAGE_RETRY_AFTER_SECONDS : null;
+}
+
 export function problemOf(error: unknown, request: FastifyRequest, translate: ErrorTranslator): Problem {
   const { code, status, details } = classifyError(error);
   const problem: Problem = {
@@ -56,11 +68,12 @@ export function problemOf(error: unknown, request: FastifyRequest, translate: Er
   };
   const field = details.field;
   if (typeof field === 'string' && field.length > 0) problem.detail = `Check the field "${field}".`;
-  if (typeof details.retryAfterSeconds === 'number') problem.retryAfterSeconds = details.retryAfterSeconds;
+  const retryAfter = retryAfterOf(status, details);
+  if (retryAfter !== null) problem.retryAfterSeconds = retryAfter;
   return problem;
 }
 
-/** Sends a problem, with Retry-After for rate limits; 5xx are logged with the cause, 4xx are not noise. */
+/** Sends a problem, with Retry-After for rate limits and outages (503); 5xx are logged with the cause, 4xx are not noise. */
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, translate: ErrorTranslator): FastifyReply {
   const problem = problemOf(error, request, translate);
   if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'request failed');

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { expect } from 'vitest';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { TestApp } from '../helpers/test-app.js';
@@ -6,7 +7,6 @@ import { axeViolations, cspViolations, watch } from './page-checks.js';
 
 /** The console in Chromium: an app on `http://localhost` (WebAuthn needs a domain as RP ID) and the checks every console page must pass. */
 
-const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 422: 'Unprocessable Entity' };
 /** A laptop screen for the checks and the docs' screenshots. */
 export const DESKTOP = { width: 1280, height: 900 };
 /** The narrowest width WCAG 1.4.10 (reflow) asks for. */
@@ -81,8 +81,21 @@ async function tooWide(page: Page): Promise<string[]> {
 }
 
 export interface CheckOptions {
-  /** The status the page itself answered with (its 4xx is then not a problem); default 200. */
-  status?: number;
+  /**
+   * The status(es) the page itself answered with since the last check — a form shown again with its errors
+   * (400, 401, 422), a 403 or 404 page: each must have been answered for this page and is then not a problem.
+   * Default: none (a 200 page).
+   */
+  status?: number | readonly number[];
+}
+
+/** How Chromium reports the page's own answer `status`: the response, and once as a failed resource. */
+function ownAnswer(url: string, status: number): { response: string; consoleError: string } {
+  return {
+    response: `HTTP ${status} ${url}`,
+    // Chromium prints the reason phrase the server sent: Node's own for the status.
+    consoleError: `console error: Failed to load resource: the server responded with a status of ${status} (${STATUS_CODES[status] ?? ''})`,
+  };
 }
 
 /**
@@ -94,8 +107,10 @@ export interface CheckOptions {
 export async function checkPage(who: OperatorBrowser, label: string, options: CheckOptions = {}): Promise<void> {
   const { page, problems } = who;
   await settled(page);
-  // The page's own status (a 403 or 404 page) is what was asked for: Chromium reports it, once, as a failed resource.
-  const expected = options.status === undefined ? [] : [`HTTP ${options.status} ${page.url()}`, `console error: Failed to load resource: the server responded with a status of ${options.status} (${STATUS_TEXT[options.status] ?? ''})`];
+  // The page's own status (a 403 page, a form with errors) is what was asked for: it must be there, and is no problem.
+  const own = (options.status === undefined ? [] : typeof options.status === 'number' ? [options.status] : options.status).map((status) => ownAnswer(page.url(), status));
+  for (const answer of own) expect(problems, `${label}: the page answered ${answer.response}`).toContain(answer.response);
+  const expected = own.flatMap((answer) => [answer.response, answer.consoleError]);
   expect(await page.locator('h1').count(), `${label}: one h1`).toBe(1);
   expect(await axeViolations(page), `${label}: axe at ${DESKTOP.width} px`).toEqual([]);
   expect(await cspViolations(page), `${label}: CSP`).toEqual([]);

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
+import { purgeHelpdeskAndReminders, type HelpdeskPurgeReport } from './helpdesk-housekeeping.js';
 import type { Database } from './schema.js';
 
 const DAY_MS = 86_400_000;
 
 /** What housekeeping removed, for the log. */
-export interface PurgeReport {
+export interface PurgeReport extends HelpdeskPurgeReport {
   flows: number;
   outbox: number;
   devOutbox: number;
@@ -12,8 +13,9 @@ export interface PurgeReport {
 
 /**
  * Deletes what nobody can use any more: reset flows a day past their expiry, delivered or given-up outbox
- * rows older than the retention, and dev-outbox mail beyond the newest `devOutboxKeep`. The audit log keeps
- * the history; it is never purged here.
+ * rows older than the retention, dev-outbox mail beyond the newest `devOutboxKeep`, and ended helpdesk checks,
+ * access passes, approval requests and old expiry reminder rows (see `purgeHelpdeskAndReminders`). The audit
+ * log keeps the history; it is never purged here.
  */
 export async function purgeExpired(
   db: Kysely<Database>,
@@ -28,5 +30,6 @@ export async function purgeExpired(
     .executeTakeFirst();
   const keepFrom = await db.selectFrom('dev_outbox').select('id').orderBy('id', 'desc').offset(options.devOutboxKeep).limit(1).executeTakeFirst();
   const devOutbox = keepFrom ? await db.deleteFrom('dev_outbox').where('id', '<=', keepFrom.id).executeTakeFirst() : { numDeletedRows: 0n };
-  return { flows: Number(flows.numDeletedRows), outbox: Number(outbox.numDeletedRows), devOutbox: Number(devOutbox.numDeletedRows) };
+  const helpdesk = await purgeHelpdeskAndReminders(db, now);
+  return { flows: Number(flows.numDeletedRows), outbox: Number(outbox.numDeletedRows), devOutbox: Number(devOutbox.numDeletedRows), ...helpdesk };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UnlatchError } from '../../core/errors.js';
-import { classifyError } from '../problem.js';
+import { classifyError, retryAfterOf } from '../problem.js';
 import { translatorFor } from '../portal/language.js';
 import type { AdminContext } from './admin-context.js';
 import { clearSessionCookie } from './admin-cookies.js';
@@ -20,7 +20,9 @@ export function registerAdminErrors(app: FastifyInstance, ctx: AdminContext): vo
       if (request.method === 'GET') return reply.redirect('/admin/sign-in', 303);
     }
     try {
-      if (typeof details.retryAfterSeconds === 'number') reply.header('retry-after', String(details.retryAfterSeconds));
+      // Rate limits and outages (every 503) say when to come back.
+      const retryAfter = retryAfterOf(status, details);
+      if (retryAfter !== null) reply.header('retry-after', String(retryAfter));
       const message = translatorFor(ctx.deps.i18n, 'en', 'errors')(code);
       const t = adminT(ctx);
       return await renderAdmin(ctx, request, reply, 'error', { title: t(`error.title_${status === 403 ? 403 : status === 404 ? 404 : status >= 500 ? 500 : 400}`), message, status }, status);

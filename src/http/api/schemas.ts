@@ -98,7 +98,7 @@ export const problemSchema = {
     detail: { type: 'string' },
     instance: { type: 'string', description: 'The correlation id of the request.' },
     attemptsLeft: { type: 'integer', description: 'With code_invalid: wrong codes left before the flow ends.' },
-    retryAfterSeconds: { type: 'integer', description: 'With rate_limited: same as the Retry-After header.' },
+    retryAfterSeconds: { type: 'integer', description: 'With rate_limited and every 503: same as the Retry-After header.' },
     reasons: { type: 'array', items: reasonSchema, description: 'With password_rejected: every rule the password breaks.' },
   },
 } as const;
@@ -114,7 +114,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   422: 'The code or the new password was refused (codes code_invalid, password_rejected).',
   429: 'Rate limited; see Retry-After (code rate_limited). Same answer whether or not the account exists.',
   500: 'Unexpected failure (code internal).',
-  503: 'Directory or store unreachable (codes directory_unavailable, store_unavailable).',
+  503: 'Directory or store unreachable; see Retry-After (codes directory_unavailable, store_unavailable).',
 };
 
 /** Problem statuses every JSON POST can answer. */
@@ -126,7 +126,7 @@ export function problemResponses(statuses: readonly number[]): Record<string, un
   for (const status of statuses) {
     responses[String(status)] = {
       description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
-      ...(status === 429 ? { headers: { 'retry-after': { type: 'integer', description: 'Seconds to wait before trying again.' } } } : {}),
+      ...(status === 429 || status === 503 ? { headers: { 'retry-after': { type: 'integer', description: 'Seconds to wait before trying again.' } } } : {}),
       content: { 'application/problem+json': { schema: problemSchema } },
     };
   }

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { isUnlatchError } from '../../core/errors.js';
-import { classifyError } from '../problem.js';
+import { classifyError, retryAfterOf } from '../problem.js';
 import { errorsT, type PortalContext } from './page.js';
 
 /**
@@ -41,7 +41,8 @@ export async function jsonEndpoint(
     const { code, status, details } = classifyError(error);
     const page = pages[code];
     if (page) return jsonNext(reply, page);
-    if (typeof details.retryAfterSeconds === 'number') reply.header('retry-after', String(details.retryAfterSeconds));
+    const retryAfter = retryAfterOf(status, details);
+    if (retryAfter !== null) reply.header('retry-after', String(retryAfter));
     return jsonError(reply, status, errorsT(ctx, request)(code));
   }
 }

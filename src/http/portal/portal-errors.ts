@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { classifyError } from '../problem.js';
+import { classifyError, retryAfterOf } from '../problem.js';
 import { clearFlowCookie } from './flow-cookie.js';
 import { errorsT, portalT, renderPage, type PortalContext } from './page.js';
 
@@ -16,15 +16,15 @@ export function registerPortalErrors(app: FastifyInstance, ctx: PortalContext): 
     if (status >= 500) request.log.error({ err: error, code }, 'portal request failed');
     else request.log.debug({ code, status }, 'portal request refused');
     try {
-      // Rate limits and outages say when to come back, in the header as on the page.
-      if (typeof details.retryAfterSeconds === 'number') reply.header('retry-after', String(details.retryAfterSeconds));
+      // Rate limits and outages (every 503) say when to come back, in the header as on the page.
+      const retryAfter = retryAfterOf(status, details);
+      if (retryAfter !== null) reply.header('retry-after', String(retryAfter));
       const message = errorsT(ctx, request)(code);
       const t = portalT(ctx, request);
       if (ENDED.has(code) && request.url.startsWith('/reset')) {
         clearFlowCookie(ctx, reply);
         return await renderPage(ctx, request, reply, 'reset-ended', { title: t('reset_ended.title'), message }, status);
       }
-      const retryAfter = typeof details.retryAfterSeconds === 'number' ? details.retryAfterSeconds : null;
       return await renderPage(ctx, request, reply, 'error', { title: t(titleKey(status)), message, status, retryAfter }, status);
     } catch (renderError) {
       // The error page itself failed: a plain line, still without details.
