@@ -15,6 +15,9 @@ import * as auditConsole from './0013-audit-console.js';
 import * as reportRuns from './0014-report-runs.js';
 import * as auditVerifications from './0015-audit-verifications.js';
 import * as coverageSnapshots from './0016-coverage-snapshots.js';
+import * as helpdesk from './0017-helpdesk.js';
+import * as reminders from './0018-reminders.js';
+import * as mustChange from './0020-must-change.js';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -34,4 +37,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014-report-runs': reportRuns,
   '0015-audit-verifications': auditVerifications,
   '0016-coverage-snapshots': coverageSnapshots,
+  '0017-helpdesk': helpdesk,
+  '0018-reminders': reminders,
+  '0020-must-change': mustChange,
 };

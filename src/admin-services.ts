@@ -30,7 +30,10 @@ import type { DatabaseHandle } from './adapters/store/database.js';
 import { SqlMethodCoverage } from './adapters/store/method-coverage.js';
 import { SqlPersonActivity } from './adapters/store/person-activity.js';
 import { SqlReportRuns } from './adapters/store/report-runs.js';
+import { SqlReminderLedger } from './adapters/store/reminder-ledger.js';
+import { enrolmentFor } from './config/enrolment-schema.js';
 import type { AdminServices } from './http/admin/console-services.js';
+import type { Helpdesk } from './core/helpdesk/helpdesk.js';
 
 /** What the console is built from: the app's own pieces, shared with the portal. */
 export interface AdminServicesDeps {
@@ -49,6 +52,8 @@ export interface AdminServicesDeps {
   /** Names this node's claims on scheduled reports. */
   nodeId: string;
   logger: Logger;
+  /** The helpdesk (caller checks, actions, approvals), built by `buildHelpdesk`. */
+  helpdesk?: Helpdesk;
 }
 
 /**
@@ -68,7 +73,13 @@ export function buildAdminServices(deps: AdminServicesDeps): { admin: AdminServi
   });
   const stats = new SqlAuditStats(db);
   const coverage = new SqlMethodCoverage(db);
-  const reportSources = { directory, coverage, snapshots: coverage, stats, auditGroups: new SqlAuditGroups(db, database.dialect) };
+  const reminderLedger = new SqlReminderLedger(db);
+  const enrolment = {
+    policyFor: (tenantId: string) => policyFor(config.policy, tenantId),
+    settingsFor: (tenantId: string) => enrolmentFor(config.enrolment, tenantId),
+    ledger: reminderLedger, methods: reminderLedger,
+  };
+  const reportSources = { directory, coverage, snapshots: coverage, stats, auditGroups: new SqlAuditGroups(db, database.dialect), enrolment };
   const admin: AdminServices = {
     signIn,
     tokens: new AdminTokens({ store, tokens: new SqlAdminTokenRepository(db), clock, tenantIds: () => config.tenants.map((t) => t.id) }),
@@ -82,6 +93,7 @@ export function buildAdminServices(deps: AdminServicesDeps): { admin: AdminServi
     oidc: oidcRelyingPartyOf(config),
     system: systemSourceOf({ config, db, dialect: database.dialect, clock, ringIds: deps.keyIds, version: unlatchVersion }),
     reports: reportSources,
+    helpdesk: deps.helpdesk,
     auditVerifications: new AuditVerifications({
       runs: new SqlAuditVerificationRuns(db), source: () => new SqlAuditReader(db), clock,
       onError: (err, run) => logger.error({ err, runId: run.id }, 'audit verification stopped on an error'),

@@ -9,6 +9,7 @@ import { Sealer } from './core/crypto/sealer.js';
 import { PasswordPolicy } from './core/password/password-policy.js';
 import { systemClock, type Clock } from './core/ports/clock.js';
 import type { Mailer } from './core/ports/mailer.js';
+import { SqlAccessPassRepository } from './adapters/store/access-pass-repository.js';
 import { ResetFlow } from './core/reset/reset-flow.js';
 import { MethodRegistration } from './core/methods/method-registration.js';
 import { MethodTest } from './core/methods/method-test.js';
@@ -30,6 +31,7 @@ import { qrSvg } from './adapters/qr/qr-svg.js';
 import { SqlMethodRepository } from './adapters/store/method-repository.js';
 import { Argon2Hasher } from './adapters/directory/password-hasher.js';
 import { buildDirectoryRouter } from './adapters/directory/build-directories.js';
+import { PendingImports } from './core/enrolment/contact-import-pending.js';
 import { directoryRouterEvents } from './adapters/directory/router-events.js';
 import { JsonlFileSink } from './adapters/audit/jsonl-file-sink.js';
 import { loadI18n } from './adapters/i18n/load-i18n.js';
@@ -47,6 +49,9 @@ import { DEMO_OPERATOR, seedDemoOperator, seedDemoUsers } from './adapters/store
 import type { ReportScheduleLoop } from './adapters/reports/report-schedule-loop.js';
 import type { AdminServices } from './http/admin/console-services.js';
 import { buildAdminServices } from './admin-services.js';
+import { buildHelpdesk } from './helpdesk-services.js';
+import { helpdeskBucketSettings } from './core/helpdesk/helpdesk-settings.js';
+import { buildReminderServices, type ReminderServices } from './reminder-services.js';
 import { purgeExpired } from './adapters/store/housekeeping.js';
 import { DevOutbox } from './adapters/store/dev-outbox-repository.js';
 import { migrateToLatest } from './adapters/store/migrate.js';
@@ -97,6 +102,8 @@ export interface UnlatchApp {
   admin?: AdminServices;
   /** The scheduled reports' check (`admin.reports.schedules`); null when none are configured or the console is off. */
   reports: ReportScheduleLoop | null;
+  /** Enrolment and expiry reminders: the job (`unlatch reminders run`) and its in-process rounds. */
+  reminders: ReminderServices;
   /** Listens on the configured host and port; returns the address. */
   listen(): Promise<string>;
   /** The first step of a shutdown: /readyz answers 503 `draining`; requests are still served. */
@@ -136,7 +143,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       store, logger, countFailure: (f) => metrics.directoryError(f.tenantId, f.directory, f.reason),
     }));
     // One limiter for every bucket, SMS included, in the configured store (shared across nodes unless memory).
-    const limiter = await buildLimiter(config, smsBucketSettings(config.sms.limits), {
+    const limiter = await buildLimiter(config, { ...smsBucketSettings(config.sms.limits), ...helpdeskBucketSettings(config.helpdesk.limits) }, {
       fallback: (store) => metrics.rateLimitFallback(store),
       log: logger,
     });
@@ -183,6 +190,8 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const sessions = new SqlSessionRepository(database.db);
     const methods = new SqlMethodRepository(database.db, new Sealer(keys, 'totp-seal'));
     const verifier = new MethodVerifier({ methods, keys, clock });
+    // Temporary access passes from the helpdesk: a reset proof and a way to sign in to security info.
+    const accessPasses = new SqlAccessPassRepository(database.db);
     // Passkeys (WebAuthn): one instance serves registration, reset and sign-in step-up.
     const challenges = new SqlChallengeStore(database.db);
     const passkeys = new Passkeys({
@@ -195,7 +204,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const answerHasher = new Argon2AnswerHasher(hasher);
     const resetFlow = new ResetFlow({
       store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset, sessions, methods, verifier, passkeys,
-      policyFor: (tenantId) => policyFor(config.policy, tenantId), sms, answerHasher,
+      policyFor: (tenantId) => policyFor(config.policy, tenantId), sms, answerHasher, accessPasses,
     });
     const passwordChange = new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics, sessions, methods, policyFor: (tenantId) => policyFor(config.policy, tenantId) });
     const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg, passkeys, sms, limiter, policyFor: (tenantId) => policyFor(config.policy, tenantId) });
@@ -205,10 +214,14 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const emailRegistration = new EmailRegistration({ store, methods, tenants, keys, clock, limiter, policyFor: (tenantId) => policyFor(config.policy, tenantId) });
     const methodTest = new MethodTest({ store, methods, tenants, keys, clock, limiter, challenges, passkeys, sms });
     const consoleServices = config.admin.enabled
-      ? buildAdminServices({ config, database, store, directory, tenants, limiter, clock, methods, verifier, passkeys, keyIds: keys.ids, nodeId: worker.id, logger })
+      ? buildAdminServices({
+        config, database, store, directory, tenants, limiter, clock, methods, verifier, passkeys, keyIds: keys.ids, nodeId: worker.id, logger,
+        helpdesk: buildHelpdesk({ config, database, store, directory, tenants, limiter, clock, methods, verifier, keys, sms, passwords, sessions }),
+      })
       : null;
     const admin = consoleServices?.admin;
     const reports = consoleServices?.reports ?? null;
+    const reminders = buildReminderServices({ config, database, store, directory, tenants, clock, nodeId: worker.id, logger });
     // The demo operator exists for trying the console: dev mode, console on.
     if (config.mode === 'dev' && admin) {
       const added = await seedDemoOperator(database.db, hasher, clock, config.defaultTenant!, async (subjectId) => {
@@ -216,7 +229,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       });
       if (added) logger.info({ tenant: config.defaultTenant, operator: DEMO_OPERATOR.username, totpSeed: DEMO_OPERATOR.totpSeed }, 'demo console operator created (dev mode only): see the README');
     }
-    const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, passkeys, sms, keys, challenges, settings: DEFAULT_SIGN_IN_SETTINGS });
+    const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, passkeys, sms, keys, challenges, accessPasses, settings: DEFAULT_SIGN_IN_SETTINGS });
     // Set at the shutdown signal: /readyz answers 503 and responses close their keep-alive connection.
     let draining = false;
     const httpDeps: HttpDeps = {
@@ -228,6 +241,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       methodTest,
       questionRegistration,
       emailRegistration,
+      pendingImports: new PendingImports({ store, methods }),
       policyFor: (tenantId) => policyFor(config.policy, tenantId),
       tenants,
       devOutbox,
@@ -252,6 +266,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       store.onOutboxCommit(() => worker.wake());
       worker.start();
       reports?.start();
+      reminders.loop?.start();
     }
 
     let closed = false;
@@ -274,6 +289,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       sms,
       admin,
       reports,
+      reminders,
       async listen() {
         if (metricsServer) await metricsServer.listen(parseListen(config.metrics.listen!));
         if (adminServer) await adminServer.listen(parseListen(config.admin.listen!));
@@ -291,6 +307,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
         await metricsServer?.close();
         await adminServer?.close();
         await reports?.stop();
+        await reminders.loop?.stop();
         await worker.stop();
         await store.locks.releaseAll();
         if ('close' in mailer && typeof mailer.close === 'function') await (mailer as SmtpMailer).close();

@@ -9,6 +9,8 @@ import { directoryCheckCommand } from './commands/directory-check.js';
 import { keysRotateCommand } from './commands/keys-rotate.js';
 import { keysStatusCommand } from './commands/keys-status.js';
 import { migrateCommand } from './commands/migrate.js';
+import { methodsImportCommand } from './commands/methods-import.js';
+import { methodsSyncCommand } from './commands/methods-sync.js';
 import { policyShowCommand } from './commands/policy-show.js';
 import { policySimulateCommand } from './commands/policy-simulate.js';
 import { serveCommand } from './commands/serve.js';
@@ -16,6 +18,7 @@ import { usersAddCommand } from './commands/users-add.js';
 import { usersImportCommand } from './commands/users-import.js';
 import { usersListCommand } from './commands/users-list.js';
 import { workerCommand } from './commands/worker.js';
+import { remindersRunCommand } from './commands/reminders-run.js';
 import { CliFailure, UsageError, exitCodeOf, isConnectionError, oneLine } from './errors.js';
 import type { CliIo } from './io.js';
 import { unlatchVersion } from '../version.js';
@@ -28,6 +31,8 @@ export const COMMANDS: readonly Command[] = [
   usersAddCommand,
   usersImportCommand,
   usersListCommand,
+  methodsImportCommand,
+  methodsSyncCommand,
   auditVerifyCommand,
   directoryCheckCommand,
   configValidateCommand,
@@ -38,6 +43,7 @@ export const COMMANDS: readonly Command[] = [
   adminTokenRevokeCommand,
   policySimulateCommand,
   policyShowCommand,
+  remindersRunCommand,
 ];
 
 /** Every proper prefix of a command's name: `users`, and for `admin token create` both `admin` and `admin token`. */

@@ -30,6 +30,8 @@ const settingsShape = {
     .optional(),
   /** At least one proof must be of a strong kind (for example: a passkey is required). */
   requireStrong: z.boolean().optional(),
+  /** A person with a registered strong method must use it, a backup code or an access pass among the proofs (default true). */
+  honourStrongest: z.boolean().optional(),
   /** People without enough registered methods are sent to register them when they sign in. */
   registrationRequired: z.boolean().optional(),
   /** Ask people to re-confirm their methods every this many days; null: never. */
@@ -40,6 +42,8 @@ const settingsShape = {
   directoryEmail: z.boolean().optional(),
   /** The directory's phone number counts as a registered phone for SMS codes (default false). */
   directoryPhone: z.boolean().optional(),
+  /** Imported contact data (`unlatch methods import` / `methods sync`) counts as confirmed at once (default false). */
+  trustImportedContacts: z.boolean().optional(),
 };
 
 /** One rule of a tenant: whom it is for (`groups` or `match: all`) and what it sets. */
@@ -90,11 +94,13 @@ export const policySchema = z
         requiredMethods: settingsShape.requiredMethods.default(DEFAULT_POLICY_SETTINGS.requiredMethods),
         strongMethods: settingsShape.strongMethods.default(() => [...DEFAULT_POLICY_SETTINGS.strongMethods]),
         requireStrong: settingsShape.requireStrong.default(DEFAULT_POLICY_SETTINGS.requireStrong),
+        honourStrongest: settingsShape.honourStrongest.default(DEFAULT_POLICY_SETTINGS.honourStrongest),
         registrationRequired: settingsShape.registrationRequired.default(DEFAULT_POLICY_SETTINGS.registrationRequired),
         reconfirmDays: settingsShape.reconfirmDays.default(DEFAULT_POLICY_SETTINGS.reconfirmDays),
         unlockEnabled: settingsShape.unlockEnabled.default(DEFAULT_POLICY_SETTINGS.unlockEnabled),
         directoryEmail: settingsShape.directoryEmail.default(DEFAULT_POLICY_SETTINGS.directoryEmail),
         directoryPhone: settingsShape.directoryPhone.default(DEFAULT_POLICY_SETTINGS.directoryPhone),
+        trustImportedContacts: settingsShape.trustImportedContacts.default(DEFAULT_POLICY_SETTINGS.trustImportedContacts),
         /** Members of these groups get a decoy flow and an audit entry: privileged and service accounts. */
         excludedGroups: groupList.default(() => [...DEFAULT_EXCLUDED_GROUPS]),
       })

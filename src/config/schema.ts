@@ -5,6 +5,9 @@ import { securityQuestionsSchema } from './questions-schema.js';
 import { directoriesSchema } from './directories-schema.js';
 import { adminSchema, operatorGrantSchema } from './admin-schema.js';
 import { listenSchema } from './listen-schema.js';
+import { enrolmentSchema } from './enrolment-schema.js';
+import { remindersSchema } from './reminders-schema.js';
+import { helpdeskSchema } from './helpdesk-schema.js';
 
 const seconds = z.number().int().positive();
 
@@ -228,6 +231,12 @@ export const configSchema = z
       .strict()
       .prefault({}),
     admin: adminSchema.prefault({}),
+    /** Getting everyone to register methods: reminders, a deadline, the `/enroll` interrupt. See docs/enrolment.md. */
+    enrolment: enrolmentSchema,
+    /** The reminder job: enrolment and password expiry reminders. See docs/enrolment.md. */
+    reminders: remindersSchema,
+    /** The console's helpdesk: caller checks, its actions, two operators for protected people. See docs/helpdesk.md. */
+    helpdesk: helpdeskSchema,
     metrics: z
       .object({
         /**

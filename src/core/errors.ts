@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   password_rejected: { status: 422, messageKey: 'errors.password_rejected' },
   /** Current password wrong, or no such account: one answer for both. */
   invalid_credentials: { status: 401, messageKey: 'errors.invalid_credentials' },
+  // The password is right but was set to be changed first (a helpdesk's one-time password): only /change takes it.
+  password_change_required: { status: 403, messageKey: 'errors.password_change_required' },
   /** A rate limit was hit; `retryAfterSeconds` says when to try again. */
   rate_limited: { status: 429, messageKey: 'errors.rate_limited' },
   /** Someone else changed the flow between load and save. */
@@ -50,6 +52,10 @@ export const ERROR_CODES = {
   sso_unavailable: { status: 503, messageKey: 'errors.sso_unavailable' },
   /** An audit log verification is already running (on this node or another): wait for it to finish. */
   audit_verification_running: { status: 409, messageKey: 'errors.audit_verification_running' },
+  /** A helpdesk action needs a passed check of the caller by this agent, still valid (`helpdesk.checkValidMinutes`). */
+  helpdesk_check_required: { status: 403, messageKey: 'errors.helpdesk_check_required' },
+  /** A helpdesk request cannot be decided by the operator who made it: another operator must. */
+  helpdesk_self_approval: { status: 403, messageKey: 'errors.helpdesk_self_approval' },
   /** Anything unexpected; details go to the log, never to the client. */
   internal: { status: 500, messageKey: 'errors.internal' },
 } as const satisfies Record<string, { status: number; messageKey: string }>;

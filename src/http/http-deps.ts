@@ -13,6 +13,7 @@ import type { TenantPolicy } from '../core/policy/method-policy.js';
 import type { SignIn } from '../core/signin/sign-in.js';
 import type { AdminServices } from './admin/console-services.js';
 import type { DevOutboxReader } from '../core/ports/dev-outbox.js';
+import type { PendingImports } from '../core/enrolment/contact-import-pending.js';
 
 export type { CapturedMail, DevOutboxReader } from '../core/ports/dev-outbox.js';
 
@@ -32,6 +33,8 @@ export interface HttpDeps {
   methodTest: MethodTest;
   /** Extra email addresses of a signed-in person, confirmed by a mailed code. */
   emailRegistration: EmailRegistration;
+  /** A signed-in person's imported contact data still waiting for their confirmation (`unlatch methods import` / `sync`). */
+  pendingImports?: PendingImports;
   /** Registering a person's security questions (only where their policy allows them). */
   questionRegistration: QuestionRegistration;
   /** The method policy of a tenant (decides, e.g., whether a method may be removed). */

@@ -40,6 +40,7 @@ describe('JSON API: OpenAPI document and unknown routes', () => {
         'POST /api/v1/reset/{flowId}/password',
         'POST /api/v1/password/change',
         'POST /api/v1/me/session',
+        'POST /api/v1/me/session/pass',
         'POST /api/v1/me/session/verify',
         'DELETE /api/v1/me/session',
         'GET /api/v1/me/methods',

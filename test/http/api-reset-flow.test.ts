@@ -50,6 +50,7 @@ describe.each(databases)('JSON API: the reset flow (%s)', (database) => {
         { method: 'totp', label: 'A code from your authenticator app' },
         { method: 'backup_code', label: 'One of your backup codes' },
         { method: 'webauthn', label: 'Your passkey or security key' },
+        { method: 'access_pass', label: 'A temporary access pass from the helpdesk' },
       ],
     });
 

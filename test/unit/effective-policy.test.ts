@@ -31,16 +31,18 @@ describe('effectivePolicy', () => {
     const rows = byKey(show('acme'));
     expect(rows).toEqual({
       ssprEnabled: { display: 'yes', source: 'built-in default' },
-      allowedMethods: { display: 'email_code, email_link, sms_code, totp, webauthn, backup_code', source: 'built-in default' },
+      allowedMethods: { display: 'email_code, email_link, sms_code, totp, webauthn, backup_code, access_pass', source: 'built-in default' },
       // Set in policy.default, but to the built-in value: after validation the two are the same.
       requiredMethods: { display: '1', source: 'built-in default' },
       strongMethods: { display: 'webauthn, totp', source: 'built-in default' },
       requireStrong: { display: 'no', source: 'built-in default' },
+      honourStrongest: { display: 'yes', source: 'built-in default' },
       registrationRequired: { display: 'no', source: 'built-in default' },
       reconfirmDays: { display: '365', source: 'policy.default' },
       unlockEnabled: { display: 'yes', source: 'built-in default' },
       directoryEmail: { display: 'yes', source: 'built-in default' },
       directoryPhone: { display: 'yes', source: 'policy.tenants.acme' },
+      trustImportedContacts: { display: 'no', source: 'built-in default' },
       excludedGroups: { display: 'admins, service-accounts, Domain Admins', source: 'policy.tenants.acme' },
     });
     expect(show('acme').rules).toEqual([

@@ -36,15 +36,17 @@ describe('decidePolicy', () => {
     expect(decision).toEqual({
       ssprEnabled: true,
       ruleIndex: null,
-      allowedMethods: ['email_code', 'email_link', 'sms_code', 'totp', 'webauthn', 'backup_code'],
+      allowedMethods: ['email_code', 'email_link', 'sms_code', 'totp', 'webauthn', 'backup_code', 'access_pass'],
       requiredMethods: 1,
       strongMethods: ['webauthn', 'totp'],
       requireStrong: false,
+      honourStrongest: true,
       registrationRequired: false,
       reconfirmDays: null,
       unlockEnabled: true,
       directoryEmail: true,
       directoryPhone: false,
+      trustImportedContacts: false,
     });
     expect(decision.allowedMethods).not.toContain('questions');
     expect(decidePolicy(DEFAULT_TENANT_POLICY, { groups: ['Admins'] })).toMatchObject({ ssprEnabled: false, reason: 'excluded' });

@@ -37,7 +37,7 @@ describe('simulatePolicy for a person', () => {
       reasons: ['no_rule_matched'],
       proofsNeeded: 1,
       strongRequired: false,
-      methodsShown: ['email_code', 'email_link', 'totp', 'backup_code', 'webauthn'],
+      methodsShown: ['email_code', 'email_link', 'totp', 'backup_code', 'webauthn', 'access_pass'],
       methodsOffered: ['email_code', 'email_link'],
       methodsCounting: ['email_code', 'email_link'],
       canComplete: true,
@@ -89,12 +89,27 @@ describe('simulatePolicy for a person', () => {
 
   it('IT staff with an authenticator app: email then the app, or the app then email; backup codes and SMS do not count', () => {
     const sim = simulate(person({ groups: ['it-staff'], phone: '+41 79 123 45 67' }), [method('totp'), method('backup_code'), method('sms_code', { data: { phone: '+41791234567' } })], acme, { sms: true });
-    expect(sim).toMatchObject({ outcome: 'allowed', reasons: ['matched_rule:0'], methodsOffered: ['email_code', 'email_link', 'totp'], methodsCounting: ['email_code', 'email_link', 'totp'], canComplete: true });
+    // honourStrongest (on by default) changes nothing here: the rule already requires a strong proof.
+    expect(sim).toMatchObject({ outcome: 'allowed', reasons: ['matched_rule:0', 'honours_strongest'], methodsOffered: ['email_code', 'email_link', 'totp'], methodsCounting: ['email_code', 'email_link', 'totp'], canComplete: true });
     expect(sim.secondSteps).toEqual([
       { after: 'email_code', complete: false, offered: ['totp'] },
       { after: 'email_link', complete: false, offered: ['totp'] },
       { after: 'totp', complete: false, offered: ['email_code'] },
     ]);
+  });
+
+  it('honours the strongest factor: with a passkey, an emailed code asks for the passkey or a backup code, never SMS', () => {
+    const registered = [method('webauthn'), method('backup_code'), method('sms_code', { data: { phone: '+41791234567' } })];
+    const sim = simulate(person(), registered, DEFAULT_TENANT_POLICY, { sms: true });
+    expect(sim.reasons).toEqual(['no_rule_matched', 'honours_strongest']);
+    expect(sim.secondSteps).toEqual([
+      { after: 'email_code', complete: false, offered: ['webauthn', 'backup_code'] },
+      { after: 'email_link', complete: false, offered: ['webauthn', 'backup_code'] },
+      { after: 'backup_code', complete: true, offered: [] },
+      { after: 'webauthn', complete: true, offered: [] },
+    ]);
+    const off: TenantPolicy = { ...DEFAULT_TENANT_POLICY, defaults: { ...DEFAULT_TENANT_POLICY.defaults, honourStrongest: false } };
+    expect(simulate(person(), registered, off, { sms: true }).secondSteps.every((s) => s.complete)).toBe(true);
   });
 
   it('only what the person can use now counts: unconfirmed and spent methods do not', () => {
@@ -134,7 +149,7 @@ describe('simulatePolicy for groups', () => {
   it('excluded and disabled groups are decoys; no groups at all gets the tenant settings', () => {
     expect(groups(['service-accounts'])).toMatchObject({ outcome: 'decoy', refusal: 'excluded', reasons: ['excluded_group:service-accounts'] });
     expect(groups(['contractors'])).toMatchObject({ outcome: 'decoy', refusal: 'sspr_disabled', reasons: ['sspr_disabled_by_rule:1'] });
-    expect(groups([], DEFAULT_TENANT_POLICY)).toMatchObject({ outcome: 'allowed', reasons: ['no_rule_matched', 'groups_only'], proofsNeeded: 1, methodsOffered: ['email_code', 'email_link', 'totp', 'backup_code', 'webauthn'] });
+    expect(groups([], DEFAULT_TENANT_POLICY)).toMatchObject({ outcome: 'allowed', reasons: ['no_rule_matched', 'groups_only'], proofsNeeded: 1, methodsOffered: ['email_code', 'email_link', 'totp', 'backup_code', 'webauthn', 'access_pass'] });
   });
 });
 

@@ -1,6 +1,9 @@
 import type { i18n } from 'i18next';
 import type { ClaimedMessage } from '../store/outbox-repository.js';
+import { renderContactsImported } from './contacts-imported-mail.js';
 import { renderReportReady } from './report-mail.js';
+import { helpdeskActionOf, renderHelpdeskAction, renderHelpdeskCode } from './helpdesk-mail.js';
+import { renderEnrolmentReminder, renderExpiryReminder } from './reminder-mail.js';
 import { renderAccountUnlocked, renderAddressCode, renderMethodsChanged, renderPasswordChanged, renderResetCode, type MailT, type RenderedMail } from './templates.js';
 
 /**
@@ -39,6 +42,9 @@ export function createMailRenderer(options: { i18n: i18n; publicUrl: string; sup
           t,
         });
       case 'address_code':
+        if (data.purpose === 'helpdesk') {
+          return renderHelpdeskCode({ code: String(data.code), displayName: String(data.displayName ?? ''), tenantName: String(data.tenantName ?? ''), expiresInMinutes: Number(data.expiresInMinutes ?? 10), t });
+        }
         return renderAddressCode({
           code: String(data.code),
           displayName: String(data.displayName ?? ''),
@@ -70,6 +76,31 @@ export function createMailRenderer(options: { i18n: i18n; publicUrl: string; sup
           supportContact: options.supportContact,
           t,
         });
+      case 'contacts_imported':
+        return renderContactsImported({
+          displayName: String(data.displayName ?? ''),
+          tenantName: String(data.tenantName ?? ''),
+          when: new Date(String(data.when)),
+          added: String(data.added ?? ''),
+          confirmed: data.confirmed === 1,
+          source: data.source === 'directory' ? 'directory' : 'import',
+          publicUrl: options.publicUrl,
+          supportContact: options.supportContact,
+          t,
+        });
+      case 'helpdesk_action':
+        return renderHelpdeskAction({
+          displayName: String(data.displayName ?? ''),
+          tenantName: String(data.tenantName ?? ''),
+          action: helpdeskActionOf(data.action),
+          ticket: String(data.ticket ?? ''),
+          when: new Date(String(data.when)),
+          expiresAt: typeof data.expiresAt === 'string' ? new Date(data.expiresAt) : null,
+          methodName: String(data.methodName ?? ''),
+          publicUrl: options.publicUrl,
+          supportContact: options.supportContact,
+          t,
+        });
       case 'report_ready':
         return renderReportReady({
           report: String(data.report),
@@ -82,6 +113,24 @@ export function createMailRenderer(options: { i18n: i18n; publicUrl: string; sup
           truncated: data.truncated === 1,
           filename: String(data.filename ?? 'report.csv'),
           csv: String(data.csv ?? ''),
+          publicUrl: options.publicUrl,
+          t,
+        });
+      case 'enrolment_reminder':
+        return renderEnrolmentReminder({
+          displayName: String(data.displayName ?? ''),
+          tenantName: String(data.tenantName ?? ''),
+          deadline: typeof data.deadline === 'string' ? new Date(data.deadline) : null,
+          overdue: data.overdue === 1,
+          publicUrl: options.publicUrl,
+          t,
+        });
+      case 'expiry_reminder':
+        return renderExpiryReminder({
+          displayName: String(data.displayName ?? ''),
+          tenantName: String(data.tenantName ?? ''),
+          expiresAt: new Date(String(data.expiresAt)),
+          daysLeft: Number(data.daysLeft ?? 1),
           publicUrl: options.publicUrl,
           t,
         });

@@ -7,6 +7,7 @@ import type { AuditExportSink } from '../audit/jsonl-file-sink.js';
 import type { RenderedMail } from '../mail/templates.js';
 import type { SmsSender } from '../../core/sms/sms-sender.js';
 import { renderSmsCode } from '../sms/sms-text.js';
+import { renderHelpdeskSms } from '../sms/helpdesk-sms-text.js';
 import type { ClaimedMessage, Settlement, SqlOutboxQueue } from '../store/outbox-repository.js';
 import { ClaimLease } from './claim-lease.js';
 import { UnsettledDeliveries } from './unsettled-deliveries.js';
@@ -221,7 +222,7 @@ export class OutboxWorker {
    */
   private async deliverSms(message: ClaimedMessage): Promise<Settlement> {
     try {
-      const text = renderSmsCode(message.data);
+      const text = message.template === 'helpdesk_action' ? renderHelpdeskSms(message.data) : renderSmsCode(message.data);
       if (message.decoy) return { id: message.id, kind: 'dropped' };
       if (!this.deps.sms) return this.failure(message, 'sms_not_configured', false, undefined);
       const result = await this.deps.sms.deliver({ to: message.to, text, idempotencyKey: message.idempotencyKey });

@@ -16,6 +16,8 @@ export interface UsersTable {
   created_at: number;
   updated_at: number;
   password_changed_at: number | null;
+  /** 1: a one-time password the person must change at their next sign-in (migration 0020). */
+  must_change: number;
 }
 
 export interface ResetFlowsTable {
@@ -247,7 +249,75 @@ export interface CoverageSnapshotsTable {
   computed_at: number;
 }
 
+/** Temporary access passes (migration 0017), stored as the SHA-256 of the normalised pass. */
+export interface AccessPassesTable {
+  id: string;
+  tenant_id: string;
+  subject_id: string;
+  pass_hash: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  uses_left: number;
+  used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** A helpdesk agent's check of a caller (migration 0017): `pending`, `passed` or `failed`. */
+export interface HelpdeskChecksTable {
+  id: string;
+  tenant_id: string;
+  subject_id: string;
+  agent: string;
+  ticket: string;
+  method_kind: string;
+  method_id: string;
+  state: string;
+  code_hash: string | null;
+  code_key_id: string | null;
+  attempts: number;
+  created_at: number;
+  expires_at: number;
+  passed_at: number | null;
+  valid_until: number | null;
+}
+
+/** A helpdesk action on a protected person, waiting for a second operator (migration 0017). */
+export interface HelpdeskRequestsTable {
+  id: string;
+  tenant_id: string;
+  subject_id: string;
+  agent: string;
+  agent_name: string;
+  ticket: string;
+  action: string;
+  /** JSON object of non-secret parameters. */
+  params: string;
+  /** `pending`, `approved`, `refused`, `used` (expiry is read from `expires_at`). */
+  state: string;
+  created_at: number;
+  expires_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  used_at: number | null;
+}
+
+/** Reminders sent, once each (migration 0018): one row per person, kind and round. */
+export interface RemindersSentTable {
+  tenant_id: string;
+  subject_id: string;
+  kind: string;
+  round_key: string;
+  sent_at: number;
+  /** 0 for the row noting when a person was first found uncovered (no mail). */
+  mailed: number;
+}
+
 export interface Database {
+  reminders_sent: RemindersSentTable;
+  access_passes: AccessPassesTable;
+  helpdesk_checks: HelpdeskChecksTable;
+  helpdesk_requests: HelpdeskRequestsTable;
   coverage_snapshots: CoverageSnapshotsTable;
   audit_verifications: AuditVerificationsTable;
   admin_sessions: AdminSessionsTable;

@@ -11,11 +11,12 @@ import type { Clock } from '../ports/clock.js';
 import type { DirectoryAccount } from '../ports/directory.js';
 import type { Limiter } from '../ports/limiter.js';
 import type { TenantPolicy } from '../policy/method-policy.js';
-import type { MethodRepository } from '../ports/methods.js';
+import type { MethodRepository, RegisteredMethod } from '../ports/methods.js';
 import type { Store } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import { recordMethodChange } from './method-change-notice.js';
 import { contactEmails } from './contact-emails.js';
+import { isImportedContact } from '../enrolment/contact-import-source.js';
 import { confirmPendingCode, CONTACT_CODE_DIGITS, CONTACT_CODE_TTL_SECONDS, newPendingCode, type ContactConfirmResult } from './pending-code.js';
 
 export interface EmailRegistrationDeps {
@@ -73,7 +74,9 @@ export class EmailRegistration {
     const methodId = await this.deps.store.transaction(async (tx) => {
       const methods = this.deps.methods.within(tx);
       // An abandoned earlier attempt is replaced, so pending addresses do not pile up.
-      for (const pending of (await methods.listForSubject(account.tenantId, account.id)).filter((m) => m.kind === 'email_code' && !m.confirmed)) {
+      // Imported addresses waiting for confirmation stay (see isImportedContact), unless it is this one.
+      const imported = (m: RegisteredMethod) => isImportedContact(m) && normalizeIdentifier(String(m.data.email)) !== normalizeIdentifier(email);
+      for (const pending of (await methods.listForSubject(account.tenantId, account.id)).filter((m) => m.kind === 'email_code' && !m.confirmed && !imported(m))) {
         await methods.remove(account.tenantId, pending.id);
       }
       const id = newId();

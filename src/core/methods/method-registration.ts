@@ -20,6 +20,7 @@ import type { Limiter } from '../ports/limiter.js';
 import type { SmsSender } from '../sms/sms-sender.js';
 import { isE164 } from '../sms/e164.js';
 import { recordMethodChange } from './method-change-notice.js';
+import { isImportedContact } from '../enrolment/contact-import-source.js';
 import { directoryContactKinds } from './directory-contacts.js';
 import { confirmPendingCode, CONTACT_CODE_DIGITS, CONTACT_CODE_TTL_SECONDS, newPendingCode, type ContactConfirmResult } from './pending-code.js';
 
@@ -50,6 +51,8 @@ export interface MethodSummary {
   name: string;
   createdAt: Date;
   lastUsedAt: Date | null;
+  /** Added by the organisation (`unlatch methods import` from HR data, `methods sync` from the directory), not by the person. */
+  source?: 'import' | 'directory';
   /** Backup codes: how many are left unused. */
   remaining?: number;
 }
@@ -202,7 +205,8 @@ export class MethodRegistration {
     let expiresAt = now;
     const methodId = await this.deps.store.transaction(async (tx) => {
       const methods = this.deps.methods.within(tx);
-      for (const pending of (await methods.listForSubject(account.tenantId, account.id)).filter((m) => m.kind === 'sms_code' && !m.confirmed)) {
+      // Imported numbers waiting for confirmation stay (see isImportedContact), unless it is this one.
+      for (const pending of (await methods.listForSubject(account.tenantId, account.id)).filter((m) => m.kind === 'sms_code' && !m.confirmed && (!isImportedContact(m) || m.data.phone === phone))) {
         await methods.remove(account.tenantId, pending.id);
       }
       // The code's MAC binds it to this method's id, chosen here.
@@ -359,7 +363,8 @@ export class MethodRegistration {
 }
 
 function summaryOf(method: RegisteredMethod): MethodSummary {
-  return { id: method.id, kind: method.kind, name: method.name, createdAt: method.createdAt, lastUsedAt: method.lastUsedAt };
+  const source = method.data.source;
+  return { id: method.id, kind: method.kind, name: method.name, createdAt: method.createdAt, lastUsedAt: method.lastUsedAt, ...(source === 'import' || source === 'directory' ? { source } : {}) };
 }
 
 function latest(methods: RegisteredMethod[]): Date | null {

@@ -1,12 +1,8 @@
+import { descriptorOf, METHOD_KINDS } from '../methods/method-kinds.js';
 import type { MethodKind } from '../ports/methods.js';
 
 export type { MethodKind } from '../ports/methods.js';
-
-/** Every method kind, in the order lists of methods are shown when nothing else decides. */
-export const METHOD_KINDS = ['email_code', 'email_link', 'sms_code', 'totp', 'webauthn', 'backup_code', 'questions'] as const satisfies readonly MethodKind[];
-
-// Fails to compile when MethodKind gains a kind that METHOD_KINDS lacks.
-const _everyKindListed: MethodKind extends (typeof METHOD_KINDS)[number] ? true : never = true;
+export { METHOD_KINDS } from '../methods/method-kinds.js';
 
 /**
  * What a policy decides for one person. A tenant's defaults hold every field; a rule holds any of them.
@@ -22,6 +18,12 @@ export interface PolicyDecisionInput {
   strongMethods: MethodKind[];
   /** At least one of the proofs must be of a strong kind (for example: a passkey is required). */
   requireStrong: boolean;
+  /**
+   * A person who has registered a strong method (one of `strongMethods` that is allowed) cannot reset with weaker
+   * methods alone: among the proofs must be a strong method, a backup code or a temporary access pass (see
+   * {@link honourStrongest}). Otherwise a stolen mailbox would undo the passkey the person chose to add.
+   */
+  honourStrongest: boolean;
   /** A person who signs in without enough registered methods is sent to registration first. */
   registrationRequired: boolean;
   /** Ask people to re-confirm their methods every this many days; null: never. */
@@ -32,6 +34,11 @@ export interface PolicyDecisionInput {
   directoryEmail: boolean;
   /** The phone number the directory holds counts as a registered phone (`sms_code`), without confirming it first. */
   directoryPhone: boolean;
+  /**
+   * Contact data the organisation imports (`unlatch methods import`, `methods sync` from directory attributes)
+   * counts as confirmed at once; false: it waits until the person confirms it with a code at security info.
+   */
+  trustImportedContacts: boolean;
 }
 
 /** Which people a rule is for: members of any of `groups` (compared case-insensitively), or everyone. */
@@ -60,6 +67,11 @@ export interface PolicyDecision extends PolicyDecisionInput {
   reason?: 'excluded' | 'disabled_by_rule' | 'disabled_by_tenant';
   /** The index in `rules` of the rule that matched; null when none did or the person is excluded. */
   ruleIndex: number | null;
+  /**
+   * Set by {@link honourStrongest} for a person who holds a strong method: at least one proof must be of one of
+   * these kinds. Absent when the policy does not honour the strongest factor or the person holds no strong method.
+   */
+  mustProveAmong?: MethodKind[];
 }
 
 /** The built-in defaults, used where the configuration says nothing. */
@@ -70,12 +82,16 @@ export const DEFAULT_POLICY_SETTINGS: Readonly<PolicyDecisionInput> = Object.fre
   requiredMethods: 1,
   strongMethods: ['webauthn', 'totp'],
   requireStrong: false,
+  // A reset is never weaker than the person's own strongest method (issue 10; Keycloak #12759, authentik #18639).
+  honourStrongest: true,
   registrationRequired: false,
   reconfirmDays: null,
   unlockEnabled: true,
   // The directory's address has always been where codes go; its phone numbers are often stale or shared desk lines.
   directoryEmail: true,
   directoryPhone: false,
+  // HR data is often stale or mistyped: an address nobody confirmed does not receive reset codes by default.
+  trustImportedContacts: false,
 });
 
 /** Privileged and service accounts do not reset themselves: a takeover of one is worth the most. */
@@ -89,11 +105,11 @@ export const DEFAULT_TENANT_POLICY: TenantPolicy = Object.freeze({
 });
 
 /**
- * The family of a kind, for counting proofs as different. An emailed code and an emailed link both prove
- * only control of the same mailbox, so both are family `email`; every other kind is its own family.
+ * The family of a kind, for counting proofs as different (each method's descriptor names it). An emailed code
+ * and an emailed link both prove only control of the same mailbox, so both are family `email`.
  */
 export function methodFamily(kind: MethodKind): string {
-  return kind === 'email_code' || kind === 'email_link' ? 'email' : kind;
+  return descriptorOf(kind).family;
 }
 
 /**
@@ -123,11 +139,13 @@ export function decidePolicy(policy: TenantPolicy, account: { groups: readonly s
     requiredMethods: rule.requiredMethods ?? policy.defaults.requiredMethods,
     strongMethods: [...(rule.strongMethods ?? policy.defaults.strongMethods)],
     requireStrong: rule.requireStrong ?? policy.defaults.requireStrong,
+    honourStrongest: rule.honourStrongest ?? policy.defaults.honourStrongest,
     registrationRequired: rule.registrationRequired ?? policy.defaults.registrationRequired,
     reconfirmDays: rule.reconfirmDays !== undefined ? rule.reconfirmDays : policy.defaults.reconfirmDays,
     unlockEnabled: rule.unlockEnabled ?? policy.defaults.unlockEnabled,
     directoryEmail: rule.directoryEmail ?? policy.defaults.directoryEmail,
     directoryPhone: rule.directoryPhone ?? policy.defaults.directoryPhone,
+    trustImportedContacts: rule.trustImportedContacts ?? policy.defaults.trustImportedContacts,
   };
   const index = ruleIndex >= 0 ? ruleIndex : null;
   if (!settings.ssprEnabled) return disabled(settings, rule.ssprEnabled === false ? 'disabled_by_rule' : 'disabled_by_tenant', index);
@@ -146,33 +164,62 @@ export function usableMethods(decision: PolicyDecision, registered: readonly Met
 }
 
 /**
+ * The decision for one person given the kinds they hold (their usable registrations: confirmed, backup codes
+ * unspent). With `honourStrongest` on and an allowed strong kind among them, the proofs must include one of:
+ * the allowed strong kinds, or a kind whose descriptor stands in for them (`honoursStrongest`: a backup code,
+ * the lost-factor path; a temporary access pass, issued after the helpdesk verified the caller). Otherwise the
+ * decision is returned as it is. Pure: the reset, its second-step choices and the policy simulation all ask it.
+ */
+export function honourStrongest(decision: PolicyDecision, held: readonly MethodKind[]): PolicyDecision {
+  if (!decision.ssprEnabled || !decision.honourStrongest) return decision;
+  const allowed = new Set(decision.allowedMethods);
+  const strong = decision.strongMethods.filter((kind) => allowed.has(kind));
+  if (!held.some((kind) => strong.includes(kind))) return decision;
+  const among = decision.allowedMethods.filter((kind) => strong.includes(kind) || descriptorOf(kind).honoursStrongest === true);
+  return { ...decision, mustProveAmong: [...new Set(among)] };
+}
+
+/**
  * Whether the proofs given so far complete the policy: at least `requiredMethods` different families
  * (see {@link methodFamily}: an emailed code and an emailed link are one, two emails are one), counting
- * only allowed kinds, and, when `requireStrong`, at least one proof of a kind in `strongMethods`.
+ * only allowed kinds; when `requireStrong`, at least one proof of a kind in `strongMethods`; and, for a person
+ * whose decision has `mustProveAmong` ({@link honourStrongest}), at least one proof of one of those kinds. One
+ * proof of a kind whose descriptor `completesAlone` (a temporary access pass) is enough on its own.
  * Always false when SSPR is off.
  */
 export function proofsSatisfy(decision: PolicyDecision, proven: readonly MethodKind[]): boolean {
   const counted = usableMethods(decision, proven);
+  // A kind that completes the proofs alone (a helpdesk's access pass) does so whatever else the policy asks.
+  if (counted.some((kind) => descriptorOf(kind).completesAlone === true)) return true;
   const families = new Set(counted.map(methodFamily));
   if (families.size < decision.requiredMethods) return false;
-  return !decision.requireStrong || counted.some((kind) => decision.strongMethods.includes(kind));
+  return outstanding(decision, counted).length === 0;
+}
+
+/** The kind sets of which the proofs still lack one: `strongMethods` when required, `mustProveAmong` when set. */
+function outstanding(decision: PolicyDecision, counted: readonly MethodKind[]): (readonly MethodKind[])[] {
+  const sets: (readonly MethodKind[])[] = [];
+  if (decision.requireStrong) sets.push(decision.strongMethods);
+  if (decision.mustProveAmong) sets.push(decision.mustProveAmong);
+  return sets.filter((set) => !counted.some((kind) => set.includes(kind)));
 }
 
 /**
  * What may come next in a reset, given the kinds proven so far.
  * `{ done: true }` when {@link proofsSatisfy} holds. Otherwise the allowed kinds whose family is not yet
- * proven; when the policy still needs a strong proof and at most one more proof is needed, only strong
- * kinds, so the person is never led into a proof that cannot complete the policy. The caller offers
- * the intersection with the person's {@link usableMethods}. With SSPR off: not done, nothing allowed.
+ * proven; when the policy still needs a strong proof (or, for {@link honourStrongest}, one of
+ * `mustProveAmong`) and at most one more proof is needed, only such kinds, so the person is never led into a
+ * proof that cannot complete the policy. The caller offers the intersection with the person's
+ * {@link usableMethods}. With SSPR off: not done, nothing allowed.
  */
 export function nextProofNeeded(decision: PolicyDecision, proven: readonly MethodKind[]): { done: true } | { done: false; allowed: MethodKind[] } {
   if (proofsSatisfy(decision, proven)) return { done: true };
   const counted = usableMethods(decision, proven);
   const provenFamilies = new Set(counted.map(methodFamily));
-  const strongProven = counted.some((kind) => decision.strongMethods.includes(kind));
-  const onlyStrong = decision.requireStrong && !strongProven && decision.requiredMethods - provenFamilies.size <= 1;
+  const lastOne = decision.requiredMethods - provenFamilies.size <= 1;
+  const lacking = lastOne ? outstanding(decision, counted) : [];
   const allowed = decision.allowedMethods.filter(
-    (kind) => !provenFamilies.has(methodFamily(kind)) && (!onlyStrong || decision.strongMethods.includes(kind)),
+    (kind) => !provenFamilies.has(methodFamily(kind)) && lacking.every((set) => set.includes(kind)),
   );
   return { done: false, allowed: [...new Set(allowed)] };
 }

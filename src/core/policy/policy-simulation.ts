@@ -3,7 +3,7 @@ import type { MethodKind, RegisteredMethod } from '../ports/methods.js';
 import type { FlowPurpose } from '../reset/reset-flow-record.js';
 import { FIRST_PROOF_KINDS, proofChoices, usableRegistrations, type ProofChoiceContext } from '../reset/proof-choices.js';
 import { resetRefusal, startEligibility, type ResetRefusal } from '../reset/reset-eligibility.js';
-import { decidePolicy, methodFamily, METHOD_KINDS, nextProofNeeded, proofsSatisfy, usableMethods, type PolicyDecision, type TenantPolicy } from './method-policy.js';
+import { decidePolicy, honourStrongest, methodFamily, METHOD_KINDS, nextProofNeeded, proofsSatisfy, usableMethods, type PolicyDecision, type TenantPolicy } from './method-policy.js';
 import { ruleLabel } from './rule-label.js';
 
 /** Whom to simulate: a person as the directory returned them (null: no single account matched), or only groups. */
@@ -97,14 +97,17 @@ export function simulatePolicy(input: SimulationInput): PolicySimulation {
     return decoy(refusal, [...refusalReasons(refusal, policy, decision, groups), ...(account?.locked ? ['account_locked'] : [])], base);
   }
   const held = heldKinds(account, decision, registered, channels, start.linkAllowed);
-  const offered = FIRST_PROOF_KINDS.filter((kind) => decision.allowedMethods.includes(kind) && held.includes(kind));
+  // As the reset decides for this person: their strongest registered factor must be among the proofs.
+  const personal = honourStrongest(decision, registered.map((m) => m.kind));
+  const offered = FIRST_PROOF_KINDS.filter((kind) => personal.allowedMethods.includes(kind) && held.includes(kind));
   const secondSteps = offered.map((after) => {
-    const complete = proofsSatisfy(decision, [after]);
+    const complete = proofsSatisfy(personal, [after]);
     const context = { ...channels, codeLive: methodFamily(after) !== 'email' };
-    const next = complete ? [] : [...new Set(proofChoices(account, decision, [after], registered, context).map((c) => c.method))];
+    const next = complete ? [] : [...new Set(proofChoices(account, personal, [after], registered, context).map((c) => c.method))];
     return { after, complete, offered: next };
   });
   const reasons = [ruleReason(decision)];
+  if (personal.mustProveAmong) reasons.push('honours_strongest');
   if (offered.length === 0) reasons.push('no_usable_method');
   else if (!secondSteps.some((s) => s.complete || s.offered.length > 0)) reasons.push('cannot_complete');
   if (account.locked) reasons.push('account_locked');
@@ -181,6 +184,7 @@ const REASON_TEXT: Record<string, string> = {
   groups_only: 'simulated for groups only: account state, mailbox and registered methods were not checked',
   no_usable_method: 'no first proof would work: none of the methods the person holds is allowed as a first proof',
   cannot_complete: 'the person can start but cannot complete the policy with the methods they hold',
+  honours_strongest: 'the person holds a strong method: it, a backup code or a temporary access pass must be among the proofs (honourStrongest)',
   account_locked: 'the account is locked',
 };
 

@@ -33,6 +33,11 @@ export type AuditEvent =
   | 'method.removed'
   | 'method.remove_refused'
   | 'method.backup_codes_generated'
+  /**
+   * The organisation added contact data to a person's methods (`unlatch methods import` from an HR file, or
+   * `methods sync` from directory attributes): one entry per person, `source`, `confirmed`, the masked values.
+   */
+  | 'method.imported'
   /** A passkey's signature counter did not increase: possibly a cloned authenticator (the assertion was refused). */
   | 'method.passkey_clone_suspected'
   | 'method.reviewed'
@@ -73,7 +78,23 @@ export type AuditEvent =
   | 'admin.action'
   /** An admin API token was created or revoked (`tokenId`, `role`, `tenants`; never the token). */
   | 'admin.token_created'
-  | 'admin.token_revoked';
+  | 'admin.token_revoked'
+  /** A helpdesk agent began checking a caller (`kind`, `methodId`, `ticket`): a code sent, or one asked for; denied by a limit. */
+  | 'helpdesk.check_started'
+  /** A caller check ended: success (passed), failure (`reason`: wrong, expired, used, replayed, attempts), denied (a limit). */
+  | 'helpdesk.checked'
+  /** A helpdesk action after a passed check (`action`, `ticket`, `checkId`; never a password or pass). */
+  | 'helpdesk.action'
+  /** An action on a protected person asked for a second operator (`requestId`, `action`, `ticket`). */
+  | 'helpdesk.requested'
+  /** A second operator approved or refused a request (`decision`); `denied` for one's own request. */
+  | 'helpdesk.request_decided'
+  /** A request ran out: not decided in time, or approved and not used in time (`state`). */
+  | 'helpdesk.request_expired'
+  /** An enrolment reminder was queued for a person without enough methods (`round`: r1…, o1… when overdue). */
+  | 'reminder.enrolment_sent'
+  /** A password expiry reminder was queued (`round`, `threshold` days, `expiresAt`). */
+  | 'reminder.expiry_sent';
 
 export type AuditOutcome = 'success' | 'failure' | 'decoy' | 'denied';
 

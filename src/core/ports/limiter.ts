@@ -27,6 +27,9 @@ export type LimitBucket =
    * proof clears it. When it is spent, self-service proofs for the account pause (NIST SP 800-63B: ≤ 100).
    */
   | 'proof_failures'
+  /** Helpdesk caller checks started or answered, per agent (`tenant:actor`) and per person (`tenant:subjectId`): `helpdesk.limits`. */
+  | 'helpdesk_agent'
+  | 'helpdesk_person'
   | SmsLimitBucket;
 
 /** `remaining`: points left in the window after this one, when the limiter knows it (to say "n tries left"). */

@@ -1,2 +1,2 @@
-/** The kinds of verification method a person can register and prove themselves with. */
-export type MethodKind = 'email_code' | 'email_link' | 'sms_code' | 'totp' | 'webauthn' | 'backup_code' | 'questions';
+/** The kinds of verification method a person can register and prove themselves with (listed once, in `methods/method-kinds.ts`). */
+export type { MethodKind } from '../methods/method-kinds.js';

@@ -1,7 +1,10 @@
 /** The messages core asks to send; rendering and delivery belong to the worker and its adapters. */
 /** `sms_code` is a text message with a code (a reset's second proof, or confirming a new phone number). */
+/** `enrolment_reminder` / `expiry_reminder`: a person is asked to register methods / change a password that expires soon. */
+/** `contacts_imported` tells a person the organisation added contact data (an HR import or directory sync) to their methods. */
+/** `helpdesk_action` tells a person (mail and SMS) what the helpdesk did to their account: unlock, a pass, a one-time password, a removed method. */
 /** `report_ready` is a scheduled console report to an operator-configured recipient, its CSV attached. */
-export type NoticeTemplate = 'reset_code' | 'address_code' | 'password_changed' | 'account_unlocked' | 'methods_changed' | 'audit_entry' | 'sms_code' | 'report_ready';
+export type NoticeTemplate = 'reset_code' | 'address_code' | 'password_changed' | 'account_unlocked' | 'methods_changed' | 'contacts_imported' | 'audit_entry' | 'sms_code' | 'report_ready' | 'enrolment_reminder' | 'expiry_reminder' | 'helpdesk_action';
 
 /**
  * `email` goes to a person; `sms` is a text message to a phone (E.164), sent through the configured SMS

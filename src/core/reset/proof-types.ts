@@ -1,15 +1,13 @@
+import type { CodeKind, FirstProofKind, MethodKind } from '../methods/method-kinds.js';
 import type { WebAuthnResponseJson } from '../ports/webauthn.js';
 
 /** What a reset's proofs are made of, shared by the flow and its proof steps (which must not import the flow). */
 
-/** The methods a reset can be proven with by a typed code. */
-export type ProofMethod = 'email_code' | 'totp' | 'backup_code';
+/** The methods a first proof can be given with by a typed code (the portal's code page). */
+export type ProofMethod = Extract<FirstProofKind, CodeKind>;
 
-/**
- * Every method a reset can be proven with today: a code, a passkey (WebAuthn assertion, no code), or a code
- * texted to a registered phone (`sms_code`, second proof only: see `sendSmsCode`).
- */
-export type ResetProofMethod = ProofMethod | 'email_link' | 'webauthn' | 'sms_code' | 'questions';
+/** Every method a reset can be proven with: each kind in `methods/method-kinds.ts`. */
+export type ResetProofMethod = MethodKind;
 
 /** A method offered for the second proof, labelled without revealing the address or secret. */
 export interface ProofChoice {

@@ -3,11 +3,8 @@ import { accountLimitKey, firstExhausted } from '../limits.js';
 import { hashHandle, newFlowHandle, newId, newNumericCode } from '../crypto/secrets.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { normalizeIdentifier } from '../identity/normalize.js';
-import { decidePolicy, type TenantPolicy } from '../policy/method-policy.js';
-import type { MethodVerifier } from '../methods/method-verifier.js';
-import type { Passkeys } from '../methods/passkeys.js';
+import type { TenantPolicy } from '../policy/method-policy.js';
 import type { WebAuthnOptionsJson } from '../ports/webauthn.js';
-import type { MethodRepository } from '../ports/methods.js';
 import type { PasswordPolicy } from '../password/password-policy.js';
 import { selfEntry } from '../audit/self-entry.js';
 import type { ClientInfo } from '../ports/client-info.js';
@@ -23,17 +20,21 @@ import { FlowSteps } from './flow-steps.js';
 import { ProofJudge } from './proof-judge.js';
 import { ResetSms } from './reset-sms.js';
 import { FlowCompletion, type SetPasswordResult } from './flow-completion.js';
-import { codeMessage, ResetProofs } from './reset-proofs.js';
+import { ResetProofs } from './reset-proofs.js';
+import type { ProofDeps } from '../methods/proof-strategy.js';
+import { codeMessage } from '../methods/email_code/code-binding.js';
 import type { ResetSettings } from './reset-settings.js';
 import { NEXT_STEP } from './reset-states.js';
-import type { SmsSender } from '../sms/sms-sender.js';
 import { contactEmails } from '../methods/contact-emails.js';
 import { resetIdentifier, startEligibility } from './reset-eligibility.js';
-import { FIRST_PROOF_KINDS, type FirstProofKind } from './proof-choices.js';
+import { descriptorOf, FIRST_PROOF_KINDS } from '../methods/method-kinds.js';
 import { enqueueDecoyMail, enqueueResetMails } from './reset-mail.js';
-import type { AnswerHasher } from '../methods/security-questions.js';
 
-export interface ResetFlowDeps {
+/**
+ * What the reset needs. The methods' own needs (registered methods, the verifier, passkeys, SMS, the answer
+ * hasher, …) come from {@link ProofDeps}, so a method that needs something new declares it there only.
+ */
+export interface ResetFlowDeps extends Omit<ProofDeps, 'codeDigits'> {
   store: Store;
   directory: Directory;
   tenants: TenantCatalog;
@@ -47,17 +48,8 @@ export interface ResetFlowDeps {
   policyFor: (tenantId: string) => TenantPolicy;
   /** Sign-in sessions, all ended when the password changes. */
   sessions: SessionRepository;
-  /** Registered methods, for proofs other than the emailed code. */
-  methods: MethodRepository;
-  verifier: MethodVerifier;
   /** Waits between post-write sign-in checks; a real timer by default (tests pass their own). */
   delay?: (ms: number) => Promise<void>;
-  /** Passkey assertions (`method: 'webauthn'`); without them a passkey proof fails like a wrong code. */
-  passkeys?: Passkeys;
-  /** SMS sending (`sms_code` second proofs); without it phones are never offered and an SMS proof fails like a wrong code. */
-  sms?: SmsSender | null;
-  /** Checks answers to security questions (`questions` second proofs); without it they are never offered and fail like a wrong code. */
-  answerHasher?: AnswerHasher | null;
 }
 
 export interface StartedReset {
@@ -81,15 +73,8 @@ export interface FlowView {
   directoryRules?: DirectoryPasswordRules | null;
 }
 
-/** What a first proof may be, in words that fit every account (nothing here is about the person). */
-const FIRST_PROOF_LABELS: Record<FirstProofKind, string> = {
-  email_code: 'The code we emailed you',
-  email_link: 'The link we emailed you',
-  totp: 'A code from your authenticator app',
-  backup_code: 'One of your backup codes',
-  webauthn: 'Your passkey or security key',
-};
-const FIRST_PROOF_METHODS: readonly ProofChoice[] = FIRST_PROOF_KINDS.map((method) => ({ method, label: FIRST_PROOF_LABELS[method] }));
+/** What a first proof may be, in words that fit every account (nothing here is about the person): each descriptor's. */
+const FIRST_PROOF_METHODS: readonly ProofChoice[] = FIRST_PROOF_KINDS.map((method) => ({ method, label: descriptorOf(method).firstProof!.label }));
 
 /**
  * The reset flow: start → emailed code → verify → new password → done.
@@ -206,7 +191,7 @@ export class ResetFlow {
       methods = FIRST_PROOF_METHODS.filter((m) => allowed.includes(m.method));
     } else if (flow.state === 'awaiting_second_proof' && flow.subjectId) {
       const account = await this.deps.directory.findById(flow.tenantId, flow.subjectId);
-      if (account) methods = await this.proofs.secondProofChoices(account, decidePolicy(this.deps.policyFor(flow.tenantId), account), flow.proven, flow);
+      if (account) methods = await this.proofs.secondProofChoices(account, await this.proofs.decisionFor(account), flow.proven, flow);
     }
     const view: FlowView = { next, expiresAt: flow.expiresAt, attemptsLeft: this.deps.settings.maxCodeAttempts - flow.attempts, methods };
     if (flow.state === 'awaiting_password' && flow.subjectId && this.deps.directory.passwordRules) {

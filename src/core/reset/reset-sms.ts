@@ -3,7 +3,9 @@ import type { KeyRing } from '../crypto/key-ring.js';
 import { newNumericCode } from '../crypto/secrets.js';
 import { UnlatchError } from '../errors.js';
 import { DIRECTORY_PHONE_ID, directoryPhoneOf } from '../methods/directory-contacts.js';
-import { decidePolicy, nextProofNeeded, type PolicyDecision, type TenantPolicy } from '../policy/method-policy.js';
+import { smsCodeMessage } from '../methods/sms_code/code-binding.js';
+import { nextProofNeeded, type PolicyDecision, type TenantPolicy } from '../policy/method-policy.js';
+import { personDecision } from './person-decision.js';
 import type { ClientInfo } from '../ports/client-info.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory, DirectoryAccount } from '../ports/directory.js';
@@ -14,7 +16,6 @@ import type { SmsSender } from '../sms/sms-sender.js';
 import type { FlowSteps } from './flow-steps.js';
 import type { SmsCodeSent } from './proof-types.js';
 import type { ResetFlowRecord } from './reset-flow-record.js';
-import { smsCodeMessage } from './reset-proofs.js';
 import type { ResetSettings } from './reset-settings.js';
 
 export interface ResetSmsDeps {
@@ -51,7 +52,7 @@ export class ResetSms {
     await this.steps.enforce([['verify_identifier', this.steps.limitKey(flow)]], flow.tenantId, flow, input.client);
     const sms = this.deps.sms;
     const account = flow.subjectId && !flow.decoy ? await this.deps.directory.findById(flow.tenantId, flow.subjectId) : null;
-    const decision = account ? decidePolicy(this.deps.policyFor(flow.tenantId), account) : null;
+    const decision = account ? (await personDecision(this.deps, account)).decision : null;
     const needed = decision ? nextProofNeeded(decision, flow.proven) : null;
     const phone = account && decision ? await this.registeredPhone(account, decision, input.methodId) : null;
     // This person has proven one method already: an unusable choice is simply not found.

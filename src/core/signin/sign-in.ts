@@ -9,6 +9,7 @@ import type { SmsSender } from '../sms/sms-sender.js';
 import { accountLimitKey, firstExhausted, rateLimitedError } from '../limits.js';
 import { ProofFailureCap } from '../proof-failure-cap.js';
 import type { CodeMethod, MethodProof, MethodVerifier } from '../methods/method-verifier.js';
+import { descriptorOf, SIGN_IN_KINDS, type SignInKind } from '../methods/method-kinds.js';
 import type { Passkeys } from '../methods/passkeys.js';
 import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
 import type { AuditEntryInput } from '../ports/audit.js';
@@ -20,6 +21,8 @@ import type { MethodRepository } from '../ports/methods.js';
 import type { SessionRecord, SessionRepository } from '../ports/sessions.js';
 import type { Store } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
+import type { AccessPassRepository } from '../ports/access-passes.js';
+import { signInWithAccessPass } from './access-pass-sign-in.js';
 
 export interface SignInSettings {
   /** Lifetime of a full session (managing security info is a short visit). */
@@ -51,10 +54,12 @@ export interface SignInDeps {
   sms?: SmsSender | null;
   keys?: KeyRing;
   challenges?: ChallengeStore;
+  /** Temporary access passes from the helpdesk: without them a pass never signs anyone in. */
+  accessPasses?: AccessPassRepository | null;
 }
 
-/** The methods that can finish a sign-in: a typed code, a passkey, or a code texted to a registered phone. */
-export type StepUpMethod = CodeMethod | 'webauthn' | 'sms_code';
+/** The methods that can finish a sign-in: a typed code, a passkey, or a code texted to a registered phone (see `MethodDescriptor.signIn`). */
+export type StepUpMethod = SignInKind;
 
 /** Where a sign-in code was texted (masked) and until when it works. */
 export interface SignInSmsSent {
@@ -78,7 +83,7 @@ export interface SignedIn {
 export type ProofResult = { ok: true } | { ok: false; code: 'code_invalid'; attemptsLeft: number } | { ok: false; code: 'code_attempts_exceeded' };
 
 /** The methods that, once registered, must also be proven to sign in (a password alone would let a thief add their own). */
-const STEP_UP_KINDS: readonly StepUpMethod[] = ['totp', 'backup_code', 'webauthn'];
+const STEP_UP_KINDS: readonly StepUpMethod[] = SIGN_IN_KINDS.filter((kind) => descriptorOf(kind).signIn === 'step_up');
 
 /**
  * Sign-in for managing one's own security info: the password, then — when the person has registered a
@@ -109,10 +114,17 @@ export class SignIn {
     // Per account, not per spelling (the identifier itself when nothing matched): one call either way.
     const byAccount = await firstExhausted(limiter, [['change_identifier', `${tenantId}:${accountLimitKey(account, rateKey)}`]]);
     if (byAccount) throw rateLimitedError(byAccount.retryAfterSeconds);
-    const valid = account && account.enabled ? await directory.verifyPassword(account, input.password) : (await directory.verifyDummy(input.password, input.tenantId), false);
+    // A password set to be changed first counts as right here only to say so (AD would otherwise refuse it as wrong).
+    const valid = account && account.enabled ? await directory.verifyPassword(account, input.password, { acceptMustChange: true }) : (await directory.verifyDummy(input.password, input.tenantId), false);
     if (!account || !valid) {
       await this.audit(selfEntry('signin.failed', account ? 'failure' : 'decoy', tenantId, account?.id ?? null, null, input.client, account ? {} : { identifier: rateKey }));
       throw new UnlatchError('invalid_credentials');
+    }
+    // A one-time password is for choosing one's own at /change, nothing else: whoever read it out (the helpdesk)
+    // must not be able to sign in with it and register methods of their own.
+    if ((await directory.accountDetails?.(account))?.mustChangePassword === true) {
+      await this.audit(selfEntry('signin.failed', 'failure', tenantId, account.id, null, input.client, { reason: 'must_change' }));
+      throw new UnlatchError('password_change_required');
     }
 
     const registered = await this.deps.methods.listForSubject(tenantId, account.id);
@@ -137,6 +149,11 @@ export class SignIn {
       await tx.audit.append(selfEntry(partial ? 'signin.password_ok' : 'signin.completed', 'success', tenantId, account.id, null, input.client, { proofs }));
     });
     return { token, next: partial ? 'verify_method' : 'done', methods: partial ? proofs : [], expiresAt: session.expiresAt };
+  }
+
+  /** Signs in with a temporary access pass instead of the password and a method (see `signInWithAccessPass`). */
+  startWithAccessPass(input: { tenantId: string; identifier: string; pass: string; client: ClientInfo }): Promise<{ token: string; expiresAt: Date }> {
+    return signInWithAccessPass({ ...this.deps, cap: this.cap, sessionTtlSeconds: this.deps.settings.sessionTtlSeconds }, input);
   }
 
   /** The second step: a code from a registered method. Wrong codes are counted; too many end the session. */

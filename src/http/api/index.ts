@@ -18,13 +18,14 @@ import { unlockRoutes } from './unlock.js';
 import { resetVerifyRoute } from './reset-verify.js';
 import { meMethodsRoutes } from './me-methods.js';
 import { meSessionRoutes } from './me-session.js';
+import { meSessionPassRoute } from './me-session-pass.js';
 import { mePasskeysRoutes } from './me-passkeys.js';
 import { resetPasskeyRoute } from './reset-passkey.js';
 import { resetSmsRoute } from './reset-sms.js';
 import { meQuestionsRoutes } from './me-questions.js';
 import { meMethodTestRoutes } from './me-method-test.js';
 
-const ROUTES: readonly ApiRoute[] = [resetStartRoute, resetGetRoute, resetVerifyRoute, resetPasswordRoute, passwordChangeRoute, meSessionRoutes, meMethodsRoutes, mePasskeysRoutes, resetPasskeyRoute, resetSmsRoute, meQuestionsRoutes, unlockRoutes, meMethodTestRoutes];
+const ROUTES: readonly ApiRoute[] = [resetStartRoute, resetGetRoute, resetVerifyRoute, resetPasswordRoute, passwordChangeRoute, meSessionRoutes, meSessionPassRoute, meMethodsRoutes, mePasskeysRoutes, resetPasskeyRoute, resetSmsRoute, meQuestionsRoutes, unlockRoutes, meMethodTestRoutes];
 
 /**
  * The JSON API (registered under `/api`): one route per file, described at `/api/openapi.json`.

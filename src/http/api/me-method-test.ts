@@ -1,3 +1,4 @@
+import { TESTABLE_KINDS } from '../../core/methods/method-kinds.js';
 import type { WebAuthnResponseJson } from '../../core/ports/webauthn.js';
 import type { ApiRoute } from './api-context.js';
 import { clientInfo } from './client-info.js';
@@ -32,7 +33,7 @@ export const meMethodTestRoutes: ApiRoute = (app, { deps, translate }) => {
           200: strictObject(
             {
               next: { type: 'string', enum: ['code', 'passkey'] },
-              kind: { type: 'string', enum: ['totp', 'sms_code', 'email_code', 'webauthn'] },
+              kind: { type: 'string', enum: [...TESTABLE_KINDS] },
               sentTo: { type: 'string', description: 'sms_code, email_code: where the code went, masked (`•••• 0123`, `j•••@example.org`).' },
               expiresAt: { type: 'string', format: 'date-time', description: 'sms_code, email_code: when the code stops working.' },
               options: optionsSchema('webauthn: PublicKeyCredentialRequestOptionsJSON (allowCredentials names only this passkey).', ['challenge']),

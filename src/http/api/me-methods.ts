@@ -1,4 +1,5 @@
 import { UnlatchError } from '../../core/errors.js';
+import { REGISTRABLE_KINDS } from '../../core/methods/method-kinds.js';
 import { decidePolicy } from '../../core/policy/method-policy.js';
 import type { ApiRoute } from './api-context.js';
 import { clientInfo } from './client-info.js';
@@ -96,7 +97,7 @@ export const meMethodsRoutes: ApiRoute = (app, { deps, translate }) => {
         security: BEARER,
         body: strictObject(
           {
-            kind: { type: 'string', minLength: 1, maxLength: 16, enum: ['totp', 'backup_code', 'sms_code', 'email_code'] },
+            kind: { type: 'string', minLength: 1, maxLength: 16, enum: [...REGISTRABLE_KINDS] },
             name: { type: 'string', minLength: 1, maxLength: 64 },
             phone: { type: 'string', minLength: 1, maxLength: 64, description: 'With `sms_code`: the number in E.164 form.' },
             email: { type: 'string', minLength: 1, maxLength: 254, description: 'With `email_code`: the address to add.' },

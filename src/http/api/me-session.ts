@@ -1,5 +1,6 @@
 import { UnlatchError } from '../../core/errors.js';
 import type { CodeMethod } from '../../core/methods/method-verifier.js';
+import { SIGN_IN_KINDS } from '../../core/methods/method-kinds.js';
 import type { WebAuthnResponseJson } from '../../core/ports/webauthn.js';
 import type { ApiRoute } from './api-context.js';
 import { clientInfo } from './client-info.js';
@@ -8,7 +9,7 @@ import { sendResultProblem } from './problems.js';
 import { authenticationResponseSchema } from './webauthn-schemas.js';
 import { codeSchema, COMMON_POST_PROBLEMS, expiresAtSchema, identifierSchema, passwordSchema, problemResponses, strictObject, tenantSchema } from './schemas.js';
 
-const methodSchema = { type: 'string', minLength: 1, maxLength: 16, enum: ['totp', 'backup_code', 'webauthn', 'sms_code'], description: 'The registered method the code (or, for webauthn, the credential) comes from; `sms_code` only for a person with no stronger method (code from POST /me/session/sms).' };
+const methodSchema = { type: 'string', minLength: 1, maxLength: 16, enum: [...SIGN_IN_KINDS], description: 'The registered method the code (or, for webauthn, the credential) comes from; `sms_code` only for a person with no stronger method (code from POST /me/session/sms).' };
 
 /** A code for the code methods; for `webauthn` a `credential` (answering POST /me/session/passkey/options) and no code. */
 const verifyBodySchema = {

@@ -1,3 +1,4 @@
+import { METHOD_DESCRIPTORS, METHOD_KINDS } from '../../core/methods/method-kinds.js';
 import type { WebAuthnResponseJson } from '../../core/ports/webauthn.js';
 import type { ResetProofMethod } from '../../core/reset/reset-flow.js';
 import type { ApiRoute } from './api-context.js';
@@ -19,8 +20,8 @@ interface VerifyBody {
   answers?: string[];
 }
 
-/** The methods proven by something other than a typed `code`, and the field each reads instead. */
-const NON_CODE_FIELDS = { webauthn: 'credential', email_link: 'token', questions: 'answers' } as const;
+/** The methods proven by something other than a typed `code`, and the field each reads instead (from the method list). */
+const NON_CODE_FIELDS: Record<string, string> = Object.fromEntries(METHOD_DESCRIPTORS.filter((d) => d.input !== 'code').map((d) => [d.kind, d.input]));
 
 /** `field` is required with `method`, and forbidden with any other method. */
 function onlyWith(method: string, field: string): Record<string, unknown> {
@@ -34,7 +35,7 @@ function onlyWith(method: string, field: string): Record<string, unknown> {
 const verifyBodySchema = {
   ...strictObject(
     {
-      method: { type: 'string', minLength: 1, maxLength: 16, enum: ['email_code', 'email_link', 'totp', 'backup_code', 'webauthn', 'sms_code', 'questions'] },
+      method: { type: 'string', minLength: 1, maxLength: 16, enum: [...METHOD_KINDS] },
       code: codeSchema,
       credential: authenticationResponseSchema,
       token: { type: 'string', minLength: 1, maxLength: 128, description: 'email_link: the `token` query parameter of the emailed link.' },

@@ -1,19 +1,19 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ProofChoice, ProofMethod, ResetProofMethod } from '../../core/reset/reset-flow.js';
+import { METHOD_KINDS } from '../../core/methods/method-kinds.js';
+import { PROOF_STRATEGIES } from '../../core/methods/registry.js';
+import type { ProofChoice, ResetProofMethod } from '../../core/reset/reset-flow.js';
 import type { PortalContext } from './page.js';
 
 /** The cookie carrying the reset flow's handle between the pages of one reset. */
 export const FLOW_COOKIE = 'unlatch_reset';
 const FLOW_COOKIE_PATH = '/reset';
 
-/** The methods a reset can be proven with in the portal. */
-export const PROOF_METHODS: readonly ProofMethod[] = ['email_code', 'totp', 'backup_code'];
 /**
- * The choices core may offer for a second proof: the code methods, passkeys (proven with /assets/passkeys.js)
- * and registered phones (`sms_code`, one choice per phone, each with its method id); security questions
- * (`questions`) by kind only: their texts are asked of core when the page is shown.
+ * The choices core may offer for a second proof: every kind whose strategy offers choices — the code methods,
+ * passkeys (proven with /assets/passkeys.js) and registered phones (`sms_code`, one choice per phone, each with
+ * its method id); security questions (`questions`) by kind only: their texts are asked of core when the page is shown.
  */
-const CHOICE_METHODS: readonly ResetProofMethod[] = [...PROOF_METHODS, 'webauthn', 'sms_code', 'questions'];
+const CHOICE_METHODS: readonly ResetProofMethod[] = METHOD_KINDS.filter((kind) => PROOF_STRATEGIES[kind].choices !== undefined);
 /** A method id as core makes them (and as `POST /reset/{flowId}/sms` accepts them). */
 const METHOD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

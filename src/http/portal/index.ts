@@ -25,7 +25,9 @@ import { registerResetSecond } from './routes/reset-second.js';
 import { registerResetStart } from './routes/reset-start.js';
 import { registerSecurityBackupCodes } from './routes/security-backup-codes.js';
 import { registerSecurityInfo } from './routes/security-info.js';
+import { registerSecurityImported } from './routes/security-imported.js';
 import { registerSecuritySignIn } from './routes/security-sign-in.js';
+import { registerSecuritySignInPass } from './routes/security-sign-in-pass.js';
 import { registerSecuritySignOut } from './routes/security-sign-out.js';
 import { registerSecurityPasskey } from './routes/security-passkey.js';
 import { registerSecurityTotp } from './routes/security-totp.js';
@@ -36,6 +38,7 @@ import { registerResetQuestions } from './routes/reset-questions.js';
 import { registerSecurityVerify } from './routes/security-verify.js';
 import { registerSecurityRename } from './routes/security-rename.js';
 import { registerSecurityTest } from './routes/security-test.js';
+import { registerEnroll } from './routes/enroll.js';
 
 /** Templates and the stylesheet, read from the package root so `src/` and `dist/src/` find the same files. */
 const PORTAL_SOURCE_DIR = join('src', 'http', 'portal');
@@ -100,8 +103,10 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   registerChange(app, ctx);
   registerChangeDone(app, ctx);
   registerSecuritySignIn(app, ctx);
+  registerSecuritySignInPass(app, ctx);
   registerSecurityVerify(app, ctx);
   registerSecurityInfo(app, ctx);
+  registerSecurityImported(app, ctx);
   registerSecurityTotp(app, ctx);
   registerSecurityPhone(app, ctx);
   registerSecurityEmail(app, ctx);
@@ -110,6 +115,7 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   registerSecurityBackupCodes(app, ctx);
   registerSecurityRename(app, ctx);
   registerSecurityTest(app, ctx);
+  registerEnroll(app, ctx);
   registerSecuritySignOut(app, ctx);
   if (deps.devOutbox) registerDevOutbox(app, ctx, deps.devOutbox);
 };

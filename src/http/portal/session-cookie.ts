@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isUnlatchError } from '../../core/errors.js';
+import { SIGN_IN_KINDS } from '../../core/methods/method-kinds.js';
 import type { DirectoryAccount } from '../../core/ports/directory.js';
 import { DEFAULT_SIGN_IN_SETTINGS, type StepUpMethod } from '../../core/signin/sign-in.js';
 import type { PortalContext } from './page.js';
@@ -7,7 +8,7 @@ import type { PortalContext } from './page.js';
 /** The cookie carrying the security-info session token between the pages under /security-info. */
 export const SESSION_COOKIE = 'unlatch_session';
 const SESSION_COOKIE_PATH = '/security-info';
-const STEP_UP_METHODS: readonly StepUpMethod[] = ['totp', 'backup_code', 'webauthn', 'sms_code'];
+const STEP_UP_METHODS: readonly StepUpMethod[] = SIGN_IN_KINDS;
 
 /** What the cookie holds: the bearer token and, while a method still has to be proven, the kinds offered. */
 export interface SessionCookie {

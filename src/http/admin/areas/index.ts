@@ -4,6 +4,7 @@ import { auditArea } from './audit/index.js';
 import { auditVerificationArea } from './audit-verification/index.js';
 import { overviewArea } from './overview/index.js';
 import { peopleArea } from './people/index.js';
+import { helpdeskApprovalsArea, helpdeskArea } from './helpdesk/index.js';
 import { policyArea } from './policy/index.js';
 import { reportsArea } from './reports/index.js';
 
@@ -11,6 +12,7 @@ import { reportsArea } from './reports/index.js';
 export const AREAS: readonly AdminArea[] = [
   overviewArea,
   peopleArea,
+  helpdeskArea, helpdeskApprovalsArea,
   auditArea,
   auditVerificationArea,
   reportsArea,

@@ -1,15 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UnlatchError } from '../../../core/errors.js';
 import type { ProofMethod, VerifyCodeResult } from '../../../core/reset/reset-flow.js';
-import { PROOF_METHODS, readFlowCookie, setFlowCookie } from '../flow-cookie.js';
+import { readFlowCookie, setFlowCookie } from '../flow-cookie.js';
 import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
 import { clientOf, expiryOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
-import { checkProofCode, METHOD_TEXTS, proofMethodOf, TOTP_DIGITS, wrongCodeMessage } from '../proof-code.js';
+import { checkProofCode, codeLength, isNumericCode, METHOD_TEXTS, PROOF_METHODS, proofMethodOf, wrongCodeMessage } from '../proof-code.js';
 import { atStep, seeOther, STEP_PAGE } from './flow-step.js';
 
 /**
- * `/reset/code`: the first proof. The emailed code is the main path; `?method=totp` and
- * `?method=backup_code` show the same form for a code from an authenticator app or a backup code.
+ * `/reset/code`: the first proof. The emailed code is the main path; `?method=<kind>` (`totp`, `backup_code`,
+ * any first-proof method typed as a code) shows the same form for a code of that method.
  * Every identifier sees the same pages and links: nothing says which methods an account has, and a
  * method the person lacks fails exactly like a wrong code (core sees to that). A wrong code says how
  * many attempts are left; the last one ends the flow.
@@ -73,7 +73,7 @@ function show(
   status = 200,
 ): Promise<FastifyReply> {
   const t = portalT(ctx, request);
-  const digits = method === 'email_code' ? ctx.deps.config.reset.codeDigits : TOTP_DIGITS;
+  const digits = codeLength(method, ctx.deps.config.reset.codeDigits);
   return renderPage(ctx, request, reply, 'reset-code', {
     title: t(method === 'email_code' ? 'reset_code.title' : `${METHOD_TEXTS[method]}.title`),
     form: true,
@@ -82,6 +82,9 @@ function show(
     errors,
     digits,
     method,
+    numeric: isNumericCode(method),
+    // Digits get the narrow field, a backup code its own; anything longer (an access pass) the full width.
+    width: isNumericCode(method) ? 'code' : digits <= 12 ? 'backup-code' : undefined,
     texts: METHOD_TEXTS[method],
     otherMethods: PROOF_METHODS.filter((m) => m !== method),
     expiry: expiryOf(expiresAt, languageOf(ctx, request)),

@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UnlatchError } from '../../../core/errors.js';
 import type { ProofChoice, ResetProofMethod } from '../../../core/reset/reset-flow.js';
-import { PROOF_METHODS, readFlowChoices, readFlowCookie } from '../flow-cookie.js';
+import { FIRST_PROOF_KINDS, descriptorOf } from '../../../core/methods/method-kinds.js';
+import { PROOF_STRATEGIES } from '../../../core/methods/registry.js';
+import { readFlowChoices, readFlowCookie } from '../flow-cookie.js';
 import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
 import { clientOf, expiryOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
-import { checkProofCode, wrongCodeMessage, type CodeMethod } from '../proof-code.js';
+import { checkProofCode, isNumericCode, wrongCodeMessage, type CodeMethod } from '../proof-code.js';
 import { atStep, seeOther, STEP_PAGE } from './flow-step.js';
 import { afterProof } from './reset-code.js';
 import { offeredQuestions } from './reset-questions.js';
@@ -102,7 +104,7 @@ export function registerResetSecond(app: FastifyInstance, ctx: PortalContext): v
 function choicesOf(ctx: PortalContext, request: FastifyRequest): ChoiceView[] {
   const t = portalT(ctx, request);
   const stored: ProofChoice[] | null = readFlowChoices(request);
-  const methods: ResetProofMethod[] = [...PROOF_METHODS, 'webauthn'];
+  const methods: ResetProofMethod[] = FIRST_PROOF_KINDS.filter((kind) => PROOF_STRATEGIES[kind].choices !== undefined);
   if (stored === null) return methods.map((method) => ({ method, text: t(`reset_second.generic.${method}`) }));
   return stored.map((c) => ({
     method: c.method,
@@ -117,7 +119,7 @@ function choicesOf(ctx: PortalContext, request: FastifyRequest): ChoiceView[] {
  * run by /assets/passkeys.js.
  */
 function codeChoices(ctx: PortalContext, request: FastifyRequest, choices: ChoiceView[]): Array<ChoiceView & { method: CodeMethod }> {
-  const typed = choices.filter((c): c is ChoiceView & { method: CodeMethod } => c.method !== 'webauthn' && c.method !== 'sms_code' && c.method !== 'questions');
+  const typed = choices.filter((c): c is ChoiceView & { method: CodeMethod } => descriptorOf(c.method).input === 'code' && c.method !== 'sms_code');
   if (!choices.some((c) => c.method === 'sms_code' && c.methodId !== undefined)) return typed;
   return [...typed, { method: 'sms_code', text: portalT(ctx, request)('reset_second.sms.code_choice') }];
 }
@@ -170,7 +172,7 @@ async function show(
     selected,
     // One hint line per kind on offer; a backup code needs letters, so the keyboard is numeric only without one.
     hints: codes.map((c) => t(`reset_second.code.hint.${c.method}`, { digits })),
-    numeric: !codes.some((c) => c.method === 'backup_code'),
+    numeric: codes.every((c) => isNumericCode(c.method)),
     expiry: expiryOf(expiresAt, languageOf(ctx, request)),
   }, status);
 }

@@ -6,12 +6,13 @@ import { field, formSchema } from '../form.js';
 import { clientOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
 import { SIGN_IN_PAGE, signedInAccount } from '../session-cookie.js';
 import { seeOther } from './flow-step.js';
+import { pageAfterSignIn } from './enroll.js';
 
 /** Schema bound for a method id (ours are short; "backup_codes" stands for the whole set). */
 export const MAX_METHOD_ID = 128;
 
 /** Changes the list page confirms after a redirect (`?done=…`); anything else shows nothing. */
-const DONE = new Set(['added', 'email_added', 'passkey_added', 'questions_added', 'removed', 'renamed', 'reviewed']);
+const DONE = new Set(['added', 'email_added', 'passkey_added', 'questions_added', 'removed', 'renamed', 'reviewed', 'imported_dismissed']);
 
 /**
  * `/security-info`: the signed-in person's methods, with buttons to add an authenticator app, create
@@ -64,6 +65,8 @@ export async function showSecurityInfo(
     added: { iso: m.createdAt.toISOString(), text: format(m.createdAt) },
     lastUsed: m.lastUsedAt ? { iso: m.lastUsedAt.toISOString(), text: format(m.lastUsedAt) } : null,
     remaining: m.remaining ?? null,
+    // Added by the organisation (an HR import or the directory), not by the person: said so on the page.
+    organisation: m.source !== undefined,
     // Links to `/security-info/rename` and `/security-info/test` for methods that have a name of their own / a test.
     renamable: m.id !== 'backup_codes' && RENAMABLE.has(m.kind),
     testable: m.id !== 'backup_codes' && ctx.deps.methodTest.canTest(m.kind),
@@ -71,18 +74,24 @@ export async function showSecurityInfo(
     error: errors.find((e) => e.field === `remove-${m.id}`) ?? null,
   }));
   const status = await ctx.deps.methodRegistration.status(account, decidePolicy(ctx.deps.policyFor(account.tenantId), account));
+  // Imported contact data waiting for the person: each confirmed through the ordinary add-address / add-phone steps.
+  const sms = ctx.deps.methodRegistration.smsAvailable;
+  const imported = (await ctx.deps.pendingImports?.list(account) ?? []).filter((c) => c.kind === 'email_code' || sms);
   return renderPage(ctx, request, reply, 'security-info', {
     title: t('security_info.title'),
     form: true,
     errors,
     methods,
     hasBackupCodes: methods.some((m) => m.id === 'backup_codes'),
-    sms: ctx.deps.methodRegistration.smsAvailable,
+    imported: imported.map((c) => ({ id: c.methodId, email: c.kind === 'email_code', value: c.value, masked: c.masked })),
+    sms,
     // Security questions are offered only where the person's policy allows them (off by default).
     questions: ctx.deps.questionRegistration.allowedFor(account),
     name: account.displayName ?? account.username,
     done,
     registrationNeeded: status.registrationNeeded,
+    // An /enroll under way: a way back to it (it returns the person to where they came from once done).
+    enrolPending: pageAfterSignIn(request) !== '/security-info',
     reconfirmDue: status.reconfirmDue && methods.length > 0,
   }, httpStatus);
 }

@@ -4,6 +4,7 @@ import { field, formSchema, MAX_IDENTIFIER, MAX_PASSWORD_FIELD, MAX_SHORT_FIELD 
 import { clientOf, errorsT, portalT, renderPage, type FieldError, type PortalContext, tenantOf } from '../page.js';
 import { setSessionCookie, signedInAccount } from '../session-cookie.js';
 import { seeOther } from './flow-step.js';
+import { pageAfterSignIn } from './enroll.js';
 
 /**
  * `/security-info/sign-in`: username or email and the current password. An unknown account and a
@@ -12,7 +13,7 @@ import { seeOther } from './flow-step.js';
  */
 export function registerSecuritySignIn(app: FastifyInstance, ctx: PortalContext): void {
   app.get('/security-info/sign-in', async (request, reply) => {
-    if (await signedInAccount(ctx, request)) return seeOther(reply, '/security-info');
+    if (await signedInAccount(ctx, request)) return seeOther(reply, pageAfterSignIn(request));
     return showSignIn(ctx, request, reply, { identifier: '', tenant: ctx.deps.tenants.defaultTenantId }, []);
   });
 
@@ -34,10 +35,10 @@ export function registerSecuritySignIn(app: FastifyInstance, ctx: PortalContext)
     try {
       const signed = await ctx.deps.signIn.start({ tenantId: tenant, identifier, password, client: clientOf(request) });
       setSessionCookie(ctx, reply, signed.token, signed.next === 'verify_method' ? signed.methods : []);
-      return seeOther(reply, signed.next === 'verify_method' ? '/security-info/verify' : '/security-info');
+      return seeOther(reply, signed.next === 'verify_method' ? '/security-info/verify' : pageAfterSignIn(request));
     } catch (error) {
-      if (!isUnlatchError(error) || error.code !== 'invalid_credentials') throw error;
-      const message = errorsT(ctx, request)('invalid_credentials');
+      if (!isUnlatchError(error) || (error.code !== 'invalid_credentials' && error.code !== 'password_change_required')) throw error;
+      const message = errorsT(ctx, request)(error.code);
       return showSignIn(ctx, request, reply, values, [{ field: 'password', message }], error.status);
     }
   });

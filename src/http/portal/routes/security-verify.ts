@@ -6,6 +6,7 @@ import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
 import { clientOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie, SIGN_IN_PAGE, signedInAccount } from '../session-cookie.js';
 import { seeOther } from './flow-step.js';
+import { pageAfterSignIn } from './enroll.js';
 import { showSignIn } from './security-sign-in.js';
 
 /**
@@ -16,7 +17,7 @@ export function registerSecurityVerify(app: FastifyInstance, ctx: PortalContext)
   app.get('/security-info/verify', async (request, reply) => {
     const cookie = readSessionCookie(request);
     if (!cookie) return seeOther(reply, SIGN_IN_PAGE);
-    if (await signedInAccount(ctx, request)) return seeOther(reply, '/security-info');
+    if (await signedInAccount(ctx, request)) return seeOther(reply, pageAfterSignIn(request));
     if (cookie.methods.length === 0) return seeOther(reply, SIGN_IN_PAGE);
     const sent = (request.query as Record<string, unknown> | undefined)?.sent;
     const sentTo = typeof sent === 'string' && /^[0-9]{4}$/.test(sent) && cookie.methods.includes('sms_code') ? `•••• ${sent}` : null;
@@ -67,7 +68,7 @@ export function registerSecurityVerify(app: FastifyInstance, ctx: PortalContext)
     if (result.ok) {
       // The same token, now a full session; the methods to prove are no longer needed.
       setSessionCookie(ctx, reply, cookie.token, []);
-      return seeOther(reply, '/security-info');
+      return seeOther(reply, pageAfterSignIn(request));
     }
     if (result.code === 'code_attempts_exceeded') {
       clearSessionCookie(ctx, reply);

@@ -13,6 +13,8 @@ export interface PersonMethod {
   confirmed: boolean;
   createdAt: Date;
   lastUsedAt: Date | null;
+  /** Added by the organisation: `import` (an HR file, `unlatch methods import`) or `directory` (`methods sync`). */
+  source?: 'import' | 'directory';
 }
 
 /** Everything the person page and `GET …/people/:id` show. */
@@ -60,7 +62,10 @@ export async function personView(ctx: AdminContext, tenantId: string, subjectId:
     account,
     details,
     policy,
-    methods: registered.map((m) => ({ id: m.id, kind: m.kind, name: m.name, confirmed: m.confirmed, createdAt: m.createdAt, lastUsedAt: m.lastUsedAt })),
+    methods: registered.map((m) => ({
+      id: m.id, kind: m.kind, name: m.name, confirmed: m.confirmed, createdAt: m.createdAt, lastUsedAt: m.lastUsedAt,
+      ...(m.data.source === 'import' || m.data.source === 'directory' ? { source: m.data.source } : {}),
+    })),
     flows,
     trail: trail.entries,
   };
