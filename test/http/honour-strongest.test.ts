@@ -46,6 +46,24 @@ describe.each(databases)('honourStrongest: a reset is never weaker than the pers
     expect((await post(`/api/v1/reset/${flowId}/password`, { password: PASSWORD })).statusCode).toBe(200);
   });
 
+  it('with a passkey, the emailed code alone cannot set a password; a backup code completes it', async () => {
+    t = await startTestApp({ database });
+    const carol = await t.accountOf('carol');
+    // Holding a passkey is what counts here (it is never used in this reset): its row as registration stores it.
+    const credential = { credentialId: 'Y3JlZGVudGlhbC1vZi1jYXJvbA', publicKey: 'cHVibGljLWtleS1vZi1jYXJvbA', counter: 0, transports: ['usb'] };
+    await t.app.admin!.methods.add({ tenantId: 'demo', subjectId: carol.id, kind: 'webauthn', name: 'YubiKey', data: credential, confirmed: true }, t.clock.now());
+    const { codes } = await t.app.methodRegistration.regenerateBackupCodes({ account: carol, client });
+
+    const flowId = await start('carol');
+    const first = await emailedCode(flowId);
+    expect(first.next).toBe('verify_second');
+    expect(first.methods!.map((m) => m.method)).toEqual(['webauthn', 'backup_code']);
+    expect((await post(`/api/v1/reset/${flowId}/password`, { password: PASSWORD })).statusCode).toBe(409);
+    const second = await post(`/api/v1/reset/${flowId}/verify`, { method: 'backup_code', code: codes[0]! });
+    expect(second.json()).toMatchObject({ next: 'set_password' });
+    expect((await post(`/api/v1/reset/${flowId}/password`, { password: PASSWORD })).statusCode).toBe(200);
+  });
+
   it('with an authenticator app, the app alone completes the reset in one step', async () => {
     t = await startTestApp({ database });
     const secret = await registerTotp('carol');
