@@ -9,7 +9,7 @@ import { grantsOf } from './core/admin/operator-grants.js';
 import { ReportScheduler } from './core/admin/reports/report-scheduler.js';
 import { PolicySimulator } from './core/policy/policy-simulator.js';
 import type { MethodVerifier } from './core/methods/method-verifier.js';
-import type { Passkeys } from './core/methods/passkeys.js';
+import type { Passkeys } from './core/methods/webauthn/passkeys.js';
 import type { Clock } from './core/ports/clock.js';
 import type { Directory } from './core/ports/directory.js';
 import type { Limiter } from './core/ports/limiter.js';

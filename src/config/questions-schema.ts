@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_QUESTIONS, MAX_TEXT_LENGTH, MIN_QUESTIONS, normalizeAnswer } from '../core/methods/security-questions.js';
+import { MAX_QUESTIONS, MAX_TEXT_LENGTH, MIN_QUESTIONS, normalizeAnswer } from '../core/methods/questions/security-questions.js';
 
 /**
  * The questions offered when nothing is configured: answers a person remembers the same way for years,

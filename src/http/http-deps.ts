@@ -1,4 +1,4 @@
-import type { EmailRegistration } from '../core/methods/email-registration.js';
+import type { EmailRegistration } from '../core/methods/email_code/email-registration.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { i18n } from 'i18next';
 import type { Registry } from 'prom-client';
@@ -8,7 +8,7 @@ import type { TenantCatalog } from '../core/ports/tenants.js';
 import type { ResetFlow } from '../core/reset/reset-flow.js';
 import type { MethodRegistration } from '../core/methods/method-registration.js';
 import type { MethodTest } from '../core/methods/method-test.js';
-import type { QuestionRegistration } from '../core/methods/question-registration.js';
+import type { QuestionRegistration } from '../core/methods/questions/question-registration.js';
 import type { TenantPolicy } from '../core/policy/method-policy.js';
 import type { SignIn } from '../core/signin/sign-in.js';
 import type { AdminServices } from './admin/console-services.js';

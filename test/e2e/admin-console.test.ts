@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_OPERATOR } from '../../src/adapters/store/demo-seed.js';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { PortalVisitor } from '../http/portal-forms.js';
 import { ALICE, available, CAROL, missing, screenshot, SCREENSHOTS } from './browser.js';
 import { checkPage, operatorBrowser, useConsoleApp, visitAndCheck, type OperatorBrowser } from './console-checks.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_OPERATOR } from '../../src/adapters/store/demo-seed.js';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { available, missing, screenshot } from './browser.js';
 import { checkPage, operatorBrowser, useConsoleApp } from './console-checks.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { addAuthenticatorApp, ALICE, available, CAROL, codeFromOutbox, expectNoSidewaysScroll, missing, phonePage, PHONE, screenshot, useBrowser, type BrowserSuite } from './browser.js';
 
 const NEW_PASSWORD = 'marble kestrel outpost tundra 47';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { addAuthenticatorApp, ALICE, available, CAROL, expectNoSidewaysScroll, missing, phonePage, screenshot, useBrowser } from './browser.js';
 
 describe('e2e: a person adds, renames and tests an authenticator app in Chromium, with JavaScript off', () => {

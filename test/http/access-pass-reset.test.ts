@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashAccessPass, newAccessPass } from '../../src/core/methods/access_pass/access-pass-code.js';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { newId } from '../../src/core/crypto/secrets.js';
 import { SqlAccessPassRepository } from '../../src/adapters/store/access-pass-repository.js';
 import { postgresAvailable, shouldRun } from '../helpers/services.js';

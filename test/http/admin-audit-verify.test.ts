@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminRole } from '../../src/core/admin/operator.js';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { cliWorkspace, type CliWorkspace } from '../helpers/cli-runner.js';
 import { postgresAvailable, shouldRun } from '../helpers/services.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';

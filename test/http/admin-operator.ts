@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { DEMO_OPERATOR } from '../../src/adapters/store/demo-seed.js';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { PortalVisitor } from './portal-forms.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminRole } from '../../src/core/admin/operator.js';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { AREAS } from '../../src/http/admin/areas/index.js';
 import { adminRoutes } from '../../src/http/admin/route-catalog.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';

@@ -4,7 +4,7 @@ import { SqlAdminTokenRepository } from '../../src/adapters/store/admin-token-re
 import { SqlMethodRepository } from '../../src/adapters/store/method-repository.js';
 import { AdminTokens } from '../../src/core/admin/admin-tokens.js';
 import { Sealer } from '../../src/core/crypto/sealer.js';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import type { RawConfig } from '../../src/config/schema.js';
 import { shouldRun } from '../helpers/services.js';
 import { BASE_DN, opensslAvailable, slapdAvailable, startSlapd, type Slapd } from '../helpers/slapd.js';

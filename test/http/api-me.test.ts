@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('JSON API: /api/v1/me — sign-in and managing methods', () => {

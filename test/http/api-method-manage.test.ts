@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqlMethodRepository } from '../../src/adapters/store/method-repository.js';
 import { Sealer } from '../../src/core/crypto/sealer.js';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { useFakeWebhook } from '../helpers/fake-sms-providers.js';
 import { postgresAvailable, shouldRun } from '../helpers/services.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';

@@ -4,7 +4,7 @@ import { Argon2AnswerHasher } from '../../src/adapters/methods/answer-hasher.js'
 import { SqlMethodRepository } from '../../src/adapters/store/method-repository.js';
 import { DEFAULT_QUESTION_CHOICES } from '../../src/config/questions-schema.js';
 import { Sealer } from '../../src/core/crypto/sealer.js';
-import { QuestionRegistration } from '../../src/core/methods/question-registration.js';
+import { QuestionRegistration } from '../../src/core/methods/questions/question-registration.js';
 import { DEFAULT_TENANT_POLICY } from '../../src/core/policy/method-policy.js';
 import type { RawConfig } from '../../src/config/schema.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqlAccessPassRepository } from '../../src/adapters/store/access-pass-repository.js';
 import { hashAccessPass } from '../../src/core/methods/access_pass/access-pass-code.js';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { startFakeWebhook, type FakeWebhook } from '../helpers/fake-sms-providers.js';
 import { postgresAvailable, shouldRun } from '../helpers/services.js';
 import { auditOf, PERSON_SEED, PHONE, passTotpCheck, pendingCheckId, personUrl, startHelpdesk, type HelpdeskFixture } from './helpdesk-setup.js';

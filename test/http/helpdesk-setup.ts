@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { RawConfig } from '../../src/config/schema.js';
-import { formatBackupCode, hashBackupCode, newBackupCodes, normalizeBackupCode } from '../../src/core/methods/backup-codes.js';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { formatBackupCode, hashBackupCode, newBackupCodes, normalizeBackupCode } from '../../src/core/methods/backup_code/backup-codes.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { PortalVisitor, visibleText } from './portal-forms.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { postgresAvailable, shouldRun } from '../helpers/services.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 

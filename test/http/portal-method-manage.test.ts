@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import type { ClientInfo } from '../../src/core/ports/client-info.js';
 import { useFakeWebhook } from '../helpers/fake-sms-providers.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';

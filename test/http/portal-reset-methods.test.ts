@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../helpers/test-app.js';
 import { STRONG_PASSWORD, wrongCode } from './api-client.js';
 import { PortalVisitor, setCookies, visibleText, expectLabelledControls } from './portal-forms.js';

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { ALICE, BOB, CAROL } from './api-client.js';
 import { formBody, PortalVisitor, setCookies, visibleText } from './portal-forms.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileTime } from '../../src/adapters/directory/ad-account-details.js';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import type { DirectoryAccount } from '../../src/core/ports/directory.js';
 import type { ExtraPerson } from '../contract/directory-people.contract.js';
 import { LDAP_OP, startLdapTap, type LdapTap } from '../helpers/ldap-tap.js';

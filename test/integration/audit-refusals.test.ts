@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { ALICE, BOB, CAROL, changePassword, expectProblem, postJson, setPassword, startReset, STRONG_PASSWORD, verify, wrongCode } from '../http/api-client.js';
 import { PortalVisitor } from '../http/portal-forms.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type UnlatchApp } from '../../src/app.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import type { RawConfig } from '../../src/config/schema.js';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { cliWorkspace, type CliWorkspace } from '../helpers/cli-runner.js';
 import { createTempPostgresDatabase, postgresAvailable, shouldRun } from '../helpers/services.js';
 import { TestClock } from '../helpers/test-clock.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { DEFAULT_TENANT_POLICY, decidePolicy } from '../../src/core/policy/method-policy.js';
 import type { DirectoryAccount } from '../../src/core/ports/directory.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';

@@ -4,7 +4,7 @@ import { SqlMethodRepository } from '../../src/adapters/store/method-repository.
 import { ConfigTenants } from '../../src/adapters/tenants/config-tenants.js';
 import { Sealer } from '../../src/core/crypto/sealer.js';
 import { hashHandle } from '../../src/core/crypto/secrets.js';
-import { totpAt } from '../../src/core/methods/totp.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { PolicySimulator, type PersonSimulation } from '../../src/core/policy/policy-simulator.js';
 import type { MethodKind } from '../../src/core/ports/methods.js';
 import { DIRECTORY_PEOPLE } from '../helpers/directory-people.js';

@@ -9,7 +9,7 @@ import {
   newBackupCodes,
   normalizeBackupCode,
   type StoredBackupCode,
-} from '../../src/core/methods/backup-codes.js';
+} from '../../src/core/methods/backup_code/backup-codes.js';
 
 const key = (id: string) => ({ id, secret: randomBytes(32) });
 

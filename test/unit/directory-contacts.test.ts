@@ -7,7 +7,7 @@ import { contactEmail, contactPhone, contactsOf, resolveContactAttributes } from
 import { adOptionsOf, ldapOptionsOf } from '../../src/adapters/directory/directory-options.js';
 import { directoriesOf } from '../../src/config/directories-schema.js';
 import { ConfigError, loadConfig } from '../../src/config/load-config.js';
-import { normalizeEmail } from '../../src/core/methods/email-registration.js';
+import { normalizeEmail } from '../../src/core/methods/email_code/email-registration.js';
 import { normalizePhone } from '../../src/core/methods/method-registration.js';
 
 /** Loads a configuration whose one tenant has `directories`. */

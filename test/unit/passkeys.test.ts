@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SimpleWebAuthnCeremonies } from '../../src/adapters/webauthn/simplewebauthn-ceremonies.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import { relyingPartyOf } from '../../src/config/webauthn.js';
-import { Passkeys } from '../../src/core/methods/passkeys.js';
+import { Passkeys } from '../../src/core/methods/webauthn/passkeys.js';
 import type { AuditEntryInput } from '../../src/core/ports/audit.js';
 import type { ChallengePurpose, ChallengeStore, TakenChallenge } from '../../src/core/ports/challenges.js';
 import type { DirectoryAccount } from '../../src/core/ports/directory.js';

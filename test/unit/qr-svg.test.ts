@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { qrSvg } from '../../src/adapters/qr/qr-svg.js';
-import { newTotpSecret, totpUri } from '../../src/core/methods/totp.js';
+import { newTotpSecret, totpUri } from '../../src/core/methods/totp/totp.js';
 
 describe('qrSvg', () => {
   it('renders an otpauth URI as inline SVG without the secret in the markup', async () => {

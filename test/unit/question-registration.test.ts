@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { UnlatchError } from '../../src/core/errors.js';
-import { QuestionProof, readQuestionSet } from '../../src/core/methods/question-proof.js';
-import { QuestionRegistration, type QuestionSettings } from '../../src/core/methods/question-registration.js';
-import type { AnswerHasher } from '../../src/core/methods/security-questions.js';
+import { QuestionProof, readQuestionSet } from '../../src/core/methods/questions/question-proof.js';
+import { QuestionRegistration, type QuestionSettings } from '../../src/core/methods/questions/question-registration.js';
+import type { AnswerHasher } from '../../src/core/methods/questions/security-questions.js';
 import { DEFAULT_TENANT_POLICY, type TenantPolicy } from '../../src/core/policy/method-policy.js';
 import type { AuditEntryInput } from '../../src/core/ports/audit.js';
 import type { DirectoryAccount } from '../../src/core/ports/directory.js';

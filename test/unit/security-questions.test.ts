@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Argon2Hasher } from '../../src/adapters/directory/password-hasher.js';
-import { answersMatch, hashQuestionSet, normalizeAnswer, questionSetProblems } from '../../src/core/methods/security-questions.js';
+import { answersMatch, hashQuestionSet, normalizeAnswer, questionSetProblems } from '../../src/core/methods/questions/security-questions.js';
 
 const set = [
   { question: 'City you were born in?', answer: 'Paris' },

@@ -1,6 +1,6 @@
 import { ScureBase32Plugin } from 'otplib';
 import { describe, expect, it } from 'vitest';
-import { newTotpSecret, normalizeTotpCode, totpAt, totpStep, totpUri, verifyTotp, type TotpAlgorithm } from '../../src/core/methods/totp.js';
+import { newTotpSecret, normalizeTotpCode, totpAt, totpStep, totpUri, verifyTotp, type TotpAlgorithm } from '../../src/core/methods/totp/totp.js';
 
 const base32 = new ScureBase32Plugin();
 const ascii = (seed: string) => base32.encode(Buffer.from(seed, 'ascii'));

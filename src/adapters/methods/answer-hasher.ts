@@ -1,4 +1,4 @@
-import type { AnswerHasher } from '../../core/methods/security-questions.js';
+import type { AnswerHasher } from '../../core/methods/questions/security-questions.js';
 import { Argon2Hasher } from '../directory/password-hasher.js';
 
 /**

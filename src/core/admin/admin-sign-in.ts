@@ -3,7 +3,7 @@ import { UnlatchError } from '../errors.js';
 import { normalizeIdentifier } from '../identity/normalize.js';
 import { accountLimitKey, firstExhausted, rateLimitedError } from '../limits.js';
 import type { MethodVerifier } from '../methods/method-verifier.js';
-import type { Passkeys } from '../methods/passkeys.js';
+import type { Passkeys } from '../methods/webauthn/passkeys.js';
 import { ProofFailureCap } from '../proof-failure-cap.js';
 import type { AdminSessionRecord, AdminSessionRepository } from '../ports/admin-sessions.js';
 import type { AuditEntryInput } from '../ports/audit.js';

@@ -16,7 +16,7 @@ import { newId } from '../crypto/secrets.js';
 import { enqueuePasswordChangedNotice } from '../notices/password-changed-notice.js';
 import { selfEntry } from '../audit/self-entry.js';
 import { withAccountLease } from '../account-lease.js';
-import { mailboxesOf } from '../methods/contact-emails.js';
+import { mailboxesOf } from '../methods/email_code/contact-emails.js';
 import type { MethodRepository } from '../ports/methods.js';
 import type { TenantPolicy } from '../policy/method-policy.js';
 

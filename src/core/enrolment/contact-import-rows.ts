@@ -1,4 +1,4 @@
-import { normalizeEmail } from '../methods/email-registration.js';
+import { normalizeEmail } from '../methods/email_code/email-registration.js';
 import { isE164 } from '../sms/e164.js';
 import type { CsvRecord } from './contact-import-csv.js';
 

@@ -1,6 +1,6 @@
 import { newId } from '../crypto/secrets.js';
 import { maskEmail, maskPhone } from '../identity/mask.js';
-import { distinctAddresses } from '../methods/contact-emails.js';
+import { distinctAddresses } from '../methods/email_code/contact-emails.js';
 import { directoryEmailOf } from '../methods/directory-contacts.js';
 import { decidePolicy, type TenantPolicy } from '../policy/method-policy.js';
 import type { Clock } from '../ports/clock.js';

@@ -1,4 +1,4 @@
-import { normalizeEmail } from '../methods/email-registration.js';
+import { normalizeEmail } from '../methods/email_code/email-registration.js';
 import type { Directory, DirectoryAccount } from '../ports/directory.js';
 import type { Store } from '../ports/store.js';
 import { isEmptyPlan, type ImportedContacts } from './contact-import-plan.js';

@@ -1,5 +1,5 @@
 import { directoryPhoneOf } from '../methods/directory-contacts.js';
-import { mailboxesOf } from '../methods/contact-emails.js';
+import { mailboxesOf } from '../methods/email_code/contact-emails.js';
 import { decidePolicy, type TenantPolicy } from '../policy/method-policy.js';
 import type { DirectoryAccount } from '../ports/directory.js';
 import type { HelpdeskAction } from '../ports/helpdesk.js';

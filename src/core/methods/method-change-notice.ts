@@ -5,7 +5,7 @@ import type { DirectoryAccount } from '../ports/directory.js';
 import type { MethodRepository } from '../ports/methods.js';
 import type { StoreTx } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
-import { mailboxesOf } from './contact-emails.js';
+import { mailboxesOf } from './email_code/contact-emails.js';
 import type { TenantPolicy } from '../policy/method-policy.js';
 
 /** What a change to a person's methods needs to be recorded and told. */

@@ -9,9 +9,9 @@ import type { MethodKind, MethodRepository, RegisteredMethod } from '../ports/me
 import type { Store, StoreTx } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import { canRemoveMethod, proofsSatisfy, usableMethods, type PolicyDecision, type TenantPolicy } from '../policy/method-policy.js';
-import { hashBackupCode, newBackupCodes, normalizeBackupCode } from './backup-codes.js';
-import { newTotpSecret, totpUri, verifyTotp } from './totp.js';
-import type { Passkeys } from './passkeys.js';
+import { hashBackupCode, newBackupCodes, normalizeBackupCode } from './backup_code/backup-codes.js';
+import { newTotpSecret, totpUri, verifyTotp } from './totp/totp.js';
+import type { Passkeys } from './webauthn/passkeys.js';
 import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
 import { newId, newNumericCode } from '../crypto/secrets.js';
 import { maskPhone } from '../identity/mask.js';

@@ -16,9 +16,9 @@ import type { Store } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
 import type { SmsSender } from '../sms/sms-sender.js';
-import type { Passkeys } from './passkeys.js';
+import type { Passkeys } from './webauthn/passkeys.js';
 import { CONTACT_CODE_DIGITS, CONTACT_CODE_TTL_SECONDS } from './pending-code.js';
-import { verifyTotp } from './totp.js';
+import { verifyTotp } from './totp/totp.js';
 
 export interface MethodTestDeps {
   store: Store;

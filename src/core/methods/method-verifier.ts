@@ -2,8 +2,8 @@ import type { KeyRing } from '../crypto/key-ring.js';
 import type { Clock } from '../ports/clock.js';
 import type { DirectoryAccount } from '../ports/directory.js';
 import type { MethodRepository } from '../ports/methods.js';
-import { matchBackupCode } from './backup-codes.js';
-import { newTotpSecret, verifyTotp } from './totp.js';
+import { matchBackupCode } from './backup_code/backup-codes.js';
+import { newTotpSecret, verifyTotp } from './totp/totp.js';
 
 const DUMMY_TOTP_SECRET = newTotpSecret();
 const DUMMY_BACKUP_CODES = Array.from({ length: 10 }, (_, i) => ({ id: `dummy-${i}`, keyId: 'dummy', digest: '00'.repeat(32), usedAt: null }));

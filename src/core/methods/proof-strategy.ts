@@ -10,8 +10,8 @@ import type { ResetFlowRecord } from '../reset/reset-flow-record.js';
 import type { SmsSender } from '../sms/sms-sender.js';
 import type { MethodDescriptor } from './method-descriptor.js';
 import type { MethodVerifier } from './method-verifier.js';
-import type { Passkeys } from './passkeys.js';
-import type { AnswerHasher } from './security-questions.js';
+import type { Passkeys } from './webauthn/passkeys.js';
+import type { AnswerHasher } from './questions/security-questions.js';
 
 /**
  * What the proof strategies may use, built once (by the reset's `ResetProofs`, from its own deps). A strategy

@@ -12,7 +12,7 @@ import type { SessionRepository } from '../ports/sessions.js';
 import type { Store } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import type { FlowSteps } from './flow-steps.js';
-import { mailboxesOf } from '../methods/contact-emails.js';
+import { mailboxesOf } from '../methods/email_code/contact-emails.js';
 import type { MethodRepository } from '../ports/methods.js';
 import type { TenantPolicy } from '../policy/method-policy.js';
 import { signInWithRetries } from './sign-in-check.js';

@@ -1,6 +1,6 @@
 import { UnlatchError } from '../errors.js';
 import { normalizeIdentifier } from '../identity/normalize.js';
-import { distinctAddresses } from '../methods/contact-emails.js';
+import { distinctAddresses } from '../methods/email_code/contact-emails.js';
 import { decidePolicy, type PolicyDecision, type TenantPolicy } from '../policy/method-policy.js';
 import type { DirectoryAccount } from '../ports/directory.js';
 import type { FlowPurpose } from './reset-flow-record.js';

@@ -25,7 +25,7 @@ import type { ProofDeps } from '../methods/proof-strategy.js';
 import { codeMessage } from '../methods/email_code/code-binding.js';
 import type { ResetSettings } from './reset-settings.js';
 import { NEXT_STEP } from './reset-states.js';
-import { contactEmails } from '../methods/contact-emails.js';
+import { contactEmails } from '../methods/email_code/contact-emails.js';
 import { resetIdentifier, startEligibility } from './reset-eligibility.js';
 import { descriptorOf, FIRST_PROOF_KINDS } from '../methods/method-kinds.js';
 import { enqueueDecoyMail, enqueueResetMails } from './reset-mail.js';

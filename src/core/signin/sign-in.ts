@@ -10,7 +10,7 @@ import { accountLimitKey, firstExhausted, rateLimitedError } from '../limits.js'
 import { ProofFailureCap } from '../proof-failure-cap.js';
 import type { CodeMethod, MethodProof, MethodVerifier } from '../methods/method-verifier.js';
 import { descriptorOf, SIGN_IN_KINDS, type SignInKind } from '../methods/method-kinds.js';
-import type { Passkeys } from '../methods/passkeys.js';
+import type { Passkeys } from '../methods/webauthn/passkeys.js';
 import type { WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
 import type { AuditEntryInput } from '../ports/audit.js';
 import type { ClientInfo } from '../ports/client-info.js';

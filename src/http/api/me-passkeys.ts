@@ -11,7 +11,7 @@ const nameSchema = { type: 'string', minLength: 1, maxLength: 64, description: '
 /**
  * Passkeys under `/api/v1/me`: adding one (options, then the browser's answer) with a full session, and
  * the options for finishing a sign-in with one (a half-signed-in session). Challenges are single-use and
- * bound to the session; see `src/core/methods/passkeys.ts`.
+ * bound to the session; see `src/core/methods/webauthn/passkeys.ts`.
  */
 export const mePasskeysRoutes: ApiRoute = (app, { deps, translate }) => {
   app.post<{ Body: { name?: string } }>(

@@ -1,4 +1,4 @@
-import { MAX_QUESTIONS } from '../../core/methods/security-questions.js';
+import { MAX_QUESTIONS } from '../../core/methods/questions/security-questions.js';
 import { problemResponses, problemSchema, strictObject } from './schemas.js';
 
 /**

@@ -1,5 +1,5 @@
 import { maskEmail } from '../../identity/mask.js';
-import { distinctAddresses } from '../contact-emails.js';
+import { distinctAddresses } from './contact-emails.js';
 import { directoryEmailOf } from '../directory-contacts.js';
 import type { ProofStrategy } from '../proof-strategy.js';
 import { EMAIL_CODE } from './kind.js';

@@ -1,6 +1,6 @@
-import { QuestionProof, questionsOf, readQuestionSet } from '../question-proof.js';
+import { QuestionProof, questionsOf, readQuestionSet } from './question-proof.js';
 import type { ProofStrategy } from '../proof-strategy.js';
-import { MIN_QUESTIONS, type AnswerHasher } from '../security-questions.js';
+import { MIN_QUESTIONS, type AnswerHasher } from './security-questions.js';
 import { QUESTIONS } from './kind.js';
 
 /** One checker per hasher: it keeps the throwaway hash that decoys are checked against. */

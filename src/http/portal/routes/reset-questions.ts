@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UnlatchError } from '../../../core/errors.js';
 import type { FlowView } from '../../../core/reset/reset-flow.js';
-import { MAX_QUESTIONS } from '../../../core/methods/security-questions.js';
+import { MAX_QUESTIONS } from '../../../core/methods/questions/security-questions.js';
 import { readFlowCookie } from '../flow-cookie.js';
 import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
 import { clientOf, expiryOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';

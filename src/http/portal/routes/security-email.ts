@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UnlatchError } from '../../../core/errors.js';
-import { normalizeEmail } from '../../../core/methods/email-registration.js';
+import { normalizeEmail } from '../../../core/methods/email_code/email-registration.js';
 import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
 import { clientOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
 import { SIGN_IN_PAGE, signedInAccount } from '../session-cookie.js';

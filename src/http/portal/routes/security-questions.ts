@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UnlatchError } from '../../../core/errors.js';
-import type { QuestionItemProblem, QuestionOptions, QuestionProblem } from '../../../core/methods/question-registration.js';
-import { MAX_QUESTIONS } from '../../../core/methods/security-questions.js';
+import type { QuestionItemProblem, QuestionOptions, QuestionProblem } from '../../../core/methods/questions/question-registration.js';
+import { MAX_QUESTIONS } from '../../../core/methods/questions/security-questions.js';
 import type { DirectoryAccount } from '../../../core/ports/directory.js';
 import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
 import type { Translate } from '../language.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { normalizeTotpCode } from '../../../core/methods/totp.js';
+import { normalizeTotpCode } from '../../../core/methods/totp/totp.js';
 import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
 import { clientOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
 import { SIGN_IN_PAGE, signedInAccount } from '../session-cookie.js';

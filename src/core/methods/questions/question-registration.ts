@@ -1,13 +1,13 @@
-import { selfEntry } from '../audit/self-entry.js';
-import { UnlatchError } from '../errors.js';
-import { decidePolicy, type TenantPolicy } from '../policy/method-policy.js';
-import type { ClientInfo } from '../ports/client-info.js';
-import type { Clock } from '../ports/clock.js';
-import type { DirectoryAccount } from '../ports/directory.js';
-import type { MethodRepository } from '../ports/methods.js';
-import type { Store } from '../ports/store.js';
-import type { TenantCatalog } from '../ports/tenants.js';
-import { recordMethodChange } from './method-change-notice.js';
+import { selfEntry } from '../../audit/self-entry.js';
+import { UnlatchError } from '../../errors.js';
+import { decidePolicy, type TenantPolicy } from '../../policy/method-policy.js';
+import type { ClientInfo } from '../../ports/client-info.js';
+import type { Clock } from '../../ports/clock.js';
+import type { DirectoryAccount } from '../../ports/directory.js';
+import type { MethodRepository } from '../../ports/methods.js';
+import type { Store } from '../../ports/store.js';
+import type { TenantCatalog } from '../../ports/tenants.js';
+import { recordMethodChange } from '../method-change-notice.js';
 import { QUESTIONS_METHOD_NAME, questionsOf, sealedAnswersOf } from './question-proof.js';
 import { hashQuestionSet, MAX_QUESTIONS, MAX_TEXT_LENGTH, MIN_QUESTIONS, normalizeAnswer, questionSetProblems, type AnswerHasher, type QuestionSetProblem } from './security-questions.js';
 

@@ -1,4 +1,4 @@
-import type { MethodRepository, RegisteredMethod } from '../ports/methods.js';
+import type { MethodRepository, RegisteredMethod } from '../../ports/methods.js';
 import { answersMatch, MAX_QUESTIONS, MIN_QUESTIONS, normalizeAnswer, type AnswerHasher, type StoredQuestion } from './security-questions.js';
 
 /** The name a set of security questions is listed under (one method per person, whatever the number of questions). */

@@ -1,6 +1,6 @@
-import type { DirectoryAccount } from '../ports/directory.js';
-import type { MethodRepository, RegisteredMethod } from '../ports/methods.js';
-import { decidePolicy, type TenantPolicy } from '../policy/method-policy.js';
+import type { DirectoryAccount } from '../../ports/directory.js';
+import type { MethodRepository, RegisteredMethod } from '../../ports/methods.js';
+import { decidePolicy, type TenantPolicy } from '../../policy/method-policy.js';
 
 /** A person's confirmed extra addresses (`email_code` methods with `data.email`). */
 export async function contactEmails(methods: Pick<MethodRepository, 'listForSubject'>, account: Pick<DirectoryAccount, 'tenantId' | 'id'>): Promise<RegisteredMethod[]> {

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { KeyRing } from '../crypto/key-ring.js';
+import type { KeyRing } from '../../crypto/key-ring.js';
 
 /**
  * Backup codes: a set of single-use codes shown once at registration and stored only as HMACs

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { selfEntry } from '../audit/self-entry.js';
-import type { ChallengePurpose, ChallengeStore } from '../ports/challenges.js';
-import type { ClientInfo } from '../ports/client-info.js';
-import type { Clock } from '../ports/clock.js';
-import type { DirectoryAccount } from '../ports/directory.js';
-import type { MethodRepository, RegisteredMethod } from '../ports/methods.js';
-import type { Store } from '../ports/store.js';
-import type { RelyingParty, StoredCredential, WebAuthnCeremonies, WebAuthnOptionsJson, WebAuthnResponseJson } from '../ports/webauthn.js';
+import { selfEntry } from '../../audit/self-entry.js';
+import type { ChallengePurpose, ChallengeStore } from '../../ports/challenges.js';
+import type { ClientInfo } from '../../ports/client-info.js';
+import type { Clock } from '../../ports/clock.js';
+import type { DirectoryAccount } from '../../ports/directory.js';
+import type { MethodRepository, RegisteredMethod } from '../../ports/methods.js';
+import type { Store } from '../../ports/store.js';
+import type { RelyingParty, StoredCredential, WebAuthnCeremonies, WebAuthnOptionsJson, WebAuthnResponseJson } from '../../ports/webauthn.js';
 
 /** How passkeys are offered and checked. */
 export interface PasskeySettings {
