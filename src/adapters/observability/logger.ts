@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { currentTraceIds } from './tracing.js';
 
 /** Path segments after these are bearer secrets (flow ids) and never reach a log line. */
 const SECRET_SEGMENT = /(\/reset\/)[^/?#]+/g;
@@ -15,6 +16,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     {
       level,
       base: { service: 'unlatch' },
+      // Inside a recorded trace every line carries its trace and span id, unless a child logger already bound them
+      // (a request's own logger does). Tracing off: one cheap lookup that finds no span.
+      mixin: (_merge, _level, self) => {
+        const ids = currentTraceIds();
+        return ids && !('traceId' in self.bindings()) ? ids : {};
+      },
       redact: {
         paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', '*.password', '*.currentPassword', '*.newPassword', '*.code', '*.secret', '*.flowId'],
         censor: '[redacted]',

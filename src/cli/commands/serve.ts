@@ -1,5 +1,6 @@
 import type { UnlatchApp } from '../../app.js';
 import { DEMO_USERS } from '../../adapters/store/demo-seed.js';
+import { startTracing } from '../../adapters/observability/tracing.js';
 import type { Command } from '../command.js';
 import { CliFailure, oneLine } from '../errors.js';
 import { shutDownGracefully, shutdownTimingOf } from '../graceful-shutdown.js';
@@ -20,6 +21,8 @@ export const serveCommand: Command = {
     const shutdown = waitForShutdown(io);
     let app: UnlatchApp | null = null;
     let clean = true;
+    // Traces only when OTEL_TRACES_EXPORTER asks for them; started before the app so its services get spans.
+    const tracing = startTracing();
     try {
       // Loaded here, not at the top: `--help` and the light commands need not load the whole server.
       const { buildApp } = await import('../../app.js');
@@ -42,6 +45,7 @@ export const serveCommand: Command = {
       shutdown.dispose();
       // Only when starting failed half way: a started app was closed above.
       await app?.close();
+      await tracing?.shutdown();
     }
     if (!clean) return 1;
     io.stdout.write('stopped\n');

@@ -1,3 +1,4 @@
+import { startTracing } from '../../adapters/observability/tracing.js';
 import type { Command } from '../command.js';
 import { waitForShutdown } from '../io.js';
 
@@ -15,6 +16,8 @@ export const workerCommand: Command = {
   async run({ io, config, values }) {
     const cfg = config();
     const { buildApp } = await import('../../app.js');
+    // Mail and SMS deliveries get spans when OTEL_TRACES_EXPORTER asks for traces.
+    const tracing = startTracing();
     const app = await buildApp({ config: cfg, startWorker: false });
     try {
       if (values.once === true) {
@@ -42,6 +45,7 @@ export const workerCommand: Command = {
       return 0;
     } finally {
       await app.close();
+      await tracing?.shutdown();
     }
   },
 };

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { ClientInfo } from '../../core/ports/client-info.js';
+import { traceIdOf } from '../tracing-hooks.js';
 
 /** Longest user agent kept; the rest is noise an attacker could use to bloat audit entries. */
 const MAX_USER_AGENT = 256;
@@ -10,7 +11,7 @@ const MAX_USER_AGENT = 256;
  */
 export function clientInfo(request: FastifyRequest): ClientInfo {
   const header = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: truncate(typeof header === 'string' ? header : ''), correlationId: request.id };
+  return { ip: request.ip, userAgent: truncate(typeof header === 'string' ? header : ''), correlationId: traceIdOf(request) ?? request.id };
 }
 
 function truncate(value: string): string {

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { field } from './form.js';
 import type { ClientInfo } from '../../core/ports/client-info.js';
+import { traceIdOf } from '../tracing-hooks.js';
 import type { HttpDeps } from '../http-deps.js';
 import { pickLanguage, translatorFor, type Translate } from './language.js';
 
@@ -54,7 +55,7 @@ export function tenantOf(ctx: PortalContext, request: FastifyRequest): string {
 
 export function clientOf(request: FastifyRequest): ClientInfo {
   const agent = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : '', correlationId: request.id };
+  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : '', correlationId: traceIdOf(request) ?? request.id };
 }
 
 /**
