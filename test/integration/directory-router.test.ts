@@ -100,7 +100,7 @@ describe.runIf(shouldRun('slapd (OpenLDAP server and tools)', slapdAvailable()))
     ldap = new LdapDirectory({ ...common, url: slapd.url, passwordPolicyDn: POLICY_DN });
     // Nothing listens there: every connection is refused at once.
     down = new LdapDirectory({ ...common, url: `ldap://127.0.0.1:${await freePort()}`, connectTimeoutMs: 2000 });
-    metrics = new UnlatchMetrics({ backlog: async () => 0, defaultMetrics: false });
+    metrics = new UnlatchMetrics({ defaultMetrics: false });
   });
   afterAll(async () => {
     await closeStore?.();

@@ -39,7 +39,7 @@ describe('/metrics', () => {
     expect(text).toMatch(/unlatch_messages_total\{channel="email",template="reset_code",outcome="sent",reason=""\} 1/);
     expect(text).toMatch(/unlatch_messages_total\{channel="email",template="password_changed",outcome="sent",reason=""\} 1/);
     expect(text).toContain('unlatch_rate_limited_total{tenant="demo",event="reset.rate_limited",bucket="start_identifier"} 1');
-    expect(text).toContain('unlatch_outbox_backlog 0');
+    expect(text).toContain('unlatch_outbox_backlog{kind="mail"} 0');
     // No label carries an identifier or an address.
     expect(text).not.toMatch(/bob|ghost|example\.com/);
   });

@@ -33,7 +33,7 @@ describe('outbox delivery when the mail server is down, then up', () => {
     expect(pending[0]!.payload).not.toBeNull();
     const metrics = await (await t.server.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/unlatch_messages_total\{channel="email",template="reset_code",outcome="retry",reason="connection_refused"\} 1/);
-    expect(metrics).toMatch(/unlatch_outbox_backlog 1/);
+    expect(metrics).toMatch(/unlatch_outbox_backlog\{kind="mail"\} 1/);
 
     const smtp = new SMTPServer({
       authOptional: true,

@@ -19,6 +19,8 @@ export interface DirectoryDeps {
   db: Kysely<Database>;
   hasher: Argon2Hasher;
   clock: Clock;
+  /** Wraps each configured directory by its name (the metrics' latency decorator); absent: used as built. */
+  wrap?: (name: string, directory: Directory) => Directory;
 }
 
 /**
@@ -29,12 +31,13 @@ export interface DirectoryDeps {
 export function buildDirectoryRouter(config: UnlatchConfig, deps: DirectoryDeps, events?: DirectoryRouterEvents): DirectoryRouter {
   // One table for every tenant (rows are keyed by tenant); an instance per entry, for its own settings.
   const builtin = (entry: BuiltinDirectoryConfig) => new SqlDirectory(deps.db, deps.hasher, deps.clock, { maxPasswordAgeDays: entry.maxPasswordAgeDays });
+  const wrapped = (name: string, directory: Directory) => deps.wrap?.(name, directory) ?? directory;
   const tenants = new Map<string, RoutedDirectory[]>(
     config.tenants.map((tenant, t) => [
       tenant.id,
       directoriesOf(tenant).map((entry, d) => ({
         name: entry.name,
-        directory: directoryOf(entry, tenant.id, builtin, `tenants.${t}.directories.${d}`),
+        directory: wrapped(entry.name, directoryOf(entry, tenant.id, builtin, `tenants.${t}.directories.${d}`)),
         builtin: entry.type === 'builtin',
         alsoWriteTo: entry.alsoWriteTo,
         // The built-in store is the local database: nothing to save by keeping its accounts.

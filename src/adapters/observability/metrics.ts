@@ -1,9 +1,31 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 import type { AuditEntryInput, AuditEvent } from '../../core/ports/audit.js';
 import { METHOD_KINDS } from '../../core/policy/method-policy.js';
 import type { FlowObserver } from '../../core/ports/flow-observer.js';
 import type { OutboxWorkerEvents } from '../outbox/outbox-worker.js';
 import type { ClaimedMessage } from '../store/outbox-repository.js';
+import { HelpdeskMetrics, type TicketCost } from './helpdesk-metrics.js';
+import { HttpMetrics } from './http-metrics.js';
+import { registerOutboxGauges } from './outbox-gauges.js';
+import type { OutboxKindBacklog } from './outbox-snapshot.js';
+import { registerProcessMetrics } from './process-metrics.js';
+import { DirectoryMetrics } from './timed-directory.js';
+
+/** What UnlatchMetrics reads or shows beside the events it is told of. */
+export interface UnlatchMetricsOptions {
+  /** The pending outbox per kind, read at scrape time (absent: no outbox gauges). */
+  outbox?: () => Promise<OutboxKindBacklog[]>;
+  /** For the oldest message's age (the app's clock). */
+  now?: () => Date;
+  /** `unlatch_build_info`'s version label. */
+  version?: string;
+  /** Node's default process metrics (off in tests that build several registries). */
+  defaultMetrics?: boolean;
+  /** `metrics.helpdeskTicketCost`: shown per tenant as `unlatch_helpdesk_ticket_cost`. */
+  helpdeskTicketCost?: TicketCost;
+  /** Configured tenant ids (labels of the ticket cost). */
+  tenants?: readonly string[];
+}
 
 const KINDS: ReadonlySet<string> = new Set(METHOD_KINDS);
 
@@ -24,10 +46,19 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
   private readonly signInChecks: Counter<'tenant' | 'outcome'>;
   private readonly unlocks: Counter<'tenant' | 'outcome'>;
   private readonly rateLimitFallbacks: Counter<'store'>;
+  private readonly helpdesk: HelpdeskMetrics;
+  /** HTTP request durations (the server's onResponse hook). */
+  readonly http: HttpMetrics;
+  /** Directory call latency (each configured directory is wrapped with `directories.wrap`). */
+  readonly directories: DirectoryMetrics;
 
-  constructor(options: { backlog: () => Promise<number>; defaultMetrics?: boolean }) {
+  constructor(options: UnlatchMetricsOptions = {}) {
     const registers = [this.registry];
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'unlatch_process_' });
+    registerProcessMetrics(this.registry, { version: options.version ?? 'unknown', defaultMetrics: options.defaultMetrics });
+    this.http = new HttpMetrics(this.registry);
+    this.directories = new DirectoryMetrics(this.registry);
+    this.helpdesk = new HelpdeskMetrics(this.registry, { ticketCost: options.helpdeskTicketCost, tenants: options.tenants ?? [] });
+    if (options.outbox) registerOutboxGauges(this.registry, { read: options.outbox, now: options.now ?? (() => new Date()) });
     this.resets = new Counter({
       name: 'unlatch_reset_events_total',
       help: 'Reset flow steps by stage (started, verified, completed, failed) and outcome; reason names why a step failed, or for verified the method proven.',
@@ -95,14 +126,6 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
       labelNames: ['store'],
       registers,
     });
-    new Gauge({
-      name: 'unlatch_outbox_backlog',
-      help: 'Messages waiting in the outbox; a growing backlog means the mail server is not accepting.',
-      registers,
-      async collect() {
-        this.set(await options.backlog().catch(() => -1));
-      },
-    });
   }
 
   observe(event: AuditEvent, labels: { tenantId: string; outcome: string; reason?: string; durationSeconds?: number }): void {
@@ -154,6 +177,7 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
    */
   auditCommitted(entries: readonly AuditEntryInput[]): void {
     for (const entry of entries) {
+      this.helpdesk.auditCommitted(entry);
       const details = entry.details ?? {};
       if (entry.event.startsWith('method.')) {
         const kind = String(details.kind ?? '');
