@@ -8,19 +8,21 @@ import { Sealer } from '../core/crypto/sealer.js';
 import { systemClock } from '../core/ports/clock.js';
 import { withDatabase } from './database.js';
 import { UsageError } from './errors.js';
+import { auditExportOf } from '../adapters/audit/build-audit-sinks.js';
+import { configuredAuditSinks } from '../config/audit-sinks-schema.js';
 
 /** Who `unlatch admin token …` is, in audit entries (`created_by`, the actor). */
 export const CLI_ACTOR = 'cli';
 
 /**
  * Runs `work` with the admin API tokens of the configured database (migrated first, as `serve` would), audit
- * entries written like the server writes them (exported too when `audit.exportFile` is set).
+ * entries written like the server writes them (exported too to the configured `audit.sinks`).
  */
 export async function withAdminTokens<T>(config: UnlatchConfig, work: (tokens: AdminTokens) => Promise<T>): Promise<T> {
   const keys = new KeyRing(resolveMasterKeys(config));
   return withDatabase(config, { migrate: true }, async (handle) => {
     const sealer = new Sealer(keys, 'outbox-seal');
-    const store = new SqlStore(handle, sealer, systemClock, config.audit.exportFile ? { sealer } : null, { chains: config.audit.chains });
+    const store = new SqlStore(handle, sealer, systemClock, auditExportOf(configuredAuditSinks(config.audit), sealer), { chains: config.audit.chains });
     const tokens = new AdminTokens({ store, tokens: new SqlAdminTokenRepository(handle.db), clock: systemClock, tenantIds: () => config.tenants.map((t) => t.id) });
     return work(tokens);
   });

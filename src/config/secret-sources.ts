@@ -21,6 +21,8 @@ export const SECRET_KEY_PATHS: readonly string[] = [
   'sms.providers.*.token',
   'sms.providers.*.signingSecret',
   'admin.oidc.clientSecret',
+  'audit.sinks.*.keys.*.secret',
+  'audit.sinks.*.headers.Authorization',
 ];
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -31,7 +31,8 @@ function completed(raw: Record<string, unknown>): Record<string, unknown> {
   const secrets = (node: unknown): void => {
     if (!node || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
-      if (/(File|Env)$/.test(key) && typeof value === 'string') {
+      // `caFile` names a certificate file the process reads itself (a path, not a secret source).
+      if (/(File|Env)$/.test(key) && key !== 'caFile' && typeof value === 'string') {
         delete (node as Record<string, unknown>)[key];
         const field = key.replace(/(File|Env)$/, '');
         (node as Record<string, unknown>)[field] = field.startsWith('tlsCa') ? FAKE_PEM : 'example-secret-'.padEnd(48, 'x');

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AuditEntryInput } from '../../core/ports/audit.js';
 import type { Clock } from '../../core/ports/clock.js';
 import { MailDeliveryError, type Mailer } from '../../core/ports/mailer.js';
-import type { AuditExportSink } from '../audit/jsonl-file-sink.js';
+import type { AuditSinkSet } from '../audit/audit-sink-set.js';
 import type { RenderedMail } from '../mail/templates.js';
 import type { SmsSender } from '../../core/sms/sms-sender.js';
 import { renderSmsCode } from '../sms/sms-text.js';
@@ -11,6 +11,9 @@ import { renderHelpdeskSms } from '../sms/helpdesk-sms-text.js';
 import type { ClaimedMessage, Settlement, SqlOutboxQueue } from '../store/outbox-repository.js';
 import { ClaimLease } from './claim-lease.js';
 import { UnsettledDeliveries } from './unsettled-deliveries.js';
+
+/** The retry reason of an audit row held back behind an earlier row of its sink. */
+const AUDIT_WAITING = 'audit_waiting';
 
 export interface OutboxWorkerSettings {
   pollIntervalMs: number;
@@ -29,8 +32,8 @@ export interface OutboxWorkerEvents {
 
 export interface OutboxWorkerDeps {
   queue: SqlOutboxQueue;
-  /** Where `audit` messages go; null when no export is configured. */
-  auditSink: AuditExportSink | null;
+  /** Where `audit` messages go (each to its sink, in order per sink); null when no export is configured. */
+  auditSink: Pick<AuditSinkSet, 'deliver'> | null;
   /** Periodic clean-up run between delivery passes; its result is logged when it removed anything. */
   housekeeping?: { everyMs: number; run: () => Promise<object> };
   mailer: Mailer;
@@ -233,11 +236,15 @@ export class OutboxWorker {
     }
   }
 
-  /** Exported entries are not audited on delivery (that would export forever); a sink that fails is retried. */
+  /**
+   * Exported entries are not audited on delivery (that would export forever); a sink that fails is retried,
+   * never given up. A row behind an earlier pending row of its sink waits for it (no attempt is used).
+   */
   private async exportAudit(message: ClaimedMessage): Promise<Settlement> {
     try {
       if (!this.deps.auditSink) throw new Error('audit export is no longer configured');
-      await this.deps.auditSink.write(message.data);
+      const delivery = await this.deps.auditSink.deliver(message);
+      if (delivery.kind === 'waiting') return { id: message.id, kind: 'retry', attempts: message.attempts, nextAttemptAt: delivery.until, reason: AUDIT_WAITING };
       return { id: message.id, kind: 'sent', audit: null };
     } catch (error) {
       return this.failure(message, 'export_failed', true, error);
@@ -249,7 +256,8 @@ export class OutboxWorker {
     const { clock, settings } = this.deps;
     const attempts = message.attempts + 1;
     if (cause !== undefined) this.causes.set(message.id, cause);
-    if (transient && attempts < settings.maxAttempts) {
+    // An audit stream loses nothing while its sink is down: its rows retry (at most every maxBackoffSeconds) until it is back.
+    if (transient && (attempts < settings.maxAttempts || message.channel === 'audit')) {
       const delaySeconds = Math.min(settings.maxBackoffSeconds, settings.backoffSeconds * 2 ** (attempts - 1));
       // Jitter spreads retries of many messages after an outage.
       const nextAttemptAt = clock.now().getTime() + Math.round(delaySeconds * 1000 * (0.8 + Math.random() * 0.4));
@@ -273,6 +281,8 @@ export class OutboxWorker {
         if (message.channel !== 'audit') logger.info(context, 'message delivered');
         return;
       case 'retry':
+        // Waiting behind an earlier entry of the same sink is ordering, not a failure.
+        if (outcome.reason === AUDIT_WAITING) return;
         events.delivered(message, 'retry', outcome.reason);
         logger.warn({ ...context, reason: outcome.reason, retryInSeconds: Math.round((outcome.nextAttemptAt - clock.now().getTime()) / 1000), err: cause }, 'message delivery failed; will retry');
         return;

@@ -9,10 +9,13 @@ import type { Database } from './schema.js';
 import type { Sealer } from '../../core/crypto/sealer.js';
 import { SqlOutboxWriter } from './outbox-writer.js';
 import { rollupRowsOf, rollupUpsert } from './audit-rollup.js';
+import { auditSinkKey } from '../../core/audit/sink-keys.js';
 
 /** Queues each new entry for the audit export, in the entry's own transaction (nothing logged is lost on the way). */
 export interface AuditExport {
   sealer: Sealer;
+  /** The audit sinks: one row per entry and sink, keyed so each sink is delivered in order (default: the legacy single file). */
+  sinks?: readonly string[];
 }
 
 /** How many chains appends spread over when nothing says otherwise (the `audit.chains` default). */
@@ -134,17 +137,20 @@ export class SqlAuditAppender implements AuditAppender {
     }
     if (!this.exportTo) return;
     const writer = new SqlOutboxWriter(this.trx, this.exportTo.sealer, this.clock);
+    const sinks = this.exportTo.sinks ?? [null];
     for (const { fields, prevHash: previous, hash } of rows) {
-      await writer.enqueue({
-        channel: 'audit',
-        template: 'audit_entry',
-        tenantId: fields.tenantId,
-        to: '',
-        data: { ...fields, prevHash: previous, hash },
-        idempotencyKey: `audit:${fields.seq}`,
-        flowId: fields.flowId,
-        subjectId: fields.subjectId,
-      });
+      for (const sink of sinks) {
+        await writer.enqueue({
+          channel: 'audit',
+          template: 'audit_entry',
+          tenantId: fields.tenantId,
+          to: sink ?? '',
+          data: { ...fields, prevHash: previous, hash },
+          idempotencyKey: sink === null ? `audit:${fields.seq}` : auditSinkKey(sink, fields.seq),
+          flowId: fields.flowId,
+          subjectId: fields.subjectId,
+        });
+      }
     }
   }
 

@@ -23,6 +23,8 @@ import { tenantOption, type Command } from '../command.js';
 import { withDatabase } from '../database.js';
 import { CliFailure, oneLine } from '../errors.js';
 import type { CliIo } from '../io.js';
+import { auditExportOf } from '../../adapters/audit/build-audit-sinks.js';
+import { configuredAuditSinks } from '../../config/audit-sinks-schema.js';
 
 /** Progress goes to stderr every this many rows, so a long file shows it is moving. */
 const PROGRESS_LINES = 10_000;
@@ -96,7 +98,7 @@ async function importFile(io: CliIo, input: { tenantId: string; path: string; dr
 export function contactWiring(cfg: UnlatchConfig, handle: DatabaseHandle): { store: SqlStore; writer: ContactWriter; directory: Directory; close: () => Promise<void> } {
   const keys = new KeyRing(resolveMasterKeys(cfg));
   const outboxSealer = new Sealer(keys, 'outbox-seal');
-  const store = new SqlStore(handle, outboxSealer, systemClock, cfg.audit.exportFile ? { sealer: outboxSealer } : null, { chains: cfg.audit.chains });
+  const store = new SqlStore(handle, outboxSealer, systemClock, auditExportOf(configuredAuditSinks(cfg.audit), outboxSealer), { chains: cfg.audit.chains });
   const methods = new SqlMethodRepository(handle.db, new Sealer(keys, 'totp-seal'));
   const tenants = new ConfigTenants(cfg.tenants, cfg.defaultTenant!);
   const writer = new ContactWriter({ methods, tenants, clock: systemClock, policyFor: (tenantId) => policyFor(cfg.policy, tenantId) });
