@@ -33,7 +33,9 @@ import { Argon2Hasher } from './adapters/directory/password-hasher.js';
 import { buildDirectoryRouter } from './adapters/directory/build-directories.js';
 import { PendingImports } from './core/enrolment/contact-import-pending.js';
 import { directoryRouterEvents } from './adapters/directory/router-events.js';
-import { JsonlFileSink } from './adapters/audit/jsonl-file-sink.js';
+import { auditExportOf, buildAuditSinks } from './adapters/audit/build-audit-sinks.js';
+import { AuditSinkMetrics } from './adapters/audit/audit-sink-metrics.js';
+import { configuredAuditSinks } from './config/audit-sinks-schema.js';
 import { loadI18n } from './adapters/i18n/load-i18n.js';
 import { buildLimiter } from './adapters/limiter/build-limiter.js';
 import type { ClosableLimiter } from './adapters/limiter/bucket-limiter.js';
@@ -41,6 +43,10 @@ import { SmtpMailer } from './adapters/mail/smtp-mailer.js';
 import { createMailRenderer } from './adapters/mail/mail-renderer.js';
 import { createLogger } from './adapters/observability/logger.js';
 import { UnlatchMetrics } from './adapters/observability/metrics.js';
+import { tracingActive } from './adapters/observability/tracing.js';
+import { traceAuditSinks, traceDirectory, traceMailer, tracePasswordChange, traceResetFlow, traceSms, traceStore } from './adapters/observability/tracing-wiring.js';
+import { readOutboxBacklog } from './adapters/observability/outbox-snapshot.js';
+import { unlatchVersion } from './version.js';
 import { OutboxWorker } from './adapters/outbox/outbox-worker.js';
 import { defaultBlocklistPath, loadBlocklistFile } from './adapters/password/file-blocklist.js';
 import { ZxcvbnEstimator } from './adapters/password/zxcvbn-estimator.js';
@@ -74,6 +80,8 @@ export interface AppOptions {
   migrate?: boolean;
   /** Start the in-process outbox worker (default: `outbox.inProcess`). */
   startWorker?: boolean;
+  /** Open spans (default: whether an OpenTelemetry provider was started, `OTEL_TRACES_EXPORTER`). */
+  tracing?: boolean;
 }
 
 /** Everything built from one config; the only place that knows every piece. */
@@ -122,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.log.level);
   const keys = new KeyRing(resolveMasterKeys(config));
+  const tracing = options.tracing ?? tracingActive();
   const database = openDatabase(config.database.url!, {
     poolSize: config.database.poolSize,
     onConnectionLost: (error, state) => logger.warn({ err: error, state }, 'database connection lost; it will be replaced'),
@@ -132,16 +141,32 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     await refuseRemovedKeys(database, keys, clock.now());
 
     const outboxSealer = new Sealer(keys, 'outbox-seal');
-    const auditExport = config.audit.exportFile ? { sealer: outboxSealer } : null;
-    const store = new SqlStore(database, outboxSealer, clock, auditExport, { chains: config.audit.chains });
+    // Audit streams to SIEMs (docs/siem.md): one outbox row per entry and sink, written with the entry.
+    const auditSinkConfigs = configuredAuditSinks(config.audit);
+    const auditExport = auditExportOf(auditSinkConfigs, outboxSealer);
+    const store = traceStore(new SqlStore(database, outboxSealer, clock, auditExport, { chains: config.audit.chains }), tracing);
     const hasher = new Argon2Hasher();
     const users = new SqlUserRepository(database.db);
     const tenants = new ConfigTenants(config.tenants, config.defaultTenant!);
     // Each tenant's directories from config (default: the built-in user store), behind one router. Nothing
     // connects yet: an LDAP server that is down fails the first request that needs it, not the start.
-    const directory = buildDirectoryRouter(config, { db: database.db, hasher, clock }, directoryRouterEvents({
+    const metrics = new UnlatchMetrics({
+      outbox: () => readOutboxBacklog(database.db),
+      now: () => clock.now(),
+      version: unlatchVersion(),
+      helpdeskTicketCost: config.metrics.helpdeskTicketCost,
+      tenants: config.tenants.map((tenant) => tenant.id),
+    });
+    store.onAuditCommit((entries) => metrics.auditCommitted(entries));
+    const auditSinks = buildAuditSinks(auditSinkConfigs, {
+      db: database.db,
+      now: () => clock.now().getTime(),
+      events: new AuditSinkMetrics(metrics.registry, async () => (auditSinks ? auditSinks.lagSeconds() : new Map())),
+    });
+    // Each configured directory is timed by name (unlatch_directory_operation_duration_seconds).
+    const directory = traceDirectory(buildDirectoryRouter(config, { db: database.db, hasher, clock, wrap: (name, d) => metrics.directories.wrap(name, d) }, directoryRouterEvents({
       store, logger, countFailure: (f) => metrics.directoryError(f.tenantId, f.directory, f.reason),
-    }));
+    })), tracing);
     // One limiter for every bucket, SMS included, in the configured store (shared across nodes unless memory).
     const limiter = await buildLimiter(config, { ...smsBucketSettings(config.sms.limits), ...helpdeskBucketSettings(config.helpdesk.limits) }, {
       fallback: (store) => metrics.rateLimitFallback(store),
@@ -154,21 +179,19 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       strength: new ZxcvbnEstimator(),
     });
     const outboxQueue = new SqlOutboxQueue(database.db, database.dialect, outboxSealer, clock, auditExport, { chains: config.audit.chains });
-    const metrics = new UnlatchMetrics({ backlog: () => outboxQueue.backlog() });
-    store.onAuditCommit((entries) => metrics.auditCommitted(entries));
     const i18n = loadI18n();
 
-    const sms = config.sms.providers.length === 0 ? null : new SmsSender({
+    const sms = traceSms(config.sms.providers.length === 0 ? null : new SmsSender({
       providers: buildSmsProviders(config.sms.providers),
       limiter,
       limits: config.sms.limits,
       onAttempt: (provider, outcome, reason) => metrics.smsAttempt(provider, outcome, reason),
-    });
+    }), tracing);
     const devOutbox = config.mode === 'dev' ? new DevOutbox(database.db, clock) : null;
-    const mailer: Mailer = config.mail.transport === 'smtp' ? smtpMailerOf(config) : devOutbox!;
+    const mailer: Mailer = traceMailer(config.mail.transport === 'smtp' ? smtpMailerOf(config) : devOutbox!, tracing);
     const worker = new OutboxWorker({
       queue: outboxQueue,
-      auditSink: config.audit.exportFile ? new JsonlFileSink(config.audit.exportFile) : null,
+      auditSink: traceAuditSinks(auditSinks, tracing),
       mailer,
       sms,
       render: createMailRenderer({ i18n, publicUrl: config.publicUrl!, supportContact: config.mail.supportContact }),
@@ -202,11 +225,11 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     });
     // Security questions: answers hashed like passwords (argon2id); used only where a policy allows them.
     const answerHasher = new Argon2AnswerHasher(hasher);
-    const resetFlow = new ResetFlow({
+    const resetFlow = traceResetFlow(new ResetFlow({
       store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset, sessions, methods, verifier, passkeys,
       policyFor: (tenantId) => policyFor(config.policy, tenantId), sms, answerHasher, accessPasses,
-    });
-    const passwordChange = new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics, sessions, methods, policyFor: (tenantId) => policyFor(config.policy, tenantId) });
+    }), tracing);
+    const passwordChange = tracePasswordChange(new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics, sessions, methods, policyFor: (tenantId) => policyFor(config.policy, tenantId) }), tracing);
     const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg, passkeys, sms, limiter, policyFor: (tenantId) => policyFor(config.policy, tenantId) });
     const questionRegistration = new QuestionRegistration({
       store, methods, tenants, clock, hasher: answerHasher, settings: config.securityQuestions, policyFor: (tenantId) => policyFor(config.policy, tenantId),
@@ -246,6 +269,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       tenants,
       devOutbox,
       metricsRegistry: metrics.registry,
+      observeHttp: (sample) => metrics.http.observe(sample),
       readiness: async () => ({ store: await store.ping() }),
       draining: () => draining,
       i18n,
@@ -253,6 +277,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       // One signing secret per key, newest first: a cookie signed before a key moved down still verifies.
       cookieSecrets: keys.ids.map((id) => createHmac('sha256', keys.subkey('code-hmac', id)!).update('cookie-signing').digest('base64url')),
       admin,
+      tracing,
     };
     // With `admin.listen` the console has a listener of its own and the public port does not serve it.
     const server = await buildServer(httpDeps, config.admin.listen ? 'public' : 'all');
@@ -309,6 +334,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
         await reports?.stop();
         await reminders.loop?.stop();
         await worker.stop();
+        await auditSinks?.close();
         await store.locks.releaseAll();
         if ('close' in mailer && typeof mailer.close === 'function') await (mailer as SmtpMailer).close();
         await limiter.close();

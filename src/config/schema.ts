@@ -4,10 +4,11 @@ import { smsSchema } from './sms-schema.js';
 import { securityQuestionsSchema } from './questions-schema.js';
 import { directoriesSchema } from './directories-schema.js';
 import { adminSchema, operatorGrantSchema } from './admin-schema.js';
-import { listenSchema } from './listen-schema.js';
+import { metricsSchema } from './metrics-schema.js';
 import { enrolmentSchema } from './enrolment-schema.js';
 import { remindersSchema } from './reminders-schema.js';
 import { helpdeskSchema } from './helpdesk-schema.js';
+import { auditSinksSchema, exportFileClashes } from './audit-sinks-schema.js';
 
 const seconds = z.number().int().positive();
 
@@ -220,8 +221,10 @@ export const configSchema = z
       .prefault({}),
     audit: z
       .object({
-        /** Append every audit entry, as one JSON line, to this file (for a SIEM agent to ship); delivered through the outbox. */
+        /** Append every audit entry, as one JSON line, to this file: shorthand for a `jsonl` sink named `file`. */
         exportFile: z.string().min(1).optional(),
+        /** Audit streams to SIEMs (JSON lines, syslog, HTTPS webhook), any number at once. See docs/siem.md. */
+        sinks: auditSinksSchema,
         /**
          * Parallel hash chains the audit log is written to (1–64). Each transaction appends to one, picked at
          * random, so nodes on PostgreSQL do not all wait on one head row; `unlatch audit verify` checks each.
@@ -229,6 +232,7 @@ export const configSchema = z
         chains: z.number().int().min(1).max(64).default(8),
       })
       .strict()
+      .refine((audit) => !exportFileClashes(audit), { message: 'exportFile is the sink named "file"; rename the listed one', path: ['sinks'] })
       .prefault({}),
     admin: adminSchema.prefault({}),
     /** Getting everyone to register methods: reminders, a deadline, the `/enroll` interrupt. See docs/enrolment.md. */
@@ -237,16 +241,8 @@ export const configSchema = z
     reminders: remindersSchema,
     /** The console's helpdesk: caller checks, its actions, two operators for protected people. See docs/helpdesk.md. */
     helpdesk: helpdeskSchema,
-    metrics: z
-      .object({
-        /**
-         * `host:port` of a separate listener for `/metrics` (e.g. `0.0.0.0:9464`). When set, `/metrics` is served
-         * there only and no longer on the public port, so it can stay on the monitoring network.
-         */
-        listen: listenSchema.optional(),
-      })
-      .strict()
-      .prefault({}),
+    /** The Prometheus endpoint and figures beside the counts. See docs/observability.md. */
+    metrics: metricsSchema,
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

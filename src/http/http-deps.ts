@@ -14,6 +14,7 @@ import type { SignIn } from '../core/signin/sign-in.js';
 import type { AdminServices } from './admin/console-services.js';
 import type { DevOutboxReader } from '../core/ports/dev-outbox.js';
 import type { PendingImports } from '../core/enrolment/contact-import-pending.js';
+import type { HttpSample } from './metrics-hook.js';
 
 export type { CapturedMail, DevOutboxReader } from '../core/ports/dev-outbox.js';
 
@@ -53,6 +54,10 @@ export interface HttpDeps {
   logger: FastifyBaseLogger;
   /** The operator console and admin API; absent when `admin.enabled` is false. */
   admin?: AdminServices;
+  /** Records each answered request's duration by route pattern (`unlatch_http_request_duration_seconds`). */
+  observeHttp?: (sample: HttpSample) => void;
+  /** Open a span per request (tracing is on: `OTEL_TRACES_EXPORTER`); off, no hook is added. */
+  tracing?: boolean;
 }
 
 /** Which routes a listener serves: everything, the public side only (console on `admin.listen`), or the console only. */

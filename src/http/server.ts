@@ -11,6 +11,8 @@ import { healthRoutes } from './health.js';
 import { metricsRoute } from './metrics.js';
 import { apiPlugin } from './api/index.js';
 import { portalPlugin } from './portal/index.js';
+import { registerTracing } from './tracing-hooks.js';
+import { recordHttpDurations } from './metrics-hook.js';
 
 /** A correlation id from the caller is kept only if it is short and plain, so it cannot forge log lines. */
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{8,64}$/;
@@ -43,6 +45,9 @@ export async function buildServer(deps: HttpDeps, surface: Surface = 'all'): Pro
     },
   });
 
+  // Before any route: the span hooks wrap each route's handler as it is added.
+  if (deps.tracing) registerTracing(app);
+  if (deps.observeHttp) recordHttpDurations(app, deps.observeHttp);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
