@@ -1,9 +1,9 @@
 import { selfEntry } from '../audit/self-entry.js';
 import { hashHandle, newFlowHandle } from '../crypto/secrets.js';
 import { UnlatchError } from '../errors.js';
-import { normalizeIdentifier } from '../identity/normalize.js';
-import { accountLimitKey, firstExhausted, rateLimitedError } from '../limits.js';
+import { accountLimitKey } from '../limits.js';
 import { normaliseAccessPass } from '../methods/access_pass/access-pass-code.js';
+import { accountBehindGuessLimits } from './guessed-account.js';
 import type { ProofFailureCap } from '../proof-failure-cap.js';
 import type { AccessPassRepository } from '../ports/access-passes.js';
 import type { AuditEntryInput } from '../ports/audit.js';
@@ -39,16 +39,10 @@ export async function signInWithAccessPass(
   deps: AccessPassSignInDeps,
   input: { tenantId: string; identifier: string; pass: string; client: ClientInfo },
 ): Promise<{ token: string; expiresAt: Date }> {
-  const { directory, tenants, limiter, clock } = deps;
+  const { clock } = deps;
   const tenantId = input.tenantId;
-  const rateKey = normalizeIdentifier(input.identifier);
-  if (rateKey.length === 0 || rateKey.length > 256) throw new UnlatchError('invalid_request', { field: 'identifier' });
   // A pass is a secret guessed like a password: the same buckets as the password sign-in and change.
-  const byIp = await firstExhausted(limiter, [['change_ip', input.client.ip]]);
-  if (byIp) throw rateLimitedError(byIp.retryAfterSeconds);
-  const account = tenants.get(tenantId) ? await directory.findByIdentifier(tenantId, rateKey) : null;
-  const byAccount = await firstExhausted(limiter, [['change_identifier', `${tenantId}:${accountLimitKey(account, rateKey)}`]]);
-  if (byAccount) throw rateLimitedError(byAccount.retryAfterSeconds);
+  const { account, rateKey } = await accountBehindGuessLimits(deps, tenantId, input.identifier, input.client.ip);
 
   const capKey = `${tenantId}:${accountLimitKey(account, '')}`;
   const paused = account ? (await deps.cap.pausedFor(capKey)) !== null : false;

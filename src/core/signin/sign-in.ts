@@ -3,10 +3,9 @@ import type { KeyRing } from '../crypto/key-ring.js';
 import { hashHandle, newFlowHandle, newNumericCode } from '../crypto/secrets.js';
 import { UnlatchError } from '../errors.js';
 import { maskPhone } from '../identity/mask.js';
-import { normalizeIdentifier } from '../identity/normalize.js';
 import type { ChallengeStore } from '../ports/challenges.js';
 import type { SmsSender } from '../sms/sms-sender.js';
-import { accountLimitKey, firstExhausted, rateLimitedError } from '../limits.js';
+import { accountLimitKey, rateLimitedError } from '../limits.js';
 import { ProofFailureCap } from '../proof-failure-cap.js';
 import type { CodeMethod, MethodProof, MethodVerifier } from '../methods/method-verifier.js';
 import { descriptorOf, SIGN_IN_KINDS, type SignInKind } from '../methods/method-kinds.js';
@@ -23,6 +22,7 @@ import type { Store } from '../ports/store.js';
 import type { TenantCatalog } from '../ports/tenants.js';
 import type { AccessPassRepository } from '../ports/access-passes.js';
 import { signInWithAccessPass } from './access-pass-sign-in.js';
+import { accountBehindGuessLimits } from './guessed-account.js';
 
 export interface SignInSettings {
   /** Lifetime of a full session (managing security info is a short visit). */
@@ -102,18 +102,9 @@ export class SignIn {
   }
 
   async start(input: { tenantId: string; identifier: string; password: string; client: ClientInfo }): Promise<SignedIn> {
-    const { directory, tenants, limiter, clock, settings } = this.deps;
+    const { directory, clock, settings } = this.deps;
     const tenantId = input.tenantId;
-    const rateKey = normalizeIdentifier(input.identifier);
-    if (rateKey.length === 0 || rateKey.length > 256) throw new UnlatchError('invalid_request', { field: 'identifier' });
-    // Password checks share the change-password buckets: both guess the same secret.
-    const byIp = await firstExhausted(limiter, [['change_ip', input.client.ip]]);
-    if (byIp) throw rateLimitedError(byIp.retryAfterSeconds);
-
-    const account = tenants.get(tenantId) ? await directory.findByIdentifier(tenantId, rateKey) : null;
-    // Per account, not per spelling (the identifier itself when nothing matched): one call either way.
-    const byAccount = await firstExhausted(limiter, [['change_identifier', `${tenantId}:${accountLimitKey(account, rateKey)}`]]);
-    if (byAccount) throw rateLimitedError(byAccount.retryAfterSeconds);
+    const { account, rateKey } = await accountBehindGuessLimits(this.deps, tenantId, input.identifier, input.client.ip);
     // A password set to be changed first counts as right here only to say so (AD would otherwise refuse it as wrong).
     const valid = account && account.enabled ? await directory.verifyPassword(account, input.password, { acceptMustChange: true }) : (await directory.verifyDummy(input.password, input.tenantId), false);
     if (!account || !valid) {
