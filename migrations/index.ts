@@ -18,6 +18,8 @@ import * as coverageSnapshots from './0016-coverage-snapshots.js';
 import * as helpdesk from './0017-helpdesk.js';
 import * as reminders from './0018-reminders.js';
 import * as mustChange from './0020-must-change.js';
+import * as canaryFlows from './0022-canary-flows.js';
+import * as fraudReports from './0023-fraud-reports.js';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -40,4 +42,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0017-helpdesk': helpdesk,
   '0018-reminders': reminders,
   '0020-must-change': mustChange,
+  '0022-canary-flows': canaryFlows,
+  '0023-fraud-reports': fraudReports,
 };

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './core/ports/clock.js';
 import type { Mailer } from './core/ports/mailer.js';
 import { SqlAccessPassRepository } from './adapters/store/access-pass-repository.js';
 import { ResetFlow } from './core/reset/reset-flow.js';
+import { CanaryAccounts } from './core/reset/canary-accounts.js';
 import { MethodRegistration } from './core/methods/method-registration.js';
 import { MethodTest } from './core/methods/method-test.js';
 import { MethodVerifier } from './core/methods/method-verifier.js';
@@ -34,6 +35,10 @@ import { buildDirectoryRouter } from './adapters/directory/build-directories.js'
 import { PendingImports } from './core/enrolment/contact-import-pending.js';
 import { directoryRouterEvents } from './adapters/directory/router-events.js';
 import { auditExportOf, buildAuditSinks } from './adapters/audit/build-audit-sinks.js';
+import { hookRoutesOf } from './config/hooks-schema.js';
+import { buildHookTargets } from './adapters/hooks/hook-presets.js';
+import { HookDelivery } from './adapters/hooks/hook-delivery.js';
+import { exportWithHooks } from './adapters/hooks/hook-export.js';
 import { AuditSinkMetrics } from './adapters/audit/audit-sink-metrics.js';
 import { configuredAuditSinks } from './config/audit-sinks-schema.js';
 import { loadI18n } from './adapters/i18n/load-i18n.js';
@@ -56,6 +61,8 @@ import type { ReportScheduleLoop } from './adapters/reports/report-schedule-loop
 import type { AdminServices } from './http/admin/console-services.js';
 import { buildAdminServices } from './admin-services.js';
 import { buildHelpdesk } from './helpdesk-services.js';
+import { buildFraudServices } from './fraud-services.js';
+import { FRAUD_BUCKET_SETTINGS } from './core/fraud/fraud-settings.js';
 import { helpdeskBucketSettings } from './core/helpdesk/helpdesk-settings.js';
 import { buildReminderServices, type ReminderServices } from './reminder-services.js';
 import { purgeExpired } from './adapters/store/housekeeping.js';
@@ -143,7 +150,9 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const outboxSealer = new Sealer(keys, 'outbox-seal');
     // Audit streams to SIEMs (docs/siem.md): one outbox row per entry and sink, written with the entry.
     const auditSinkConfigs = configuredAuditSinks(config.audit);
-    const auditExport = auditExportOf(auditSinkConfigs, outboxSealer);
+    // Post-reset hooks (docs/hooks.md) ride on the same export: their rows are queued with the audit entry.
+    const auditExport = exportWithHooks(auditExportOf(auditSinkConfigs, outboxSealer), hookRoutesOf(config.hooks), outboxSealer);
+    const hookTargets = await buildHookTargets(config.hooks, { issuer: config.publicUrl!, now: () => clock.now().getTime() });
     const store = traceStore(new SqlStore(database, outboxSealer, clock, auditExport, { chains: config.audit.chains }), tracing);
     const hasher = new Argon2Hasher();
     const users = new SqlUserRepository(database.db);
@@ -158,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       tenants: config.tenants.map((tenant) => tenant.id),
     });
     store.onAuditCommit((entries) => metrics.auditCommitted(entries));
+    metrics.hooks.configured(config.hooks);
     const auditSinks = buildAuditSinks(auditSinkConfigs, {
       db: database.db,
       now: () => clock.now().getTime(),
@@ -168,11 +178,13 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       store, logger, countFailure: (f) => metrics.directoryError(f.tenantId, f.directory, f.reason),
     })), tracing);
     // One limiter for every bucket, SMS included, in the configured store (shared across nodes unless memory).
-    const limiter = await buildLimiter(config, { ...smsBucketSettings(config.sms.limits), ...helpdeskBucketSettings(config.helpdesk.limits) }, {
+    const limiter = await buildLimiter(config, { ...smsBucketSettings(config.sms.limits), ...helpdeskBucketSettings(config.helpdesk.limits), ...FRAUD_BUCKET_SETTINGS }, {
       fallback: (store) => metrics.rateLimitFallback(store),
       log: logger,
     });
     limiterToClose = limiter;
+    // "This wasn't me" reports, fraud labels and the friction rating (docs/fraud-reports.md).
+    const fraud = buildFraudServices({ config, db: database.db, store, limiter, clock, metrics });
     const passwords = new PasswordPolicy({
       rules: config.password,
       blocklist: loadBlocklistFile(config.password.blocklistFile ?? defaultBlocklistPath()),
@@ -199,6 +211,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       logger,
       events: metrics,
       settings: config.outbox,
+      hooks: new HookDelivery({ hooks: hookTargets.hooks, directory }),
       housekeeping: {
         everyMs: 10 * 60_000,
         run: () => purgeExpired(database.db, clock.now(), { outboxRetentionDays: config.outbox.retentionDays, devOutboxKeep: 500 }),
@@ -228,6 +241,8 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const resetFlow = traceResetFlow(new ResetFlow({
       store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset, sessions, methods, verifier, passkeys,
       policyFor: (tenantId) => policyFor(config.policy, tenantId), sms, answerHasher, accessPasses,
+      holds: fraud.reports,
+      canaries: new CanaryAccounts(config.tenants.map((t) => ({ tenantId: t.id, accounts: t.canaryAccounts ?? [] }))),
     }), tracing);
     const passwordChange = tracePasswordChange(new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics, sessions, methods, policyFor: (tenantId) => policyFor(config.policy, tenantId) }), tracing);
     const methodRegistration = new MethodRegistration({ store, methods, tenants, keys, clock, qrSvg, passkeys, sms, limiter, policyFor: (tenantId) => policyFor(config.policy, tenantId) });
@@ -277,7 +292,9 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       // One signing secret per key, newest first: a cookie signed before a key moved down still verifies.
       cookieSecrets: keys.ids.map((id) => createHmac('sha256', keys.subkey('code-hmac', id)!).update('cookie-signing').digest('base64url')),
       admin,
+      fraud,
       tracing,
+      hooksJwks: hookTargets.jwks.keys.length > 0 ? hookTargets.jwks : undefined,
     };
     // With `admin.listen` the console has a listener of its own and the public port does not serve it.
     const server = await buildServer(httpDeps, config.admin.listen ? 'public' : 'all');
@@ -335,6 +352,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
         await reminders.loop?.stop();
         await worker.stop();
         await auditSinks?.close();
+        hookTargets.close();
         await store.locks.releaseAll();
         if ('close' in mailer && typeof mailer.close === 'function') await (mailer as SmtpMailer).close();
         await limiter.close();

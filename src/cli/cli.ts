@@ -8,6 +8,7 @@ import { configValidateCommand } from './commands/config-validate.js';
 import { directoryCheckCommand } from './commands/directory-check.js';
 import { keysRotateCommand } from './commands/keys-rotate.js';
 import { keysStatusCommand } from './commands/keys-status.js';
+import { hooksRetryCommand } from './commands/hooks-retry.js';
 import { migrateCommand } from './commands/migrate.js';
 import { methodsImportCommand } from './commands/methods-import.js';
 import { methodsSyncCommand } from './commands/methods-sync.js';
@@ -19,6 +20,7 @@ import { usersImportCommand } from './commands/users-import.js';
 import { usersListCommand } from './commands/users-list.js';
 import { workerCommand } from './commands/worker.js';
 import { remindersRunCommand } from './commands/reminders-run.js';
+import { syntheticCommand } from './commands/synthetic.js';
 import { CliFailure, UsageError, exitCodeOf, isConnectionError, oneLine } from './errors.js';
 import type { CliIo } from './io.js';
 import { unlatchVersion } from '../version.js';
@@ -38,12 +40,14 @@ export const COMMANDS: readonly Command[] = [
   configValidateCommand,
   keysStatusCommand,
   keysRotateCommand,
+  hooksRetryCommand,
   adminTokenCreateCommand,
   adminTokenListCommand,
   adminTokenRevokeCommand,
   policySimulateCommand,
   policyShowCommand,
   remindersRunCommand,
+  syntheticCommand,
 ];
 
 /** Every proper prefix of a command's name: `users`, and for `admin token create` both `admin` and `admin token`. */

@@ -9,6 +9,8 @@ import { enrolmentSchema } from './enrolment-schema.js';
 import { remindersSchema } from './reminders-schema.js';
 import { helpdeskSchema } from './helpdesk-schema.js';
 import { auditSinksSchema, exportFileClashes } from './audit-sinks-schema.js';
+import { portalSchema, securitySchema } from './fraud-schema.js';
+import { hooksSchema } from './hooks-schema.js';
 
 const seconds = z.number().int().positive();
 
@@ -78,6 +80,11 @@ export const configSchema = z
             directories: directoriesSchema.optional(),
             /** Who may use the operator console: groups of this tenant's directories mapped to console roles. See docs/console.md. */
             operators: z.array(operatorGrantSchema).default([]),
+            /**
+             * Usernames the synthetic check (`unlatch synthetic`) resets on purpose: their flows say `canary: true` in the
+             * audit and count in `unlatch_canary_*` metrics, not in the user-facing SLIs. See docs/synthetic-check.md.
+             */
+            canaryAccounts: z.array(z.string().min(1).max(256)).max(100).optional(),
           })
           .strict(),
       )
@@ -243,6 +250,12 @@ export const configSchema = z
     helpdesk: helpdeskSchema,
     /** The Prometheus endpoint and figures beside the counts. See docs/observability.md. */
     metrics: metricsSchema,
+    /** Who is alerted when a person reports a change as not theirs. See docs/fraud-reports.md. */
+    security: securitySchema,
+    /** Optional parts of the portal (the anonymous friction rating). See docs/fraud-reports.md. */
+    portal: portalSchema,
+    /** Post-reset hooks: revoke sessions elsewhere (Keycloak, Okta, Microsoft Graph, OIDC back-channel logout, a signed webhook). See docs/hooks.md. */
+    hooks: hooksSchema,
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

@@ -23,6 +23,10 @@ export const SECRET_KEY_PATHS: readonly string[] = [
   'admin.oidc.clientSecret',
   'audit.sinks.*.keys.*.secret',
   'audit.sinks.*.headers.Authorization',
+  'hooks.*.keys.*.secret',
+  'hooks.*.headers.Authorization',
+  'hooks.*.clientSecret',
+  'hooks.*.apiToken',
 ];
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

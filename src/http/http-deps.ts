@@ -15,6 +15,7 @@ import type { AdminServices } from './admin/console-services.js';
 import type { DevOutboxReader } from '../core/ports/dev-outbox.js';
 import type { PendingImports } from '../core/enrolment/contact-import-pending.js';
 import type { HttpSample } from './metrics-hook.js';
+import type { FraudServices } from '../core/fraud/fraud-services.js';
 
 export type { CapturedMail, DevOutboxReader } from '../core/ports/dev-outbox.js';
 
@@ -54,10 +55,14 @@ export interface HttpDeps {
   logger: FastifyBaseLogger;
   /** The operator console and admin API; absent when `admin.enabled` is false. */
   admin?: AdminServices;
+  /** "This wasn't me" reports, fraud labels and the friction rating (absent: those pages answer 404, the done pages ask nothing). */
+  fraud?: FraudServices;
   /** Records each answered request's duration by route pattern (`unlatch_http_request_duration_seconds`). */
   observeHttp?: (sample: HttpSample) => void;
   /** Open a span per request (tracing is on: `OTEL_TRACES_EXPORTER`); off, no hook is added. */
   tracing?: boolean;
+  /** The public keys of the back-channel logout hooks, served as JWKS; absent when there is no such hook. */
+  hooksJwks?: { keys: object[] };
 }
 
 /** Which routes a listener serves: everything, the public side only (console on `admin.listen`), or the console only. */

@@ -8,6 +8,7 @@ import { registerFallbackErrors } from './fallback-errors.js';
 import { securityHeaders } from './security-headers.js';
 import { errorTranslator, sendProblem } from './problem.js';
 import { healthRoutes } from './health.js';
+import { hooksJwksRoute } from './hooks-jwks.js';
 import { metricsRoute } from './metrics.js';
 import { apiPlugin } from './api/index.js';
 import { portalPlugin } from './portal/index.js';
@@ -61,6 +62,7 @@ export async function buildServer(deps: HttpDeps, surface: Surface = 'all'): Pro
 
   registerFallbackErrors(app, translate);
   await app.register(healthRoutes, { deps });
+  if (deps.hooksJwks && surface !== 'admin') await app.register(hooksJwksRoute, { deps });
   // With a separate metrics listener (`metrics.listen`), the public port does not serve /metrics at all.
   if (!config.metrics.listen && surface !== 'admin') await app.register(metricsRoute, { deps });
   await app.register(apiPlugin, { deps, prefix: '/api', surface });

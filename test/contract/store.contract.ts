@@ -28,7 +28,7 @@ function flow(overrides: Partial<ResetFlowRecord> = {}): ResetFlowRecord {
   const subjectId = overrides.subjectId === undefined ? 'user-1' : overrides.subjectId;
   return {
     id: newId(), handleHash: randomBytes(32).toString('hex'), tenantId: 'demo', subjectId, decoy: false, rateKey: 'alice',
-    supersedeKey: `${subjectId ?? 'decoy:alice'}:${newId()}`, proven: [], smsCodeHash: null, smsCodeKeyId: null, smsMethodId: null, smsCodeExpiresAt: null, linkHash: null, purpose: 'reset',
+    supersedeKey: `${subjectId ?? 'decoy:alice'}:${newId()}`, proven: [], smsCodeHash: null, smsCodeKeyId: null, smsMethodId: null, smsCodeExpiresAt: null, linkHash: null, purpose: 'reset', canary: false,
     state: 'awaiting_code', codeHash: 'ab'.repeat(32), codeKeyId: 'k1', attempts: 0, expiresAt: new Date(now.getTime() + 600_000),
     createdAt: now, updatedAt: now, version: 1, ...overrides,
   };
@@ -71,6 +71,14 @@ export function storeContract(target: StoreTarget, available: () => boolean): vo
       await store.transaction((tx) => tx.flows.insert(f));
       expect(await store.flows.findByHandleHash(f.handleHash)).toEqual(f);
       expect(await store.flows.findByHandleHash('0'.repeat(64))).toBeNull();
+    });
+
+    it('keeps the canary mark of a flow (migration 0022)', async () => {
+      const f = flow({ canary: true });
+      await store.transaction((tx) => tx.flows.insert(f));
+      expect((await store.flows.findByHandleHash(f.handleHash))?.canary).toBe(true);
+      await store.transaction((tx) => tx.flows.update({ ...f, attempts: 1, version: 2 }, 1));
+      expect(await store.flows.findByHandleHash(f.handleHash)).toEqual({ ...f, attempts: 1, version: 2 });
     });
 
     it('updates only from the version that was read (optimistic locking)', async () => {

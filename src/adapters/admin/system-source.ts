@@ -10,6 +10,7 @@ import { missing } from '../directory/directory-check.js';
 import type { DialectName } from '../store/database.js';
 import { countKeyUsage } from '../store/key-usage.js';
 import { outboxHealth } from '../store/outbox-health.js';
+import { hookHealth } from '../store/hook-health.js';
 import type { Database } from '../store/schema.js';
 
 export interface SystemSourceDeps {
@@ -59,6 +60,9 @@ export function systemSourceOf(deps: SystemSourceDeps): SystemStatusSource {
     channels(tenantId): Promise<ChannelHealth[]> {
       return outboxHealth(deps.db, tenantId);
     },
+    hooks(tenantId) {
+      return hookHealth(deps.db, tenantId, deps.config.hooks.filter((hook) => !hook.tenants || hook.tenants.includes(tenantId)));
+    },
     async keys(): Promise<KeyRingStatus> {
       return { ringIds: [...deps.ringIds], counts: await countKeyUsage(deps.db, deps.dialect, deps.clock.now()) };
     },
@@ -71,6 +75,8 @@ export function systemSourceOf(deps: SystemSourceDeps): SystemStatusSource {
       if (policy?.tenants) policy.tenants = onlyTenant(policy.tenants, tenantId);
       const limits = (redacted.sms as { limits?: { tenantBudgets?: Record<string, unknown> } } | undefined)?.limits;
       if (limits?.tenantBudgets) limits.tenantBudgets = onlyTenant(limits.tenantBudgets, tenantId);
+      // A hook kept to other tenants is theirs too.
+      if (Array.isArray(redacted.hooks)) redacted.hooks = redacted.hooks.filter((h: { tenants?: unknown }) => !Array.isArray(h.tenants) || h.tenants.includes(tenantId));
       return redacted;
     },
   };

@@ -1,4 +1,4 @@
-import { LINK, baseUrl, clean, formatUtc, greetingFor, layout, para, paraWithLink, translate, withUrl, type MailT, type RenderedMail } from './templates.js';
+import { LINK, baseUrl, clean, formatUtc, greetingFor, layout, para, paraWithLink, reportLinkParagraph, translate, withUrl, type MailT, type RenderedMail } from './templates.js';
 
 /** What the "contact details were added by your organisation" notice shows (queued by the contact import and sync). */
 export interface ContactsImportedInput {
@@ -14,6 +14,8 @@ export interface ContactsImportedInput {
   publicUrl: string;
   /** Where to report data that is not theirs. */
   supportContact?: string;
+  /** The notice's "this wasn't me" token; absent: no report link. */
+  reportToken?: string;
   t: MailT;
 }
 
@@ -33,7 +35,8 @@ export function renderContactsImported(input: ContactsImportedInput): RenderedMa
   const support = input.supportContact === undefined ? '' : clean(input.supportContact);
   const notYours = support ? tr('contacts_imported.not_yours_support', { support, url: LINK }) : tr('contacts_imported.not_yours', { url: LINK });
   const footer = tr('common.footer');
-  const text = [greeting, '', body, '', withUrl(status, url), '', withUrl(notYours, url), '', '-- ', footer].join('\n');
-  const html = layout(t, subject, tr('contacts_imported.heading'), footer, [para(greeting), para(body), paraWithLink(status, url), paraWithLink(notYours, url)]);
+  const report = reportLinkParagraph(t, input.publicUrl, input.reportToken);
+  const text = [greeting, '', body, '', withUrl(status, url), '', withUrl(notYours, url), ...(report ? ['', report.text] : []), '', '-- ', footer].join('\n');
+  const html = layout(t, subject, tr('contacts_imported.heading'), footer, [para(greeting), para(body), paraWithLink(status, url), paraWithLink(notYours, url), ...(report ? [report.html] : [])]);
   return { subject, text, html };
 }

@@ -1,4 +1,4 @@
-import { LINK, baseUrl, clean, formatUtc, greetingFor, layout, para, paraWithLink, translate, withUrl, type MailT, type RenderedMail } from './templates.js';
+import { LINK, baseUrl, clean, formatUtc, greetingFor, layout, para, paraWithLink, reportLinkParagraph, translate, withUrl, type MailT, type RenderedMail } from './templates.js';
 
 /** What the helpdesk did, as the notice to the person says it. */
 export type HelpdeskNoticeAction = 'unlock' | 'access_pass' | 'access_pass_revoked' | 'one_time_password' | 'remove_method';
@@ -15,6 +15,8 @@ export interface HelpdeskActionInput {
   methodName: string;
   publicUrl: string;
   supportContact?: string;
+  /** The notice's "this wasn't me" token; absent: no report link. */
+  reportToken?: string;
   t: MailT;
 }
 
@@ -41,8 +43,9 @@ export function renderHelpdeskAction(input: HelpdeskActionInput): RenderedMail {
   const url = baseUrl(input.publicUrl);
   const footer = tr('common.footer');
   const reset = tr('helpdesk_action.reset', { url: LINK });
-  const text = [greeting, '', body, '', tr('helpdesk_action.if_you'), ifNot, withUrl(reset, `${url}/reset`), '', '-- ', footer].join('\n');
-  const html = layout(t, subject, tr('helpdesk_action.heading'), footer, [para(greeting), para(body), para(tr('helpdesk_action.if_you')), para(ifNot), paraWithLink(reset, `${url}/reset`)]);
+  const report = reportLinkParagraph(t, input.publicUrl, input.reportToken);
+  const text = [greeting, '', body, '', tr('helpdesk_action.if_you'), ifNot, withUrl(reset, `${url}/reset`), ...(report ? ['', report.text] : []), '', '-- ', footer].join('\n');
+  const html = layout(t, subject, tr('helpdesk_action.heading'), footer, [para(greeting), para(body), para(tr('helpdesk_action.if_you')), para(ifNot), paraWithLink(reset, `${url}/reset`), ...(report ? [report.html] : [])]);
   return { subject, text, html };
 }
 

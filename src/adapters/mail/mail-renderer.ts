@@ -2,6 +2,7 @@ import type { i18n } from 'i18next';
 import type { ClaimedMessage } from '../store/outbox-repository.js';
 import { renderContactsImported } from './contacts-imported-mail.js';
 import { renderReportReady } from './report-mail.js';
+import { renderFraudAlert } from './report-link-mail.js';
 import { helpdeskActionOf, renderHelpdeskAction, renderHelpdeskCode } from './helpdesk-mail.js';
 import { renderEnrolmentReminder, renderExpiryReminder } from './reminder-mail.js';
 import { renderAccountUnlocked, renderAddressCode, renderMethodsChanged, renderPasswordChanged, renderResetCode, type MailT, type RenderedMail } from './templates.js';
@@ -62,6 +63,7 @@ export function createMailRenderer(options: { i18n: i18n; publicUrl: string; sup
           ip: String(data.ip ?? ''),
           publicUrl: options.publicUrl,
           supportContact: options.supportContact,
+          reportToken: reportTokenOf(data),
           t,
         });
       case 'methods_changed':
@@ -74,6 +76,7 @@ export function createMailRenderer(options: { i18n: i18n; publicUrl: string; sup
           methodName: String(data.methodName ?? ''),
           publicUrl: options.publicUrl,
           supportContact: options.supportContact,
+          reportToken: reportTokenOf(data),
           t,
         });
       case 'contacts_imported':
@@ -86,6 +89,7 @@ export function createMailRenderer(options: { i18n: i18n; publicUrl: string; sup
           source: data.source === 'directory' ? 'directory' : 'import',
           publicUrl: options.publicUrl,
           supportContact: options.supportContact,
+          reportToken: reportTokenOf(data),
           t,
         });
       case 'helpdesk_action':
@@ -99,6 +103,17 @@ export function createMailRenderer(options: { i18n: i18n; publicUrl: string; sup
           methodName: String(data.methodName ?? ''),
           publicUrl: options.publicUrl,
           supportContact: options.supportContact,
+          reportToken: reportTokenOf(data),
+          t,
+        });
+      case 'fraud_alert':
+        return renderFraudAlert({
+          tenantId: String(data.tenantId ?? ''),
+          tenantName: String(data.tenantName ?? ''),
+          subjectId: String(data.subjectId ?? ''),
+          event: String(data.event ?? ''),
+          when: new Date(String(data.when)),
+          publicUrl: options.publicUrl,
           t,
         });
       case 'report_ready':
@@ -138,6 +153,11 @@ export function createMailRenderer(options: { i18n: i18n; publicUrl: string; sup
         throw new Error(`no template ${String(message.template)}`);
     }
   };
+}
+
+/** The "this wasn't me" token the store put into a notice's data (`reportLinkFor`), if any. */
+function reportTokenOf(data: Record<string, unknown>): string | undefined {
+  return typeof data.reportToken === 'string' ? data.reportToken : undefined;
 }
 
 function jsonObject(value: unknown): Record<string, unknown> {

@@ -40,6 +40,8 @@ export interface PasswordChangedInput {
   publicUrl: string;
   /** An email address, a URL or free text (e.g. a phone number) for reporting a change that was not the user. */
   supportContact?: string;
+  /** The notice's "this wasn't me" token (see `reportLinkParagraph`); absent: no report link. */
+  reportToken?: string;
   t: MailT;
 }
 
@@ -150,9 +152,23 @@ function renderSecurityNotice(input: PasswordChangedInput, prefix: string, bodyK
   const ifNot = support ? tr(`${prefix}.if_not_support`, { support: CONTACT, url: LINK }) : tr(`${prefix}.if_not`, { url: LINK });
   const footer = tr('common.footer');
 
-  const text = [greeting, '', body, '', ifYou, withUrl(ifNot, url).split(CONTACT).join(support), '', '-- ', footer].join('\n');
-  const html = layout(t, subject, tr(`${prefix}.heading`), footer, [para(greeting), para(body), para(ifYou), paraWithLink(ifNot, url, support)]);
+  const report = reportLinkParagraph(t, input.publicUrl, input.reportToken);
+  const text = [greeting, '', body, '', ifYou, withUrl(ifNot, url).split(CONTACT).join(support), ...(report ? ['', report.text] : []), '', '-- ', footer].join('\n');
+  const html = layout(t, subject, tr(`${prefix}.heading`), footer, [para(greeting), para(body), para(ifYou), paraWithLink(ifNot, url, support), ...(report ? [report.html] : [])]);
   return { subject, text, html };
+}
+
+/**
+ * The "this wasn't me" paragraph of a notice: a link to the report page with the notice's single-use token.
+ * Opening it only shows a page with a button (mail scanners spend nothing); the button pauses self-service for
+ * the account and alerts the organisation. Null without a token (an old queued message, a test).
+ */
+export function reportLinkParagraph(t: MailT, publicUrl: string, token: string | undefined): { text: string; html: string } | null {
+  if (!token) return null;
+  // The token is URL-safe base64 already; encoding it again keeps the URL well-formed whatever it holds.
+  const url = `${baseUrl(publicUrl)}/report?token=${encodeURIComponent(token)}`;
+  const sentence = translate(t, 'report_link.text', { url: LINK });
+  return { text: withUrl(sentence, url), html: paraWithLink(sentence, url) };
 }
 
 // Placeholders from the Unicode private-use area; clean() strips them from every value, so only

@@ -1,10 +1,13 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { AuditEntryInput, AuditEvent } from '../../core/ports/audit.js';
 import { METHOD_KINDS } from '../../core/policy/method-policy.js';
-import type { FlowObserver } from '../../core/ports/flow-observer.js';
+import type { FlowObservation, FlowObserver } from '../../core/ports/flow-observer.js';
+import { CanaryMetrics } from './canary-metrics.js';
 import type { OutboxWorkerEvents } from '../outbox/outbox-worker.js';
 import type { ClaimedMessage } from '../store/outbox-repository.js';
+import { FraudMetrics } from './fraud-metrics.js';
 import { HelpdeskMetrics, type TicketCost } from './helpdesk-metrics.js';
+import { HookMetrics } from './hook-metrics.js';
 import { HttpMetrics } from './http-metrics.js';
 import { registerOutboxGauges } from './outbox-gauges.js';
 import type { OutboxKindBacklog } from './outbox-snapshot.js';
@@ -35,6 +38,8 @@ const KINDS: ReadonlySet<string> = new Set(METHOD_KINDS);
  */
 export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
   readonly registry = new Registry();
+  /** SLIs M3 (fraud labels) and M8 (friction ratings): `fraud-metrics.ts`. */
+  readonly fraud = new FraudMetrics(this.registry);
   private readonly resets: Counter<'tenant' | 'stage' | 'outcome' | 'reason'>;
   private readonly resetDuration: Histogram<'tenant'>;
   private readonly messages: Counter<'channel' | 'template' | 'outcome' | 'reason'>;
@@ -47,7 +52,11 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
   private readonly unlocks: Counter<'tenant' | 'outcome'>;
   private readonly rateLimitFallbacks: Counter<'store'>;
   private readonly helpdesk: HelpdeskMetrics;
+  /** Canary accounts' resets and messages (the synthetic check), apart from the user-facing SLIs. */
+  private readonly canary: CanaryMetrics;
   /** HTTP request durations (the server's onResponse hook). */
+  /** Post-reset hook deliveries (`unlatch_hook_deliveries_total`). */
+  readonly hooks: HookMetrics;
   readonly http: HttpMetrics;
   /** Directory call latency (each configured directory is wrapped with `directories.wrap`). */
   readonly directories: DirectoryMetrics;
@@ -56,7 +65,9 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
     const registers = [this.registry];
     registerProcessMetrics(this.registry, { version: options.version ?? 'unknown', defaultMetrics: options.defaultMetrics });
     this.http = new HttpMetrics(this.registry);
+    this.hooks = new HookMetrics(this.registry);
     this.directories = new DirectoryMetrics(this.registry);
+    this.canary = new CanaryMetrics(this.registry);
     this.helpdesk = new HelpdeskMetrics(this.registry, { ticketCost: options.helpdeskTicketCost, tenants: options.tenants ?? [] });
     if (options.outbox) registerOutboxGauges(this.registry, { read: options.outbox, now: options.now ?? (() => new Date()) });
     this.resets = new Counter({
@@ -128,7 +139,9 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
     });
   }
 
-  observe(event: AuditEvent, labels: { tenantId: string; outcome: string; reason?: string; durationSeconds?: number }): void {
+  observe(event: AuditEvent, labels: FlowObservation): void {
+    // A canary's flow (the synthetic check) has its own series; the SLIs are about people.
+    if (labels.canary === true) return this.canary.observe(event, labels);
     const tenant = labels.tenantId;
     const reason = labels.reason ?? '';
     switch (event) {
@@ -177,8 +190,11 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
    */
   auditCommitted(entries: readonly AuditEntryInput[]): void {
     for (const entry of entries) {
-      this.helpdesk.auditCommitted(entry);
       const details = entry.details ?? {};
+      // Canary flows (the synthetic check) are not people's: kept out of the method and deflection figures.
+      if (details.canary === true) continue;
+      this.helpdesk.auditCommitted(entry);
+      this.fraud.auditCommitted(entry);
       if (entry.event.startsWith('method.')) {
         const kind = String(details.kind ?? '');
         if (KINDS.has(kind)) this.methodEvents.inc({ tenant: entry.tenantId, method: kind, event: entry.event.slice('method.'.length), outcome: entry.outcome });
@@ -205,6 +221,9 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
   }
 
   delivered(message: ClaimedMessage, outcome: 'sent' | 'retry' | 'dead', reason?: string): void {
+    // A canary flow's mail (marked `canary: 1` when it was queued) is the synthetic check's, not a person's delivery.
+    if (message.data.canary === 1) return this.canary.delivered(message.channel, message.template, outcome);
     this.messages.inc({ channel: message.channel, template: message.template, outcome, reason: reason ?? '' });
+    if (message.channel === 'hook') this.hooks.delivered(message, outcome);
   }
 }

@@ -2,7 +2,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { OutboxKindBacklog } from './outbox-snapshot.js';
 
 /** The agreed `kind` label of each outbox channel (dashboards and alert rules use these). */
-const KIND_OF: Readonly<Record<string, string>> = { email: 'mail', sms: 'sms', audit: 'audit_sink' };
+const KIND_OF: Readonly<Record<string, string>> = { email: 'mail', sms: 'sms', audit: 'audit_sink', hook: 'hook' };
 /** Kinds always reported (0 when nothing waits), so an alert on the backlog has a series before the first message. */
 const KNOWN_KINDS = Object.values(KIND_OF);
 const kindOf = (channel: string): string => KIND_OF[channel] ?? channel;
@@ -24,7 +24,7 @@ export function registerOutboxGauges(registry: Registry, options: { read: () => 
   const registers = [registry];
   new Gauge({
     name: 'unlatch_outbox_backlog',
-    help: 'Messages waiting in the outbox by kind (mail, sms, audit_sink); a growing backlog means a mail server, SMS provider or audit sink is not accepting. Absent while the store is down (see unlatch_store_up).',
+    help: 'Messages waiting in the outbox by kind (mail, sms, audit_sink, hook); a growing backlog means a mail server, SMS provider, audit sink or post-reset hook is not accepting. Absent while the store is down (see unlatch_store_up).',
     labelNames: ['kind'],
     registers,
     async collect() {

@@ -4,6 +4,7 @@ import type { AuditEntryInput } from '../../core/ports/audit.js';
 import type { Clock } from '../../core/ports/clock.js';
 import { MailDeliveryError, type Mailer } from '../../core/ports/mailer.js';
 import type { AuditSinkSet } from '../audit/audit-sink-set.js';
+import type { HookDelivery } from '../hooks/hook-delivery.js';
 import type { RenderedMail } from '../mail/templates.js';
 import type { SmsSender } from '../../core/sms/sms-sender.js';
 import { renderSmsCode } from '../sms/sms-text.js';
@@ -39,6 +40,8 @@ export interface OutboxWorkerDeps {
   mailer: Mailer;
   /** Sends `sms` messages; null when no SMS provider is configured (such messages are given up). */
   sms?: SmsSender | null;
+  /** Delivers `hook` messages to the configured post-reset hooks (docs/hooks.md). */
+  hooks?: Pick<HookDelivery, 'deliver'>;
   render: (message: ClaimedMessage) => RenderedMail;
   clock: Clock;
   logger: FastifyBaseLogger;
@@ -205,6 +208,7 @@ export class OutboxWorker {
   private async deliver(message: ClaimedMessage): Promise<Settlement> {
     if (message.channel === 'audit') return this.exportAudit(message);
     if (message.channel === 'sms') return this.deliverSms(message);
+    if (message.channel === 'hook' && this.deps.hooks) return this.deps.hooks.deliver(message, (reason, transient, cause) => this.failure(message, reason, transient, cause));
     const { mailer, render } = this.deps;
     try {
       const mail = render(message);
@@ -304,7 +308,8 @@ export class OutboxWorker {
       subjectId: message.subjectId,
       actor: 'system',
       flowId: message.flowId,
-      details: { channel: message.channel, template: message.template, ...details },
+      // A canary flow's message (the synthetic check) keeps its mark, so the console's delivery figures leave it out.
+      details: { channel: message.channel, template: message.template, ...(message.data.canary === 1 ? { canary: true } : {}), ...details },
     };
   }
 }

@@ -10,12 +10,15 @@ import type { Sealer } from '../../core/crypto/sealer.js';
 import { SqlOutboxWriter } from './outbox-writer.js';
 import { rollupRowsOf, rollupUpsert } from './audit-rollup.js';
 import { auditSinkKey } from '../../core/audit/sink-keys.js';
+import { hookMessagesOf, type HookRoute } from '../../core/hooks/hook-events.js';
 
 /** Queues each new entry for the audit export, in the entry's own transaction (nothing logged is lost on the way). */
 export interface AuditExport {
   sealer: Sealer;
   /** The audit sinks: one row per entry and sink, keyed so each sink is delivered in order (default: the legacy single file). */
   sinks?: readonly string[];
+  /** The post-reset hooks: one row per entry and hook that hears its event (docs/hooks.md). */
+  hooks?: readonly HookRoute[];
 }
 
 /** How many chains appends spread over when nothing says otherwise (the `audit.chains` default). */
@@ -151,6 +154,10 @@ export class SqlAuditAppender implements AuditAppender {
           subjectId: fields.subjectId,
         });
       }
+    }
+    // Hooks are queued with the event itself: a reset that commits always has its hooks on the way.
+    for (const [index, { fields }] of rows.entries()) {
+      for (const message of hookMessagesOf(this.exportTo.hooks ?? [], { ...fields, details: entries[index]!.details ?? {} })) await writer.enqueue(message);
     }
   }
 

@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
 import { purgeHelpdeskAndReminders, type HelpdeskPurgeReport } from './helpdesk-housekeeping.js';
+import { purgeFraudTokens, type FraudPurgeReport } from './fraud-store.js';
 import type { Database } from './schema.js';
 
 const DAY_MS = 86_400_000;
 
 /** What housekeeping removed, for the log. */
-export interface PurgeReport extends HelpdeskPurgeReport {
+export interface PurgeReport extends HelpdeskPurgeReport, FraudPurgeReport {
   flows: number;
   outbox: number;
   devOutbox: number;
@@ -14,7 +15,8 @@ export interface PurgeReport extends HelpdeskPurgeReport {
 /**
  * Deletes what nobody can use any more: reset flows a day past their expiry, delivered or given-up outbox
  * rows older than the retention, dev-outbox mail beyond the newest `devOutboxKeep`, and ended helpdesk checks,
- * access passes, approval requests and old expiry reminder rows (see `purgeHelpdeskAndReminders`). The audit
+ * access passes, approval requests and old expiry reminder rows (see `purgeHelpdeskAndReminders`), expired
+ * "this wasn't me" links and rating tokens (`purgeFraudTokens`). The audit
  * log keeps the history; it is never purged here.
  */
 export async function purgeExpired(
@@ -31,5 +33,6 @@ export async function purgeExpired(
   const keepFrom = await db.selectFrom('dev_outbox').select('id').orderBy('id', 'desc').offset(options.devOutboxKeep).limit(1).executeTakeFirst();
   const devOutbox = keepFrom ? await db.deleteFrom('dev_outbox').where('id', '<=', keepFrom.id).executeTakeFirst() : { numDeletedRows: 0n };
   const helpdesk = await purgeHelpdeskAndReminders(db, now);
-  return { flows: Number(flows.numDeletedRows), outbox: Number(outbox.numDeletedRows), devOutbox: Number(devOutbox.numDeletedRows), ...helpdesk };
+  const fraud = await purgeFraudTokens(db, now);
+  return { flows: Number(flows.numDeletedRows), outbox: Number(outbox.numDeletedRows), devOutbox: Number(devOutbox.numDeletedRows), ...helpdesk, ...fraud };
 }

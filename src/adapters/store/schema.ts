@@ -1,3 +1,5 @@
+import type { FraudTables } from './fraud-tables.js';
+
 /** Table types shared by SQLite and PostgreSQL. Times are epoch milliseconds; flags are 0/1. */
 export interface UsersTable {
   id: string;
@@ -47,6 +49,8 @@ export interface ResetFlowsTable {
   link_hash: string | null;
   /** Migration 0009: `reset` or `unlock`. */
   purpose: string;
+  /** Migration 0022: 1 for a synthetic check's canary account (kept out of the user-facing SLIs). */
+  canary: number;
 }
 
 export interface AuditLogTable {
@@ -313,7 +317,8 @@ export interface RemindersSentTable {
   mailed: number;
 }
 
-export interface Database {
+/** Every table; migration 0023's (fraud reports, friction rating) are in `fraud-tables.ts`. */
+export interface Database extends FraudTables {
   reminders_sent: RemindersSentTable;
   access_passes: AccessPassesTable;
   helpdesk_checks: HelpdeskChecksTable;

@@ -8,6 +8,8 @@ import type { DatabaseHandle } from './database.js';
 import { SqlFlowRepository } from './flow-repository.js';
 import { SqlAccountLocks } from './account-locks.js';
 import { SqlOutboxWriter } from './outbox-writer.js';
+import { reportLinkFor } from '../../core/fraud/report-link.js';
+import { insertReportLink } from './fraud-store.js';
 
 /** The Store port over Kysely: SQLite or PostgreSQL, the same code. */
 export class SqlStore implements Store {
@@ -42,9 +44,13 @@ export class SqlStore implements Store {
           },
         },
         outbox: {
-          enqueue: (message) => {
+          enqueue: async (message) => {
             enqueued = true;
-            return outbox.enqueue(message);
+            // Every notice about an account gets its "this wasn't me" link here, once for all of them, and
+            // the link's hash commits with the notice (core decides which notices: `reportLinkFor`).
+            const linked = reportLinkFor(message, this.clock.now());
+            if (linked) await insertReportLink(trx, linked.link);
+            return outbox.enqueue(linked?.message ?? message);
           },
         },
         native: trx,

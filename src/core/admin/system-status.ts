@@ -1,4 +1,5 @@
 import type { KeyUsageCount } from '../crypto/key-usage.js';
+import type { HookHealth } from '../hooks/hook-health.js';
 
 /**
  * What the console's System area shows: the health of a tenant's directories (on demand), of the message
@@ -52,6 +53,8 @@ export interface SystemStatusSource {
   checkDirectories(tenantId: string, user: string | undefined): Promise<DirectoryHealth[]>;
   /** Outbox delivery per channel for the tenant's messages. */
   channels(tenantId: string): Promise<ChannelHealth[]>;
+  /** Each post-reset hook that hears the tenant's events, with its deliveries (absent: none configured). */
+  hooks?(tenantId: string): Promise<HookHealth[]>;
   keys(): Promise<KeyRingStatus>;
   /** The installed version. */
   version(): string;

@@ -1,6 +1,7 @@
 import type { ClientInfo } from '../ports/client-info.js';
 import type { DirectoryAccount } from '../ports/directory.js';
 import type { StoreTx } from '../ports/store.js';
+import { canaryMark } from '../reset/canary-accounts.js';
 
 /** Where a notice goes and what it is about: the person's mailboxes (see `mailboxesOf`), when, from where. */
 export interface AccountNotice {
@@ -11,6 +12,8 @@ export interface AccountNotice {
   client: ClientInfo;
   idempotencyKey: string;
   flowId: string | null;
+  /** A canary's flow (synthetic check): the message is marked so its delivery is counted apart from people's. */
+  canary?: boolean;
 }
 
 /** "Your password was changed" — time and IP, never the password and never a live link. */
@@ -32,7 +35,7 @@ async function enqueueAccountNotice(tx: StoreTx, template: 'password_changed' | 
       template,
       tenantId: account.tenantId,
       to,
-      data: { displayName: account.displayName ?? account.username, tenantName: notice.tenantName, when: notice.when.toISOString(), ip: notice.client.ip },
+      data: { displayName: account.displayName ?? account.username, tenantName: notice.tenantName, when: notice.when.toISOString(), ip: notice.client.ip, ...canaryMark(notice.canary) },
       // The first address keeps the key it always had, so a retried step never mails twice.
       idempotencyKey: index === 0 ? notice.idempotencyKey : `${notice.idempotencyKey}:${index}`,
       flowId: notice.flowId,

@@ -178,6 +178,7 @@ const REASON_TEXT: Record<string, string> = {
   sspr_disabled_by_rule: 'the matching rule turns self-service reset off',
   sspr_disabled_by_tenant: "the tenant's settings turn self-service reset off",
   unlock_disabled: 'unlocking is off for this person (unlockEnabled: false)',
+  held: "self-service is paused: the person reported a change as not theirs (the console's Fraud area ends the pause)",
   no_mailbox: 'no mailbox to send the code to (no trusted directory address, no confirmed extra address)',
   matched_rule: 'decided by the first matching rule',
   no_rule_matched: "no rule matches: the tenant's settings apply",

@@ -91,10 +91,23 @@ export type AuditEvent =
   | 'helpdesk.request_decided'
   /** A request ran out: not decided in time, or approved and not used in time (`state`). */
   | 'helpdesk.request_expired'
+  /**
+   * A person confirmed a "this wasn't me" link (`event`: the notice it came in): self-service paused for the
+   * account, live resets ended, the flow labelled fraud, operators alerted (`alerted`: how many mailboxes).
+   */
+  | 'fraud.reported'
+  /** An operator labelled a flow or change `fraud` or `legitimate` (`label`, `entryId`, `entryEvent`, `released`). */
+  | 'fraud.labelled'
+  /** An operator ended an account's self-service hold (`reason` it was held for). */
+  | 'fraud.hold_released'
   /** An enrolment reminder was queued for a person without enough methods (`round`: r1…, o1… when overdue). */
   | 'reminder.enrolment_sent'
   /** A password expiry reminder was queued (`round`, `threshold` days, `expiresAt`). */
-  | 'reminder.expiry_sent';
+  | 'reminder.expiry_sent'
+  /** A post-reset hook took an event (`hook`, `preset`, `event`, `attempts`); see docs/hooks.md. */
+  | 'hook.delivered'
+  /** A post-reset hook was given up on after its retries, or refused the event for good (`hook`, `preset`, `event`, `reason`). */
+  | 'hook.failed';
 
 export type AuditOutcome = 'success' | 'failure' | 'decoy' | 'denied';
 

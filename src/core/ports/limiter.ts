@@ -30,6 +30,10 @@ export type LimitBucket =
   /** Helpdesk caller checks started or answered, per agent (`tenant:actor`) and per person (`tenant:subjectId`): `helpdesk.limits`. */
   | 'helpdesk_agent'
   | 'helpdesk_person'
+  /** Confirmed "this wasn't me" reports, per IP (`fraud-settings.ts`): no flood of guessed links. */
+  | 'fraud_report_ip'
+  /** Friction ratings submitted, per IP (`fraud-settings.ts`): no ballot stuffing. */
+  | 'rating_ip'
   | SmsLimitBucket;
 
 /** `remaining`: points left in the window after this one, when the limiter knows it (to say "n tries left"). */

@@ -3,14 +3,16 @@
 /** `enrolment_reminder` / `expiry_reminder`: a person is asked to register methods / change a password that expires soon. */
 /** `contacts_imported` tells a person the organisation added contact data (an HR import or directory sync) to their methods. */
 /** `helpdesk_action` tells a person (mail and SMS) what the helpdesk did to their account: unlock, a pass, a one-time password, a removed method. */
+/** `fraud_alert` tells the configured security mailboxes (`security.alertEmails`) that a person reported a change as not theirs. */
 /** `report_ready` is a scheduled console report to an operator-configured recipient, its CSV attached. */
-export type NoticeTemplate = 'reset_code' | 'address_code' | 'password_changed' | 'account_unlocked' | 'methods_changed' | 'contacts_imported' | 'audit_entry' | 'sms_code' | 'report_ready' | 'enrolment_reminder' | 'expiry_reminder' | 'helpdesk_action';
+export type NoticeTemplate = 'reset_code' | 'address_code' | 'password_changed' | 'account_unlocked' | 'methods_changed' | 'contacts_imported' | 'audit_entry' | 'sms_code' | 'report_ready' | 'enrolment_reminder' | 'expiry_reminder' | 'helpdesk_action' | 'hook_event' | 'fraud_alert';
 
 /**
  * `email` goes to a person; `sms` is a text message to a phone (E.164), sent through the configured SMS
- * providers; `audit` is an audit entry on its way to the configured export (SIEM).
+ * providers; `audit` is an audit entry on its way to the configured export (SIEM); `hook` is an event on its
+ * way to a configured post-reset hook (`to` is the hook's name; see docs/hooks.md).
  */
-export type OutboxChannel = 'email' | 'sms' | 'audit';
+export type OutboxChannel = 'email' | 'sms' | 'audit' | 'hook';
 
 export interface OutboxMessageInput {
   channel: OutboxChannel;

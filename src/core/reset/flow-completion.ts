@@ -18,6 +18,7 @@ import type { TenantPolicy } from '../policy/method-policy.js';
 import { signInWithRetries } from './sign-in-check.js';
 import type { ResetFlowRecord } from './reset-flow-record.js';
 import type { ResetSettings } from './reset-settings.js';
+import { flowDetails } from './canary-accounts.js';
 
 export interface FlowCompletionDeps {
   store: Store;
@@ -71,8 +72,8 @@ export class FlowCompletion {
     if (!verdict.ok) {
       // The flow stays at this step: the person fixes the password, they do not start over.
       const reasons = verdict.reasons.map((r) => r.code);
-      await this.steps.auditAlone(selfEntry('reset.password_rejected', 'failure', flow.tenantId, account.id, flow.id, input.client, { reasons }));
-      this.deps.observer.observe('reset.password_rejected', { tenantId: flow.tenantId, outcome: 'failure', reason: reasons[0] ?? 'rejected' });
+      await this.steps.auditAlone(selfEntry('reset.password_rejected', 'failure', flow.tenantId, account.id, flow.id, input.client, flowDetails(flow, { reasons })));
+      this.deps.observer.observe('reset.password_rejected', { tenantId: flow.tenantId, outcome: 'failure', reason: reasons[0] ?? 'rejected', canary: flow.canary });
       return { ok: false, code: 'password_rejected', reasons: verdict.reasons };
     }
 
@@ -84,12 +85,12 @@ export class FlowCompletion {
         const mailboxes = await mailboxesOf(this.deps.methods, account, this.deps.policyFor);
         // The time to reset (SLI M2) and the methods proven, for the console's figures (the audit rollup).
         const completed = { durationMs: now.getTime() - flow.createdAt.getTime(), methods: flow.proven };
-        await this.steps.save(flow, next, [selfEntry('reset.completed', 'success', flow.tenantId, account.id, flow.id, input.client, completed)], async (tx) => {
+        await this.steps.save(flow, next, [selfEntry('reset.completed', 'success', flow.tenantId, account.id, flow.id, input.client, flowDetails(flow, completed))], async (tx) => {
           // Any other live flow of this account, and every session, dies with the old password.
           await tx.flows.supersedeActive(flow.tenantId, account.id, now, flow.id);
           const ended = await this.deps.sessions.within(tx).revokeAll(flow.tenantId, account.id, now);
-          if (ended > 0) await tx.audit.append(selfEntry('sessions.revoked', 'success', flow.tenantId, account.id, flow.id, input.client, { count: ended, reason: 'password_reset' }));
-          await enqueuePasswordChangedNotice(tx, { account, mailboxes, tenantName: tenants.get(flow.tenantId)?.name ?? flow.tenantId, when: now, client: input.client, idempotencyKey: `password_changed:${flow.id}`, flowId: flow.id });
+          if (ended > 0) await tx.audit.append(selfEntry('sessions.revoked', 'success', flow.tenantId, account.id, flow.id, input.client, flowDetails(flow, { count: ended, reason: 'password_reset' })));
+          await enqueuePasswordChangedNotice(tx, { account, mailboxes, tenantName: tenants.get(flow.tenantId)?.name ?? flow.tenantId, when: now, client: input.client, idempotencyKey: `password_changed:${flow.id}`, flowId: flow.id, canary: flow.canary === true });
           // The directory write last: everything else in this transaction is staged, so little can fail after it.
           await write.commit(tx);
         });
@@ -103,7 +104,7 @@ export class FlowCompletion {
     }, this.deps.settings.accountLockSeconds);
     if (refused) return { ok: false, code: 'password_rejected', reasons: refused };
     const durationSeconds = (now.getTime() - flow.createdAt.getTime()) / 1000;
-    this.deps.observer.observe('reset.completed', { tenantId: flow.tenantId, outcome: 'success', durationSeconds });
+    this.deps.observer.observe('reset.completed', { tenantId: flow.tenantId, outcome: 'success', durationSeconds, canary: flow.canary });
     const signInVerified = await this.checkSignIn(flow, account, input.password, input.client);
     return { ok: true, next: 'done', signInVerified };
   }
@@ -129,11 +130,11 @@ export class FlowCompletion {
         throw error;
       }
       const mailboxes = await mailboxesOf(this.deps.methods, account, this.deps.policyFor);
-      await this.steps.save(flow, next, [selfEntry('account.unlocked', 'success', flow.tenantId, account.id, flow.id, input.client, { wasLocked: account.locked })], async (tx) => {
-        await enqueueAccountUnlockedNotice(tx, { account, mailboxes, tenantName: tenants.get(flow.tenantId)?.name ?? flow.tenantId, when: now, client: input.client, idempotencyKey: `account_unlocked:${flow.id}`, flowId: flow.id });
+      await this.steps.save(flow, next, [selfEntry('account.unlocked', 'success', flow.tenantId, account.id, flow.id, input.client, flowDetails(flow, { wasLocked: account.locked }))], async (tx) => {
+        await enqueueAccountUnlockedNotice(tx, { account, mailboxes, tenantName: tenants.get(flow.tenantId)?.name ?? flow.tenantId, when: now, client: input.client, idempotencyKey: `account_unlocked:${flow.id}`, flowId: flow.id, canary: flow.canary === true });
       });
     }, this.deps.settings.accountLockSeconds);
-    this.deps.observer.observe('account.unlocked', { tenantId: flow.tenantId, outcome: 'success' });
+    this.deps.observer.observe('account.unlocked', { tenantId: flow.tenantId, outcome: 'success', canary: flow.canary });
     return { ok: true, next: 'done', wasLocked: account.locked };
   }
 
@@ -156,11 +157,11 @@ export class FlowCompletion {
     if (!(error instanceof UnlatchError)) return;
     if (error.code === 'password_rejected') {
       const reasons = ((error.details?.reasons as PasswordRejection[] | undefined) ?? []).map((r) => r.code);
-      await this.steps.auditAlone(selfEntry('reset.password_rejected', 'failure', flow.tenantId, flow.subjectId, flow.id, client, { reasons, by: 'directory' }));
-      this.deps.observer.observe('reset.password_rejected', { tenantId: flow.tenantId, outcome: 'failure', reason: reasons[0] ?? 'directory_policy' });
+      await this.steps.auditAlone(selfEntry('reset.password_rejected', 'failure', flow.tenantId, flow.subjectId, flow.id, client, flowDetails(flow, { reasons, by: 'directory' })));
+      this.deps.observer.observe('reset.password_rejected', { tenantId: flow.tenantId, outcome: 'failure', reason: reasons[0] ?? 'directory_policy', canary: flow.canary });
     } else if (error.code === 'directory_unavailable') {
-      await this.steps.auditAlone(selfEntry('reset.directory_unavailable', 'failure', flow.tenantId, flow.subjectId, flow.id, client, {}));
-      this.deps.observer.observe('reset.directory_unavailable', { tenantId: flow.tenantId, outcome: 'failure' });
+      await this.steps.auditAlone(selfEntry('reset.directory_unavailable', 'failure', flow.tenantId, flow.subjectId, flow.id, client, flowDetails(flow, {})));
+      this.deps.observer.observe('reset.directory_unavailable', { tenantId: flow.tenantId, outcome: 'failure', canary: flow.canary });
     }
   }
 
@@ -172,8 +173,8 @@ export class FlowCompletion {
     if (!this.deps.directory.checksWritesBySignIn?.(account)) return null;
     if (this.deps.settings.postWriteCheck.attempts === 0) return null;
     const { ok, tries } = await signInWithRetries(() => this.deps.directory.verifyPassword(account, password), this.deps.settings.postWriteCheck, this.deps.delay);
-    await this.steps.auditAlone(selfEntry('reset.sign_in_checked', ok ? 'success' : 'failure', flow.tenantId, account.id, flow.id, client, { tries }));
-    this.deps.observer.observe('reset.sign_in_checked', { tenantId: flow.tenantId, outcome: ok ? 'success' : 'failure' });
+    await this.steps.auditAlone(selfEntry('reset.sign_in_checked', ok ? 'success' : 'failure', flow.tenantId, account.id, flow.id, client, flowDetails(flow, { tries })));
+    this.deps.observer.observe('reset.sign_in_checked', { tenantId: flow.tenantId, outcome: ok ? 'success' : 'failure', canary: flow.canary });
     return ok;
   }
 }

@@ -1,4 +1,5 @@
 import { selfEntry } from '../audit/self-entry.js';
+import { flowDetails } from './canary-accounts.js';
 import { hashHandle } from '../crypto/secrets.js';
 import { UnlatchError } from '../errors.js';
 import { firstExhausted, rateLimitedError } from '../limits.js';
@@ -83,7 +84,7 @@ export class FlowSteps {
     const live = flow !== null && LIVE_STATES.includes(flow.state) && this.expired(flow);
     if (flow && refusal && (live || flow.state === 'expired')) {
       const reason = 'expired';
-      const entry = selfEntry('reset.code_failed', flow.decoy ? 'decoy' : 'failure', flow.tenantId, flow.subjectId, flow.id, refusal.client, { method: refusal.method, reason });
+      const entry = selfEntry('reset.code_failed', flow.decoy ? 'decoy' : 'failure', flow.tenantId, flow.subjectId, flow.id, refusal.client, flowDetails(flow, { method: refusal.method, reason }));
       const now = this.deps.clock.now();
       try {
         if (live) await this.save(flow, this.advance(flow, 'expire', now, {}), [entry]);
@@ -93,7 +94,7 @@ export class FlowSteps {
         if (!(error instanceof UnlatchError && error.code === 'conflict')) throw error;
         await this.auditAlone(entry);
       }
-      this.deps.observer.observe('reset.code_failed', { tenantId: flow.tenantId, outcome: 'failure', reason });
+      this.deps.observer.observe('reset.code_failed', { tenantId: flow.tenantId, outcome: 'failure', reason, canary: flow.canary });
     }
     throw new UnlatchError('flow_invalid');
   }
@@ -139,8 +140,8 @@ export class FlowSteps {
     if (!denied) return;
     // Before a flow is loaded the tenant is not known yet; the audit entry says so.
     const tenant = tenantId ?? '-';
-    await this.auditAlone(selfEntry('reset.rate_limited', 'denied', tenant, flow?.subjectId ?? null, flow?.id ?? null, client, { bucket: denied.bucket }));
-    this.deps.observer.observe('reset.rate_limited', { tenantId: tenant, outcome: 'denied', reason: denied.bucket });
+    await this.auditAlone(selfEntry('reset.rate_limited', 'denied', tenant, flow?.subjectId ?? null, flow?.id ?? null, client, flowDetails(flow, { bucket: denied.bucket })));
+    this.deps.observer.observe('reset.rate_limited', { tenantId: tenant, outcome: 'denied', reason: denied.bucket, canary: flow?.canary });
     throw rateLimitedError(denied.retryAfterSeconds);
   }
 
@@ -156,8 +157,8 @@ export class FlowSteps {
   async enforceProofCap(flow: ResetFlowRecord, client: ClientInfo): Promise<void> {
     const retryAfter = await this.cap.pausedFor(this.limitKey(flow));
     if (retryAfter === null) return;
-    await this.auditAlone(selfEntry('reset.rate_limited', 'denied', flow.tenantId, flow.subjectId, flow.id, client, { bucket: 'proof_failures' }));
-    this.deps.observer.observe('reset.rate_limited', { tenantId: flow.tenantId, outcome: 'denied', reason: 'proof_failures' });
+    await this.auditAlone(selfEntry('reset.rate_limited', 'denied', flow.tenantId, flow.subjectId, flow.id, client, flowDetails(flow, { bucket: 'proof_failures' })));
+    this.deps.observer.observe('reset.rate_limited', { tenantId: flow.tenantId, outcome: 'denied', reason: 'proof_failures', canary: flow.canary });
     throw rateLimitedError(retryAfter);
   }
 

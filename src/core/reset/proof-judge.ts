@@ -10,6 +10,7 @@ import type { ProofInput, ResetProofMethod, VerifyCodeResult } from './proof-typ
 import type { ResetFlowRecord } from './reset-flow-record.js';
 import type { ResetProofs } from './reset-proofs.js';
 import type { ResetSettings } from './reset-settings.js';
+import { flowDetails } from './canary-accounts.js';
 
 export interface ProofJudgeDeps {
   clock: Clock;
@@ -53,10 +54,10 @@ export class ProofJudge {
         attempts: 0,
         expiresAt: done ? new Date(now.getTime() + settings.passwordStepTtlSeconds * 1000) : flow.expiresAt,
       });
-      await this.steps.save(flow, next, [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, client, { method, complete: done, proof: proven.length, purpose: flow.purpose })]);
+      await this.steps.save(flow, next, [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, client, flowDetails(flow, { method, complete: done, proof: proven.length, purpose: flow.purpose }))]);
       // A success ends the account's run of failures (only now that it is saved).
       await this.steps.cap.succeeded(this.steps.limitKey(flow));
-      this.deps.observer.observe('reset.code_verified', { tenantId: flow.tenantId, outcome: 'success', reason: method });
+      this.deps.observer.observe('reset.code_verified', { tenantId: flow.tenantId, outcome: 'success', reason: method, canary: flow.canary });
       if (done) return { ok: true, next: flow.purpose === 'unlock' ? 'unlock' : 'set_password', expiresAt: next.expiresAt };
       return { ok: true, next: 'verify_second', expiresAt: next.expiresAt, methods: await this.proofs.secondProofChoices(proof.account, proof.decision, proven, next) };
     }
@@ -66,13 +67,13 @@ export class ProofJudge {
     const next = this.steps.advance(flow, exhausted ? 'code_exhausted' : 'code_bad', now, { attempts });
     const event = exhausted ? 'reset.attempts_exceeded' : 'reset.code_failed';
     const outcome = flow.decoy ? 'decoy' : 'failure';
-    const entries: AuditEntryInput[] = [selfEntry(event, outcome, flow.tenantId, flow.subjectId, flow.id, client, { attempts, method, reason: proof.reason, purpose: flow.purpose })];
+    const entries: AuditEntryInput[] = [selfEntry(event, outcome, flow.tenantId, flow.subjectId, flow.id, client, flowDetails(flow, { attempts, method, reason: proof.reason, purpose: flow.purpose }))];
     // Counted before the save: a failure that loses a race is still a guess the account pays for. The right
     // digits after their time are not a guess, so an expired code does not count against the account.
     const paused = proof.reason !== 'expired' && (await this.steps.cap.failed(this.steps.limitKey(flow)));
-    if (paused) entries.push(selfEntry('reset.proofs_paused', flow.decoy ? 'decoy' : 'denied', flow.tenantId, flow.subjectId, flow.id, client, { bucket: 'proof_failures', method }));
+    if (paused) entries.push(selfEntry('reset.proofs_paused', flow.decoy ? 'decoy' : 'denied', flow.tenantId, flow.subjectId, flow.id, client, flowDetails(flow, { bucket: 'proof_failures', method })));
     await this.steps.save(flow, next, entries);
-    this.deps.observer.observe(event, { tenantId: flow.tenantId, outcome: 'failure', reason: exhausted ? 'attempts_exceeded' : proof.reason === 'wrong' ? 'code_invalid' : proof.reason });
+    this.deps.observer.observe(event, { tenantId: flow.tenantId, outcome: 'failure', reason: exhausted ? 'attempts_exceeded' : proof.reason === 'wrong' ? 'code_invalid' : proof.reason, canary: flow.canary });
     return exhausted ? { ok: false, code: 'code_attempts_exceeded' } : { ok: false, code: 'code_invalid', attemptsLeft: settings.maxCodeAttempts - attempts };
   }
 }

@@ -24,9 +24,10 @@ export function resetIdentifier(raw: string): string {
  * Why a start gets a decoy flow instead of a real one (the `reason` of a decoy `reset.started` audit entry):
  * no single account matched (`unknown_account`), the account is disabled, a member of an excluded group,
  * SSPR is off for it by a rule or the tenant (`sspr_disabled`), an unlock flow where unlocking is off, or
- * there is no mailbox to send the code to (`no_method`).
+ * there is no mailbox to send the code to (`no_method`), or self-service is paused for the account after the person
+ * reported a change as not theirs (`held`, until an operator ends it).
  */
-export type ResetRefusal = 'unknown_account' | 'disabled' | 'excluded' | 'sspr_disabled' | 'unlock_disabled' | 'no_method';
+export type ResetRefusal = 'unknown_account' | 'disabled' | 'excluded' | 'sspr_disabled' | 'unlock_disabled' | 'no_method' | 'held';
 
 /**
  * Why an account gets a decoy instead of a real flow, or null when it may go on. `hasAddress`: somewhere to
@@ -38,9 +39,11 @@ export function resetRefusal(
   policyFor: (tenantId: string) => TenantPolicy,
   hasAddress: boolean,
   purpose: FlowPurpose,
+  held = false,
 ): ResetRefusal | null {
   if (!account) return 'unknown_account';
   if (!account.enabled) return 'disabled';
+  if (held) return 'held';
   const decision = decidePolicy(policyFor(account.tenantId), account);
   if (!decision.ssprEnabled) return decision.reason === 'excluded' ? 'excluded' : 'sspr_disabled';
   if (purpose === 'unlock' && !decision.unlockEnabled) return 'unlock_disabled';
@@ -71,12 +74,14 @@ export function startEligibility(input: {
   policyFor: (tenantId: string) => TenantPolicy;
   extraEmails: readonly string[];
   purpose: FlowPurpose;
+  /** Self-service is paused for the account (a confirmed "this wasn't me" report). */
+  held?: boolean;
 }): StartEligibility {
   const { tenantId, account, policyFor, purpose } = input;
   const decision = account ? decidePolicy(policyFor(tenantId), account) : null;
   const trustsDirectoryEmail = decision ? decision.directoryEmail : true;
   const addresses = distinctAddresses([trustsDirectoryEmail ? account?.email : undefined, ...input.extraEmails]);
-  const refusal = resetRefusal(account, policyFor, addresses.length > 0, purpose);
+  const refusal = resetRefusal(account, policyFor, addresses.length > 0, purpose, input.held);
   // A decoy asks the tenant's defaults, so its mail looks like everyone else's.
   const linkAllowed = (refusal === null && decision ? decision : policyFor(tenantId).defaults).allowedMethods.includes('email_link');
   return { refusal, addresses, linkAllowed, decision };

@@ -41,6 +41,11 @@ export interface ResetFlowRecord {
   linkHash: string | null;
   /** `reset`: the flow ends with a new password. `unlock`: it ends with the account unlocked, password unchanged. */
   purpose: FlowPurpose;
+  /**
+   * A synthetic check's canary account (`tenants[].canaryAccounts`), decided once at the start: its audit entries
+   * say `canary: true` and its metrics go to the canary series, not the user-facing SLIs. Absent means false.
+   */
+  canary?: boolean;
   expiresAt: Date;
   createdAt: Date;
   updatedAt: Date;

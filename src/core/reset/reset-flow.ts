@@ -29,6 +29,7 @@ import { contactEmails } from '../methods/email_code/contact-emails.js';
 import { resetIdentifier, startEligibility } from './reset-eligibility.js';
 import { descriptorOf, FIRST_PROOF_KINDS } from '../methods/method-kinds.js';
 import { enqueueDecoyMail, enqueueResetMails } from './reset-mail.js';
+import { flowDetails, NO_CANARIES, type CanaryAccounts } from './canary-accounts.js';
 
 /**
  * What the reset needs. The methods' own needs (registered methods, the verifier, passkeys, SMS, the answer
@@ -50,6 +51,10 @@ export interface ResetFlowDeps extends Omit<ProofDeps, 'codeDigits'> {
   sessions: SessionRepository;
   /** Waits between post-write sign-in checks; a real timer by default (tests pass their own). */
   delay?: (ms: number) => Promise<void>;
+  /** Accounts whose self-service a person paused with a "this wasn't me" report (none when absent). */
+  holds?: { isHeld(tenantId: string, subjectId: string): Promise<boolean> };
+  /** The synthetic check's canary accounts, whose flows are marked and counted apart (none by default). */
+  canaries?: CanaryAccounts;
 }
 
 export interface StartedReset {
@@ -117,7 +122,9 @@ export class ResetFlow {
     // Extra confirmed addresses are looked up for every identifier (none for a missing account): the same work.
     const extra = await contactEmails(this.deps.methods, { tenantId, id: account?.id ?? '' });
     // Who gets a real flow, where the code goes, whether a link rides along: one pure decision (the policy simulation's too).
-    const { refusal, addresses, linkAllowed } = startEligibility({ tenantId, account, policyFor: this.deps.policyFor, extraEmails: extra.map((m) => String(m.data.email)), purpose });
+    // Paused by a confirmed "this wasn't me" report: a decoy like any refusal. Asked for every identifier alike (the same work).
+    const held = (await this.deps.holds?.isHeld(tenantId, account?.id ?? '')) ?? false;
+    const { refusal, addresses, linkAllowed } = startEligibility({ tenantId, account, policyFor: this.deps.policyFor, extraEmails: extra.map((m) => String(m.data.email)), purpose, held });
     const eligible = refusal === null ? account : null;
 
     // From here on both paths do the same work: a code is made and hashed for a decoy too,
@@ -143,6 +150,8 @@ export class ResetFlow {
       smsCodeExpiresAt: null,
       linkHash: null,
       purpose,
+      // A set lookup on the account already in hand; later steps read the flag from the flow.
+      canary: eligible !== null && (this.deps.canaries ?? NO_CANARIES).has(eligible),
       expiresAt: new Date(now.getTime() + settings.codeTtlSeconds * 1000),
       createdAt: now,
       updatedAt: now,
@@ -168,12 +177,12 @@ export class ResetFlow {
       await tx.flows.insert(flow);
       await tx.audit.append(
         selfEntry('reset.started', eligible ? 'success' : 'decoy', tenantId, eligible?.id ?? null, flow.id, input.client,
-          eligible ? { channel: 'email', purpose } : { identifier, reason: refusal, purpose }),
+          eligible ? flowDetails(flow, { channel: 'email', purpose }) : { identifier, reason: refusal, purpose }),
       );
       if (eligible) await enqueueResetMails(tx, { flow, account: eligible, addresses, suppressed, content, client: input.client });
       else await enqueueDecoyMail(tx, flow, identifier, content);
     });
-    this.deps.observer.observe('reset.started', { tenantId, outcome: eligible ? 'success' : 'decoy' });
+    this.deps.observer.observe('reset.started', { tenantId, outcome: eligible ? 'success' : 'decoy', canary: flow.canary });
     return { flowId, next: 'verify_code', expiresAt: flow.expiresAt };
   }
 

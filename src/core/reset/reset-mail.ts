@@ -1,4 +1,5 @@
 import { selfEntry } from '../audit/self-entry.js';
+import { canaryMark, flowDetails } from './canary-accounts.js';
 import type { ClientInfo } from '../ports/client-info.js';
 import type { DirectoryAccount } from '../ports/directory.js';
 import type { StoreTx } from '../ports/store.js';
@@ -26,7 +27,7 @@ export async function enqueueResetMails(
   const { flow, account, content } = input;
   for (const [index, to] of input.addresses.entries()) {
     if (input.suppressed.has(to)) {
-      await tx.audit.append(selfEntry('reset.send_suppressed', 'denied', flow.tenantId, account.id, flow.id, input.client, { bucket: 'send_destination', address: index }));
+      await tx.audit.append(selfEntry('reset.send_suppressed', 'denied', flow.tenantId, account.id, flow.id, input.client, flowDetails(flow, { bucket: 'send_destination', address: index })));
       continue;
     }
     await tx.outbox.enqueue({
@@ -34,7 +35,7 @@ export async function enqueueResetMails(
       template: 'reset_code',
       tenantId: flow.tenantId,
       to,
-      data: { ...content, displayName: account.displayName ?? account.username },
+      data: { ...content, displayName: account.displayName ?? account.username, ...canaryMark(flow.canary) },
       // The first address keeps the key it always had, so a retried start never mails twice.
       idempotencyKey: index === 0 ? `reset_code:${flow.id}` : `reset_code:${flow.id}:${index}`,
       flowId: flow.id,

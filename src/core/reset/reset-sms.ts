@@ -1,4 +1,5 @@
 import { selfEntry } from '../audit/self-entry.js';
+import { canaryMark, flowDetails } from './canary-accounts.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { newNumericCode } from '../crypto/secrets.js';
 import { UnlatchError } from '../errors.js';
@@ -63,8 +64,8 @@ export class ResetSms {
     if (!('admitted' in admission)) {
       // The same answer as a send: the person waits for a text that does not come, and can choose another method.
       await this.steps.auditAlone(selfEntry('reset.send_suppressed', 'denied', flow.tenantId, account.id, flow.id, input.client,
-        { channel: 'sms', reason: admission.reason, ...('limit' in admission ? { limit: admission.limit } : {}) }));
-      this.deps.observer.observe('reset.send_suppressed', { tenantId: flow.tenantId, outcome: 'denied', reason: admission.reason });
+        flowDetails(flow, { channel: 'sms', reason: admission.reason, ...('limit' in admission ? { limit: admission.limit } : {}) })));
+      this.deps.observer.observe('reset.send_suppressed', { tenantId: flow.tenantId, outcome: 'denied', reason: admission.reason, canary: flow.canary });
       return { next: 'verify_second', expiresAt };
     }
     const code = newNumericCode(settings.codeDigits);
@@ -76,7 +77,7 @@ export class ResetSms {
         template: 'sms_code',
         tenantId: flow.tenantId,
         to: phone,
-        data: { code, tenantName: this.deps.tenants.get(flow.tenantId)?.name ?? flow.tenantId, expiresInMinutes: Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000)), purpose: 'reset' },
+        data: { code, tenantName: this.deps.tenants.get(flow.tenantId)?.name ?? flow.tenantId, expiresInMinutes: Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000)), purpose: 'reset', ...canaryMark(flow.canary) },
         idempotencyKey: `sms_code:${flow.id}:${next.version}`,
         flowId: flow.id,
         subjectId: account.id,

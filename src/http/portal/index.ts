@@ -39,6 +39,7 @@ import { registerSecurityVerify } from './routes/security-verify.js';
 import { registerSecurityRename } from './routes/security-rename.js';
 import { registerSecurityTest } from './routes/security-test.js';
 import { registerEnroll } from './routes/enroll.js';
+import { registerReport } from './routes/report.js';
 
 /** Templates and the stylesheet, read from the package root so `src/` and `dist/src/` find the same files. */
 const PORTAL_SOURCE_DIR = join('src', 'http', 'portal');
@@ -117,6 +118,8 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   registerSecurityTest(app, ctx);
   registerEnroll(app, ctx);
   registerSecuritySignOut(app, ctx);
+  // "This wasn't me" (docs/fraud-reports.md): absent services, no such page.
+  if (deps.fraud) registerReport(app, ctx, deps.fraud);
   if (deps.devOutbox) registerDevOutbox(app, ctx, deps.devOutbox);
 };
 

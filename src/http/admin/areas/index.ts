@@ -7,6 +7,7 @@ import { peopleArea } from './people/index.js';
 import { helpdeskApprovalsArea, helpdeskArea } from './helpdesk/index.js';
 import { policyArea } from './policy/index.js';
 import { reportsArea } from './reports/index.js';
+import { fraudArea } from './fraud/index.js';
 
 /** Every console area, in navigation order. A new area is a folder and one line here. */
 export const AREAS: readonly AdminArea[] = [
@@ -15,6 +16,7 @@ export const AREAS: readonly AdminArea[] = [
   helpdeskArea, helpdeskApprovalsArea,
   auditArea,
   auditVerificationArea,
+  fraudArea,
   reportsArea,
   policyArea,
   systemArea,

@@ -38,7 +38,8 @@ export function registerChange(app: FastifyInstance, ctx: PortalContext): void {
 
     try {
       const result = await ctx.deps.passwordChange.change({ tenantId: tenant, identifier, currentPassword, newPassword, client: clientOf(request) });
-      if (result.ok) return seeOther(reply, '/change/done');
+      // With several tenants the done page's anonymous rating counts for the tenant the person named (nothing about them).
+      if (result.ok) return seeOther(reply, ctx.tenantChoice ? `/change/done?${new URLSearchParams({ tenant }).toString()}` : '/change/done');
       const details = describeReasons(ctx.deps.i18n, languageOf(ctx, request), t, result.reasons);
       return show(ctx, request, reply, values, [{ field: 'newPassword', message: t('password.rejected'), details }], 422);
     } catch (error) {

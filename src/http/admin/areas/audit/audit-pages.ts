@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditCsv, auditJsonLines } from '../../../../core/admin/audit-export.js';
 import { UnlatchError } from '../../../../core/errors.js';
-import { auditOperator, tenantParam, type AdminContext } from '../../admin-context.js';
+import { auditOperator, operatorOf, tenantParam, type AdminContext } from '../../admin-context.js';
+import { rolesOn } from '../../../../core/admin/operator.js';
 import { adminT, renderAdmin } from '../../admin-page.js';
 import { auditFilterOf, auditQuerySchema, searchParamsOf, type AuditSearchQuery } from './audit-search-query.js';
 import { registerVerificationStatusPage } from './audit-verification-status.js';
@@ -39,7 +40,10 @@ export function registerAuditPages(scope: FastifyInstance, ctx: AdminContext): v
     const entry = await ctx.admin.auditQuery.get(tenantId, (request.params as { id: string }).id);
     if (!entry) throw new UnlatchError('not_found');
     await auditOperator(ctx, request, { event: 'admin.viewed', outcome: 'success', tenantId, subjectId: entry.subjectId, details: { what: 'audit_entry', entryId: entry.id } });
-    return renderAdmin(ctx, request, reply, 'audit-entry', { title: adminT(ctx)('audit.entry_title', { seq: entry.seq }), entry, details: JSON.stringify(entry.details, null, 2) });
+    // Admins may label the entry's reset or change as fraud or legitimate (the Fraud area; its guard decides).
+    const labelHref = ctx.deps.fraud && rolesOn(operatorOf(request), tenantId).includes('admin') && (entry.subjectId || entry.flowId)
+      ? `/admin/t/${tenantId}/fraud/label?${new URLSearchParams({ entry: entry.id }).toString()}` : null;
+    return renderAdmin(ctx, request, reply, 'audit-entry', { title: adminT(ctx)('audit.entry_title', { seq: entry.seq }), entry, details: JSON.stringify(entry.details, null, 2), labelHref });
   });
 
   scope.get('/export.csv', { schema: { querystring: auditQuerySchema } }, async (request, reply) => exportAudit(ctx, request, reply, 'csv'));

@@ -26,6 +26,18 @@ const view = {
         },
       },
     },
+    hooks: {
+      type: 'array',
+      description: 'Post-reset hooks that hear this tenant\'s events, with their deliveries (docs/hooks.md)',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' }, preset: { type: 'string' }, events: { type: 'array', items: { type: 'string' } },
+          pending: { type: 'integer' }, retrying: { type: 'integer' }, dead: { type: 'integer' }, lastSuccessAt: nullableString,
+          lastError: { type: ['object', 'null'], properties: { message: { type: 'string' }, queuedAt: { type: 'string' } } },
+        },
+      },
+    },
     keys: {
       type: 'array',
       items: {

@@ -23,11 +23,25 @@ export interface ChannelRow {
   lastError: { message: string; queuedAt: string } | null;
 }
 
+/** A post-reset hook's deliveries, with times as ISO strings. */
+export interface HookRow {
+  name: string;
+  preset: string;
+  events: string[];
+  pending: number;
+  retrying: number;
+  dead: number;
+  lastSuccessAt: string | null;
+  lastError: { message: string; queuedAt: string } | null;
+}
+
 /** Everything the System page and `GET …/system` show for one tenant. */
 export interface SystemView {
   version: string;
   directories: DirectoryHealth[];
   channels: ChannelRow[];
+  /** Post-reset hooks that hear this tenant's events (docs/hooks.md). */
+  hooks: HookRow[];
   keys: KeyRow[];
   /** The effective configuration, every secret `[redacted]`, other tenants left out. */
   config: Record<string, unknown>;
@@ -42,11 +56,17 @@ export function systemSource(ctx: AdminContext): SystemStatusSource {
 /** The tenant's system view; `checked` replaces the directory list with the results of a check just run. */
 export async function systemView(ctx: AdminContext, tenantId: string, checked?: DirectoryHealth[]): Promise<SystemView> {
   const source = systemSource(ctx);
-  const [channels, keys] = await Promise.all([source.channels(tenantId), source.keys()]);
+  const [channels, keys, hooks] = await Promise.all([source.channels(tenantId), source.keys(), source.hooks ? source.hooks(tenantId) : []]);
   return {
     version: source.version(),
     directories: checked ?? source.directories(tenantId),
     channels: channels.map(channelRow),
+    hooks: hooks.map((hook) => ({
+      ...hook,
+      events: [...hook.events],
+      lastSuccessAt: hook.lastSuccessAt?.toISOString() ?? null,
+      lastError: hook.lastError ? { message: hook.lastError.message, queuedAt: hook.lastError.queuedAt.toISOString() } : null,
+    })),
     keys: keyRows(keys),
     config: source.configFor(tenantId),
   };
