@@ -69,7 +69,8 @@ describe('graceful shutdown of the built CLI `serve` on SIGTERM', () => {
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    const port = await waitFor(`the listening line (stderr: ${err})`, () => /listening on http:\/\/[\d.]+:(\d+)/.exec(out)?.[1]);
+    // Starting is not what is measured: a loaded CI machine may take a while (the exit deadlines below are the point).
+    const port = await waitFor(`the listening line (stderr: ${err})`, () => /listening on http:\/\/[\d.]+:(\d+)/.exec(out)?.[1], 60_000);
     return { child, port: Number(port), out: () => out, err: () => err, exited };
   }
 
@@ -115,7 +116,7 @@ describe('graceful shutdown of the built CLI `serve` on SIGTERM', () => {
     expect(await exit).toBe(0);
     expect(served.out()).toMatch(/SIGTERM received, shutting down\nstopped\n$/);
     expect(served.err()).toBe('');
-  });
+  }, 120_000);
 
   it('past the shutdown deadline, closes every connection and exits 1 with one line saying so', async () => {
     const served = await serve('stuck', { drainDelaySeconds: 0, shutdownTimeoutSeconds: 1 });
@@ -129,5 +130,5 @@ describe('graceful shutdown of the built CLI `serve` on SIGTERM', () => {
     await stuck.closed;
     expect(served.err()).toBe('unlatch serve: shutdown did not finish within 1 s; closing every connection\n');
     expect(served.out()).not.toContain('stopped');
-  });
+  }, 120_000);
 });
