@@ -20,6 +20,7 @@ import * as reminders from './0018-reminders.js';
 import * as mustChange from './0020-must-change.js';
 import * as canaryFlows from './0022-canary-flows.js';
 import * as fraudReports from './0023-fraud-reports.js';
+import * as flowLanguage from './0024-flow-language.js';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0020-must-change': mustChange,
   '0022-canary-flows': canaryFlows,
   '0023-fraud-reports': fraudReports,
+  '0024-flow-language': flowLanguage,
 };

@@ -41,11 +41,12 @@ import { HookDelivery } from './adapters/hooks/hook-delivery.js';
 import { exportWithHooks } from './adapters/hooks/hook-export.js';
 import { AuditSinkMetrics } from './adapters/audit/audit-sink-metrics.js';
 import { configuredAuditSinks } from './config/audit-sinks-schema.js';
-import { loadI18n } from './adapters/i18n/load-i18n.js';
+import { buildCatalogue } from './adapters/i18n/catalogue.js';
 import { buildLimiter } from './adapters/limiter/build-limiter.js';
 import type { ClosableLimiter } from './adapters/limiter/bucket-limiter.js';
 import { SmtpMailer } from './adapters/mail/smtp-mailer.js';
-import { createMailRenderer } from './adapters/mail/mail-renderer.js';
+import { createMailRenderer, createSmsRenderer } from './adapters/mail/mail-renderer.js';
+import { brandMails, mailBrandsOf } from './adapters/mail/mail-brand.js';
 import { createLogger } from './adapters/observability/logger.js';
 import { UnlatchMetrics } from './adapters/observability/metrics.js';
 import { tracingActive } from './adapters/observability/tracing.js';
@@ -191,7 +192,10 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       strength: new ZxcvbnEstimator(),
     });
     const outboxQueue = new SqlOutboxQueue(database.db, database.dialect, outboxSealer, clock, auditExport, { chains: config.audit.chains });
-    const i18n = loadI18n();
+    // Languages, per-tenant overrides and each tenant's default language, checked before anything starts.
+    const catalogue = buildCatalogue(config);
+    const i18n = catalogue.i18n;
+    const messageTexts = { i18n, i18nFor: catalogue.i18nFor, defaultLanguageOf: (id: string) => tenants.get(id)?.defaultLanguage };
 
     const sms = traceSms(config.sms.providers.length === 0 ? null : new SmsSender({
       providers: buildSmsProviders(config.sms.providers),
@@ -206,7 +210,8 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       auditSink: traceAuditSinks(auditSinks, tracing),
       mailer,
       sms,
-      render: createMailRenderer({ i18n, publicUrl: config.publicUrl!, supportContact: config.mail.supportContact }),
+      render: brandMails(mailBrandsOf(config), (supportContact) => createMailRenderer({ ...messageTexts, publicUrl: config.publicUrl!, supportContact: supportContact ?? config.mail.supportContact })),
+      renderSms: createSmsRenderer(messageTexts),
       clock,
       logger,
       events: metrics,
@@ -288,6 +293,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       readiness: async () => ({ store: await store.ping() }),
       draining: () => draining,
       i18n,
+      i18nFor: catalogue.i18nFor,
       logger,
       // One signing secret per key, newest first: a cookie signed before a key moved down still verifies.
       cookieSecrets: keys.ids.map((id) => createHmac('sha256', keys.subkey('code-hmac', id)!).update('cookie-signing').digest('base64url')),

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, type ValidateScope } from '../config/load-config.js';
 import type { UnlatchConfig } from '../config/schema.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -27,8 +27,11 @@ export interface CommandContext {
   io: CliIo;
   values: OptionValues;
   positionals: string[];
-  /** Loads and validates the configuration (`--config`, UNLATCH_* variables); throws ConfigError. */
-  config(): UnlatchConfig;
+  /**
+   * Loads and validates the configuration (`--config`, UNLATCH_* variables); throws ConfigError. With a
+   * `scope`, only what it names is read (a command about one tenant); loaded once either way.
+   */
+  config(scope?: ValidateScope): UnlatchConfig;
 }
 
 export interface Command {
@@ -88,8 +91,8 @@ export function commandContext(io: CliIo, values: OptionValues, positionals: str
     io,
     values,
     positionals,
-    config() {
-      config ??= loadConfig({ configPath: stringOption(values, 'config'), env: io.env, cwd: io.cwd });
+    config(scope) {
+      config ??= loadConfig({ configPath: stringOption(values, 'config'), env: io.env, cwd: io.cwd, ...(scope ? { scope } : {}) });
       return config;
     },
   };

@@ -67,6 +67,8 @@ const connection = {
   /** Plain `ldap://` without TLS: tests against a loopback server only; refused in production mode. */
   insecure: z.boolean().optional(),
   ...tlsTrust,
+  /** The host name the server's certificate carries, when `url` names the server otherwise (an IP address, an alias). */
+  tlsServerName: z.string().min(1).optional(),
   /** The service account Unlatch binds as. */
   bindDn: z.string().min(1),
   ...bindSecret,
@@ -132,8 +134,6 @@ export const activeDirectorySchema = z
     ...connection,
     /** Check the DC's certificate (default true); false needs `insecure: true`. Prefer `tlsCa`. */
     rejectUnauthorized: z.boolean().optional(),
-    /** The host name the DC's certificate carries, when `url` names it otherwise. */
-    tlsServerName: z.string().min(1).optional(),
     attributes: z
       .object({ email: z.string().min(1).optional(), phone: z.string().min(1).optional(), displayName: z.string().min(1).optional() })
       .strict()
@@ -212,7 +212,15 @@ export const directoriesSchema = z
       if (entry.tlsCa !== undefined && entry.tlsCaFile !== undefined) ctx.addIssue({ code: 'custom', path: [index, 'tlsCaFile'], message: 'set only one of tlsCa, tlsCaFile' });
       const plain = /^ldap:/i.test(entry.url);
       if (/^ldaps:/i.test(entry.url) && entry.startTls === true) ctx.addIssue({ code: 'custom', path: [index, 'startTls'], message: 'startTls is for ldap:// URLs; ldaps:// is TLS already' });
-      if (plain && entry.startTls !== true && entry.insecure !== true) {
+      if (plain && entry.startTls !== true && entry.type === 'active_directory') {
+        // The adapter would answer lookups and then refuse every password write (insecure_transport): a 500 after
+        // the person proved who they are. AD itself refuses unicodePwd without TLS, so no test DC works that way either.
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'url'],
+          message: 'Active Directory refuses passwords over a connection without TLS, so every reset and change would fail; use ldaps:// or startTls: true (insecure: true only relaxes the certificate check)',
+        });
+      } else if (plain && entry.startTls !== true && entry.insecure !== true) {
         ctx.addIssue({ code: 'custom', path: [index, 'url'], message: 'ldap:// without startTls sends passwords in the clear; use ldaps:// or startTls: true (insecure: true only for a test server)' });
       }
       if (entry.type === 'active_directory' && entry.rejectUnauthorized === false && entry.insecure !== true) {

@@ -11,12 +11,14 @@ import { readSecretFile } from './secret-sources.js';
  * surfacing at the first reset.
  *
  * Afterwards every LDAP/AD entry holds its `bindPassword` (and `tlsCa`, when a file was named) as a value,
- * and the `…File` / `…Env` keys are gone: the configuration says exactly what is used.
+ * and the `…File` / `…Env` keys are gone: the configuration says exactly what is used. With `onlyTenant`
+ * (a command about one tenant), only that tenant's entries are settled.
  */
 export function settleDirectories(
-  config: { mode: 'dev' | 'production'; tenants: { directories?: DirectoryConfig[] }[] },
+  config: { mode: 'dev' | 'production'; tenants: { id: string; directories?: DirectoryConfig[] }[] },
   cwd: string,
   env: NodeJS.ProcessEnv,
+  onlyTenant?: string,
 ): void {
   config.tenants.forEach((tenant, t) => {
     tenant.directories?.forEach((entry, d) => {
@@ -25,6 +27,8 @@ export function settleDirectories(
       if (config.mode === 'production' && entry.insecure === true) {
         throw new ConfigError(`${key('insecure')}: refused in production mode: plain LDAP sends passwords in the clear; use ldaps:// or StartTLS`);
       }
+      // A command about one tenant leaves the others' secrets unread (their entries cannot bind: see bindPasswordOf).
+      if (onlyTenant !== undefined && tenant.id !== onlyTenant) return;
       if (entry.bindPasswordFile !== undefined) {
         entry.bindPassword = readSecretFile(key('bindPasswordFile'), resolve(cwd, entry.bindPasswordFile));
         delete entry.bindPasswordFile;

@@ -7,6 +7,8 @@ import { rateLimitStoreProblem } from './rate-limit-settings.js';
 import { ConfigError } from './config-error.js';
 import { DEMO_ADMIN_GROUP } from './admin-schema.js';
 import { envOrFile, parseKeyRing, resolveSecretReferences } from './secret-sources.js';
+import { settleBrandFiles } from './brand-files.js';
+import { configIssueMessage } from './zod-messages.js';
 
 export { ConfigError };
 
@@ -43,6 +45,19 @@ export interface LoadOptions {
   cwd?: string;
   /** Extra values applied over file and environment (tests, CLI flags). */
   overrides?: RawConfig;
+  /** Whose directory secrets to read (see {@link ValidateScope}); default: every tenant's. */
+  scope?: ValidateScope;
+}
+
+/** What a command that acts on one tenant needs loaded. */
+export interface ValidateScope {
+  /**
+   * Read the directory secrets (`bindPasswordFile`, `bindPasswordEnv`, `tlsCaFile`) of this tenant only, the
+   * default tenant when `id` is undefined. The other tenants' directories are still validated, but their
+   * secrets stay unread (and unusable): `unlatch directory check --tenant corp` must not fail because a
+   * variable only another tenant's directory names is not set in the operator's shell.
+   */
+  directoriesOfTenant: { id: string | undefined };
 }
 
 /** File, then environment, then overrides; validated once; production requirements checked. */
@@ -53,11 +68,11 @@ export function loadConfig(options: LoadOptions = {}): UnlatchConfig {
   applyEnv(raw, env, cwd);
   const keys = envKeyRing(env, cwd);
   if (keys) raw.secrets = { ...(raw.secrets as object), keys };
-  return validateConfig(deepMerge(raw, (options.overrides ?? {}) as Record<string, unknown>), cwd, env);
+  return validateConfig(deepMerge(raw, (options.overrides ?? {}) as Record<string, unknown>), cwd, env, options.scope);
 }
 
 /** Validates raw values; relative paths are taken from `cwd`, directory secrets named by variable from `env`. */
-export function validateConfig(raw: Record<string, unknown>, cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): UnlatchConfig {
+export function validateConfig(raw: Record<string, unknown>, cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env, scope?: ValidateScope): UnlatchConfig {
   // A section whose keys are all commented out (`audit:` and nothing else) reads as null: treat it as absent.
   // A copy: secret references are replaced in place, and the caller's object stays as it was.
   const present = structuredClone(Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null)));
@@ -69,13 +84,13 @@ export function validateConfig(raw: Record<string, unknown>, cwd: string = proce
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = issue.path.length > 0 ? issue.path.join('.') : '(root)';
-    throw new ConfigError(`config: ${key}: ${issue.message}`);
+    throw new ConfigError(`config: ${key}: ${configIssueMessage(issue, present)}`);
   }
-  return finish(parsed.data, cwd, env);
+  return finish(parsed.data, cwd, env, scope);
 }
 
 /** Fills what depends on other keys and refuses what production must not run with. */
-function finish(config: UnlatchConfig, cwd: string, env: NodeJS.ProcessEnv): UnlatchConfig {
+function finish(config: UnlatchConfig, cwd: string, env: NodeJS.ProcessEnv, scope: ValidateScope | undefined): UnlatchConfig {
   config.dataDir = resolve(cwd, config.dataDir);
   if (config.tenants.length === 0 && config.mode === 'dev') {
     // The demo operator (README) is a member of `unlatch-admins`, which holds the console's admin role here.
@@ -117,7 +132,9 @@ function finish(config: UnlatchConfig, cwd: string, env: NodeJS.ProcessEnv): Unl
     if (config.secrets.keys.length === 0) throw new ConfigError('config: secrets.keys: production mode needs a secret key (or UNLATCH_SECRET_KEY)');
   }
   config.publicUrl = (config.publicUrl ?? defaultPublicUrl(config.server.host, config.server.port)).replace(/\/+$/, '');
-  settleDirectories(config, cwd, env);
+  const only = scope ? (scope.directoriesOfTenant.id ?? config.defaultTenant) : undefined;
+  settleDirectories(config, cwd, env, only);
+  settleBrandFiles(config, cwd);
   return config;
 }
 

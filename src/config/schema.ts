@@ -11,6 +11,8 @@ import { helpdeskSchema } from './helpdesk-schema.js';
 import { auditSinksSchema, exportFileClashes } from './audit-sinks-schema.js';
 import { portalSchema, securitySchema } from './fraud-schema.js';
 import { hooksSchema } from './hooks-schema.js';
+import { brandingSchema } from './branding-schema.js';
+import { isTimeZone } from '../core/time-zone.js';
 
 const seconds = z.number().int().positive();
 
@@ -85,12 +87,35 @@ export const configSchema = z
              * audit and count in `unlatch_canary_*` metrics, not in the user-facing SLIs. See docs/synthetic-check.md.
              */
             canaryAccounts: z.array(z.string().min(1).max(256)).max(100).optional(),
+            /** The tenant's look: logo, favicon, primary colour, helpdesk, privacy notice, mail texts. See docs/branding.md. */
+            branding: brandingSchema.optional(),
+            /**
+             * The IANA time zone (e.g. `Europe/Berlin`) in which this tenant's pages show clock times ("valid until 14:05");
+             * default `UTC`. A browser running JavaScript shows them in its own zone instead. Checked at start.
+             */
+            timeZone: z.string().max(64).refine(isTimeZone, 'an IANA time zone such as Europe/Berlin or UTC').optional(),
+            /**
+             * The language of this tenant's pages and messages when the person chose none and their browser names no
+             * loaded language (a folder of `locales/`, e.g. `de`); checked against the loaded languages at start. See docs/languages.md.
+             */
+            defaultLanguage: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as de or pt-BR').optional(),
           })
           .strict(),
       )
       .default([]),
     /** The tenant used when a request names none. */
     defaultTenant: z.string().optional(),
+    /** Texts: per-tenant overrides of any catalogue text. See docs/languages.md. */
+    i18n: z
+      .object({
+        /**
+         * A folder of `<tenant>/<language>/<namespace>.json` files whose keys replace the installed texts for that tenant
+         * only (e.g. `overrides/corp/de/portal.json`); loaded and checked at start, an unknown key stops the start.
+         */
+        overrides: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
     mail: z
       .object({
         /** `outbox` keeps mail in the dev outbox (dev mode only); `smtp` sends it. */

@@ -49,6 +49,8 @@ export interface HttpDeps {
   /** True from the shutdown signal on: /readyz answers 503 `draining` while requests are still served. */
   draining?: () => boolean;
   i18n: i18n;
+  /** A tenant's texts with its overrides (`i18n.overrides`); absent: every tenant reads `i18n`. */
+  i18nFor?: (tenantId: string) => i18n;
   /** Signs cookies (flow handle, CSRF secret); derived from the key ring. */
   /** Cookie-signing secrets, newest first: cookies are signed with the first and any of them verifies (key rotation). */
   cookieSecrets: string[];

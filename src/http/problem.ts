@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { i18n } from 'i18next';
+import type { i18n, TFunction } from 'i18next';
+import { availableLanguages, chooseLanguage, LANGUAGE_COOKIE } from './language-choice.js';
 import { ERROR_CODES, isUnlatchError, type ErrorCode } from '../core/errors.js';
 
 /** RFC 9457 problem details, with the stable `code` every client can switch on. */
@@ -13,14 +14,22 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-/** Translator for error messages (namespace `errors`). */
-export type ErrorTranslator = (code: ErrorCode) => string;
+/** Translator for error messages (namespace `errors`), in the request's language when there is a request. */
+export type ErrorTranslator = (code: ErrorCode | 'detail.field', request?: FastifyRequest, params?: Record<string, unknown>) => string;
 
-/** Problem titles from the `errors` namespace (`locales/en/errors.json`); the code itself when missing. */
+/**
+ * Problem titles from the `errors` namespace (`locales/<lng>/errors.json`) in the request's language (the
+ * switcher's cookie, else Accept-Language, else English); the code itself when missing. `key` may also name
+ * another text of the namespace (`detail.field`).
+ */
 export function errorTranslator(i18n: i18n): ErrorTranslator {
-  const t = i18n.getFixedT('en', 'errors');
-  return (code: ErrorCode) => {
-    const text: unknown = t(code);
+  const fixed = new Map<string, TFunction>();
+  return (code, request, params) => {
+    const header = request?.headers['accept-language'];
+    const lng = request ? chooseLanguage({ cookie: request.cookies?.[LANGUAGE_COOKIE], acceptLanguage: typeof header === 'string' ? header : undefined, available: availableLanguages(i18n) }) : 'en';
+    let t = fixed.get(lng);
+    if (!t) fixed.set(lng, (t = i18n.getFixedT(lng, 'errors')));
+    const text: unknown = t(code, { ...params, interpolation: { escapeValue: false } });
     return typeof text === 'string' && text.length > 0 ? text : code;
   };
 }
@@ -61,13 +70,13 @@ export function problemOf(error: unknown, request: FastifyRequest, translate: Er
   const { code, status, details } = classifyError(error);
   const problem: Problem = {
     type: `urn:unlatch:problem:${code}`,
-    title: translate(code),
+    title: translate(code, request),
     status,
     code,
     instance: request.id,
   };
   const field = details.field;
-  if (typeof field === 'string' && field.length > 0) problem.detail = `Check the field "${field}".`;
+  if (typeof field === 'string' && field.length > 0) problem.detail = translate('detail.field', request, { field });
   const retryAfter = retryAfterOf(status, details);
   if (retryAfter !== null) problem.retryAfterSeconds = retryAfter;
   return problem;

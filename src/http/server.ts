@@ -7,6 +7,7 @@ import { adminConsolePlugin } from './admin/index.js';
 import { registerFallbackErrors } from './fallback-errors.js';
 import { securityHeaders } from './security-headers.js';
 import { errorTranslator, sendProblem } from './problem.js';
+import { registerLanguageRoute } from './language-choice.js';
 import { healthRoutes } from './health.js';
 import { hooksJwksRoute } from './hooks-jwks.js';
 import { metricsRoute } from './metrics.js';
@@ -61,6 +62,8 @@ export async function buildServer(deps: HttpDeps, surface: Surface = 'all'): Pro
   await app.register(formbody, { bodyLimit: config.server.bodyLimit });
 
   registerFallbackErrors(app, translate);
+  // The language switcher's target, on every surface: the console's listener has its own switcher too.
+  registerLanguageRoute(app, deps);
   await app.register(healthRoutes, { deps });
   if (deps.hooksJwks && surface !== 'admin') await app.register(hooksJwksRoute, { deps });
   // With a separate metrics listener (`metrics.listen`), the public port does not serve /metrics at all.

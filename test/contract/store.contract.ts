@@ -81,6 +81,17 @@ export function storeContract(target: StoreTarget, available: () => boolean): vo
       expect(await store.flows.findByHandleHash(f.handleHash)).toEqual({ ...f, attempts: 1, version: 2 });
     });
 
+    it('keeps the language a flow was started in (migration 0024)', async () => {
+      const f = flow({ lang: 'de' });
+      await store.transaction((tx) => tx.flows.insert(f));
+      expect((await store.flows.findByHandleHash(f.handleHash))?.lang).toBe('de');
+      await store.transaction((tx) => tx.flows.update({ ...f, attempts: 1, version: 2 }, 1));
+      expect(await store.flows.findByHandleHash(f.handleHash)).toEqual({ ...f, attempts: 1, version: 2 });
+      const none = flow();
+      await store.transaction((tx) => tx.flows.insert(none));
+      expect((await store.flows.findByHandleHash(none.handleHash))?.lang).toBeUndefined();
+    });
+
     it('updates only from the version that was read (optimistic locking)', async () => {
       const f = flow();
       await store.transaction((tx) => tx.flows.insert(f));

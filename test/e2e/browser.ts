@@ -208,7 +208,7 @@ export async function addAuthenticatorApp(page: Page, suite: BrowserSuite, optio
   await page.waitForURL(`${baseUrl}/security-info?done=added`);
   expect(await page.getByRole('status').textContent()).toContain('Your authenticator app has been added.');
   expect(await page.getByRole('heading', { level: 3, name: options.name }).count()).toBe(1);
-  await page.getByRole('button', { name: `Remove ${options.name}` }).waitFor();
+  await page.getByRole('link', { name: `Remove ${options.name}` }).waitFor();
   await shoot('security-info.png');
 
   await page.getByRole('button', { name: 'Sign out' }).click();

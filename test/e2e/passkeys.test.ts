@@ -36,7 +36,7 @@ async function addPasskey(page: Page, baseUrl: string, shoot = false): Promise<v
   await page.waitForURL(`${baseUrl}/security-info?done=passkey_added`);
   expect(await page.getByRole('status').textContent()).toContain('Your passkey has been added.');
   expect(await page.getByRole('heading', { level: 3, name: 'This phone' }).count()).toBe(1);
-  await page.getByRole('button', { name: 'Remove This phone' }).waitFor();
+  await page.getByRole('link', { name: 'Remove This phone' }).waitFor();
   if (shoot) await screenshot(page, 'security-info-passkey.png');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(`${baseUrl}/`);

@@ -112,12 +112,12 @@ export interface SambaAd {
 }
 
 /** Provisions and starts a Samba AD DC, seeded with DIRECTORY_PEOPLE, AD_PEOPLE, groups and a PSO. */
-export async function startSambaAd(): Promise<SambaAd> {
+export async function startSambaAd(options: { oldPasswordAllowedPeriodMinutes?: number } = {}): Promise<SambaAd> {
   killLeftovers();
   await waitForPortsFree([389, 636]);
   const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
   try {
-    return await startIn(dir);
+    return await startIn(dir, options.oldPasswordAllowedPeriodMinutes ?? 0);
   } catch (error) {
     killLeftovers();
     rmSync(dir, { recursive: true, force: true });
@@ -125,7 +125,7 @@ export async function startSambaAd(): Promise<SambaAd> {
   }
 }
 
-async function startIn(dir: string): Promise<SambaAd> {
+async function startIn(dir: string, oldPasswordAllowedPeriodMinutes: number): Promise<SambaAd> {
   const admin = { upn: `Administrator@${REALM.toLowerCase()}`, password: `Adm1n!${randomBytes(9).toString('base64url')}` };
   const service = {
     dn: `CN=svc-unlatch,CN=Users,${DOMAIN_DN}`,
@@ -143,9 +143,9 @@ async function startIn(dir: string): Promise<SambaAd> {
   const smbConf = join(dir, 'etc', 'smb.conf');
   writeFileSync(smbConf, readFileSync(smbConf, 'utf8').replace('[global]\n', `[global]\n${[
     `\twinbindd socket directory = ${join(dir, 'winbindd')}`,
-    // AD (and Samba) accept the previous password for NTLM logons for 60 minutes after a change or reset;
-    // the tests check that the old password stops working at once.
-    '\told password allowed period = 0',
+    // Samba accepts the previous password for 60 minutes after a change or reset (LDAP simple binds too, see
+    // docs/active-directory.md); the tests check that the old password stops working at once.
+    `\told password allowed period = ${oldPasswordAllowedPeriodMinutes}`,
     // Samba must not try to run /usr/bin/passwd for the host's users.
     '\tunix password sync = no',
   ].join('\n')}\n`));

@@ -43,6 +43,11 @@ export function opensslAvailable(): boolean {
 export interface SlapdOptions {
   /** Also listen on ldaps:// and accept StartTLS, with a self-signed certificate for 127.0.0.1. */
   tls?: boolean;
+  /**
+   * More entries loaded with slapadd, with the fixture, before slapd starts: overlays do not run then, so
+   * a group loaded this way leaves its members' memberOf empty (as a real migration by slapadd does).
+   */
+  slapaddLdif?: string;
 }
 
 /** A running throwaway slapd. */
@@ -90,7 +95,7 @@ async function startIn(dir: string, options: SlapdOptions): Promise<Slapd> {
   const tls = options.tls ? await selfSignedCertificate(dir, 'slapd') : undefined;
   mkdirSync(join(dir, 'db'));
   writeFileSync(join(dir, 'slapd.conf'), slapdConf(dir, rootPassword, tls));
-  writeFileSync(join(dir, 'base.ldif'), await baseLdif(service.password));
+  writeFileSync(join(dir, 'base.ldif'), `${await baseLdif(service.password)}${options.slapaddLdif ? `\n${options.slapaddLdif.trim()}\n` : ''}`);
   await run(SLAPADD, ['-q', '-f', join(dir, 'slapd.conf'), '-l', join(dir, 'base.ldif')]);
 
   const port = await freePort();

@@ -67,7 +67,7 @@ describe('portal: resetting with an authenticator app or a backup code, and a se
     expect(appPage.statusCode).toBe(200);
     expectLabelledControls(appPage.body);
     expect(visibleText(appPage.body)).toContain('Use your authenticator app');
-    expect(visibleText(appPage.body)).toMatch(/This reset stays open for about \d+ more minutes?, until \d\d:\d\d UTC/);
+    expect(visibleText(appPage.body)).toMatch(/This stays open for about \d+ more minutes?, until \d\d:\d\d UTC/);
     expect(appPage.body).toContain('<input type="hidden" name="method" value="totp">');
     expect(inputAttrs(appPage.body, 'code')).toContain('inputmode="numeric"');
     expect(appPage.body).toContain('href="/reset/code"'); // back to the emailed code

@@ -46,13 +46,16 @@ describe('portal: a reset through the forms', () => {
     expect(passwordPage.statusCode).toBe(200);
     expect(passwordPage.body).toContain('autocomplete="new-password"');
 
-    const mismatch = await v.post('/reset/password', { password: STRONG_PASSWORD, confirm: `${STRONG_PASSWORD}x` });
-    expect(mismatch.statusCode).toBe(422);
+    // A refusal redirects back to the page (post/redirect/get), which shows why.
+    const mismatched = await v.post('/reset/password', { password: STRONG_PASSWORD, confirm: `${STRONG_PASSWORD}x` });
+    expect(mismatched.statusCode).toBe(303);
+    expect(mismatched.headers.location).toBe('/reset/password');
+    const mismatch = await v.follow(mismatched);
     expect(visibleText(mismatch.body)).toContain('The two passwords do not match.');
 
     // Refused by the rules: every reason in plain words, and the flow stays at this step.
-    const weak = await v.post('/reset/password', { password: 'alice', confirm: 'alice' });
-    expect(weak.statusCode).toBe(422);
+    const weak = await v.follow(await v.post('/reset/password', { password: 'alice', confirm: 'alice' }));
+    expect(weak.statusCode).toBe(200);
     const weakText = visibleText(weak.body);
     expect(weakText).toContain('This password cannot be used:');
     expect(weakText).toContain('Use at least 8 characters (this one has 5).');
@@ -69,13 +72,15 @@ describe('portal: a reset through the forms', () => {
     expect(cleared).toMatch(/^unlatch_reset=;/);
     expect(v.cookies.has('unlatch_reset')).toBe(false);
 
-    const oldFails = await v.fill('/change', {
+    const oldRefused = await v.fill('/change', {
       identifier: ALICE.username,
       currentPassword: ALICE.password,
       newPassword: OTHER_STRONG_PASSWORD,
       confirmPassword: OTHER_STRONG_PASSWORD,
     });
-    expect(oldFails.statusCode).toBe(401);
+    expect(oldRefused.statusCode).toBe(303);
+    expect(oldRefused.headers.location).toBe('/change');
+    const oldFails = await v.follow(oldRefused);
     expect(visibleText(oldFails.body)).toContain('The username or current password is not right.');
     expect(oldFails.body).toContain(`value="${ALICE.username}"`); // the identifier is kept, passwords are not
     expect(oldFails.body).not.toContain(ALICE.password);
@@ -157,16 +162,20 @@ describe('portal: a reset through the forms', () => {
     expect(visibleText(wrong.body)).toContain('You have 4 attempts left.');
   });
 
-  it('sends a visitor without a flow from the step pages to the start', async () => {
+  it('sends a visitor without a flow from the step pages to the start (the code page, the emailed link, explains first)', async () => {
     const v = new PortalVisitor(t);
-    for (const url of ['/reset/code', '/reset/password']) {
-      const res = await v.get(url);
-      expect(res.statusCode).toBe(303);
-      expect(res.headers.location).toBe('/reset');
-    }
+    const password = await v.get('/reset/password');
+    expect(password.statusCode).toBe(303);
+    expect(password.headers.location).toBe('/reset');
+    // The emailed "open …/reset/code" link: a page that leads on (same-site, so a SameSite=Strict cookie goes along) or says where to go.
+    const code = await v.get('/reset/code');
+    expect(code.statusCode).toBe(200);
+    expect(code.body).toContain('href="/reset/code?resume=1"');
     // A forged (unsigned) flow cookie is no flow either.
     const forged = await t.server.inject({ method: 'GET', url: '/reset/code', headers: { cookie: 'unlatch_reset=abc' } });
-    expect(forged.statusCode).toBe(303);
+    expect(forged.statusCode).toBe(200);
+    expect(forged.body).toContain('href="/reset/code?resume=1"');
+    expect(forged.body).not.toContain('name="code"');
   });
 
   it('keeps the person on the step the flow is at (back button, second tab)', async () => {

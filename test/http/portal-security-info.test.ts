@@ -22,8 +22,10 @@ function methodIdOf(html: string): string {
 
 /** The id the remove button of the method called `name` carries. */
 function removeIdOf(html: string, name: string): string {
-  const re = new RegExp(`<h3>${name}</h3>[\\s\\S]*?name="methodId" value="([^"]+)"`);
-  const id = re.exec(html)?.[1];
+  // "Remove" links to its confirmation page (`/security-info/remove?methodId=…`), which posts the removal.
+  const re = new RegExp(`<h3>${name}</h3>[\\s\\S]*?href="/security-info/remove\\?methodId=([^"]+)"`);
+  const found = re.exec(html)?.[1];
+  const id = found === undefined ? undefined : decodeURIComponent(found);
   if (!id) throw new Error(`no method "${name}" on the page`);
   return id;
 }
@@ -161,7 +163,7 @@ describe('portal: security info pages', () => {
     expect(cookie).not.toMatch(/; Secure/);
     const empty = keep(await v.follow(signedIn));
     expect(empty.statusCode).toBe(200);
-    expect(visibleText(empty.body)).toContain('You have not added an authenticator app or backup codes yet.');
+    expect(visibleText(empty.body)).toContain("You have not added any ways to prove it's you yet.");
     expect(empty.body).toContain('href="/security-info/totp"');
     // Signed in, the sign-in page forwards to the list.
     expect((await v.get('/security-info/sign-in')).headers.location).toBe('/security-info');
@@ -311,7 +313,8 @@ describe('portal: security info pages', () => {
       expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(String(res.headers['content-security-policy'])).toContain("default-src 'none'");
       if (res.statusCode === 303) continue;
-      expect(res.body).not.toMatch(/<script|\sstyle=|<style|\son[a-z]+=/i);
+      // Scripts only from /assets/ (the enhancements every page loads), never inline.
+      expect(res.body).not.toMatch(/<script(?![^>]*\bsrc="\/assets\/)|\sstyle=|<style|\son[a-z]+=/i);
       expect(res.body.match(/<h1\b/g)).toHaveLength(1);
     }
   });

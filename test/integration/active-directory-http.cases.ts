@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { documentedCommand, runDocumented } from '../helpers/doc-commands.js';
 import { cliWorkspace, type CliWorkspace } from '../helpers/cli-runner.js';
-import { AD_PEOPLE, DOMAIN_POLICY, type AdPersonName, type SambaAd } from '../helpers/samba-ad.js';
+import { AD_PEOPLE, DOMAIN_POLICY, IVAN_PSO, REALM, TLS_SERVER_NAME, type AdPersonName, type SambaAd } from '../helpers/samba-ad.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { changePassword, expectProblem, flowAtPasswordStep, plainReasons, postJson, setPassword, verify } from '../http/api-client.js';
 import { PortalVisitor, visibleText } from '../http/portal-forms.js';
@@ -45,6 +49,10 @@ export function activeDirectoryHttpCases(getAd: () => SambaAd): void {
   it('API: a reset writes unicodePwd; the new password binds, the old one does not, and Unlatch proved it by signing in', async () => {
     const password = 'Marble kestrel outpost tundra 47!';
     const flowId = await flowAtPasswordStep(t, person('petra'));
+    // A long passphrase of lower-case letters only: AD's complexity refuses it, and the person is told that rule.
+    const simple = expectProblem(await setPassword(t, flowId, 'marblekestreloutposttundrawillow'), 422, 'password_rejected');
+    const complexity = "Your organisation's directory requires characters of three kinds — upper case, lower case, digits, symbols — however long the password is, and no part of your account name or full name.";
+    expect(plainReasons(simple)).toEqual([{ code: 'directory_policy', message: complexity, params: { directory: 'active_directory', rule: 'complexity', detail: complexity } }]);
     const set = await setPassword(t, flowId, password);
     expect(set.statusCode, set.body).toBe(200);
     expect(set.json()).toEqual({ next: 'done', signInVerified: true });
@@ -66,16 +74,18 @@ export function activeDirectoryHttpCases(getAd: () => SambaAd): void {
     // The domain remembers the last two passwords (pwdHistoryLength): the previous one is among them.
     expect(DOMAIN_POLICY.historyLength).toBeGreaterThanOrEqual(2);
     const back = await changePassword(t, 'quentin', second, first);
+    const history = `Your organisation's directory remembers your last ${DOMAIN_POLICY.historyLength} passwords; choose one you have not used before.`;
     expect(plainReasons(expectProblem(back, 422, 'password_rejected'))).toEqual([
-      { code: 'in_history', message: 'You have used this password before; choose one you have not used recently.' },
+      { code: 'in_history', message: history, params: { directory: 'active_directory', historyLength: DOMAIN_POLICY.historyLength, detail: history } },
     ]);
     expect(await binds('quentin', second)).toBe(true);
   });
 
   it("API: the minimum age of a person's PSO refuses a change as too young, in plain words", async () => {
     const again = await changePassword(t, 'ivan', person('ivan').password, 'Tapestry ember quiver dolomite 64!');
+    const tooYoung = "Your organisation's directory allows one change every 24 hours; try again later, or ask your help desk to reset it.";
     expect(plainReasons(expectProblem(again, 422, 'password_rejected'))).toEqual([
-      { code: 'too_young', message: 'This password was changed too recently to change it again yet; try again later.' },
+      { code: 'too_young', message: tooYoung, params: { directory: 'active_directory', minAgeSeconds: IVAN_PSO.minAgeSeconds, detail: tooYoung } },
     ]);
     expect(await binds('ivan', person('ivan').password)).toBe(true);
   });
@@ -104,7 +114,19 @@ export function activeDirectoryHttpCases(getAd: () => SambaAd): void {
     await v.follow(started);
     const proven = await v.post('/reset/code', { code: await t.codeFor(person('sven').email) });
     expect(proven.headers.location).toBe('/reset/password');
-    await v.follow(proven);
+    // The domain's rules up front, complexity among them (pwdProperties has it on), before any refusal.
+    const page = visibleText((await v.follow(proven)).body);
+    expect(page).toContain("Your organisation's directory also requires:");
+    expect(page).toContain(`at least ${DOMAIN_POLICY.minLength} characters`);
+    expect(page).toContain('characters of three kinds: upper case, lower case, digits, symbols — and not your account name');
+    // A refusal by complexity names that rule, not "try a longer one".
+    const simple = 'gossamertrellisopalwindmillheron';
+    const refused = await v.post('/reset/password', { password: simple, confirm: simple });
+    // The reasons come on the password page again (post/redirect/get), the flow still at this step.
+    expect(refused.headers.location).toBe('/reset/password');
+    const reasons = visibleText((await v.follow(refused)).body);
+    expect(reasons).toContain('requires characters of three kinds — upper case, lower case, digits, symbols — however long the password is');
+    expect(reasons).not.toContain('try a longer or less predictable one');
     const done = await v.post('/reset/password', { password, confirm: password });
     // Not /reset/done?signin=pending: signing in with the new password worked.
     expect(done.headers.location, done.body).toBe('/reset/done');
@@ -137,6 +159,29 @@ export function activeDirectoryHttpCases(getAd: () => SambaAd): void {
     expect(result.stdout).not.toContain('✗');
     expect(result.stdout).not.toContain(ad.service.password);
     expect(result.code).toBe(0);
+  });
+
+  it("docs: the AD password check works on Samba (a bind and a root DSE read); ldapwhoami, which AD lacks, does not", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unlatch-doc-cmd-'));
+    try {
+      writeFileSync(join(dir, 'ca.pem'), ad.caPem);
+      // The test DC's certificate names dc1.example.test, which does not resolve here: libldap may not match it
+      // against 127.0.0.1. What is under test is the command (bind, then a root DSE read), not TLS.
+      const oscar = { url: ad.url, bindDn: `${person('oscar').username}@${REALM.toLowerCase()}`, caFile: join(dir, 'ca.pem'), env: { LDAPTLS_REQCERT: 'allow' } };
+      const command = documentedCommand('ldapsearch');
+      const right = await runDocumented(command, { ...oscar, password: person('oscar').password });
+      expect(right.code, right.stderr).toBe(0);
+      expect(right.stdout).toMatch(new RegExp(`^dnsHostName: ${TLS_SERVER_NAME}$`, 'im'));
+      const wrong = await runDocumented(command, { ...oscar, password: 'Not-His-Password-1' });
+      expect(wrong.code).toBe(49);
+      expect(wrong.stderr).toMatch(/Invalid credentials \(49\)[\s\S]*data 52e/);
+      // What the docs warn about: the same bind through ldapwhoami fails on AD even with the right password.
+      const whoami = await runDocumented({ env: command.env, argv: ['ldapwhoami', '-x', '-H', 'URL', '-D', 'DN', '-W'] }, { ...oscar, password: person('oscar').password });
+      expect(whoami.code).not.toBe(0);
+      expect(whoami.stderr).not.toContain('Invalid credentials');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('unlatch directory check: where the rights were not delegated (outside OU=People), unlock is ✗ and the exit code 1', async () => {

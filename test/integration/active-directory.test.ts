@@ -251,7 +251,7 @@ describe.runIf(available)('ActiveDirectoryDirectory against a real Samba AD DC',
       const write = await directory.preparePasswordWrite(frank, 'abcdefghijkl');
       const error = await rejection(commit(write));
       expect(error.code).toBe('password_rejected');
-      expect(error.details.reasons).toEqual([{ code: 'directory_policy', params: { rule: 'complexity', detail: expect.stringContaining('three of') } }]);
+      expect(error.details.reasons).toEqual([{ code: 'directory_policy', params: { directory: 'active_directory', rule: 'complexity' } }]);
       expect(await ad.bindWorks(ad.dnOf('frank'), 'frank-Reset-2025!')).toBe(true);
     });
 
@@ -346,7 +346,7 @@ describe.runIf(available)('ActiveDirectoryDirectory against a real Samba AD DC',
       const error = await rejection(commit(back));
       expect(error.code).toBe('password_rejected');
       expect(error.details.reasons).toEqual([
-        { code: 'in_history', params: { detail: `AD remembers your last ${DOMAIN_POLICY.historyLength} passwords; choose one you have not used before.` } },
+        { code: 'in_history', params: { directory: 'active_directory', historyLength: DOMAIN_POLICY.historyLength } },
       ]);
       expect(await ad.bindWorks(ad.dnOf('grace'), second)).toBe(true);
     });
@@ -354,9 +354,9 @@ describe.runIf(available)('ActiveDirectoryDirectory against a real Samba AD DC',
     it('complexity and length refusals name the rule, with the domain minimum', async () => {
       const grace = await find('grace');
       const complexity = await rejection(commit(await directory.changePassword(grace, 'grace-Second-2025!', 'abcdefghijklmnop')));
-      expect(complexity.details.reasons).toEqual([{ code: 'directory_policy', params: { rule: 'complexity', detail: expect.stringContaining('upper-case letters') } }]);
+      expect(complexity.details.reasons).toEqual([{ code: 'directory_policy', params: { directory: 'active_directory', rule: 'complexity' } }]);
       const short = await rejection(commit(await directory.changePassword(grace, 'grace-Second-2025!', 'Ab1!')));
-      expect(short.details.reasons).toEqual([{ code: 'too_short', params: { min: DOMAIN_POLICY.minLength, actual: 4, detail: `AD requires at least ${DOMAIN_POLICY.minLength} characters.` } }]);
+      expect(short.details.reasons).toEqual([{ code: 'too_short', params: { directory: 'active_directory', min: DOMAIN_POLICY.minLength, actual: 4 } }]);
     });
 
     it('a disabled account cannot change, even with the right password; AD says why (data 533) only to the log', async () => {
@@ -421,7 +421,7 @@ describe.runIf(available)('ActiveDirectoryDirectory against a real Samba AD DC',
       const ivan = await find('ivan');
       const error = await rejection(commit(await directory.changePassword(ivan, AD_PEOPLE.ivan.password, 'ivan-Too-Young-2025!')));
       expect(error.code).toBe('password_rejected');
-      expect(error.details.reasons).toEqual([{ code: 'too_young', params: { detail: expect.stringContaining('one change every 1 day') } }]);
+      expect(error.details.reasons).toEqual([{ code: 'too_young', params: { directory: 'active_directory', minAgeSeconds: IVAN_PSO.minAgeSeconds } }]);
       expect(await ad.bindWorks(ad.dnOf('ivan'), AD_PEOPLE.ivan.password)).toBe(true);
     });
   });

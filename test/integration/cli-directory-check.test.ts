@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliWorkspace, type CliWorkspace } from '../helpers/cli-runner.js';
 import { DIRECTORY_PEOPLE } from '../helpers/directory-people.js';
 import { freePort, shouldRun } from '../helpers/services.js';
-import { BASE_DN, POLICY_DN, opensslAvailable, slapdAvailable, startSlapd, type Slapd } from '../helpers/slapd.js';
+import { Attribute, Change } from 'ldapts';
+import { BASE_DN, GROUPS_DN, POLICY_DN, opensslAvailable, slapdAvailable, startSlapd, type Slapd } from '../helpers/slapd.js';
 
 /** `unlatch directory check` against real slapd servers: what it reports, and that it changes nothing. */
 describe.runIf(shouldRun('slapd (OpenLDAP server and tools)', slapdAvailable() && opensslAvailable()))('unlatch directory check', () => {
@@ -120,6 +121,78 @@ describe.runIf(shouldRun('slapd (OpenLDAP server and tools)', slapdAvailable() &
     const trusted = await ws.run(['directory', 'check', '--tenant', 'acme', '--user', 'bob']);
     expect(trusted.stdout).toContain(`  ✓ bind as ${tls.service.dn}: ${tls.ldapsUrl} (TLS)`);
     expect(trusted.code).toBe(0);
+  });
+
+  it('a certificate that does not name the host says to set tlsServerName; setting it to a name the certificate carries fixes it', async () => {
+    const trusting = { url: tls.ldapsUrl, insecure: false, bindPassword: tls.service.password, tlsCa: tls.caPem };
+    // The certificate names 127.0.0.1 and localhost only.
+    const wrong = await workspace([ldap({ ...trusting, tlsServerName: 'ldap.example.org' })]).run(['directory', 'check', '--tenant', 'acme']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain(
+      'cannot bind: TLS certificate not trusted: it is not issued for ldap.example.org (tlsServerName); set tlsServerName to a name the certificate carries, or use that name in url\n',
+    );
+    const right = await workspace([ldap({ ...trusting, tlsServerName: 'localhost' })]).run(['directory', 'check', '--tenant', 'acme']);
+    expect(right.stdout).toContain(`  ✓ bind as ${tls.service.dn}: ${tls.ldapsUrl} (TLS)`);
+    expect(right.code).toBe(0);
+  });
+
+  it("--tenant checks that tenant only: another tenant's unset secret variable does not stop it", async () => {
+    const ws = cliWorkspace({
+      tenants: [
+        { id: 'acme', name: 'Acme', directories: [ldap()] },
+        { id: 'corp', name: 'Corp', directories: [ldap({ bindPassword: undefined, bindPasswordEnv: 'CORP_LDAP_PASSWORD' })] },
+      ],
+    } as never);
+    workspaces.push(ws);
+    const acme = await ws.run(['directory', 'check', '--tenant', 'acme']);
+    expect(acme).toMatchObject({ code: 0, stderr: '' });
+    expect(acme.stdout).toContain('tenant acme: 1 directory, asked in this order');
+    // Without --tenant the default tenant (the first) is the one checked.
+    expect(await ws.run(['directory', 'check'])).toMatchObject({ code: 0, stderr: '' });
+    // The tenant whose variable is missing still says so, naming the key.
+    const corp = await ws.run(['directory', 'check', '--tenant', 'corp']);
+    expect(corp).toMatchObject({ code: 2, stderr: 'unlatch directory check: config: tenants.1.directories.0.bindPasswordEnv: the environment variable CORP_LDAP_PASSWORD is not set\n' });
+    expect((await ws.run(['directory', 'check', '--tenant', 'corp'], { env: { CORP_LDAP_PASSWORD: slapd.service.password } })).code).toBe(0);
+    // Serving needs every tenant: the server still refuses to start without it.
+    expect((await ws.run(['config', 'validate'])).stderr).toContain('CORP_LDAP_PASSWORD is not set');
+  });
+
+  it("an excluded group loaded with slapadd (no member carries it in memberOf) is ✗; re-adding its members through slapd fixes it", async () => {
+    const legacy = `cn=legacy-admins,${GROUPS_DN}`;
+    const migrated = await startSlapd({ slapaddLdif: `dn: ${legacy}\nobjectClass: groupOfNames\ncn: legacy-admins\nmember: ${slapd.dnOf('alice')}\nmember: ${slapd.dnOf('bob')}` });
+    try {
+      const ws = cliWorkspace({
+        tenants: [{ id: 'acme', name: 'Acme', directories: [ldap({ url: migrated.url, bindPassword: migrated.service.password })] }],
+        policy: { default: { excludedGroups: ['admins', 'legacy-admins', 'no-such-group'] } },
+      } as never);
+      workspaces.push(ws);
+      // Unlatch reads groups from memberOf: alice is in admins (added through slapd), legacy-admins is invisible.
+      expect((await migrated.read(migrated.dnOf('alice'), ['memberOf'])).memberOf?.some((dn) => dn.startsWith('cn=legacy-admins'))).toBeFalsy();
+      const before = await ws.run(['directory', 'check', '--tenant', 'acme']);
+      expect(before.code).toBe(1);
+      expect(before.stdout).toContain(`  ✓ excluded group admins (memberOf): every member carries cn=admins,${GROUPS_DN}\n`);
+      expect(before.stdout).toContain(
+        `  ✗ excluded group legacy-admins (memberOf): ${legacy} lists 2 member(s), but none carries it in memberOf: Unlatch does not see them in the group, so the exclusion misses them.`,
+      );
+      expect(before.stdout).toContain('never for slapadd');
+      // A group that does not exist excludes nobody, and says nothing.
+      expect(before.stdout).not.toContain('no-such-group');
+
+      // The fix the message names: the members again, through slapd, so the overlay writes memberOf.
+      await migrated.asRoot(async (client) => {
+        const members = [migrated.dnOf('alice'), migrated.dnOf('bob')];
+        // One modify: the group is never without members (groupOfNames requires one).
+        await client.modify(legacy, [
+          new Change({ operation: 'delete', modification: new Attribute({ type: 'member', values: members }) }),
+          new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: members }) }),
+        ]);
+      });
+      const after = await ws.run(['directory', 'check', '--tenant', 'acme']);
+      expect(after.stdout).toContain(`  ✓ excluded group legacy-admins (memberOf): every member carries ${legacy}\n`);
+      expect(after.code).toBe(0);
+    } finally {
+      await migrated.stop();
+    }
   });
 
   it('an account without the rights Unlatch needs: each missing right named, exit code 1', async () => {

@@ -48,7 +48,11 @@ describe.each(['sqlite', 'postgres'] as const)('the friction rating (%s)', (data
     expect(Object.keys(tokens[0]!).sort()).toEqual(['expires_at', 'token_hash']);
     expect(JSON.stringify(tokens)).not.toContain(token);
 
-    const thanks = await visitor.post('/reset/done', { token, rating: '4' });
+    // Post/redirect/get: the answer redirects to the thank-you, so a reload or Back never resends it.
+    const answered = await visitor.post('/reset/done', { token, rating: '4' });
+    expect(answered.statusCode).toBe(303);
+    expect(answered.headers.location).toBe('/reset/done?rated=1');
+    const thanks = await visitor.follow(answered);
     expect(thanks.statusCode).toBe(200);
     expect(visibleText(thanks.body)).toContain('Thank you for your answer.');
     expect(thanks.body).not.toContain('name="rating"');
@@ -58,10 +62,12 @@ describe.each(['sqlite', 'postgres'] as const)('the friction rating (%s)', (data
 
     // The same form again (a resubmit, or a stuffer): the same page, nothing counted.
     const again = await visitor.post('/reset/done', { _csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!, token, rating: '4' });
-    expect(again.statusCode).toBe(200);
-    expect(visibleText(again.body)).toBe(visibleText(thanks.body));
-    const unknown = await new PortalVisitor(t).fill('/reset/done', { token: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', rating: '4' });
-    expect(visibleText(unknown.body)).toBe(visibleText(thanks.body));
+    expect(again.statusCode).toBe(303);
+    expect(again.headers.location).toBe(answered.headers.location);
+    const stranger = new PortalVisitor(t);
+    const unknown = await stranger.fill('/reset/done', { token: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', rating: '4' });
+    expect(unknown.headers.location).toBe(answered.headers.location);
+    expect(visibleText((await stranger.follow(unknown)).body)).toBe(visibleText(thanks.body));
     expect(valueOf(await scrape(), series('reset', 4))).toBe(1);
     expect((await t.app.database.db.selectFrom('friction_ratings').select('count').executeTakeFirstOrThrow()).count).toBe(1);
   });
@@ -71,11 +77,11 @@ describe.each(['sqlite', 'postgres'] as const)('the friction rating (%s)', (data
     const visitor = new PortalVisitor(t);
     const page = await visitor.get('/change/done');
     const token = ratingToken(page.body);
-    expect((await visitor.post('/change/done', { token })).statusCode).toBe(200);
+    expect((await visitor.post('/change/done', { token })).headers.location).toBe('/change/done?rated=1');
     expect(valueOf(await scrape(), series('change', 2))).toBe(0);
     const other = new PortalVisitor(t);
     await other.get('/change/done');
-    expect((await other.post('/change/done', { token: ratingToken(other.lastPage), rating: '9' })).statusCode).toBe(200);
+    expect((await other.post('/change/done', { token: ratingToken(other.lastPage), rating: '9' })).statusCode).toBe(303);
     const third = new PortalVisitor(t);
     await third.get('/change/done');
     await third.post('/change/done', { token: ratingToken(third.lastPage), rating: '2' });
@@ -126,7 +132,8 @@ describe('the friction rating and report limits', () => {
     }
     await visitor.get('/report');
     const res = await visitor.post('/reset/done', { token: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', rating: '5' });
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/reset/done');
     expect(await t.app.database.db.selectFrom('friction_ratings').selectAll().execute()).toEqual([]);
   });
 

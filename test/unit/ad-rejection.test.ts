@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { AdPasswordRules } from '../../src/adapters/directory/ad-password-rules.js';
-import { adRejectionReasons, duration } from '../../src/adapters/directory/ad-rejection.js';
+import { adRejectionReasons } from '../../src/adapters/directory/ad-rejection.js';
+import { loadI18n } from '../../src/adapters/i18n/load-i18n.js';
+import { reasonsOf } from '../../src/http/api/problems.js';
+import { directoryReasonText } from '../../src/http/portal/directory-reasons.js';
+import { translatorFor } from '../../src/http/portal/language.js';
+import { describeReasons } from '../../src/http/portal/password-reasons.js';
 
 const DOMAIN: AdPasswordRules = {
   source: 'domain',
@@ -14,45 +19,30 @@ const DOMAIN: AdPasswordRules = {
   lockoutObservationWindowSeconds: 1800,
 };
 
-describe('adRejectionReasons: what a person is told when AD refuses a password', () => {
-  it("Windows' unspecified refusal lists every rule AD may have applied, with the domain's numbers", () => {
-    const [reason] = adRejectionReasons('unspecified', DOMAIN, 'Whatever1!');
-    expect(reason).toEqual({
-      code: 'directory_policy',
-      params: {
-        rule: 'unspecified',
-        detail:
-          "AD's rules: this password was used recently, is too young to change, or does not meet complexity — AD requires " +
-          'at least 8 characters; characters from at least three of: upper-case letters, lower-case letters, digits, and symbols; ' +
-          'and no part of your account name or full name; not one of your last 24 passwords; at most one change every 1 day.',
-      },
-    });
-  });
+const catalogue = loadI18n();
+const t = translatorFor(catalogue, 'en', 'portal');
+const words = (problem: Parameters<typeof adRejectionReasons>[0], rules: AdPasswordRules | null, password = 'x', min?: number) =>
+  adRejectionReasons(problem, rules, password, min).map((reason) => directoryReasonText(t, reason));
 
-  it('leaves out the rules the domain does not have', () => {
-    const [reason] = adRejectionReasons('unspecified', { ...DOMAIN, complexity: false, historyLength: 0, minAgeSeconds: 0 }, 'x');
-    expect(reason?.params?.detail).toBe("AD's rules: this password was used recently, is too young to change, or does not meet complexity — AD requires at least 8 characters.");
-  });
-
-  it('without readable rules it still refuses, in general words', () => {
-    const [reason] = adRejectionReasons('unspecified', null, 'x');
-    expect(reason?.code).toBe('directory_policy');
-    expect(reason?.params?.detail).toMatch(/^AD's rules: .*ask your help desk\.$/);
+describe('adRejectionReasons: what AD refused, as rules with numbers', () => {
+  it("Windows' unspecified refusal carries every rule the domain has on, with the domain's numbers", () => {
+    expect(adRejectionReasons('unspecified', DOMAIN, 'Whatever1!')).toEqual([
+      { code: 'directory_policy', params: { directory: 'active_directory', rule: 'unspecified', minLength: 8, complexity: 1, historyLength: 24, minAgeSeconds: 86_400 } },
+    ]);
+    expect(adRejectionReasons('unspecified', null, 'x')).toEqual([{ code: 'directory_policy', params: { directory: 'active_directory', rule: 'unspecified' } }]);
   });
 
   it('too short: the minimum AD named wins over the one read, and the length is counted in code points', () => {
-    expect(adRejectionReasons('too_short', DOMAIN, 'Ab1😀', 7)).toEqual([{ code: 'too_short', params: { min: 7, actual: 4, detail: 'AD requires at least 7 characters.' } }]);
-    expect(adRejectionReasons('too_short', DOMAIN, 'Ab1')).toEqual([{ code: 'too_short', params: { min: 8, actual: 3, detail: 'AD requires at least 8 characters.' } }]);
-    expect(adRejectionReasons('too_short', null, 'Ab1')).toEqual([{ code: 'directory_policy', params: { rule: 'too_short', detail: 'AD requires a longer password.' } }]);
+    expect(adRejectionReasons('too_short', DOMAIN, 'Ab1😀', 7)).toEqual([{ code: 'too_short', params: { directory: 'active_directory', min: 7, actual: 4 } }]);
+    expect(adRejectionReasons('too_short', DOMAIN, 'Ab1')).toEqual([{ code: 'too_short', params: { directory: 'active_directory', min: 8, actual: 3 } }]);
+    expect(adRejectionReasons('too_short', null, 'Ab1')).toEqual([{ code: 'directory_policy', params: { directory: 'active_directory', rule: 'too_short' } }]);
   });
 
-  it('history, minimum age and complexity are named with their numbers', () => {
-    expect(adRejectionReasons('history', DOMAIN, 'x')).toEqual([{ code: 'in_history', params: { detail: 'AD remembers your last 24 passwords; choose one you have not used before.' } }]);
-    expect(adRejectionReasons('history', { ...DOMAIN, historyLength: 1 }, 'x')[0]?.params?.detail).toContain('your last 1 password;');
-    expect(adRejectionReasons('too_young', DOMAIN, 'x')).toEqual([
-      { code: 'too_young', params: { detail: 'AD allows one change every 1 day; try again later or ask your help desk to reset it.' } },
-    ]);
-    expect(adRejectionReasons('complexity', DOMAIN, 'x')[0]).toMatchObject({ code: 'directory_policy', params: { rule: 'complexity' } });
+  it('history, minimum age and complexity', () => {
+    expect(adRejectionReasons('history', DOMAIN, 'x')).toEqual([{ code: 'in_history', params: { directory: 'active_directory', historyLength: 24 } }]);
+    expect(adRejectionReasons('history', { ...DOMAIN, historyLength: 0 }, 'x')).toEqual([{ code: 'in_history', params: { directory: 'active_directory' } }]);
+    expect(adRejectionReasons('too_young', DOMAIN, 'x')).toEqual([{ code: 'too_young', params: { directory: 'active_directory', minAgeSeconds: 86_400 } }]);
+    expect(adRejectionReasons('complexity', DOMAIN, 'x')).toEqual([{ code: 'directory_policy', params: { directory: 'active_directory', rule: 'complexity' } }]);
   });
 
   it('never repeats the password', () => {
@@ -63,15 +53,44 @@ describe('adRejectionReasons: what a person is told when AD refuses a password',
   });
 });
 
-describe('duration', () => {
-  it.each([
-    [86_400, '1 day'],
-    [2 * 86_400, '2 days'],
-    [36 * 3600, '36 hours'],
-    [1800, '30 minutes'],
-    [90, '2 minutes'],
-    [45, '45 seconds'],
-  ])('%i s → %s', (seconds, text) => {
-    expect(duration(seconds)).toBe(text);
+describe("AD's rules in plain words (portal and API)", () => {
+  it('complexity names the three kinds of characters, however long the password', () => {
+    expect(words('complexity', DOMAIN)).toEqual([
+      "Your organisation's directory requires characters of three kinds — upper case, lower case, digits, symbols — however long the password is, and no part of your account name or full name.",
+    ]);
+  });
+
+  it("an unspecified refusal lists the domain's rules, leaving out those it does not have", () => {
+    expect(words('unspecified', DOMAIN)[0]).toBe(
+      "Your organisation's directory refused this password without saying which rule it broke: it may be one you used recently, your last change may be too recent, or it misses one of these: " +
+        'at least 8 characters; characters of three kinds: upper case, lower case, digits, symbols — and not your account name; none of your last 24 passwords; at least 24 hours between two changes.',
+    );
+    expect(words('unspecified', { ...DOMAIN, complexity: false, historyLength: 0, minAgeSeconds: 0 })[0]).toMatch(/or it misses one of these: at least 8 characters\.$/);
+    expect(words('unspecified', null)[0]).toMatch(/^Your organisation's directory refused this password without saying which rule it broke: .*ask your help desk\.$/);
+  });
+
+  it('length, history and minimum age with their numbers', () => {
+    expect(words('too_short', DOMAIN, 'Ab1')).toEqual(["Your organisation's directory requires at least 8 characters (this one has 3)."]);
+    expect(words('too_short', null, 'Ab1')).toEqual(["Your organisation's directory requires a longer password."]);
+    expect(words('history', DOMAIN)).toEqual(["Your organisation's directory remembers your last 24 passwords; choose one you have not used before."]);
+    expect(words('history', { ...DOMAIN, historyLength: 1 })).toEqual(["Your organisation's directory remembers your previous password; choose one you have not used before."]);
+    expect(words('too_young', DOMAIN)).toEqual(["Your organisation's directory allows one change every 24 hours; try again later, or ask your help desk to reset it."]);
+  });
+
+  it('reasons of Unlatch\'s own rules keep their usual text', () => {
+    expect(directoryReasonText(t, { code: 'too_short', params: { min: 12, actual: 3 } })).toBeUndefined();
+    expect(directoryReasonText(t, { code: 'directory_policy' })).toBeUndefined();
+  });
+
+  it('the portal shows the rule instead of "try a longer one"; the API gives it as message and params.detail', () => {
+    const reasons = adRejectionReasons('complexity', DOMAIN, 'correct horse battery staple chargers');
+    const [portal] = describeReasons(catalogue, 'en', t, reasons);
+    expect(portal).toContain('characters of three kinds');
+    expect(portal).not.toContain('try a longer');
+    expect(reasonsOf(reasons, catalogue)).toEqual([
+      { code: 'directory_policy', message: portal, params: { directory: 'active_directory', rule: 'complexity', detail: portal } },
+    ]);
+    // Unlatch's own reasons stay as they were: a code and a message.
+    expect(reasonsOf([{ code: 'too_common' }], catalogue)).toEqual([{ code: 'too_common', message: expect.any(String) }]);
   });
 });

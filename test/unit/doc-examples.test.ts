@@ -5,57 +5,75 @@ import { parse as parseYaml } from 'yaml';
 import { validateConfig } from '../../src/config/load-config.js';
 import { packageRoot } from '../../src/package-root.js';
 
-/** Every ```yaml block of the docs and the README that is a configuration (not a chart's values or a compose file). */
-function configExamples(): Array<{ where: string; yaml: string }> {
+/**
+ * A block whose first line is a comment starting `# fragment` (`# fragment: goes under tenants[].directories`)
+ * is a piece of a configuration, said so to the reader: it must be valid YAML, but is not loaded alone.
+ */
+const FRAGMENT = /^\s*#\s*fragment\b/i;
+
+/** Every ```yaml block of the docs and the README, with where it is and whether it says it is a fragment. */
+function yamlBlocks(): Array<{ where: string; yaml: string; fragment: boolean }> {
   const files = ['README.md', ...readdirSync(join(packageRoot(), 'docs')).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
-  const examples: Array<{ where: string; yaml: string }> = [];
+  const blocks: Array<{ where: string; yaml: string; fragment: boolean }> = [];
   for (const file of files) {
     const text = readFileSync(join(packageRoot(), file), 'utf8');
-    for (const match of text.matchAll(/```yaml\n([\s\S]*?)```/g)) {
+    for (const match of text.matchAll(/^([ \t]*)```ya?ml[ \t]*\n([\s\S]*?)^[ \t]*```/gm)) {
       const line = text.slice(0, match.index).split('\n').length;
-      // A block with "…" in it elides on purpose (a value to fill in, a list left short): it is prose, not config.
-      if (!match[1]!.includes('…')) examples.push({ where: `${file}:${line}`, yaml: match[1]! });
+      // A block inside a list item is indented with it.
+      const indent = match[1]!.length;
+      const yaml = match[2]!.split('\n').map((l) => l.slice(Math.min(indent, l.length - l.trimStart().length))).join('\n');
+      blocks.push({ where: `${file}:${line}`, yaml, fragment: FRAGMENT.test(yaml.split('\n')[0] ?? '') });
     }
   }
-  return examples;
+  return blocks;
 }
 
 const FAKE_PEM = '-----BEGIN CERTIFICATE-----\nMIIBexample\n-----END CERTIFICATE-----\n';
 
+/** A stand-in for what a secret file or variable would hold: a CA, a connection URL, or a long random string. */
+function secretLike(field: string, path: string): string {
+  if (field.startsWith('tlsCa')) return FAKE_PEM;
+  if (field === 'url') return path.includes('redis') ? 'redis://redis.example.org:6379' : 'postgres://unlatch@db.example.org/unlatch';
+  return 'example-secret-'.padEnd(48, 'x');
+}
+
 /**
- * Examples are fragments: a secret they read from a file is not on this machine, and the tenants they name may
- * be defined in another block. Those two are filled in; everything else must load as written.
+ * What the machine an example is deployed on has and this one has not: the files and variables its secrets
+ * are read from (`bindPasswordFile`, `secretEnv`, …) become inline values. Nothing else is filled in: a tenant
+ * the example refers to must be in it, with its name, or the block is marked as a fragment.
  */
-function completed(raw: Record<string, unknown>): Record<string, unknown> {
-  const filled = JSON.parse(JSON.stringify(raw), (key, value: unknown) => value) as Record<string, unknown>;
-  const secrets = (node: unknown): void => {
+function withSecretsInline(raw: Record<string, unknown>): Record<string, unknown> {
+  const filled = structuredClone(raw);
+  const secrets = (node: unknown, path: string): void => {
     if (!node || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
       // `caFile` names a certificate file the process reads itself (a path, not a secret source).
       if (/(File|Env)$/.test(key) && key !== 'caFile' && typeof value === 'string') {
         delete (node as Record<string, unknown>)[key];
         const field = key.replace(/(File|Env)$/, '');
-        (node as Record<string, unknown>)[field] = field.startsWith('tlsCa') ? FAKE_PEM : 'example-secret-'.padEnd(48, 'x');
-      } else secrets(value);
+        (node as Record<string, unknown>)[field] = secretLike(field, path);
+      } else secrets(value, `${path}.${key}`);
     }
   };
-  secrets(filled);
-  const named = new Set(JSON.stringify(filled).match(/"(?:tenant|tenants)":\s*"([a-z0-9-]+)"/g)?.map((m) => m.replace(/.*"([a-z0-9-]+)"$/, '$1')) ?? []);
-  for (const key of ['policy', 'sms'] as const) {
-    const section = filled[key] as { tenants?: object; limits?: { tenantBudgets?: object } } | undefined;
-    for (const id of Object.keys(section?.tenants ?? {})) named.add(id);
-    for (const id of Object.keys(section?.limits?.tenantBudgets ?? {})) named.add(id);
-  }
-  const tenants = (Array.isArray(filled.tenants) ? filled.tenants : []) as Array<{ id: string; name?: string }>;
-  for (const tenant of tenants) tenant.name ??= tenant.id;
-  for (const id of named) if (id !== '*' && !tenants.some((t) => t.id === id)) tenants.push({ id, name: id });
-  if (tenants.length > 0) filled.tenants = tenants;
+  secrets(filled, '');
   return filled;
 }
 
+const blocks = yamlBlocks();
+
 describe('configuration examples in the docs', () => {
-  it.each(configExamples().map((e) => [e.where, e.yaml] as const))('%s loads', (_where, yaml) => {
+  it('there are examples, and most are whole configurations', () => {
+    expect(blocks.length).toBeGreaterThan(20);
+    expect(blocks.filter((b) => b.fragment).length).toBeLessThan(blocks.length / 3);
+  });
+
+  it.each(blocks.filter((b) => !b.fragment).map((b) => [b.where, b.yaml] as const))('%s loads as written', (_where, yaml) => {
     const raw = parseYaml(yaml) as Record<string, unknown>;
-    expect(() => validateConfig({ mode: 'dev', ...completed(raw) })).not.toThrow();
+    expect(raw, 'a whole configuration is a mapping; mark a piece with "# fragment: …"').toBeTypeOf('object');
+    expect(() => validateConfig({ mode: 'dev', ...withSecretsInline(raw) }, '/nonexistent', {})).not.toThrow();
+  });
+
+  it.each(blocks.filter((b) => b.fragment).map((b) => [b.where, b.yaml] as const))('%s (a fragment) is valid YAML', (_where, yaml) => {
+    expect(() => parseYaml(yaml)).not.toThrow();
   });
 });

@@ -36,14 +36,14 @@ describe('helpdesk mail and text messages', () => {
     const mail = renderHelpdeskCode({ code: '123456', displayName: 'Alice', tenantName: 'Acme', expiresInMinutes: 10, t });
     expect(mail.text).toContain('123456');
     expect(mail.text).toContain('Read it only to a helpdesk you called yourself');
-    const sms = renderSmsCode({ code: '123456', tenantName: 'Acme', expiresInMinutes: 10, purpose: 'helpdesk' });
+    const sms = renderSmsCode({ code: '123456', tenantName: 'Acme', expiresInMinutes: 10, purpose: 'helpdesk' }, t);
     expect(sms).toMatch(/^123456 is your Acme helpdesk code\. Read it only to a helpdesk agent you called yourself/);
-    expect(renderSmsCode({ code: '123456', tenantName: 'Acme', expiresInMinutes: 10, purpose: 'reset' })).toContain('Never share it');
+    expect(renderSmsCode({ code: '123456', tenantName: 'Acme', expiresInMinutes: 10, purpose: 'reset' }, t)).toContain('Never share it');
   });
 
   it('texts a notice with no secret and no link', () => {
-    const text = renderHelpdeskSms({ tenantName: 'Acme', action: 'one_time_password', ticket: 'INC-7' });
+    const text = renderHelpdeskSms({ tenantName: 'Acme', action: 'one_time_password', ticket: 'INC-7' }, t);
     expect(text).toBe('The Acme helpdesk set a one-time password for your account (ticket INC-7). If you did not call the helpdesk, tell your IT team now.');
-    expect(renderHelpdeskSms({ tenantName: '', action: 'bogus', ticket: '' })).toBe('The helpdesk changed your account. If you did not call the helpdesk, tell your IT team now.');
+    expect(renderHelpdeskSms({ tenantName: '', action: 'bogus', ticket: '' }, t)).toBe('The helpdesk changed your account. If you did not call the helpdesk, tell your IT team now.');
   });
 });

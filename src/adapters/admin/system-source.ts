@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { directoriesOf } from '../../config/directories-schema.js';
+import { policyFor } from '../../config/policy-schema.js';
 import { redactConfig } from '../../config/redact-config.js';
 import type { UnlatchConfig } from '../../config/schema.js';
 import type { ChannelHealth, DirectoryHealth, KeyRingStatus, SystemStatusSource } from '../../core/admin/system-status.js';
@@ -48,7 +49,7 @@ export function systemSourceOf(deps: SystemSourceDeps): SystemStatusSource {
       for (const entry of entriesOf(tenantId)) {
         let items;
         try {
-          items = await checkDirectoryEntry(entry, tenantId, user, { builtin });
+          items = await checkDirectoryEntry(entry, tenantId, user, { builtin, excludedGroups: policyFor(deps.config.policy, tenantId).excludedGroups });
         } catch (error) {
           // A refused option (a ConfigError) or an adapter's surprise: one ✗ line, never a 500.
           items = [missing('configuration', oneLine(error))];

@@ -38,6 +38,7 @@ export function accountAttributes(names: AdAccountAttributes): string[] {
     names.email,
     names.phone,
     names.displayName,
+    'preferredLanguage',
     ...contactAttributeNames(names.contacts),
   ];
 }
@@ -77,6 +78,8 @@ export function toDirectoryAccount(entry: Entry, names: AdAccountAttributes, ten
     enabled: isEnabled(text(entry, 'userAccountControl')),
     locked: isLocked(text(entry, COMPUTED_UAC), text(entry, 'lockoutTime')),
     ...(contacts ? { contacts } : {}),
+    // RFC 2798's attribute, in AD's schema too: the language of notices outside a flow.
+    ...(text(entry, 'preferredLanguage') ? { preferredLanguage: text(entry, 'preferredLanguage') } : {}),
   };
 }
 

@@ -6,6 +6,11 @@ import type { CheckItem } from './directory-check.js';
 export interface EntryCheckDeps {
   /** The checks of the built-in directory (its accounts are rows in Unlatch's own database). */
   builtin(tenantId: string, user: string | undefined): Promise<CheckItem[]>;
+  /**
+   * The tenant's excluded groups (its policy): for an OpenLDAP directory reading `memberOf`, each one that
+   * has members is checked to show in its members' `memberOf` (the memberof overlay misses slapadd).
+   */
+  excludedGroups?: readonly string[];
 }
 
 /**
@@ -25,7 +30,7 @@ export async function checkDirectoryEntry(entry: DirectoryConfig, tenantId: stri
         import('./directory-options.js'),
       ]);
       const options = asConfigError(entry, LdapOptionsError, () => resolveLdapOptions(ldapOptionsOf(entry, tenantId)));
-      return checkLdapDirectory(options, user);
+      return checkLdapDirectory(options, user, deps.excludedGroups);
     }
     case 'active_directory': {
       const [{ checkActiveDirectory }, { resolveAdOptions, ActiveDirectoryOptionsError }, { adOptionsOf }] = await Promise.all([

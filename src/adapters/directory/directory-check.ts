@@ -37,7 +37,7 @@ const UNTRUSTED_CERTIFICATE = new Set([
  * Why a connection or the service account's bind failed, as a person would say it. `bindRefused` words the
  * directory's own refusal of the bind (result 49), which AD and OpenLDAP explain differently.
  */
-export function describeConnectFailure(error: unknown, where: { url: URL; connectTimeoutMs: number }, bindRefused?: string): string {
+export function describeConnectFailure(error: unknown, where: { url: URL; connectTimeoutMs: number; tlsServerName?: string | undefined }, bindRefused?: string): string {
   const hostPort = `${where.url.hostname}:${where.url.port || (where.url.protocol === 'ldaps:' ? '636' : '389')}`;
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
@@ -46,7 +46,7 @@ export function describeConnectFailure(error: unknown, where: { url: URL; connec
   if (typeof code === 'string') {
     if (UNTRUSTED_CERTIFICATE.has(code)) return `TLS certificate not trusted (${code}): set tlsCa or tlsCaFile to the CA that signed the server's certificate`;
     if (code === 'CERT_HAS_EXPIRED') return "TLS certificate not trusted: the server's certificate has expired";
-    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `TLS certificate not trusted: it is not issued for ${where.url.hostname} (set url to a name the certificate carries)`;
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return nameMismatch(where);
     if (code === 'ECONNREFUSED') return `server unreachable: nothing accepts connections at ${hostPort}`;
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `server unreachable: the host name ${where.url.hostname} was not found`;
     if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `server unreachable: no route to ${hostPort}`;
@@ -56,6 +56,15 @@ export function describeConnectFailure(error: unknown, where: { url: URL; connec
   if (/timed? ?out|Connection closed before message response/i.test(message)) return `server unreachable: no answer from ${hostPort} within ${where.connectTimeoutMs} ms`;
   if (error instanceof ResultCodeError) return `the server refused the bind (LDAP result ${error.code}${message ? `: ${oneLine(message)}` : ''})`;
   return oneLine(message);
+}
+
+/**
+ * The certificate does not name the host: the fix is `tlsServerName` (a name the certificate carries, while
+ * `url` keeps the address that reaches the server: an IP, a load balancer alias), or that name in `url`.
+ */
+function nameMismatch(where: { url: URL; tlsServerName?: string | undefined }): string {
+  const checked = where.tlsServerName !== undefined ? `${where.tlsServerName} (tlsServerName)` : where.url.hostname.replace(/^\[|\]$/g, '');
+  return `TLS certificate not trusted: it is not issued for ${checked}; set tlsServerName to a name the certificate carries, or use that name in url`;
 }
 
 /** How an LDAP answer to a harmless probe reads. */

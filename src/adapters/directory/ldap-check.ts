@@ -8,6 +8,7 @@ import { LOCKED_TIME, PERMANENT_LOCK, accountAttributes, firstOf, valuesOf } fro
 import { fillFilter } from './ldap-escape.js';
 import { parseFilter } from './ldap-filter.js';
 import { groupsOf } from './ldap-groups.js';
+import { checkExcludedGroupsMemberOf } from './ldap-member-of-check.js';
 import { PWD_RESET } from './ldap-password-writes.js';
 import type { ResolvedLdapOptions } from './ldap-options.js';
 import { checkAsServiceAccount } from './service-account-check.js';
@@ -22,11 +23,13 @@ import { checkAsServiceAccount } from './service-account-check.js';
  * changed. Read rights of attributes a person has no value for are probed with a compare, which slapd
  * also checks against the access rules first.
  */
-export async function checkLdapDirectory(options: ResolvedLdapOptions, user: string | undefined): Promise<CheckItem[]> {
+export async function checkLdapDirectory(options: ResolvedLdapOptions, user: string | undefined, excludedGroups: readonly string[] = []): Promise<CheckItem[]> {
   // Only the service account binds here, so the plain-connection policy never comes into play.
   return checkAsServiceAccount(new LdapConnector(options, { personBinds: 'send' }), options, user, {
     people: (client, items) => checkPeople(client, options, items),
     testAccount: (client, testUser, items) => checkTestAccount(client, options, testUser, items),
+    // An exclusion that memberOf does not show (see ldap-member-of-check.ts) lets excluded people reset.
+    directoryWide: async (client, items) => void items.push(...(await checkExcludedGroupsMemberOf(client, options, excludedGroups))),
   });
 }
 

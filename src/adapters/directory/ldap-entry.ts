@@ -9,13 +9,16 @@ import type { ResolvedLdapOptions } from './ldap-options.js';
  */
 export const PERMANENT_LOCK = '000001010000Z';
 
+/** inetOrgPerson's (RFC 2798) and AD's attribute for a person's languages, in Accept-Language syntax. */
+export const PREFERRED_LANGUAGE = 'preferredLanguage';
+
 /** The ppolicy operational attribute that holds when an account was locked. */
 export const LOCKED_TIME = 'pwdAccountLockedTime';
 
 /** The attributes a search must ask for to build an account (operational ones are not sent unasked). */
 export function accountAttributes(options: ResolvedLdapOptions): string[] {
   const { username, email, phone, displayName } = options.attributes;
-  const names = [username, email, ...phone, ...displayName, ...contactAttributeNames(options.contactAttributes), 'entryUUID', LOCKED_TIME, 'pwdPolicySubentry'];
+  const names = [username, email, ...phone, ...displayName, ...contactAttributeNames(options.contactAttributes), 'entryUUID', LOCKED_TIME, 'pwdPolicySubentry', PREFERRED_LANGUAGE];
   if (options.groups.type === 'memberOf') names.push(options.groups.attribute);
   return [...new Set(names)];
 }
@@ -53,6 +56,7 @@ export function accountOf(entry: Entry, groups: string[], options: ResolvedLdapO
   const lockedTime = firstOf(entry, [LOCKED_TIME]);
   const email = firstOf(entry, [options.attributes.email]);
   const contacts = options.contactAttributes ? contactsOf((name) => valuesOf(entry, name), options.contactAttributes, email) : undefined;
+  const preferredLanguage = firstOf(entry, [PREFERRED_LANGUAGE]);
   return {
     id,
     tenantId: options.tenantId,
@@ -66,5 +70,6 @@ export function accountOf(entry: Entry, groups: string[], options: ResolvedLdapO
     enabled: lockedTime !== PERMANENT_LOCK,
     locked: lockedTime !== undefined,
     ...(contacts ? { contacts } : {}),
+    ...(preferredLanguage ? { preferredLanguage } : {}),
   };
 }

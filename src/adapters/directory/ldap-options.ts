@@ -47,6 +47,11 @@ export interface LdapDirectoryOptions {
   insecure?: boolean;
   /** PEM certificate(s) to trust for the server's TLS certificate, instead of the system's CAs. */
   tlsCa?: string;
+  /**
+   * The host name the server's certificate must carry, when `url` names the server otherwise (an IP address,
+   * a load balancer alias). Default: the host of `url`.
+   */
+  tlsServerName?: string;
   /** DN of the service account Unlatch binds as to search and to reset passwords. */
   bindDn: string;
   /** Password of the service account. */
@@ -97,6 +102,7 @@ export interface ResolvedLdapOptions {
   url: URL;
   startTls: boolean;
   tlsCa: string | undefined;
+  tlsServerName: string | undefined;
   bindDn: string;
   bindPassword: string;
   baseDn: string;
@@ -142,6 +148,7 @@ export function resolveLdapOptions(options: LdapDirectoryOptions): ResolvedLdapO
     url,
     startTls,
     tlsCa: options.tlsCa,
+    tlsServerName: options.tlsServerName,
     bindDn: options.bindDn,
     bindPassword: options.bindPassword,
     baseDn: options.baseDn,

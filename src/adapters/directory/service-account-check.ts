@@ -10,6 +10,8 @@ export interface DirectoryCheckSteps {
   people: (client: Client, items: CheckItem[]) => Promise<boolean>;
   /** What Unlatch needs of the test account named with `--user`: found once, readable, writable. */
   testAccount: (client: Client, user: string, items: CheckItem[]) => Promise<void>;
+  /** Checks that need no test account (run after the people were found, with or without `--user`). */
+  directoryWide?: (client: Client, items: CheckItem[]) => Promise<void>;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface DirectoryCheckSteps {
  */
 export async function checkAsServiceAccount(
   connector: LdapConnector,
-  settings: Pick<ConnectionSettings, 'url' | 'startTls' | 'bindDn' | 'connectTimeoutMs'>,
+  settings: Pick<ConnectionSettings, 'url' | 'startTls' | 'bindDn' | 'connectTimeoutMs' | 'tlsServerName'>,
   user: string | undefined,
   steps: DirectoryCheckSteps,
 ): Promise<CheckItem[]> {
@@ -34,6 +36,7 @@ export async function checkAsServiceAccount(
     if (await steps.people(client, items)) {
       if (user === undefined) items.push(skipped('attributes, reset password, unlock', 'name a test account with --user to check them'));
       else await steps.testAccount(client, user, items);
+      await steps.directoryWide?.(client, items);
     }
   } catch (error) {
     // A connection that broke halfway (server restarted, timeout): said once, in plain words.

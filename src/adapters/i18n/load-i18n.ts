@@ -5,6 +5,11 @@ import { packageRoot } from '../../package-root.js';
 
 /** Loads every `locales/<lng>/<ns>.json` synchronously, so a second language is just another folder. */
 export function loadI18n(localesDir: string = join(packageRoot(), 'locales')): i18n {
+  return createI18n(readLocales(localesDir));
+}
+
+/** Every `<lng>/<ns>.json` of a folder, as i18next resources. */
+export function readLocales(localesDir: string): Resource {
   const resources: Resource = {};
   for (const lng of readdirSync(localesDir, { withFileTypes: true })) {
     if (!lng.isDirectory()) continue;
@@ -14,6 +19,11 @@ export function loadI18n(localesDir: string = join(packageRoot(), 'locales')): i
       resources[lng.name]![file.slice(0, -'.json'.length)] = JSON.parse(readFileSync(join(localesDir, lng.name, file), 'utf8')) as Resource[string][string];
     }
   }
+  return resources;
+}
+
+/** An i18next instance over resources, English the fallback of every language. */
+export function createI18n(resources: Resource): i18n {
   const instance = i18next.createInstance();
   void instance.init({
     resources,

@@ -1,5 +1,8 @@
 import type { i18n } from 'i18next';
 import type { ClaimedMessage } from '../store/outbox-repository.js';
+import { messageLanguage } from '../../core/i18n/language-match.js';
+import { renderSmsCode } from '../sms/sms-text.js';
+import { renderHelpdeskSms } from '../sms/helpdesk-sms-text.js';
 import { renderContactsImported } from './contacts-imported-mail.js';
 import { renderReportReady } from './report-mail.js';
 import { renderFraudAlert } from './report-link-mail.js';
@@ -25,11 +28,48 @@ function memoize(t: MailT, max = 2000): MailT {
   };
 }
 
-/** Turns a queued message into the mail to send, at delivery time, in English until people carry a language. */
-export function createMailRenderer(options: { i18n: i18n; publicUrl: string; supportContact?: string }): (message: ClaimedMessage) => RenderedMail {
-  const t = memoize(options.i18n.getFixedT('en', 'mail'));
+/** Where a renderer finds its texts: the installed catalogue, each tenant's (with its overrides) and default language. */
+export interface MessageTexts {
+  i18n: i18n;
+  /** A tenant's catalogue with its overrides (`i18n.overrides`); absent: the installed one for every tenant. */
+  i18nFor?: (tenantId: string) => i18n;
+  /** A tenant's `defaultLanguage`, for messages whose flow and person name none. */
+  defaultLanguageOf?: (tenantId: string) => string | undefined;
+}
+
+/**
+ * The `mail` translator of a message: in its `lang` (the flow's language, or the person's directory
+ * `preferredLanguage`, put there by core), else the tenant's default language, else English; with the tenant's
+ * overrides. One memoized translator per tenant and language.
+ */
+export function messageTranslator(texts: MessageTexts): (message: Pick<ClaimedMessage, 'tenantId' | 'data'>) => MailT {
+  const cache = new Map<string, MailT>();
+  const languages = new Map<i18n, string[]>();
+  return (message) => {
+    const catalogue = texts.i18nFor ? texts.i18nFor(message.tenantId) : texts.i18n;
+    let available = languages.get(catalogue);
+    if (!available) languages.set(catalogue, (available = Object.keys(catalogue.store.data).filter((lng) => catalogue.hasResourceBundle(lng, 'mail'))));
+    const requested = typeof message.data.lang === 'string' ? message.data.lang : undefined;
+    const lang = messageLanguage([requested, texts.defaultLanguageOf?.(message.tenantId)], available);
+    const id = `${message.tenantId}\u0000${lang}`;
+    let t = cache.get(id);
+    if (!t) cache.set(id, (t = memoize(catalogue.getFixedT(lang, 'mail'))));
+    return t;
+  };
+}
+
+/** Turns a queued text message (`sms_code`, `helpdesk_action`) into its text, in the message's language. */
+export function createSmsRenderer(texts: MessageTexts): (message: ClaimedMessage) => string {
+  const translatorOf = messageTranslator(texts);
+  return (message) => (message.template === 'helpdesk_action' ? renderHelpdeskSms(message.data, translatorOf(message)) : renderSmsCode(message.data, translatorOf(message)));
+}
+
+/** Turns a queued message into the mail to send, at delivery time, in the language of its flow or person (see `messageTranslator`). */
+export function createMailRenderer(options: MessageTexts & { publicUrl: string; supportContact?: string }): (message: ClaimedMessage) => RenderedMail {
+  const translatorOf = messageTranslator(options);
   return (message) => {
     const data = message.data;
+    const t = translatorOf(message);
     switch (message.template) {
       case 'reset_code':
         return renderResetCode({

@@ -7,8 +7,6 @@ import type { AuditSinkSet } from '../audit/audit-sink-set.js';
 import type { HookDelivery } from '../hooks/hook-delivery.js';
 import type { RenderedMail } from '../mail/templates.js';
 import type { SmsSender } from '../../core/sms/sms-sender.js';
-import { renderSmsCode } from '../sms/sms-text.js';
-import { renderHelpdeskSms } from '../sms/helpdesk-sms-text.js';
 import type { ClaimedMessage, Settlement, SqlOutboxQueue } from '../store/outbox-repository.js';
 import { ClaimLease } from './claim-lease.js';
 import { UnsettledDeliveries } from './unsettled-deliveries.js';
@@ -43,6 +41,8 @@ export interface OutboxWorkerDeps {
   /** Delivers `hook` messages to the configured post-reset hooks (docs/hooks.md). */
   hooks?: Pick<HookDelivery, 'deliver'>;
   render: (message: ClaimedMessage) => RenderedMail;
+  /** Turns a text message into its text, in its language (`createSmsRenderer`); absent: text messages fail to render. */
+  renderSms?: (message: ClaimedMessage) => string;
   clock: Clock;
   logger: FastifyBaseLogger;
   events: OutboxWorkerEvents;
@@ -229,7 +229,8 @@ export class OutboxWorker {
    */
   private async deliverSms(message: ClaimedMessage): Promise<Settlement> {
     try {
-      const text = message.template === 'helpdesk_action' ? renderHelpdeskSms(message.data) : renderSmsCode(message.data);
+      if (!this.deps.renderSms) return this.failure(message, 'render_failed', false, undefined);
+      const text = this.deps.renderSms(message);
       if (message.decoy) return { id: message.id, kind: 'dropped' };
       if (!this.deps.sms) return this.failure(message, 'sms_not_configured', false, undefined);
       const result = await this.deps.sms.deliver({ to: message.to, text, idempotencyKey: message.idempotencyKey });

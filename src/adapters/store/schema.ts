@@ -51,6 +51,8 @@ export interface ResetFlowsTable {
   purpose: string;
   /** Migration 0022: 1 for a synthetic check's canary account (kept out of the user-facing SLIs). */
   canary: number;
+  /** Migration 0024: the language the flow was started in (its mails and SMS are written in it); null: none named. */
+  lang: string | null;
 }
 
 export interface AuditLogTable {

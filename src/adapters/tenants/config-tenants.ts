@@ -10,7 +10,7 @@ export class ConfigTenants implements TenantCatalog {
   ) {
     // Only what a tenant is to people: the configured entries also carry directory settings (service
     // account passwords), which must never reach a page or an API answer that lists tenants.
-    this.byId = new Map(tenants.map((t) => [t.id, { id: t.id, name: t.name }]));
+    this.byId = new Map(tenants.map((t) => [t.id, { id: t.id, name: t.name, ...(t.defaultLanguage ? { defaultLanguage: t.defaultLanguage } : {}), ...(t.timeZone ? { timeZone: t.timeZone } : {}) }]));
   }
 
   get(id: string): Tenant | null {

@@ -1,4 +1,5 @@
 import { actorOf } from '../admin/operator.js';
+import { languageMark } from '../i18n/language-match.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { newId, newNumericCode } from '../crypto/secrets.js';
 import { UnlatchError } from '../errors.js';
@@ -89,7 +90,7 @@ export class CallerChecks {
     await this.deps.store.transaction(async (tx) => {
       await this.deps.checks.insert(tx, check);
       if (code && option.destination) {
-        const data = { code, tenantName: tenants.get(account.tenantId)?.name ?? account.tenantId, expiresInMinutes: settings.codeTtlMinutes, purpose: 'helpdesk', displayName: account.displayName ?? account.username };
+        const data = { code, tenantName: tenants.get(account.tenantId)?.name ?? account.tenantId, expiresInMinutes: settings.codeTtlMinutes, purpose: 'helpdesk', displayName: account.displayName ?? account.username, ...languageMark(account.preferredLanguage) };
         await tx.outbox.enqueue({
           channel: option.kind === 'sms_code' ? 'sms' : 'email', template: option.kind === 'sms_code' ? 'sms_code' : 'address_code',
           tenantId: account.tenantId, to: option.destination, data, idempotencyKey: `helpdesk_code:${id}`, subjectId: account.id,

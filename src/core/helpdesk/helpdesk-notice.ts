@@ -1,4 +1,5 @@
 import { directoryPhoneOf } from '../methods/directory-contacts.js';
+import { languageMark } from '../i18n/language-match.js';
 import { mailboxesOf } from '../methods/email_code/contact-emails.js';
 import { decidePolicy, type TenantPolicy } from '../policy/method-policy.js';
 import type { DirectoryAccount } from '../ports/directory.js';
@@ -44,6 +45,8 @@ export async function announceHelpdeskAction(deps: HelpdeskNoticeDeps, tx: Store
     when: notice.when.toISOString(),
     expiresAt: notice.expiresAt?.toISOString() ?? null,
     methodName: notice.methodName ?? null,
+    // The person's language, never the operator's page's: the notice is for the person.
+    ...languageMark(account.preferredLanguage),
   };
   const common = { template: 'helpdesk_action' as const, tenantId: account.tenantId, data, subjectId: account.id };
   for (const [index, to] of mailboxes.entries()) {

@@ -1,4 +1,5 @@
 import { selfEntry } from '../audit/self-entry.js';
+import { languageMark } from '../i18n/language-match.js';
 import type { ClientInfo } from '../ports/client-info.js';
 import type { Clock } from '../ports/clock.js';
 import type { DirectoryAccount } from '../ports/directory.js';
@@ -51,6 +52,7 @@ export async function recordMethodChange(
         methodName,
         when: now.toISOString(),
         ip: client.ip,
+        ...languageMark(client.lang, account.preferredLanguage),
       },
       idempotencyKey: `methods_changed:${account.id}:${now.getTime()}:${change}:${String(details.methodId ?? details.kind)}${index === 0 ? '' : `:${index}`}`,
       subjectId: account.id,

@@ -1,4 +1,5 @@
 import type { KeyRing } from '../crypto/key-ring.js';
+import { languageMark } from '../i18n/language-match.js';
 import { selfEntry } from '../audit/self-entry.js';
 import { UnlatchError } from '../errors.js';
 import type { AuditEntryInput } from '../ports/audit.js';
@@ -220,7 +221,7 @@ export class MethodRegistration {
         template: 'sms_code',
         tenantId: account.tenantId,
         to: phone,
-        data: { code, tenantName: this.deps.tenants.get(account.tenantId)?.name ?? account.tenantId, expiresInMinutes: CONTACT_CODE_TTL_SECONDS / 60, purpose: 'registration' },
+        data: { code, tenantName: this.deps.tenants.get(account.tenantId)?.name ?? account.tenantId, expiresInMinutes: CONTACT_CODE_TTL_SECONDS / 60, purpose: 'registration', ...languageMark(client.lang, account.preferredLanguage) },
         idempotencyKey: `sms_code:register:${id}`,
         subjectId: account.id,
       });

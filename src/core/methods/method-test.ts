@@ -1,4 +1,5 @@
 import { selfEntry } from '../audit/self-entry.js';
+import { languageMark } from '../i18n/language-match.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { newNumericCode } from '../crypto/secrets.js';
 import { UnlatchError } from '../errors.js';
@@ -138,7 +139,7 @@ export class MethodTest {
               template: 'sms_code',
               tenantId: account.tenantId,
               to,
-              data: { code, tenantName, expiresInMinutes: CONTACT_CODE_TTL_SECONDS / 60, purpose: 'test' },
+              data: { code, tenantName, expiresInMinutes: CONTACT_CODE_TTL_SECONDS / 60, purpose: 'test', ...languageMark(input.client.lang, account.preferredLanguage) },
               idempotencyKey: `sms_code:test:${mac.digest.slice(0, 32)}`,
               subjectId: account.id,
             }
@@ -147,7 +148,7 @@ export class MethodTest {
               template: 'address_code',
               tenantId: account.tenantId,
               to,
-              data: { code, displayName: account.displayName ?? account.username, tenantName, expiresInMinutes: CONTACT_CODE_TTL_SECONDS / 60, purpose: 'test' },
+              data: { code, displayName: account.displayName ?? account.username, tenantName, expiresInMinutes: CONTACT_CODE_TTL_SECONDS / 60, purpose: 'test', ...languageMark(input.client.lang, account.preferredLanguage) },
               idempotencyKey: `address_code:test:${mac.digest.slice(0, 32)}`,
               subjectId: account.id,
             },

@@ -40,8 +40,12 @@ export interface ProofDeps {
 /** Why a proof failed, for the audit trail: a wrong guess, a spent code presented again, or a code after its time. */
 export type ProofFailure = 'wrong' | 'replayed' | 'expired';
 
-/** A strategy's verdict on one proof. */
-export type ProofVerdict = { ok: true } | { ok: false; reason: ProofFailure };
+/**
+ * A strategy's verdict on one proof. `spentStep`: an authenticator app's right code whose 30-second step was already
+ * used (typically the code that just registered the app): the person holds the app, so it is no guess and costs no
+ * attempt; they are asked to wait for the next code. Only the exact code of a spent step in the current window gets it.
+ */
+export type ProofVerdict = { ok: true } | { ok: false; reason: ProofFailure; spentStep?: true };
 
 /** One proof presented to a flow, with what every strategy is told about it (worked out once, on every path). */
 export interface ProofAttempt {

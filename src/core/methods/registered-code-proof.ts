@@ -14,6 +14,9 @@ export async function proveRegisteredCode(kind: CodeMethod, { account, usable, c
   }
   const result = await verifier.verify(account, kind, candidate);
   if (result.ok) return { ok: true };
-  // A spent authenticator step or backup code presented again is a replay (often a shoulder-surfed code).
+  // An app's code for a step already spent, within the window: the right code, a few seconds too late (most often the one
+  // that just registered the app). Only someone who holds the seed can produce it, so it is not counted as a guess.
+  if (kind === 'totp' && result.reason === 'replayed') return { ok: false, reason: 'replayed', spentStep: true };
+  // A spent backup code presented again is a replay (often a shoulder-surfed code).
   return { ok: false, reason: result.reason === 'replayed' || result.reason === 'used' ? 'replayed' : 'wrong' };
 }

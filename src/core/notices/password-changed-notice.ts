@@ -2,6 +2,7 @@ import type { ClientInfo } from '../ports/client-info.js';
 import type { DirectoryAccount } from '../ports/directory.js';
 import type { StoreTx } from '../ports/store.js';
 import { canaryMark } from '../reset/canary-accounts.js';
+import { languageMark } from '../i18n/language-match.js';
 
 /** Where a notice goes and what it is about: the person's mailboxes (see `mailboxesOf`), when, from where. */
 export interface AccountNotice {
@@ -14,6 +15,8 @@ export interface AccountNotice {
   flowId: string | null;
   /** A canary's flow (synthetic check): the message is marked so its delivery is counted apart from people's. */
   canary?: boolean;
+  /** The language of the flow that did it; else the person's directory `preferredLanguage`, else the tenant's default. */
+  lang?: string | null;
 }
 
 /** "Your password was changed" — time and IP, never the password and never a live link. */
@@ -35,7 +38,7 @@ async function enqueueAccountNotice(tx: StoreTx, template: 'password_changed' | 
       template,
       tenantId: account.tenantId,
       to,
-      data: { displayName: account.displayName ?? account.username, tenantName: notice.tenantName, when: notice.when.toISOString(), ip: notice.client.ip, ...canaryMark(notice.canary) },
+      data: { displayName: account.displayName ?? account.username, tenantName: notice.tenantName, when: notice.when.toISOString(), ip: notice.client.ip, ...canaryMark(notice.canary), ...languageMark(notice.lang, notice.client.lang, account.preferredLanguage) },
       // The first address keeps the key it always had, so a retried step never mails twice.
       idempotencyKey: index === 0 ? notice.idempotencyKey : `${notice.idempotencyKey}:${index}`,
       flowId: notice.flowId,

@@ -9,6 +9,11 @@ export interface DirectoryAccount {
   email?: string;
   phone?: string;
   displayName?: string;
+  /**
+   * The person's languages where the directory keeps them (LDAP/AD `preferredLanguage`, RFC 2798: Accept-Language
+   * syntax such as `de, en;q=0.5`): notices and reminders outside a flow are written in the best loaded one.
+   */
+  preferredLanguage?: string;
   groups: string[];
   enabled: boolean;
   locked: boolean;

@@ -3,6 +3,10 @@ export interface Tenant {
   id: string;
   /** Shown to people (page titles, messages). */
   name: string;
+  /** The language of pages and messages when neither the person's choice nor their browser names a loaded one (config `tenants[].defaultLanguage`). */
+  defaultLanguage?: string;
+  /** The IANA zone the tenant's pages show clock times in (config `tenants[].timeZone`); absent: UTC. */
+  timeZone?: string;
 }
 
 /** The configured tenants. */

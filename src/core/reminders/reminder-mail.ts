@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { languageMark } from '../i18n/language-match.js';
 import type { AuditEntryInput } from '../ports/audit.js';
 import type { DirectoryAccount } from '../ports/directory.js';
 import type { OutboxMessageInput } from '../ports/outbox.js';
@@ -32,7 +33,7 @@ export function reminderMessage(reminder: ReminderToSend): OutboxMessageInput {
     to: reminder.to,
     idempotencyKey: `reminder-${key}`,
     subjectId: account.id,
-    data: { displayName: account.displayName ?? account.username, tenantName: reminder.tenantName, ...reminder.data },
+    data: { displayName: account.displayName ?? account.username, tenantName: reminder.tenantName, ...reminder.data, ...languageMark(account.preferredLanguage) },
   };
 }
 

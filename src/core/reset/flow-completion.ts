@@ -90,7 +90,7 @@ export class FlowCompletion {
           await tx.flows.supersedeActive(flow.tenantId, account.id, now, flow.id);
           const ended = await this.deps.sessions.within(tx).revokeAll(flow.tenantId, account.id, now);
           if (ended > 0) await tx.audit.append(selfEntry('sessions.revoked', 'success', flow.tenantId, account.id, flow.id, input.client, flowDetails(flow, { count: ended, reason: 'password_reset' })));
-          await enqueuePasswordChangedNotice(tx, { account, mailboxes, tenantName: tenants.get(flow.tenantId)?.name ?? flow.tenantId, when: now, client: input.client, idempotencyKey: `password_changed:${flow.id}`, flowId: flow.id, canary: flow.canary === true });
+          await enqueuePasswordChangedNotice(tx, { account, mailboxes, tenantName: tenants.get(flow.tenantId)?.name ?? flow.tenantId, when: now, client: input.client, idempotencyKey: `password_changed:${flow.id}`, flowId: flow.id, canary: flow.canary === true, lang: flow.lang ?? null });
           // The directory write last: everything else in this transaction is staged, so little can fail after it.
           await write.commit(tx);
         });
@@ -131,7 +131,7 @@ export class FlowCompletion {
       }
       const mailboxes = await mailboxesOf(this.deps.methods, account, this.deps.policyFor);
       await this.steps.save(flow, next, [selfEntry('account.unlocked', 'success', flow.tenantId, account.id, flow.id, input.client, flowDetails(flow, { wasLocked: account.locked }))], async (tx) => {
-        await enqueueAccountUnlockedNotice(tx, { account, mailboxes, tenantName: tenants.get(flow.tenantId)?.name ?? flow.tenantId, when: now, client: input.client, idempotencyKey: `account_unlocked:${flow.id}`, flowId: flow.id, canary: flow.canary === true });
+        await enqueueAccountUnlockedNotice(tx, { account, mailboxes, tenantName: tenants.get(flow.tenantId)?.name ?? flow.tenantId, when: now, client: input.client, idempotencyKey: `account_unlocked:${flow.id}`, flowId: flow.id, canary: flow.canary === true, lang: flow.lang ?? null });
       });
     }, this.deps.settings.accountLockSeconds);
     this.deps.observer.observe('account.unlocked', { tenantId: flow.tenantId, outcome: 'success', canary: flow.canary });

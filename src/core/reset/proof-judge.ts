@@ -62,6 +62,8 @@ export class ProofJudge {
       return { ok: true, next: 'verify_second', expiresAt: next.expiresAt, methods: await this.proofs.secondProofChoices(proof.account, proof.decision, proven, next) };
     }
 
+    if (proof.spentStep) return this.spentStep(flow, method, client);
+
     const attempts = flow.attempts + 1;
     const exhausted = attempts >= settings.maxCodeAttempts;
     const next = this.steps.advance(flow, exhausted ? 'code_exhausted' : 'code_bad', now, { attempts });
@@ -75,5 +77,18 @@ export class ProofJudge {
     await this.steps.save(flow, next, entries);
     this.deps.observer.observe(event, { tenantId: flow.tenantId, outcome: 'failure', reason: exhausted ? 'attempts_exceeded' : proof.reason === 'wrong' ? 'code_invalid' : proof.reason, canary: flow.canary });
     return exhausted ? { ok: false, code: 'code_attempts_exceeded' } : { ok: false, code: 'code_invalid', attemptsLeft: settings.maxCodeAttempts - attempts };
+  }
+
+  /**
+   * The right authenticator code for a step already spent: audited as a replay, but neither the flow's attempts nor the
+   * account's failure cap counts it — the person holds the app and only has to wait for its next code. The per-IP and
+   * per-account rate limits enforced above still apply, and only the exact spent code of this window gets here.
+   */
+  private async spentStep(flow: ResetFlowRecord, method: ResetProofMethod, client: ClientInfo): Promise<VerifyCodeResult> {
+    const { clock, settings } = this.deps;
+    const next = this.steps.advance(flow, 'code_bad', clock.now(), { attempts: flow.attempts });
+    await this.steps.save(flow, next, [selfEntry('reset.code_failed', 'failure', flow.tenantId, flow.subjectId, flow.id, client, flowDetails(flow, { attempts: flow.attempts, method, reason: 'replayed', purpose: flow.purpose }))]);
+    this.deps.observer.observe('reset.code_failed', { tenantId: flow.tenantId, outcome: 'failure', reason: 'replayed', canary: flow.canary });
+    return { ok: false, code: 'code_invalid', attemptsLeft: settings.maxCodeAttempts - flow.attempts, spentStep: true };
   }
 }

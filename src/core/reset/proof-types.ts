@@ -41,5 +41,6 @@ export interface SmsCodeSent {
 export type VerifyCodeResult =
   | { ok: true; next: 'set_password' | 'unlock'; expiresAt: Date }
   | { ok: true; next: 'verify_second'; expiresAt: Date; methods: ProofChoice[] }
-  | { ok: false; code: 'code_invalid'; attemptsLeft: number }
+  /** `spentStep`: an authenticator code whose step was already used (wait for the next one); it cost no attempt. */
+  | { ok: false; code: 'code_invalid'; attemptsLeft: number; spentStep?: true }
   | { ok: false; code: 'code_attempts_exceeded' };

@@ -46,6 +46,11 @@ export interface ResetFlowRecord {
    * say `canary: true` and its metrics go to the canary series, not the user-facing SLIs. Absent means false.
    */
   canary?: boolean;
+  /**
+   * The language the flow was started in (a loaded catalogue's, e.g. `de`): its code mail, SMS codes and closing
+   * notice are written in it, whichever page or client sends them. Absent: the person's or tenant's default.
+   */
+  lang?: string | null;
   expiresAt: Date;
   createdAt: Date;
   updatedAt: Date;

@@ -76,6 +76,10 @@ export interface FlowView {
   methods: ProofChoice[];
   /** At the password step: what the person's directory itself requires, where it can tell (LDAP ppolicy, AD). */
   directoryRules?: DirectoryPasswordRules | null;
+  /** The tenant the flow was started for (its time zone dates the pages). */
+  tenantId: string;
+  /** What the flow ends with: a new password, or an unlock (the pages word themselves for it; decoys keep theirs too). */
+  purpose: 'reset' | 'unlock';
 }
 
 /** What a first proof may be, in words that fit every account (nothing here is about the person): each descriptor's. */
@@ -104,8 +108,9 @@ export class ResetFlow {
   /**
    * Starts a flow for an identifier: `purpose: 'reset'` (default) ends with a new password, `'unlock'` with the
    * account unlocked. Unknown, disabled, excluded or unreachable accounts get a decoy flow that looks the same.
+   * `lang`: the language the person started in (the page's), kept on the flow for its messages.
    */
-  async start(input: { tenantId: string; identifier: string; client: ClientInfo; purpose?: FlowPurpose }): Promise<StartedReset> {
+  async start(input: { tenantId: string; identifier: string; client: ClientInfo; purpose?: FlowPurpose; lang?: string }): Promise<StartedReset> {
     const { directory, tenants, keys, limiter, clock, settings } = this.deps;
     const purpose = input.purpose ?? 'reset';
     const identifier = resetIdentifier(input.identifier);
@@ -152,6 +157,8 @@ export class ResetFlow {
       purpose,
       // A set lookup on the account already in hand; later steps read the flag from the flow.
       canary: eligible !== null && (this.deps.canaries ?? NO_CANARIES).has(eligible),
+      // The page's language: this flow's mails, SMS and closing notice are written in it.
+      lang: input.lang ?? null,
       expiresAt: new Date(now.getTime() + settings.codeTtlSeconds * 1000),
       createdAt: now,
       updatedAt: now,
@@ -202,7 +209,7 @@ export class ResetFlow {
       const account = await this.deps.directory.findById(flow.tenantId, flow.subjectId);
       if (account) methods = await this.proofs.secondProofChoices(account, await this.proofs.decisionFor(account), flow.proven, flow);
     }
-    const view: FlowView = { next, expiresAt: flow.expiresAt, attemptsLeft: this.deps.settings.maxCodeAttempts - flow.attempts, methods };
+    const view: FlowView = { next, expiresAt: flow.expiresAt, attemptsLeft: this.deps.settings.maxCodeAttempts - flow.attempts, methods, tenantId: flow.tenantId, purpose: flow.purpose };
     if (flow.state === 'awaiting_password' && flow.subjectId && this.deps.directory.passwordRules) {
       // Only a proven person gets here: their directory's own rules, so its refusals do not come as a surprise.
       const account = await this.deps.directory.findById(flow.tenantId, flow.subjectId);

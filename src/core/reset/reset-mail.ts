@@ -1,5 +1,6 @@
 import { selfEntry } from '../audit/self-entry.js';
 import { canaryMark, flowDetails } from './canary-accounts.js';
+import { languageMark } from '../i18n/language-match.js';
 import type { ClientInfo } from '../ports/client-info.js';
 import type { DirectoryAccount } from '../ports/directory.js';
 import type { StoreTx } from '../ports/store.js';
@@ -35,7 +36,7 @@ export async function enqueueResetMails(
       template: 'reset_code',
       tenantId: flow.tenantId,
       to,
-      data: { ...content, displayName: account.displayName ?? account.username, ...canaryMark(flow.canary) },
+      data: { ...content, displayName: account.displayName ?? account.username, ...canaryMark(flow.canary), ...languageMark(flow.lang, account.preferredLanguage) },
       // The first address keeps the key it always had, so a retried start never mails twice.
       idempotencyKey: index === 0 ? `reset_code:${flow.id}` : `reset_code:${flow.id}:${index}`,
       flowId: flow.id,
@@ -54,7 +55,7 @@ export async function enqueueDecoyMail(tx: StoreTx, flow: ResetFlowRecord, displ
     template: 'reset_code',
     tenantId: flow.tenantId,
     to: '',
-    data: { ...content, displayName },
+    data: { ...content, displayName, ...languageMark(flow.lang) },
     idempotencyKey: `reset_code:${flow.id}`,
     decoy: true,
   });

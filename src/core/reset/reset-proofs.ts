@@ -20,7 +20,7 @@ export interface ResetProofsDeps extends Omit<ProofDeps, 'codeDigits'> {
 }
 
 /** A proof's outcome: the proven person and their policy, or why it failed. */
-export type ProofOutcome = { ok: true; account: DirectoryAccount; decision: PolicyDecision } | { ok: false; reason: ProofFailure };
+export type ProofOutcome = { ok: true; account: DirectoryAccount; decision: PolicyDecision } | { ok: false; reason: ProofFailure; spentStep?: true };
 
 /**
  * Judges the proofs a reset flow receives, each with its kind's strategy (`methods/registry.ts`), and says

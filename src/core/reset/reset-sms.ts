@@ -1,4 +1,5 @@
 import { selfEntry } from '../audit/self-entry.js';
+import { languageMark } from '../i18n/language-match.js';
 import { canaryMark, flowDetails } from './canary-accounts.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { newNumericCode } from '../crypto/secrets.js';
@@ -77,7 +78,7 @@ export class ResetSms {
         template: 'sms_code',
         tenantId: flow.tenantId,
         to: phone,
-        data: { code, tenantName: this.deps.tenants.get(flow.tenantId)?.name ?? flow.tenantId, expiresInMinutes: Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000)), purpose: 'reset', ...canaryMark(flow.canary) },
+        data: { code, tenantName: this.deps.tenants.get(flow.tenantId)?.name ?? flow.tenantId, expiresInMinutes: Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000)), purpose: 'reset', ...canaryMark(flow.canary), ...languageMark(flow.lang, account.preferredLanguage) },
         idempotencyKey: `sms_code:${flow.id}:${next.version}`,
         flowId: flow.id,
         subjectId: account.id,

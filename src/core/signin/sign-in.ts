@@ -1,4 +1,5 @@
 import { selfEntry } from '../audit/self-entry.js';
+import { languageMark } from '../i18n/language-match.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { hashHandle, newFlowHandle, newNumericCode } from '../crypto/secrets.js';
 import { UnlatchError } from '../errors.js';
@@ -202,7 +203,7 @@ export class SignIn {
         template: 'sms_code',
         tenantId: account.tenantId,
         to: phone,
-        data: { code, tenantName: this.deps.tenants.get(account.tenantId)?.name ?? account.tenantId, expiresInMinutes: Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000)), purpose: 'signin' },
+        data: { code, tenantName: this.deps.tenants.get(account.tenantId)?.name ?? account.tenantId, expiresInMinutes: Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 60_000)), purpose: 'signin', ...languageMark(input.client.lang, account.preferredLanguage) },
         idempotencyKey: `sms_code:signin:${mac.digest.slice(0, 32)}`,
         subjectId: account.id,
       });

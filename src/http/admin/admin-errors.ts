@@ -4,7 +4,9 @@ import { classifyError, retryAfterOf } from '../problem.js';
 import { translatorFor } from '../portal/language.js';
 import type { AdminContext } from './admin-context.js';
 import { clearSessionCookie } from './admin-cookies.js';
-import { adminT, renderAdmin } from './admin-page.js';
+import { adminLanguage, adminT, renderAdmin } from './admin-page.js';
+import { catalogueOf } from '../language-choice.js';
+import { tenantParam } from './admin-context.js';
 
 /**
  * The console's error pages. An ended session sends the operator to sign in again; a role that does not
@@ -23,8 +25,8 @@ export function registerAdminErrors(app: FastifyInstance, ctx: AdminContext): vo
       // Rate limits and outages (every 503) say when to come back.
       const retryAfter = retryAfterOf(status, details);
       if (retryAfter !== null) reply.header('retry-after', String(retryAfter));
-      const message = translatorFor(ctx.deps.i18n, 'en', 'errors')(code);
-      const t = adminT(ctx);
+      const message = translatorFor(catalogueOf(ctx.deps, tenantParam(request) || ctx.deps.tenants.defaultTenantId), adminLanguage(ctx, request), 'errors')(code);
+      const t = adminT(ctx, request);
       return await renderAdmin(ctx, request, reply, 'error', { title: t(`error.title_${status === 403 ? 403 : status === 404 ? 404 : status >= 500 ? 500 : 400}`), message, status }, status);
     } catch (renderError) {
       request.log.error({ err: renderError }, 'console error page failed');

@@ -1,14 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { rolesOn, tenantsOf } from '../../core/admin/operator.js';
 import { translatorFor, type Translate } from '../portal/language.js';
+import { catalogueOf, languageLinks, requestLanguage } from '../language-choice.js';
 import { tenantParam, type AdminContext } from './admin-context.js';
 import { areasFor } from './area-guard.js';
 
-/** The console speaks English until its texts are translated (the portal's languages come first). */
-const CONSOLE_LANGUAGE = 'en';
+/** The console's language for a request: the same rule as the portal's (switcher cookie, Accept-Language, tenant default). */
+export function adminLanguage(ctx: AdminContext, request: FastifyRequest): string {
+  return requestLanguage(ctx.deps, request, tenantParam(request) || undefined);
+}
 
-export function adminT(ctx: AdminContext): Translate {
-  return translatorFor(ctx.deps.i18n, CONSOLE_LANGUAGE, 'admin');
+/** The console's texts (namespace `admin`) in the request's language, with the tenant's overrides. */
+export function adminT(ctx: AdminContext, request: FastifyRequest): Translate {
+  return translatorFor(catalogueOf(ctx.deps, tenantParam(request) || ctx.deps.tenants.defaultTenantId), adminLanguage(ctx, request), 'admin');
 }
 
 export interface AdminPageData {
@@ -30,7 +34,8 @@ export interface AdminPageData {
  * the tenant switcher, the sign-out form (with its CSRF token). Never cached.
  */
 export async function renderAdmin(ctx: AdminContext, request: FastifyRequest, reply: FastifyReply, view: string, data: AdminPageData, status = 200): Promise<FastifyReply> {
-  const t = adminT(ctx);
+  const t = adminT(ctx, request);
+  const lang = adminLanguage(ctx, request);
   const operator = request.operator;
   const tenantId = tenantParam(request);
   const allTenants = ctx.deps.tenants.list();
@@ -39,7 +44,9 @@ export async function renderAdmin(ctx: AdminContext, request: FastifyRequest, re
   const html = await reply.viewAsync(view, {
     ...data,
     errors: data.errors ?? [],
-    lang: CONSOLE_LANGUAGE,
+    lang,
+    dir: ctx.deps.i18n.dir(lang),
+    languageLinks: languageLinks(ctx.deps.i18n, lang, request.url),
     t,
     operator,
     tenantId,

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ClientInfo } from '../../core/ports/client-info.js';
 import { traceIdOf } from '../tracing-hooks.js';
+import { languagePreference } from '../language-choice.js';
 
 /** Longest user agent kept; the rest is noise an attacker could use to bloat audit entries. */
 const MAX_USER_AGENT = 256;
@@ -11,7 +12,8 @@ const MAX_USER_AGENT = 256;
  */
 export function clientInfo(request: FastifyRequest): ClientInfo {
   const header = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: truncate(typeof header === 'string' ? header : ''), correlationId: traceIdOf(request) ?? request.id };
+  const lang = languagePreference(request);
+  return { ip: request.ip, userAgent: truncate(typeof header === 'string' ? header : ''), correlationId: traceIdOf(request) ?? request.id, ...(lang ? { lang } : {}) };
 }
 
 function truncate(value: string): string {

@@ -37,7 +37,7 @@ export const passwordChangeRoute: ApiRoute = (app, { deps, translate }) => {
       if (tenantId === undefined) throw new UnlatchError('invalid_request', { field: 'tenant' });
       const result = await deps.passwordChange.change({ tenantId, identifier, currentPassword, newPassword, client: clientInfo(request) });
       if (result.ok) return { status: 'changed' };
-      return sendResultProblem(request, reply, translate, 'password_rejected', { reasons: reasonsOf(result.reasons) });
+      return sendResultProblem(request, reply, translate, 'password_rejected', { reasons: reasonsOf(result.reasons, deps.i18n) });
     },
   );
 };

@@ -1,7 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { i18n } from 'i18next';
 import { UnlatchError, type ErrorCode } from '../../core/errors.js';
 import { describeRejection, type PasswordRejection } from '../../core/password/password-policy.js';
 import { problemOf, type ErrorTranslator } from '../problem.js';
+import { directoryReasonText } from '../portal/directory-reasons.js';
+import { translatorFor } from '../portal/language.js';
 
 export { errorTranslator as apiTranslator } from '../problem.js';
 
@@ -20,7 +23,23 @@ export function sendResultProblem(
   return reply.code(problem.status).type('application/problem+json').header('cache-control', 'no-store').send(problem);
 }
 
-/** Rejection reasons as the API shows them: the stable code and a sentence saying what to change. */
-export function reasonsOf(reasons: readonly PasswordRejection[]): { code: string; message: string }[] {
-  return reasons.map((reason) => ({ code: reason.code, message: describeRejection(reason) }));
+/** One reason as the API shows it; `params` only for a rule the directory stated (see `directoryReasonText`). */
+export interface ApiReason {
+  code: string;
+  message: string;
+  params?: Record<string, string | number>;
+}
+
+/**
+ * Rejection reasons as the API shows them: the stable code and a sentence saying what to change. A rule the
+ * directory stated (AD's complexity, its history length…) is worded with the directory's numbers, and comes
+ * with its `params`, the sentence among them as `detail`.
+ */
+export function reasonsOf(reasons: readonly PasswordRejection[], catalogue: i18n): ApiReason[] {
+  const t = translatorFor(catalogue, 'en', 'portal');
+  return reasons.map((reason) => {
+    const stated = directoryReasonText(t, reason);
+    if (stated === undefined) return { code: reason.code, message: describeRejection(reason) };
+    return { code: reason.code, message: stated, params: { ...reason.params, detail: stated } };
+  });
 }

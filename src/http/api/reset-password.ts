@@ -42,7 +42,7 @@ export const resetPasswordRoute: ApiRoute = (app, { deps, translate }) => {
     async (request, reply) => {
       const result = await deps.resetFlow.setPassword({ flowId: request.params.flowId, password: request.body.password, client: clientInfo(request) });
       if (result.ok) return { next: result.next, signInVerified: result.signInVerified };
-      return sendResultProblem(request, reply, translate, 'password_rejected', { reasons: reasonsOf(result.reasons) });
+      return sendResultProblem(request, reply, translate, 'password_rejected', { reasons: reasonsOf(result.reasons, deps.i18n) });
     },
   );
 };

@@ -1,6 +1,7 @@
 import { UnlatchError } from '../../core/errors.js';
 import type { ApiRoute } from './api-context.js';
 import { clientInfo } from './client-info.js';
+import { requestLanguage } from '../language-choice.js';
 import { COMMON_POST_PROBLEMS, expiresAtSchema, identifierSchema, problemResponses, strictObject, tenantSchema } from './schemas.js';
 
 interface StartBody {
@@ -41,7 +42,7 @@ export const resetStartRoute: ApiRoute = (app, { deps }) => {
     async (request, reply) => {
       const tenantId = request.body.tenant ?? deps.config.defaultTenant;
       if (tenantId === undefined) throw new UnlatchError('invalid_request', { field: 'tenant' });
-      const started = await deps.resetFlow.start({ tenantId, identifier: request.body.identifier, client: clientInfo(request) });
+      const started = await deps.resetFlow.start({ tenantId, identifier: request.body.identifier, client: clientInfo(request), lang: requestLanguage(deps, request, tenantId) });
       return reply.code(202).send({ flowId: started.flowId, next: started.next, expiresAt: started.expiresAt.toISOString() });
     },
   );

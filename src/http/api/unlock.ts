@@ -1,6 +1,7 @@
 import { UnlatchError } from '../../core/errors.js';
 import type { ApiRoute } from './api-context.js';
 import { clientInfo } from './client-info.js';
+import { requestLanguage } from '../language-choice.js';
 import { COMMON_POST_PROBLEMS, expiresAtSchema, flowIdParamsSchema, identifierSchema, problemResponses, strictObject, tenantSchema } from './schemas.js';
 
 /**
@@ -32,7 +33,7 @@ export const unlockRoutes: ApiRoute = (app, { deps }) => {
     async (request, reply) => {
       const tenantId = request.body.tenant ?? deps.config.defaultTenant;
       if (tenantId === undefined) throw new UnlatchError('invalid_request', { field: 'tenant' });
-      const started = await deps.resetFlow.start({ tenantId, identifier: request.body.identifier, client: clientInfo(request), purpose: 'unlock' });
+      const started = await deps.resetFlow.start({ tenantId, identifier: request.body.identifier, client: clientInfo(request), purpose: 'unlock', lang: requestLanguage(deps, request, tenantId) });
       return reply.code(202).send({ flowId: started.flowId, next: started.next, expiresAt: started.expiresAt.toISOString() });
     },
   );

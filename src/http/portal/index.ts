@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -6,7 +7,6 @@ import csrf from '@fastify/csrf-protection';
 import view from '@fastify/view';
 import { Eta } from 'eta';
 import type { HttpDeps } from '../http-deps.js';
-import { portalLanguages } from './language.js';
 import { packageRoot } from '../../package-root.js';
 import type { PortalContext } from './page.js';
 import { registerPortalErrors } from './portal-errors.js';
@@ -40,6 +40,12 @@ import { registerSecurityRename } from './routes/security-rename.js';
 import { registerSecurityTest } from './routes/security-test.js';
 import { registerEnroll } from './routes/enroll.js';
 import { registerReport } from './routes/report.js';
+import { BrandCatalogue, type BrandFile } from './brand-catalogue.js';
+import { registerBrandChoice } from './brand-choice.js';
+import { registerBrandAssets } from './routes/brand-assets.js';
+import { registerEnhancements } from './routes/enhancements.js';
+import { registerSecurityRemove } from './routes/security-remove.js';
+import { registerSecurityBackupDownload } from './routes/security-backup-download.js';
 
 /** Templates and the stylesheet, read from the package root so `src/` and `dist/src/` find the same files. */
 const PORTAL_SOURCE_DIR = join('src', 'http', 'portal');
@@ -56,11 +62,10 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   const secureCookies = deps.config.publicUrl?.startsWith('https://') ?? false;
   const ctx: PortalContext = {
     deps,
-    languages: portalLanguages(deps.i18n),
     secureCookies,
     tenantChoice: deps.tenants.list().length > 1,
+    brands: new BrandCatalogue(deps.config),
   };
-  if (ctx.languages.length === 0) ctx.languages.push('en');
 
   await app.register(view, {
     engine: { eta: new Eta({ autoEscape: true }) },
@@ -86,11 +91,14 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   });
 
   registerPortalErrors(app, ctx);
+  registerBrandChoice(app, ctx);
+  registerBrandAssets(app, ctx.brands, defaultFavicon(root));
   registerAssets(app, {
     css: readFileSync(join(root, 'assets', 'portal.css'), 'utf8'),
     passkeysJs: readFileSync(join(root, 'assets', 'passkeys.js'), 'utf8'),
     webauthnBrowserJs: readFileSync(join(webauthnBrowserRoot(), 'dist', 'bundle', 'index.umd.min.js'), 'utf8'),
   });
+  registerEnhancements(app, readFileSync(join(root, 'assets', 'portal.js'), 'utf8'));
   registerHome(app, ctx);
   registerResetStart(app, ctx);
   registerResetCode(app, ctx);
@@ -114,6 +122,8 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   registerSecurityQuestions(app, ctx);
   registerSecurityPasskey(app, ctx);
   registerSecurityBackupCodes(app, ctx);
+  registerSecurityBackupDownload(app, ctx);
+  registerSecurityRemove(app, ctx);
   registerSecurityRename(app, ctx);
   registerSecurityTest(app, ctx);
   registerEnroll(app, ctx);
@@ -122,6 +132,12 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   if (deps.fraud) registerReport(app, ctx, deps.fraud);
   if (deps.devOutbox) registerDevOutbox(app, ctx, deps.devOutbox);
 };
+
+/** Unlatch's own icon (assets/favicon.ico), for `/favicon.ico`. */
+function defaultFavicon(root: string): BrandFile {
+  const body = readFileSync(join(root, 'assets', 'favicon.ico'));
+  return { body, type: 'image/x-icon', hash: createHash('sha256').update(body).digest('base64url').slice(0, 16) };
+}
 
 /**
  * The root of the installed `@simplewebauthn/browser` package (its exports map names only `.`, which

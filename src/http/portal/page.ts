@@ -3,17 +3,22 @@ import { field } from './form.js';
 import type { ClientInfo } from '../../core/ports/client-info.js';
 import { traceIdOf } from '../tracing-hooks.js';
 import type { HttpDeps } from '../http-deps.js';
-import { pickLanguage, translatorFor, type Translate } from './language.js';
+import { translatorFor, type Translate } from './language.js';
+import { catalogueOf, languageLinks, languagePreference, requestLanguage } from '../language-choice.js';
+import { DEFAULT_TIME_ZONE, expiryText } from '../../core/time-zone.js';
+import { pageExpiry, type PageExpiry } from './time-text.js';
+import type { BrandCatalogue } from './brand-catalogue.js';
+import { brandPageData } from './brand-choice.js';
 
 /** What every route of the portal shares: the deps and what was decided once at start. */
 export interface PortalContext {
   deps: HttpDeps;
-  /** Languages with portal texts loaded, English first. */
-  languages: string[];
   /** Cookies get `Secure` when the configured public URL is https. */
   secureCookies: boolean;
   /** Several tenants configured: the forms offer a choice. */
   tenantChoice: boolean;
+  /** Each tenant's look (name, logo, colour, helpdesk, privacy notice): docs/branding.md. */
+  brands: BrandCatalogue;
 }
 
 /** One error shown next to its field and, as a link to that field, in the summary at the top. */
@@ -34,17 +39,17 @@ export interface PageData {
   [key: string]: unknown;
 }
 
+/** The page's language: the switcher's cookie, else Accept-Language, else the tenant's default (see `chooseLanguage`). */
 export function languageOf(ctx: PortalContext, request: FastifyRequest): string {
-  const header = request.headers['accept-language'];
-  return pickLanguage(typeof header === 'string' ? header : undefined, ctx.languages);
+  return requestLanguage(ctx.deps, request, tenantOf(ctx, request));
 }
 
 export function portalT(ctx: PortalContext, request: FastifyRequest): Translate {
-  return translatorFor(ctx.deps.i18n, languageOf(ctx, request), 'portal');
+  return translatorFor(catalogueOf(ctx.deps, tenantOf(ctx, request)), languageOf(ctx, request), 'portal');
 }
 
 export function errorsT(ctx: PortalContext, request: FastifyRequest): Translate {
-  return translatorFor(ctx.deps.i18n, languageOf(ctx, request), 'errors');
+  return translatorFor(catalogueOf(ctx.deps, tenantOf(ctx, request)), languageOf(ctx, request), 'errors');
 }
 
 /** The tenant a form names, when people may choose one; else the default tenant. */
@@ -55,7 +60,8 @@ export function tenantOf(ctx: PortalContext, request: FastifyRequest): string {
 
 export function clientOf(request: FastifyRequest): ClientInfo {
   const agent = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : '', correlationId: traceIdOf(request) ?? request.id };
+  const lang = languagePreference(request);
+  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : '', correlationId: traceIdOf(request) ?? request.id, ...(lang ? { lang } : {}) };
 }
 
 /**
@@ -71,14 +77,18 @@ export async function renderPage(
   status = 200,
 ): Promise<FastifyReply> {
   const lang = languageOf(ctx, request);
-  const t = translatorFor(ctx.deps.i18n, lang, 'portal');
+  const catalogue = catalogueOf(ctx.deps, tenantOf(ctx, request));
+  const t = translatorFor(catalogue, lang, 'portal');
   const errors = data.errors ?? [];
   const errorFor = (field: string): FieldError | undefined => errors.find((e) => e.field === field);
   const csrfToken = data.form ? reply.generateCsrf() : '';
   const html = await reply.viewAsync(view, {
     ...data,
+    ...brandPageData(ctx, request, data),
     lang,
-    dir: ctx.deps.i18n.dir(lang),
+    dir: catalogue.dir(lang),
+    // The switcher comes back to this page (a GET of it: a form's result page shows its step again).
+    languageLinks: languageLinks(catalogue, lang, request.url),
     t,
     errors,
     errorFor,
@@ -88,14 +98,11 @@ export async function renderPage(
   return reply.code(status).type('text/html; charset=utf-8').send(html);
 }
 
-/** Minutes left until `when` (at least 1) and the clock time in UTC, for "valid until" texts. */
-export function expiryOf(when: Date, lang: string, now: Date = new Date()): { minutes: number; time: string } {
-  const minutes = Math.max(1, Math.ceil((when.getTime() - now.getTime()) / 60_000));
-  let time: string;
-  try {
-    time = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', timeZone: 'UTC', hourCycle: 'h23' }).format(when);
-  } catch {
-    time = when.toISOString().slice(11, 16);
-  }
-  return { minutes, time };
+/**
+ * Minutes left until `when` (at least 1) and its clock time in the tenant's zone (`tenants[].timeZone`, default UTC),
+ * with the moment as ISO for `<time datetime>`: /assets/local-time.js shows it in the browser's own zone where it runs.
+ */
+export function expiryOf(ctx: PortalContext, when: Date, lang: string, tenantId?: string, now: Date = new Date()): PageExpiry {
+  const zone = ctx.deps.tenants.get(tenantId ?? ctx.deps.tenants.defaultTenantId)?.timeZone ?? DEFAULT_TIME_ZONE;
+  return pageExpiry(expiryText(when, lang, zone, now));
 }

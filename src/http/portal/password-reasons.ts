@@ -1,5 +1,6 @@
 import type { i18n } from 'i18next';
 import { describeRejection, type PasswordRejection } from '../../core/password/password-policy.js';
+import { directoryReasonText } from './directory-reasons.js';
 import type { Translate } from './language.js';
 
 /**
@@ -9,6 +10,9 @@ import type { Translate } from './language.js';
  */
 export function describeReasons(instance: i18n, lang: string, t: Translate, reasons: readonly PasswordRejection[]): string[] {
   return reasons.map((reason) => {
+    // The directory's own rule, with its numbers, before the general sentence of the code.
+    const stated = directoryReasonText(t, reason);
+    if (stated !== undefined) return stated;
     const key = `password.reasons.${reason.code}`;
     if (!instance.exists(key, { lng: lang, ns: 'portal' })) return describeRejection(reason);
     const params: Record<string, unknown> = { ...reason.params };

@@ -47,8 +47,12 @@ export function checkProofCode(t: Translate, method: CodeMethod, typed: string, 
   return /^[0-9]+$/.test(code) && code.length === digits ? { code, error: null } : { code, error: t(`${texts}.format`, { digits }) };
 }
 
-/** What a wrong code of a method says: the same for every account, whether it has the method or not. */
-export function wrongCodeMessage(t: Translate, method: CodeMethod, attemptsLeft: number): string {
+/**
+ * What a wrong code of a method says: the same for every account, whether it has the method or not. `spentStep`
+ * (core's word for an authenticator's right code whose step was already used, which cost no attempt): wait for the next code.
+ */
+export function wrongCodeMessage(t: Translate, method: CodeMethod, attemptsLeft: number, spentStep = false): string {
+  if (spentStep) return t('reset_code.totp.spent_step', { count: attemptsLeft });
   return t(`${METHOD_TEXTS[method]}.wrong`, { count: attemptsLeft });
 }
 

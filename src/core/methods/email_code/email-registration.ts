@@ -1,4 +1,5 @@
 import type { KeyRing } from '../../crypto/key-ring.js';
+import { languageMark } from '../../i18n/language-match.js';
 import { selfEntry } from '../../audit/self-entry.js';
 import { UnlatchError } from '../../errors.js';
 import { newId, newNumericCode } from '../../crypto/secrets.js';
@@ -89,7 +90,7 @@ export class EmailRegistration {
         template: 'address_code',
         tenantId: account.tenantId,
         to: email,
-        data: { code, displayName: account.displayName ?? account.username, tenantName: this.deps.tenants.get(account.tenantId)?.name ?? account.tenantId, expiresInMinutes: CONTACT_CODE_TTL_SECONDS / 60 },
+        data: { code, displayName: account.displayName ?? account.username, tenantName: this.deps.tenants.get(account.tenantId)?.name ?? account.tenantId, expiresInMinutes: CONTACT_CODE_TTL_SECONDS / 60, ...languageMark(input.client.lang, account.preferredLanguage) },
         idempotencyKey: `address_code:${id}`,
         subjectId: account.id,
       });

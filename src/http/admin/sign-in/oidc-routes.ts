@@ -63,7 +63,7 @@ export function registerOidcSignIn(app: FastifyInstance, ctx: AdminContext, rp: 
  */
 async function refuse(ctx: AdminContext, request: FastifyRequest, reply: FastifyReply, tenantId: string, error: unknown, subject: string | null): Promise<FastifyReply> {
   if (!isUnlatchError(error) || !['sso_failed', 'sso_unavailable', 'invalid_credentials'].includes(error.code)) throw error;
-  const t = adminT(ctx);
+  const t = adminT(ctx, request);
   const unavailable = error.code === 'sso_unavailable';
   if (error.code !== 'invalid_credentials') {
     const reason = unavailable ? 'provider_unreachable' : String(error.details.reason ?? 'unknown');
@@ -89,7 +89,7 @@ async function refuse(ctx: AdminContext, request: FastifyRequest, reply: Fastify
  * of its own, not the form's.
  */
 async function continueTo(ctx: AdminContext, request: FastifyRequest, reply: FastifyReply, href: string, which: 'to_provider' | 'to_console'): Promise<FastifyReply> {
-  const t = adminT(ctx);
+  const t = adminT(ctx, request);
   reply.header('refresh', `0;url=${href}`);
   return renderAdmin(ctx, request, reply, 'sign-in-oidc-continue', { title: t(`oidc.${which}_title`), intro: t(`oidc.${which}_intro`), href, linkText: t(`oidc.${which}_link`) });
 }

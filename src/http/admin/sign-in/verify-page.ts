@@ -16,7 +16,7 @@ const VERIFY_PAGE = '/admin/sign-in/verify';
  */
 export function registerVerifyPage(app: FastifyInstance, ctx: AdminContext): void {
   const render = (request: FastifyRequest, reply: FastifyReply, methods: string[], errors: Array<{ field: string; message: string }> = [], status = 200) =>
-    renderAdmin(ctx, request, reply, 'sign-in-verify', { title: adminT(ctx)('verify.title'), errors, totp: methods.includes('totp'), passkey: methods.includes('webauthn'), passkeys: methods.includes('webauthn') }, status);
+    renderAdmin(ctx, request, reply, 'sign-in-verify', { title: adminT(ctx, request)('verify.title'), errors, totp: methods.includes('totp'), passkey: methods.includes('webauthn'), passkeys: methods.includes('webauthn') }, status);
 
   app.get(VERIFY_PAGE, async (request, reply) => {
     const pending = readPendingCookie(request);
@@ -30,7 +30,7 @@ export function registerVerifyPage(app: FastifyInstance, ctx: AdminContext): voi
     const result = await settleOrRestart(ctx, reply, () => ctx.admin.signIn.proveTotp({ token: pending.token, code: field(request, 'code'), client: clientOf(request) }));
     if (result === null) return reply.redirect('/admin/sign-in', 303);
     if (result.ok) return reply.redirect('/admin', 303);
-    const t = adminT(ctx);
+    const t = adminT(ctx, request);
     if (result.code === 'code_attempts_exceeded') {
       clearPendingCookie(ctx, reply);
       return renderAdmin(ctx, request, reply, 'sign-in', { title: t('sign_in.title'), errors: [{ field: 'username', message: t('verify.too_many') }], tenants: ctx.deps.tenants.list(), values: {}, oidc: null }, 401);
@@ -53,12 +53,12 @@ export function registerVerifyPage(app: FastifyInstance, ctx: AdminContext): voi
     const pending = readPendingCookie(request);
     const credential = (request.body as { credential?: unknown } | undefined)?.credential;
     if (!pending) return reply.send({ next: '/admin/sign-in' });
-    if (typeof credential !== 'object' || credential === null) return reply.code(400).send({ error: adminT(ctx)('verify.passkey_failed') });
+    if (typeof credential !== 'object' || credential === null) return reply.code(400).send({ error: adminT(ctx, request)('verify.passkey_failed') });
     const result = await settleOrRestart(ctx, reply, () => ctx.admin.signIn.provePasskey({ token: pending.token, credential: credential as WebAuthnResponseJson, client: clientOf(request) }));
     if (result === null) return reply.send({ next: '/admin/sign-in' });
     if (result.ok) return reply.send({ next: '/admin' });
     if (result.code === 'code_attempts_exceeded') return reply.send({ next: '/admin/sign-in' });
-    return reply.code(422).send({ error: adminT(ctx)('verify.passkey_failed') });
+    return reply.code(422).send({ error: adminT(ctx, request)('verify.passkey_failed') });
   });
 }
 

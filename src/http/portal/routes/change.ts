@@ -5,13 +5,21 @@ import { clientOf, errorsT, languageOf, portalT, renderPage, type FieldError, ty
 import { describeReasons } from '../password-reasons.js';
 import { seeOther } from './flow-step.js';
 import { newPasswordErrors } from './new-password.js';
+import { redirectWithErrors, takeFlash } from '../form-flash.js';
+
+const PAGE = '/change';
 
 /**
  * `/change`: change a known password. A wrong current password and an unknown account get the
- * same message and status (core answers `invalid_credentials` for both).
+ * same message and status (core answers `invalid_credentials` for both). Every answer to the POST is a redirect
+ * (post/redirect/get): Back from the done page never sends the passwords again.
  */
 export function registerChange(app: FastifyInstance, ctx: PortalContext): void {
-  app.get('/change', async (request, reply) => show(ctx, request, reply, { identifier: '', tenant: ctx.deps.tenants.defaultTenantId }, []));
+  app.get('/change', async (request, reply) => {
+    // After a refusal (post/redirect/get): its messages, and the username and tenant typed — never a password.
+    const { errors, kept } = takeFlash(ctx, request, reply, PAGE);
+    return show(ctx, request, reply, { identifier: kept.identifier ?? '', tenant: kept.tenant ?? ctx.deps.tenants.defaultTenantId }, errors);
+  });
 
   const schema = formSchema({
     identifier: MAX_SHORT_FIELD,
@@ -26,7 +34,8 @@ export function registerChange(app: FastifyInstance, ctx: PortalContext): void {
     const tenant = tenantOf(ctx, request);
     const currentPassword = field(request, 'currentPassword');
     const newPassword = field(request, 'newPassword');
-    const values = { identifier, tenant };
+    // Kept across the redirect (bounded: an over-long entry is refused as too long, and shown cut).
+    const values = { identifier: identifier.slice(0, MAX_IDENTIFIER + 1), tenant: tenant.slice(0, 64) };
 
     const errors: FieldError[] = [];
     if (ctx.tenantChoice && !ctx.deps.tenants.get(tenant)) errors.push({ field: 'tenant', message: t('change.tenant.required') });
@@ -34,18 +43,18 @@ export function registerChange(app: FastifyInstance, ctx: PortalContext): void {
     else if (identifier.length > MAX_IDENTIFIER) errors.push({ field: 'identifier', message: t('change.identifier.too_long', { max: MAX_IDENTIFIER }) });
     if (currentPassword === '') errors.push({ field: 'currentPassword', message: t('change.current.required') });
     errors.push(...newPasswordErrors(t, newPassword, field(request, 'confirmPassword'), 'newPassword', 'confirmPassword'));
-    if (errors.length > 0) return show(ctx, request, reply, values, errors, 422);
+    if (errors.length > 0) return redirectWithErrors(ctx, reply, PAGE, errors, values);
 
     try {
       const result = await ctx.deps.passwordChange.change({ tenantId: tenant, identifier, currentPassword, newPassword, client: clientOf(request) });
       // With several tenants the done page's anonymous rating counts for the tenant the person named (nothing about them).
       if (result.ok) return seeOther(reply, ctx.tenantChoice ? `/change/done?${new URLSearchParams({ tenant }).toString()}` : '/change/done');
       const details = describeReasons(ctx.deps.i18n, languageOf(ctx, request), t, result.reasons);
-      return show(ctx, request, reply, values, [{ field: 'newPassword', message: t('password.rejected'), details }], 422);
+      return redirectWithErrors(ctx, reply, PAGE, [{ field: 'newPassword', message: t('password.rejected'), details }], values);
     } catch (error) {
       if (!isUnlatchError(error) || error.code !== 'invalid_credentials') throw error;
       const message = errorsT(ctx, request)('invalid_credentials');
-      return show(ctx, request, reply, values, [{ field: 'currentPassword', message }], error.status);
+      return redirectWithErrors(ctx, reply, PAGE, [{ field: 'currentPassword', message }], values);
     }
   });
 }

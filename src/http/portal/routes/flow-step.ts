@@ -33,3 +33,6 @@ export async function atStep(
     return seeOther(reply, STEP_PAGE[view.next]);
   }
 }
+
+/** What a step's page needs of the flow's view: when it ends, for whom (the tenant's time zone), to what end, and the methods offered. */
+export type FlowAt = Pick<FlowView, 'expiresAt' | 'tenantId' | 'purpose' | 'methods'>;

@@ -5,7 +5,7 @@ import { readFlowCookie, setFlowCookie } from '../flow-cookie.js';
 import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
 import { clientOf, expiryOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
 import { checkProofCode, codeLength, isNumericCode, METHOD_TEXTS, PROOF_METHODS, proofMethodOf, wrongCodeMessage } from '../proof-code.js';
-import { atStep, seeOther, STEP_PAGE } from './flow-step.js';
+import { atStep, seeOther, STEP_PAGE, type FlowAt } from './flow-step.js';
 
 /**
  * `/reset/code`: the first proof. The emailed code is the main path; `?method=<kind>` (`totp`, `backup_code`,
@@ -17,10 +17,10 @@ import { atStep, seeOther, STEP_PAGE } from './flow-step.js';
 export function registerResetCode(app: FastifyInstance, ctx: PortalContext): void {
   app.get('/reset/code', async (request, reply) => {
     const flowId = readFlowCookie(request);
-    if (!flowId) return seeOther(reply, '/reset');
+    if (!flowId) return showElsewhere(ctx, request, reply);
     const view = await ctx.deps.resetFlow.view(flowId);
     if (view.next !== 'verify_code') return seeOther(reply, STEP_PAGE[view.next]);
-    return show(ctx, request, reply, methodInQuery(request), view.expiresAt, []);
+    return show(ctx, request, reply, methodInQuery(request), view, []);
   });
 
   app.post('/reset/code', { schema: formSchema({ code: MAX_SHORT_FIELD, method: MAX_SHORT_FIELD }) }, async (request, reply) => {
@@ -35,7 +35,7 @@ export function registerResetCode(app: FastifyInstance, ctx: PortalContext): voi
     if (error) {
       const view = await ctx.deps.resetFlow.view(flowId);
       if (view.next !== 'verify_code') return seeOther(reply, STEP_PAGE[view.next]);
-      return show(ctx, request, reply, method, view.expiresAt, [{ field: 'code', message: error }], 422);
+      return show(ctx, request, reply, method, view, [{ field: 'code', message: error }], 422);
     }
 
     return atStep(ctx, flowId, reply, async () => {
@@ -43,7 +43,7 @@ export function registerResetCode(app: FastifyInstance, ctx: PortalContext): voi
       if (result.ok) return afterProof(ctx, reply, flowId, result);
       if (result.code === 'code_attempts_exceeded') throw new UnlatchError('code_attempts_exceeded');
       const view = await ctx.deps.resetFlow.view(flowId);
-      return show(ctx, request, reply, method, view.expiresAt, [{ field: 'code', message: wrongCodeMessage(t, method, result.attemptsLeft) }], 422);
+      return show(ctx, request, reply, method, view, [{ field: 'code', message: wrongCodeMessage(t, method, result.attemptsLeft, result.spentStep === true) }], 422);
     });
   });
 }
@@ -68,17 +68,20 @@ function show(
   request: FastifyRequest,
   reply: FastifyReply,
   method: ProofMethod,
-  expiresAt: Date,
+  at: FlowAt,
   errors: FieldError[],
   status = 200,
 ): Promise<FastifyReply> {
   const t = portalT(ctx, request);
   const digits = codeLength(method, ctx.deps.config.reset.codeDigits);
+  const allowed = at.methods.map((m) => m.method);
   return renderPage(ctx, request, reply, 'reset-code', {
     title: t(method === 'email_code' ? 'reset_code.title' : `${METHOD_TEXTS[method]}.title`),
     form: true,
-    // Offered to everyone (the page must not tell whether the account has a passkey): /assets/passkeys.js runs it.
-    passkeys: true,
+    // Offered to everyone the tenant lets use one (the page must not tell whether the account has a passkey),
+    // as a secondary way below the code: /assets/passkeys.js runs it.
+    passkeys: allowed.includes('webauthn'),
+    unlock: at.purpose === 'unlock',
     errors,
     digits,
     method,
@@ -86,7 +89,26 @@ function show(
     // Digits get the narrow field, a backup code its own; anything longer (an access pass) the full width.
     width: isNumericCode(method) ? 'code' : digits <= 12 ? 'backup-code' : undefined,
     texts: METHOD_TEXTS[method],
-    otherMethods: PROOF_METHODS.filter((m) => m !== method),
-    expiry: expiryOf(expiresAt, languageOf(ctx, request)),
+    // The tenant's methods only, the same list for every account: never one the organisation has switched off.
+    otherMethods: PROOF_METHODS.filter((m) => m !== method && (m === 'email_code' || allowed.includes(m))),
+    expiry: expiryOf(ctx, at.expiresAt, languageOf(ctx, request), at.tenantId),
   }, status);
+}
+
+/**
+ * `/reset/code` without the flow cookie: most often the emailed "if you closed that page" link, opened from a webmail on
+ * another site. The cookie is `SameSite=Strict`, so a cross-site navigation does not carry it even in the browser that
+ * holds it. Rather than weaken that binding, this page links to `/reset/code?resume=1`: following a link on our own page
+ * is a same-site navigation, which does carry a Strict cookie, so in the browser where the reset began the code page
+ * opens. Where the link still arrives without a cookie (another browser or device), the page says so: enter the code
+ * where you started, or start again here. Nothing about any flow or account is read or shown, and the flow can still only
+ * be continued by the browser holding its signed cookie.
+ */
+function showElsewhere(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const t = portalT(ctx, request);
+  const resumed = (request.query as Record<string, unknown> | undefined)?.resume === '1';
+  return renderPage(ctx, request, reply, 'reset-code-elsewhere', {
+    title: t(resumed ? 'reset_code_elsewhere.title_other_device' : 'reset_code_elsewhere.title'),
+    resumed,
+  });
 }

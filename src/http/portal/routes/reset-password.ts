@@ -6,12 +6,16 @@ import { readFlowCookie } from '../flow-cookie.js';
 import { field, formSchema, MAX_PASSWORD_FIELD } from '../form.js';
 import { clientOf, expiryOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
 import { describeReasons } from '../password-reasons.js';
-import { atStep, seeOther, STEP_PAGE } from './flow-step.js';
+import { redirectWithErrors, takeErrors } from '../form-flash.js';
+import { atStep, seeOther, STEP_PAGE, type FlowAt } from './flow-step.js';
 import { newPasswordErrors } from './new-password.js';
+
+const PAGE = '/reset/password';
 
 /**
  * `/reset/password`: the new password, twice. A refused password shows every reason and leaves
- * the flow at this step (core spends the verified code only when the password is set).
+ * the flow at this step (core spends the verified code only when the password is set). Refusals, like success,
+ * answer with a redirect (post/redirect/get).
  */
 export function registerResetPassword(app: FastifyInstance, ctx: PortalContext): void {
   app.get('/reset/password', async (request, reply) => {
@@ -19,7 +23,7 @@ export function registerResetPassword(app: FastifyInstance, ctx: PortalContext):
     if (!flowId) return seeOther(reply, '/reset');
     const view = await ctx.deps.resetFlow.view(flowId);
     if (view.next !== 'set_password') return seeOther(reply, STEP_PAGE[view.next]);
-    return show(ctx, request, reply, view.expiresAt, [], 200, view.directoryRules ?? null);
+    return show(ctx, request, reply, view, takeErrors(ctx, request, reply, PAGE), 200, view.directoryRules ?? null);
   });
 
   app.post('/reset/password', { schema: formSchema({ password: MAX_PASSWORD_FIELD, confirm: MAX_PASSWORD_FIELD }) }, async (request, reply) => {
@@ -39,12 +43,13 @@ export function registerResetPassword(app: FastifyInstance, ctx: PortalContext):
       }
       const view = await ctx.deps.resetFlow.view(flowId);
       if (view.next !== 'set_password') return seeOther(reply, STEP_PAGE[view.next]);
-      return show(ctx, request, reply, view.expiresAt, errors, 422, view.directoryRules ?? null);
+      // Post/redirect/get: the page with the reasons comes from a GET, so Back from the done page never resends a password.
+      return redirectWithErrors(ctx, reply, PAGE, errors);
     });
   });
 }
 
-function show(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply, expiresAt: Date, errors: FieldError[], status = 200, rules: DirectoryPasswordRules | null = null): Promise<FastifyReply> {
+function show(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply, at: FlowAt, errors: FieldError[], status = 200, rules: DirectoryPasswordRules | null = null): Promise<FastifyReply> {
   const t = portalT(ctx, request);
   return renderPage(ctx, request, reply, 'reset-password', {
     title: t('reset_password.title'),
@@ -52,6 +57,6 @@ function show(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply, 
     errors,
     directoryRules: rules ? directoryRuleLines(t, rules) : [],
     minLength: ctx.deps.config.password.minLength,
-    expiry: expiryOf(expiresAt, languageOf(ctx, request)),
+    expiry: expiryOf(ctx, at.expiresAt, languageOf(ctx, request), at.tenantId),
   }, status);
 }

@@ -5,7 +5,7 @@ import { MAX_QUESTIONS } from '../../../core/methods/questions/security-question
 import { readFlowCookie } from '../flow-cookie.js';
 import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
 import { clientOf, expiryOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
-import { atStep, seeOther, STEP_PAGE } from './flow-step.js';
+import { atStep, seeOther, STEP_PAGE, type FlowAt } from './flow-step.js';
 import { afterProof } from './reset-code.js';
 
 /** The answer fields: `answer-1` … `answer-10`, one per question offered. */
@@ -40,7 +40,7 @@ export function registerResetQuestions(app: FastifyInstance, ctx: PortalContext)
     if (view.next !== 'verify_second') return seeOther(reply, STEP_PAGE[view.next]);
     const questions = questionsIn(view);
     if (!questions) return seeOther(reply, STEP_PAGE.verify_second);
-    return show(ctx, request, reply, questions, view.expiresAt, []);
+    return show(ctx, request, reply, questions, view, []);
   });
 
   app.post('/reset/second/questions', { schema: formSchema(ANSWER_FIELDS) }, async (request, reply) => {
@@ -53,25 +53,25 @@ export function registerResetQuestions(app: FastifyInstance, ctx: PortalContext)
     if (!questions) return seeOther(reply, STEP_PAGE.verify_second);
     const answers = questions.map((_, i) => field(request, `answer-${i + 1}`));
     const missing: FieldError[] = answers.flatMap((answer, i) => (answer.trim() === '' ? [{ field: `answer-${i + 1}`, message: t('reset_questions.answer.required', { n: i + 1 }) }] : []));
-    if (missing.length > 0) return show(ctx, request, reply, questions, view.expiresAt, missing, 422);
+    if (missing.length > 0) return show(ctx, request, reply, questions, view, missing, 422);
 
     return atStep(ctx, flowId, reply, async () => {
       const result = await ctx.deps.resetFlow.verifyCode({ flowId, method: 'questions', answers, client: clientOf(request) });
       if (result.ok) return afterProof(ctx, reply, flowId, result);
       if (result.code === 'code_attempts_exceeded') throw new UnlatchError('code_attempts_exceeded');
       const after = await ctx.deps.resetFlow.view(flowId);
-      return show(ctx, request, reply, questions, after.expiresAt, [{ field: 'answer-1', message: t('reset_questions.wrong', { count: result.attemptsLeft }) }], 422);
+      return show(ctx, request, reply, questions, after, [{ field: 'answer-1', message: t('reset_questions.wrong', { count: result.attemptsLeft }) }], 422);
     });
   });
 }
 
-function show(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply, questions: string[], expiresAt: Date, errors: FieldError[], status = 200): Promise<FastifyReply> {
+function show(ctx: PortalContext, request: FastifyRequest, reply: FastifyReply, questions: string[], at: FlowAt, errors: FieldError[], status = 200): Promise<FastifyReply> {
   const t = portalT(ctx, request);
   return renderPage(ctx, request, reply, 'reset-questions', {
     title: t('reset_questions.title'),
     form: true,
     errors,
     questions,
-    expiry: expiryOf(expiresAt, languageOf(ctx, request)),
+    expiry: expiryOf(ctx, at.expiresAt, languageOf(ctx, request), at.tenantId),
   }, status);
 }

@@ -7,7 +7,7 @@ import { readFlowChoices, readFlowCookie } from '../flow-cookie.js';
 import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
 import { clientOf, expiryOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
 import { checkProofCode, isNumericCode, wrongCodeMessage, type CodeMethod } from '../proof-code.js';
-import { atStep, seeOther, STEP_PAGE } from './flow-step.js';
+import { atStep, seeOther, STEP_PAGE, type FlowAt } from './flow-step.js';
 import { afterProof } from './reset-code.js';
 import { offeredQuestions } from './reset-questions.js';
 import { MAX_METHOD_ID } from './security-info.js';
@@ -47,7 +47,7 @@ export function registerResetSecond(app: FastifyInstance, ctx: PortalContext): v
     const sentTo = queryString(request, 'sent');
     const phone = sentTo === null ? undefined : phonesOf(ctx, request, choices).find((p) => p.methodId === sentTo);
     const selected = phone ? 'sms_code' : codeChoices(ctx, request, choices)[0]?.method ?? null;
-    return show(ctx, request, reply, choices, selected, view.expiresAt, [], 200, phone?.label ?? null);
+    return show(ctx, request, reply, choices, selected, view, [], 200, phone?.label ?? null);
   });
 
   // "Text a code to •••• 1234": core checks that the id is one of this person's confirmed phones and applies
@@ -83,7 +83,7 @@ export function registerResetSecond(app: FastifyInstance, ctx: PortalContext): v
     if (!method || errors.length > 0) {
       const view = await ctx.deps.resetFlow.view(flowId);
       if (view.next !== 'verify_second') return seeOther(reply, STEP_PAGE[view.next]);
-      return show(ctx, request, reply, choices, method ?? codes[0]?.method ?? null, view.expiresAt, errors, codes.length > 0 ? 422 : 200);
+      return show(ctx, request, reply, choices, method ?? codes[0]?.method ?? null, view, errors, codes.length > 0 ? 422 : 200);
     }
 
     return atStep(ctx, flowId, reply, async () => {
@@ -91,7 +91,7 @@ export function registerResetSecond(app: FastifyInstance, ctx: PortalContext): v
       if (result.ok) return afterProof(ctx, reply, flowId, result);
       if (result.code === 'code_attempts_exceeded') throw new UnlatchError('code_attempts_exceeded');
       const view = await ctx.deps.resetFlow.view(flowId);
-      return show(ctx, request, reply, choices, method, view.expiresAt, [{ field: 'code', message: wrongCodeMessage(t, method, result.attemptsLeft) }], 422);
+      return show(ctx, request, reply, choices, method, view, [{ field: 'code', message: wrongCodeMessage(t, method, result.attemptsLeft, result.spentStep === true) }], 422);
     });
   });
 }
@@ -146,7 +146,7 @@ async function show(
   reply: FastifyReply,
   choices: ChoiceView[],
   selected: CodeMethod | null,
-  expiresAt: Date,
+  at: FlowAt,
   errors: FieldError[],
   status = 200,
   sentTo: string | null = null,
@@ -173,6 +173,6 @@ async function show(
     // One hint line per kind on offer; a backup code needs letters, so the keyboard is numeric only without one.
     hints: codes.map((c) => t(`reset_second.code.hint.${c.method}`, { digits })),
     numeric: codes.every((c) => isNumericCode(c.method)),
-    expiry: expiryOf(expiresAt, languageOf(ctx, request)),
+    expiry: expiryOf(ctx, at.expiresAt, languageOf(ctx, request), at.tenantId),
   }, status);
 }

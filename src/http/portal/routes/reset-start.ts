@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { field, formSchema, MAX_IDENTIFIER, MAX_SHORT_FIELD } from '../form.js';
 import type { FlowPurpose } from '../../../core/reset/reset-flow-record.js';
 import { setFlowCookie } from '../flow-cookie.js';
-import { clientOf, portalT, renderPage, type FieldError, type PortalContext, tenantOf } from '../page.js';
+import { clientOf, languageOf, portalT, renderPage, type FieldError, type PortalContext, tenantOf } from '../page.js';
 
 /**
  * `/reset` (a new password) and `/unlock` (a locked account, password kept): ask for a username or email and
@@ -27,7 +27,7 @@ function registerStart(app: FastifyInstance, ctx: PortalContext, purpose: FlowPu
     if (ctx.tenantChoice && !ctx.deps.tenants.get(tenant)) errors.push({ field: 'tenant', message: t('reset_start.tenant.required') });
     if (errors.length > 0) return show(ctx, request, reply, purpose, tenant, identifier, errors, 422);
 
-    const started = await ctx.deps.resetFlow.start({ tenantId: tenant, identifier, client: clientOf(request), purpose });
+    const started = await ctx.deps.resetFlow.start({ tenantId: tenant, identifier, client: clientOf(request), purpose, lang: languageOf(ctx, request) });
     setFlowCookie(ctx, reply, started.flowId);
     return reply.code(303).header('location', '/reset/code').send();
   });

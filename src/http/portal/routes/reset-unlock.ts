@@ -23,14 +23,17 @@ export function registerResetUnlock(app: FastifyInstance, ctx: PortalContext): v
     const flowId = readFlowCookie(request);
     if (!flowId) throw new UnlatchError('flow_invalid');
     return atStep(ctx, flowId, reply, async () => {
-      await ctx.deps.resetFlow.unlock({ flowId, client: clientOf(request) });
-      return seeOther(reply, '/reset/unlocked');
+      const { wasLocked } = await ctx.deps.resetFlow.unlock({ flowId, client: clientOf(request) });
+      // Said only now, to the person who proved who they are: whether there was a lockout to clear.
+      return seeOther(reply, wasLocked ? '/reset/unlocked' : '/reset/unlocked?locked=no');
     });
   });
 
   app.get('/reset/unlocked', async (request, reply) => {
     clearFlowCookie(ctx, reply);
     const t = portalT(ctx, request);
-    return renderPage(ctx, request, reply, 'reset-unlocked', { title: t('reset_unlocked.title') });
+    // `?locked=no`: the account was not locked (the password may be what fails); a forged query changes only these words.
+    const notLocked = (request.query as Record<string, unknown> | undefined)?.locked === 'no';
+    return renderPage(ctx, request, reply, 'reset-unlocked', { title: t(notLocked ? 'reset_unlocked.not_locked.title' : 'reset_unlocked.title'), notLocked });
   });
 }

@@ -14,6 +14,6 @@ export function registerSecurityBackupCodes(app: FastifyInstance, ctx: PortalCon
     if (!account) return seeOther(reply, SIGN_IN_PAGE);
     const { codes } = await ctx.deps.methodRegistration.regenerateBackupCodes({ account, client: clientOf(request) });
     const t = portalT(ctx, request);
-    return renderPage(ctx, request, reply, 'security-backup-codes', { title: t('security_backup_codes.title'), codes });
+    return renderPage(ctx, request, reply, 'security-backup-codes', { title: t('security_backup_codes.title'), codes, form: true });
   });
 }

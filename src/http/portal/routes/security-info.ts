@@ -6,6 +6,7 @@ import { field, formSchema } from '../form.js';
 import { clientOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
 import { SIGN_IN_PAGE, signedInAccount } from '../session-cookie.js';
 import { seeOther } from './flow-step.js';
+import { DEFAULT_TIME_ZONE } from '../../../core/time-zone.js';
 import { pageAfterSignIn } from './enroll.js';
 
 /** Schema bound for a method id (ours are short; "backup_codes" stands for the whole set). */
@@ -57,7 +58,7 @@ export async function showSecurityInfo(
 ): Promise<FastifyReply> {
   const t = portalT(ctx, request);
   const lang = languageOf(ctx, request);
-  const format = dateFormat(lang);
+  const format = dateFormat(lang, ctx.deps.tenants.get(account.tenantId)?.timeZone ?? DEFAULT_TIME_ZONE);
   const methods = (await ctx.deps.methodRegistration.list(account)).map((m) => ({
     id: m.id,
     name: m.name,
@@ -96,12 +97,14 @@ export async function showSecurityInfo(
   }, httpStatus);
 }
 
-function dateFormat(lang: string): (when: Date) => string {
+/** Dates in the tenant's zone (`tenants[].timeZone`, default UTC), with the zone named. */
+function dateFormat(lang: string, zone: string): (when: Date) => string {
+  const options: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' };
   let intl: Intl.DateTimeFormat;
   try {
-    intl = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+    intl = new Intl.DateTimeFormat(lang, { ...options, timeZone: zone });
   } catch {
     return (when) => `${when.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   }
-  return (when) => `${intl.format(when)} UTC`;
+  return (when) => intl.format(when);
 }

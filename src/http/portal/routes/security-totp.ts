@@ -14,6 +14,10 @@ interface TotpSetup {
   /** The secret in groups of four, and spelled out character by character for screen readers. */
   secretGroups: string | null;
   secretSpelled: string | null;
+  /** The plain secret, in a read-only field to copy (the grouped one is for reading and typing). */
+  secret: string | null;
+  /** The `otpauth://` URI, as a link that opens the authenticator app on the same phone (no camera needed). */
+  uri: string | null;
 }
 
 /**
@@ -37,6 +41,8 @@ export function registerSecurityTotp(app: FastifyInstance, ctx: PortalContext): 
       qr: `data:image/svg+xml;base64,${Buffer.from(enrollment.qrSvg, 'utf8').toString('base64')}`,
       secretGroups: (enrollment.secret.match(/.{1,4}/g) ?? []).join(' '),
       secretSpelled: enrollment.secret.split('').join(' '),
+      secret: enrollment.secret,
+      uri: enrollment.uri,
     };
     return show(ctx, request, reply, setup, []);
   });
@@ -48,7 +54,7 @@ export function registerSecurityTotp(app: FastifyInstance, ctx: PortalContext): 
     const methodId = field(request, 'methodId');
     const typed = field(request, 'code');
     // The seed is never sent back to the browser: after a wrong code the app already holds it.
-    const again: TotpSetup = { methodId, qr: null, secretGroups: null, secretSpelled: null };
+    const again: TotpSetup = { methodId, qr: null, secretGroups: null, secretSpelled: null, secret: null, uri: null };
     // A malformed entry is a typo: said as such, and core is not asked.
     if (typed.trim() === '') return show(ctx, request, reply, again, [{ field: 'code', message: t('security_totp.code.required') }], 422);
     if (normalizeTotpCode(typed) === null) return show(ctx, request, reply, again, [{ field: 'code', message: t('security_totp.code.format') }], 422);

@@ -84,6 +84,12 @@ export function registerSecurityVerify(app: FastifyInstance, ctx: PortalContext)
 /** A method proven with a typed code here: an app's, a backup code, or a texted one. */
 type VerifyCodeMethod = CodeMethod | 'sms_code';
 
+/** The code field's hint: the one kind of code the person has, or the general hint for several. */
+function hintKey(codes: readonly VerifyCodeMethod[]): string {
+  if (codes.length !== 1) return 'security_verify.code.hint';
+  return codes[0] === 'sms_code' ? 'security_verify.code.hint_sms' : codes[0] === 'totp' ? 'security_verify.code.hint_totp' : 'security_verify.code.hint_backup_code';
+}
+
 /** The methods proven with a typed code (a passkey has its own button). */
 function codeMethods(methods: readonly StepUpMethod[]): VerifyCodeMethod[] {
   return methods.filter((m): m is VerifyCodeMethod => m !== 'webauthn');
@@ -116,7 +122,7 @@ async function show(
     sms,
     phones: phones.length > 1 ? phones : [],
     sentTo,
-    // Only phones: the hint speaks of the text message alone.
-    hint: t(sms && codeMethods(methods).length === 1 ? 'security_verify.code.hint_sms' : 'security_verify.code.hint'),
+    // The hint speaks only of what this (signed-in) person has: one kind of code names it, several get the general hint.
+    hint: t(hintKey(codeMethods(methods))),
   }, status);
 }

@@ -24,8 +24,8 @@ export function registerAuditPages(scope: FastifyInstance, ctx: AdminContext): v
     const with_ = (extra: Record<string, string>) => `?${new URLSearchParams({ ...Object.fromEntries(params), ...extra }).toString()}`;
     const verifications = ctx.admin.auditVerifications;
     return renderAdmin(ctx, request, reply, 'audit-search', {
-      title: adminT(ctx)('audit.title'),
-      verification: verifications ? verificationView(ctx, request, await verifications.state(), tenantId, adminT(ctx)) : null,
+      title: adminT(ctx, request)('audit.title'),
+      verification: verifications ? verificationView(ctx, request, await verifications.state(), tenantId, adminT(ctx, request)) : null,
       query,
       entries: result.entries.map((e) => ({ ...e, href: `${base}/entries/${encodeURIComponent(e.id)}` })),
       nextHref: result.next ? `${base}${with_({ after: result.next })}` : null,
@@ -43,7 +43,7 @@ export function registerAuditPages(scope: FastifyInstance, ctx: AdminContext): v
     // Admins may label the entry's reset or change as fraud or legitimate (the Fraud area; its guard decides).
     const labelHref = ctx.deps.fraud && rolesOn(operatorOf(request), tenantId).includes('admin') && (entry.subjectId || entry.flowId)
       ? `/admin/t/${tenantId}/fraud/label?${new URLSearchParams({ entry: entry.id }).toString()}` : null;
-    return renderAdmin(ctx, request, reply, 'audit-entry', { title: adminT(ctx)('audit.entry_title', { seq: entry.seq }), entry, details: JSON.stringify(entry.details, null, 2), labelHref });
+    return renderAdmin(ctx, request, reply, 'audit-entry', { title: adminT(ctx, request)('audit.entry_title', { seq: entry.seq }), entry, details: JSON.stringify(entry.details, null, 2), labelHref });
   });
 
   scope.get('/export.csv', { schema: { querystring: auditQuerySchema } }, async (request, reply) => exportAudit(ctx, request, reply, 'csv'));

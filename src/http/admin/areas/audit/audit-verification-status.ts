@@ -22,7 +22,7 @@ export function verificationsOf(ctx: AdminContext): AuditVerifications {
  */
 export async function renderVerificationPage(ctx: AdminContext, request: FastifyRequest, reply: FastifyReply, status = 200, refused = false): Promise<FastifyReply> {
   const tenantId = tenantParam(request);
-  const t = adminT(ctx);
+  const t = adminT(ctx, request);
   const state = await verificationsOf(ctx).state();
   const view = verificationView(ctx, request, state, tenantId, t);
   return renderAdmin(ctx, request, reply, 'audit-verification', {

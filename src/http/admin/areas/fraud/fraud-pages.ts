@@ -18,7 +18,7 @@ export function registerFraudPages(scope: FastifyInstance, ctx: AdminContext): v
     const tenantId = tenantParam(request);
     const fraud = fraudOf(ctx);
     const [holds, labels, figures] = await Promise.all([fraud.fraudStore.holds(tenantId, LIST), fraud.fraudStore.labels(tenantId, LIST), fraudFigures(ctx, tenantId)]);
-    const t = adminT(ctx);
+    const t = adminT(ctx, request);
     return renderAdmin(ctx, request, reply, 'fraud-home', {
       title: t('fraud.title'), holds, labels, figures, days: FRAUD_WINDOW_DAYS, base: `/admin/t/${tenantId}/fraud`,
       trailHref: (subjectId: string) => `/admin/t/${tenantId}/audit?${new URLSearchParams({ subject: subjectId }).toString()}`,
@@ -34,7 +34,7 @@ export function registerFraudPages(scope: FastifyInstance, ctx: AdminContext): v
     const entry = await ctx.admin.auditQuery.get(tenantId, body.entry ?? '');
     if (!entry) throw new UnlatchError('not_found');
     const label = labelOf(body.label);
-    if (!label) return renderLabel(ctx, request, reply, entry.id, [{ field: 'label-fraud', message: adminT(ctx)('fraud.label_missing') }]);
+    if (!label) return renderLabel(ctx, request, reply, entry.id, [{ field: 'label-fraud', message: adminT(ctx, request)('fraud.label_missing') }]);
     await fraudOf(ctx).reports.label({
       operator: operatorOf(request), client: clientOf(request), tenantId, label, release: body.release === 'yes' && entry.subjectId !== null,
       entry: { id: entry.id, event: entry.event, subjectId: entry.subjectId, flowId: entry.flowId },
@@ -56,6 +56,6 @@ async function renderLabel(ctx: AdminContext, request: FastifyRequest, reply: Fa
   const entry = await ctx.admin.auditQuery.get(tenantId, id);
   if (!entry) throw new UnlatchError('not_found');
   const held = entry.subjectId ? await fraudOf(ctx).fraudStore.isHeld(tenantId, entry.subjectId) : false;
-  const t = adminT(ctx);
+  const t = adminT(ctx, request);
   return renderAdmin(ctx, request, reply, 'fraud-label', { title: t('fraud.label_title'), entry, held, errors, action: `/admin/t/${tenantId}/fraud/label` }, errors.length > 0 ? 400 : 200);
 }

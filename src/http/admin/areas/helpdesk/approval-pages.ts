@@ -14,7 +14,7 @@ export function registerApprovalPages(scope: FastifyInstance, ctx: AdminContext)
   scope.get('/', async (request, reply) => {
     const tenantId = tenantParam(request);
     const pending = await helpdeskOf(ctx).approvals.pending(tenantId);
-    const t = adminT(ctx);
+    const t = adminT(ctx, request);
     return renderAdmin(ctx, request, reply, 'helpdesk-approvals', {
       title: t('helpdesk.approvals_title'),
       pending: pending.map((r) => ({ ...r, actionText: t(`helpdesk.action.${r.action}`), params: Object.entries(r.params).map(([k, v]) => `${k}: ${v}`).join(', '), base: `/admin/t/${tenantId}/helpdesk-approvals/${encodeURIComponent(r.id)}` })),

@@ -13,7 +13,7 @@ const SEARCH_LIMIT = 50;
 
 /** A request for a second operator: back to the person's page, which lists it. */
 async function requested(ctx: AdminContext, request: FastifyRequest, reply: FastifyReply, result: RequestedResult): Promise<FastifyReply> {
-  const t = adminT(ctx);
+  const t = adminT(ctx, request);
   return renderResult(ctx, request, reply, { message: t(result.created ? 'helpdesk.requested' : 'helpdesk.already_requested', { action: t(`helpdesk.action.${result.request.action}`) }) });
 }
 
@@ -28,7 +28,7 @@ export function registerHelpdeskPages(scope: FastifyInstance, ctx: AdminContext)
     const q = (request.query as { q?: string }).q ?? '';
     const people = await searchPeople(ctx, tenantId, q, SEARCH_LIMIT);
     return renderAdmin(ctx, request, reply, 'helpdesk-home', {
-      title: adminT(ctx)('helpdesk.title'), q, searched: q.trim() !== '',
+      title: adminT(ctx, request)('helpdesk.title'), q, searched: q.trim() !== '',
       people: people.map((p) => ({ ...p, href: personHref(tenantId, p.id) })),
     });
   });
@@ -44,7 +44,7 @@ export function registerHelpdeskPages(scope: FastifyInstance, ctx: AdminContext)
     try {
       await helpdesk.checks.start(agentOf(request), account, { ticket: body.ticket, methodId: body.method });
     } catch (error) {
-      return renderPerson(ctx, request, reply, [fieldErrorOf(ctx, error)], 400, { ticket: body.ticket ?? '' });
+      return renderPerson(ctx, request, reply, [fieldErrorOf(ctx, request, error)], 400, { ticket: body.ticket ?? '' });
     }
     return reply.redirect(`${personHref(account.tenantId, account.id)}#check`, 303);
   });
@@ -58,10 +58,10 @@ export function registerHelpdeskPages(scope: FastifyInstance, ctx: AdminContext)
     try {
       answer = await helpdesk.checks.answer(agentOf(request), account, { checkId: body.checkId ?? '', code: body.code });
     } catch (error) {
-      return renderPerson(ctx, request, reply, [fieldErrorOf(ctx, error)], 400);
+      return renderPerson(ctx, request, reply, [fieldErrorOf(ctx, request, error)], 400);
     }
     if (answer.ok) return reply.redirect(`${personHref(account.tenantId, account.id)}#actions`, 303);
-    const t = adminT(ctx);
+    const t = adminT(ctx, request);
     const field = answer.failed ? 'method' : 'code';
     return renderPerson(ctx, request, reply, [{ field, message: t(answer.failed ? 'helpdesk.err.check_failed' : `helpdesk.err.answer_${answer.reason}`) }], 422);
   });
@@ -69,7 +69,7 @@ export function registerHelpdeskPages(scope: FastifyInstance, ctx: AdminContext)
   scope.post('/people/:id/unlock', { schema: form({}) }, async (request, reply) => {
     const result = await helpdeskOf(ctx).actions.unlock(agentOf(request), tenantParam(request), personParam(request));
     if (result.kind === 'requested') return requested(ctx, request, reply, result);
-    return renderResult(ctx, request, reply, { message: adminT(ctx)(result.wasLocked ? 'helpdesk.unlocked' : 'helpdesk.unlocked_not_locked') });
+    return renderResult(ctx, request, reply, { message: adminT(ctx, request)(result.wasLocked ? 'helpdesk.unlocked' : 'helpdesk.unlocked_not_locked') });
   });
 
   scope.post('/people/:id/access-pass', { schema: form({ minutes: 8, uses: 4 }) }, async (request, reply) => {
@@ -78,10 +78,10 @@ export function registerHelpdeskPages(scope: FastifyInstance, ctx: AdminContext)
     try {
       result = await helpdeskOf(ctx).actions.issuePass(agentOf(request), tenantParam(request), personParam(request), { minutes: body.minutes, uses: body.uses });
     } catch (error) {
-      return renderPerson(ctx, request, reply, [fieldErrorOf(ctx, error)], 400);
+      return renderPerson(ctx, request, reply, [fieldErrorOf(ctx, request, error)], 400);
     }
     if (result.kind === 'requested') return requested(ctx, request, reply, result);
-    const t = adminT(ctx);
+    const t = adminT(ctx, request);
     return renderResult(ctx, request, reply, { message: t('helpdesk.pass_issued', { count: result.uses }), secret: result.pass, secretLabel: t('helpdesk.pass_label'), expiresAt: result.expiresAt });
   });
 
@@ -90,7 +90,7 @@ export function registerHelpdeskPages(scope: FastifyInstance, ctx: AdminContext)
     try {
       await helpdeskOf(ctx).actions.revokePass(agentOf(request), tenantParam(request), personParam(request), { passId: body.passId ?? '', ticket: body.ticket });
     } catch (error) {
-      return renderPerson(ctx, request, reply, [fieldErrorOf(ctx, error)], 400);
+      return renderPerson(ctx, request, reply, [fieldErrorOf(ctx, request, error)], 400);
     }
     return reply.redirect(`${personHref(tenantParam(request), personParam(request))}#passes`, 303);
   });
@@ -100,9 +100,9 @@ export function registerHelpdeskPages(scope: FastifyInstance, ctx: AdminContext)
     try {
       result = await helpdeskOf(ctx).oneTimePasswords.set(agentOf(request), tenantParam(request), personParam(request), { password: formOf(request).password });
     } catch (error) {
-      return renderPerson(ctx, request, reply, [fieldErrorOf(ctx, error)], 400);
+      return renderPerson(ctx, request, reply, [fieldErrorOf(ctx, request, error)], 400);
     }
-    const t = adminT(ctx);
+    const t = adminT(ctx, request);
     if (result.kind === 'requested') return requested(ctx, request, reply, result);
     if (result.kind === 'password_rejected') {
       return renderPerson(ctx, request, reply, [{ field: 'password', message: t('helpdesk.err.password_rejected', { reasons: result.reasons.map((r) => r.code).join(', ') }) }], 422);
@@ -114,6 +114,6 @@ export function registerHelpdeskPages(scope: FastifyInstance, ctx: AdminContext)
   scope.post('/people/:id/remove-method', { schema: form({ methodId: 64 }) }, async (request, reply) => {
     const result = await helpdeskOf(ctx).actions.removeMethod(agentOf(request), tenantParam(request), personParam(request), formOf(request).methodId ?? '');
     if (result.kind === 'requested') return requested(ctx, request, reply, result);
-    return renderResult(ctx, request, reply, { message: adminT(ctx)('helpdesk.method_removed', { name: result.methodName }) });
+    return renderResult(ctx, request, reply, { message: adminT(ctx, request)('helpdesk.method_removed', { name: result.methodName }) });
   });
 }

@@ -33,9 +33,9 @@ export function formOf(request: FastifyRequest): Record<string, string | undefin
 }
 
 /** An `invalid_request` naming a field becomes that field's error; anything else is rethrown. */
-export function fieldErrorOf(ctx: AdminContext, error: unknown): FieldError {
+export function fieldErrorOf(ctx: AdminContext, request: FastifyRequest, error: unknown): FieldError {
   if (!isUnlatchError(error) || error.code !== 'invalid_request' || typeof error.details.field !== 'string') throw error;
-  const t = adminT(ctx);
+  const t = adminT(ctx, request);
   const { field, reason, min, max } = error.details as { field: string; reason?: string; min?: number; max?: number };
   const key = reason === 'sspr_off' || reason === 'must_change_unsupported' ? `helpdesk.err.${reason}` : `helpdesk.err.${field}`;
   return { field, message: t(key, { min, max }) };
@@ -49,7 +49,7 @@ export async function renderPerson(
   const view = await helpdeskPersonView(ctx, agentOf(request), tenantId, personParam(request));
   if (!view) throw new UnlatchError('not_found');
   if (audit) await auditOperator(ctx, request, { event: 'admin.viewed', outcome: 'success', tenantId, subjectId: view.account.id, details: { what: 'helpdesk_person' } });
-  const t = adminT(ctx);
+  const t = adminT(ctx, request);
   return renderAdmin(ctx, request, reply, 'helpdesk-person', {
     title: t('helpdesk.person_title', { name: view.account.displayName ?? view.account.username }),
     view,
@@ -68,6 +68,6 @@ export async function renderResult(
   reply: FastifyReply,
   result: { message: string; secret?: string; secretLabel?: string; expiresAt?: Date },
 ): Promise<FastifyReply> {
-  const t = adminT(ctx);
+  const t = adminT(ctx, request);
   return renderAdmin(ctx, request, reply, 'helpdesk-result', { title: t('helpdesk.result_title'), ...result, back: personHref(tenantParam(request), personParam(request)) });
 }

@@ -25,7 +25,7 @@ async function overviewOf(ctx: AdminContext, request: FastifyRequest) {
 export function registerOverviewPages(scope: FastifyInstance, ctx: AdminContext): void {
   scope.get('/', { schema: { querystring: periodQuery } }, async (request, reply) => {
     const overview = await overviewOf(ctx, request);
-    const t = adminT(ctx);
+    const t = adminT(ctx, request);
     return renderAdmin(ctx, request, reply, 'overview', {
       title: t('overview.title'), charts: true, overview, coverageHref: `/admin/t/${tenantParam(request)}/reports/coverage`, chartList: overviewCharts(overview, t), periods: OVERVIEW_PERIODS,
       pct: (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)} %`),

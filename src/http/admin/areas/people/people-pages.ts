@@ -16,7 +16,7 @@ export function registerPeoplePages(scope: FastifyInstance, ctx: AdminContext): 
     const q = (request.query as { q?: string }).q ?? '';
     const people = await searchPeople(ctx, tenantId, q, SEARCH_LIMIT);
     return renderAdmin(ctx, request, reply, 'people-search', {
-      title: adminT(ctx)('people.title'), q, people: people.map((p) => ({ ...p, href: `/admin/t/${tenantId}/people/${encodeURIComponent(p.id)}` })), searched: q.trim() !== '', limit: SEARCH_LIMIT,
+      title: adminT(ctx, request)('people.title'), q, people: people.map((p) => ({ ...p, href: `/admin/t/${tenantId}/people/${encodeURIComponent(p.id)}` })), searched: q.trim() !== '', limit: SEARCH_LIMIT,
     });
   });
 

@@ -32,7 +32,7 @@ export function registerPolicyPages(scope: FastifyInstance, ctx: AdminContext): 
   scope.get('/', { schema: { querystring: simulateQuery } }, async (request, reply) => {
     const data = await policyData(ctx, request);
     return renderAdmin(ctx, request, reply, 'policy', {
-      title: adminT(ctx)('policy.title'), ...data, reasons: data.simulation?.reasons.map((r) => reasonText(r)) ?? [],
+      title: adminT(ctx, request)('policy.title'), ...data, reasons: data.simulation?.reasons.map((r) => reasonText(r)) ?? [],
     });
   });
 }

@@ -16,7 +16,7 @@ export const PAGE_ROWS = 200;
 /** `GET …/reports` (the list), `…/reports/:report` (one, as a table and a chart), `…/reports/:report.csv` (streamed). */
 export function registerReportPages(scope: FastifyInstance, ctx: AdminContext): void {
   scope.get('/', async (request, reply) => {
-    const t = adminT(ctx);
+    const t = adminT(ctx, request);
     const base = `/admin/t/${tenantParam(request)}/reports`;
     return renderAdmin(ctx, request, reply, 'reports-list', {
       title: t('reports.title'),
@@ -28,7 +28,7 @@ export function registerReportPages(scope: FastifyInstance, ctx: AdminContext): 
 
   scope.get('/:report', { schema: { params: reportParamsSchema, querystring: reportQuerySchema } }, async (request, reply) => {
     const r = reportRequestOf(ctx, request);
-    const t = adminT(ctx);
+    const t = adminT(ctx, request);
     const view = await runForView(r, ctx.admin.clock.now(), PAGE_ROWS);
     const described = paramsRecord(r.params, r.report.params);
     await auditOperator(ctx, request, { event: 'admin.viewed', outcome: 'success', tenantId: r.tenantId, details: { what: 'report', report: r.report.id, params: described } });

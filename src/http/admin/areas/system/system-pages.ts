@@ -19,7 +19,7 @@ const checkSchema = {
 export function registerSystemPages(scope: FastifyInstance, ctx: AdminContext): void {
   const render = (request: Parameters<typeof renderAdmin>[1], reply: Parameters<typeof renderAdmin>[2], view: SystemView, extra: Record<string, unknown> = {}) =>
     renderAdmin(ctx, request, reply, 'system-page', {
-      title: adminT(ctx)('system.title'),
+      title: adminT(ctx, request)('system.title'),
       view,
       yaml: configYaml(view),
       checkAction: `/admin/t/${tenantParam(request)}/system/directory-check`,
