@@ -114,6 +114,11 @@ function finish(config: UnlatchConfig, cwd: string, env: NodeJS.ProcessEnv, scop
   for (const [i, schedule] of config.admin.reports.schedules.entries()) {
     if (!tenantIds.has(schedule.tenant)) throw new ConfigError(`config: admin.reports.schedules.${i}.tenant: "${schedule.tenant}" is not one of the tenants`);
   }
+  // A hook naming a tenant that does not exist (a typo) would never fire, and nothing would say so.
+  for (const [i, hook] of config.hooks.entries()) {
+    const unknown = (hook.tenants ?? []).find((id) => !tenantIds.has(id));
+    if (unknown !== undefined) throw new ConfigError(`config: hooks.${i}.tenants: "${unknown}" is not one of the tenants`);
+  }
   for (const id of Object.keys(config.policy.tenants)) {
     if (!config.tenants.some((t) => t.id === id)) throw new ConfigError(`config: policy.tenants.${id}: "${id}" is not one of the tenants`);
   }

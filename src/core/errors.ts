@@ -12,6 +12,11 @@ export const ERROR_CODES = {
   flow_wrong_step: { status: 409, messageKey: 'errors.flow_wrong_step' },
   /** The code was wrong; the flow still lives. */
   code_invalid: { status: 422, messageKey: 'errors.code_invalid' },
+  /**
+   * The right code of the person's own authenticator app, for a 30-second step already used (often the code that
+   * just registered the app): wait for the next code. It costs no attempt; a wrong code or a decoy's never gets it.
+   */
+  code_already_used: { status: 422, messageKey: 'errors.code_already_used' },
   /** Too many wrong codes: the flow is dead and a new reset must start. */
   code_attempts_exceeded: { status: 410, messageKey: 'errors.code_attempts_exceeded' },
   /** The new password breaks the password rules; `reasons` says which. */

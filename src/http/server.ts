@@ -13,6 +13,8 @@ import { hooksJwksRoute } from './hooks-jwks.js';
 import { metricsRoute } from './metrics.js';
 import { apiPlugin } from './api/index.js';
 import { portalPlugin } from './portal/index.js';
+import { defaultFavicon } from './portal/default-favicon.js';
+import { registerFavicon } from './portal/routes/brand-assets.js';
 import { registerTracing } from './tracing-hooks.js';
 import { recordHttpDurations } from './metrics-hook.js';
 
@@ -71,6 +73,8 @@ export async function buildServer(deps: HttpDeps, surface: Surface = 'all'): Pro
   await app.register(apiPlugin, { deps, prefix: '/api', surface });
   if (deps.admin && surface !== 'public') await app.register(adminConsolePlugin, { deps, admin: deps.admin });
   if (surface !== 'admin') await app.register(portalPlugin, { deps });
+  // The console's own listener has no portal, but browsers still ask it for the icon: Unlatch's, not a 404.
+  else registerFavicon(app, defaultFavicon());
   return app;
 }
 

@@ -33,10 +33,15 @@ describe('JSON API: resetting with an authenticator app or a backup code, and tw
     expect((verified.json() as { next: string }).next).toBe('set_password');
     expect((await post(`/api/v1/reset/${flowId}/password`, { password: 'amber quarry falcon 28' })).statusCode).toBe(200);
 
+    // The same code again, in its own 30 seconds: the person's app, a step already spent (wait for the next code).
     const again = await start('alice');
     const replay = await post(`/api/v1/reset/${again}/verify`, { method: 'totp', code });
     expect(replay.statusCode).toBe(422);
-    expect((replay.json() as { code: string }).code).toBe('code_invalid');
+    expect((replay.json() as { code: string }).code).toBe('code_already_used');
+    // After its window it is only a wrong code.
+    t.clock.advance(90);
+    const late = await post(`/api/v1/reset/${again}/verify`, { method: 'totp', code });
+    expect((late.json() as { code: string }).code).toBe('code_invalid');
   });
 
   it('resets with a backup code, once', async () => {

@@ -6,6 +6,7 @@ import { documentedCommand, runDocumented } from '../helpers/doc-commands.js';
 import { cliWorkspace, type CliWorkspace } from '../helpers/cli-runner.js';
 import { AD_PEOPLE, DOMAIN_POLICY, IVAN_PSO, REALM, TLS_SERVER_NAME, type AdPersonName, type SambaAd } from '../helpers/samba-ad.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { ActiveDirectoryDirectory } from '../../src/adapters/directory/active-directory.js';
 import { changePassword, expectProblem, flowAtPasswordStep, plainReasons, postJson, setPassword, verify } from '../http/api-client.js';
 import { PortalVisitor, visibleText } from '../http/portal-forms.js';
 
@@ -133,6 +134,35 @@ export function activeDirectoryHttpCases(getAd: () => SambaAd): void {
     expect(visibleText((await v.follow(done)).body)).toContain('Your password has been reset');
     expect(await binds('sven', password)).toBe(true);
     expect(await binds('sven', person('sven').password)).toBe(false);
+  });
+
+  it("portal: /change lists the domain's rules up front (complexity included), before anyone is known", async () => {
+    const page = await new PortalVisitor(t).get('/change');
+    expect(page.statusCode).toBe(200);
+    const text = visibleText(page.body);
+    expect(text).toContain("Your organisation's directory also requires:");
+    expect(text).toContain(`at least ${DOMAIN_POLICY.minLength} characters`);
+    expect(text).toContain('characters of three kinds: upper case, lower case, digits, symbols — and not your account name');
+    expect(text).toContain(`none of your last ${DOMAIN_POLICY.historyLength} passwords`);
+    // The domain has no minimum age: no line for it.
+    expect(text).not.toContain('between two changes');
+    // After a refusal the page comes back (post/redirect/get) with the rules still there.
+    const v = new PortalVisitor(t);
+    await v.get('/change');
+    const refused = await v.post('/change', { identifier: 'oscar', currentPassword: 'Not-His-Password-1', newPassword: 'x', confirmPassword: 'y' });
+    expect(refused.headers.location).toBe('/change');
+    expect(visibleText((await v.follow(refused)).body)).toContain(`at least ${DOMAIN_POLICY.minLength} characters`);
+  });
+
+  it("the adapter tells the domain's rules for its tenant only, read from the domain root", async () => {
+    const directory = new ActiveDirectoryDirectory({ tenantId: 'demo', ...adDirectory() });
+    expect(await directory.tenantPasswordRules('demo')).toEqual({
+      minLength: DOMAIN_POLICY.minLength, historyLength: DOMAIN_POLICY.historyLength, complexity: DOMAIN_POLICY.complexity, minAgeSeconds: DOMAIN_POLICY.minAgeSeconds,
+    });
+    expect(await directory.tenantPasswordRules('other')).toBeNull();
+    // Unreachable: no rules, no error (the page shows its own rules only).
+    const down = new ActiveDirectoryDirectory({ tenantId: 'demo', ...adDirectory(), url: 'ldaps://127.0.0.1:1', connectTimeoutMs: 1000 });
+    expect(await down.tenantPasswordRules('demo')).toBeNull();
   });
 
   it('unlatch directory check: bind ✓, search ✓ and the delegated rights it can see; exit code 0', async () => {

@@ -34,6 +34,19 @@ describe('a separate console listener (admin.listen)', () => {
     expect((await fetch(`${adminUrl}/api/v1/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
   });
 
+  it("answers the browser's own /favicon.ico request there with Unlatch's icon, the same bytes the portal serves", async () => {
+    const onConsole = await fetch(`${adminUrl}/favicon.ico`);
+    expect(onConsole.status).toBe(200);
+    expect(onConsole.headers.get('content-type')).toBe('image/x-icon');
+    const bytes = Buffer.from(await onConsole.arrayBuffer());
+    expect(bytes.length).toBeGreaterThan(0);
+    const onPortal = Buffer.from(await (await fetch(`${publicUrl}/favicon.ico`)).arrayBuffer());
+    expect(bytes.equals(onPortal)).toBe(true);
+    // Revalidated by its ETag, like the portal's.
+    const again = await fetch(`${adminUrl}/favicon.ico`, { headers: { 'if-none-match': onConsole.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+  });
+
   it('refuses a listen value that is not host:port', () => {
     expect(() => validateConfig({ admin: { listen: 'console' } })).toThrow(/admin\.listen: host:port/);
   });

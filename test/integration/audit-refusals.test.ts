@@ -76,13 +76,14 @@ describe('every refusal and every ending is audited', () => {
     const first = await startReset(t, CAROL.username);
     expect((await postJson(t, `/api/v1/reset/${first}/verify`, { method: 'totp', code })).statusCode).toBe(200);
     const second = await startReset(t, CAROL.username);
-    expectProblem(await postJson(t, `/api/v1/reset/${second}/verify`, { method: 'totp', code }), 422, 'code_invalid');
+    // The person's own spent code is explained and costs no attempt; it is still audited as a refusal.
+    expectProblem(await postJson(t, `/api/v1/reset/${second}/verify`, { method: 'totp', code }), 422, 'code_already_used');
     expectProblem(await postJson(t, `/api/v1/reset/${second}/verify`, { method: 'totp', code: wrongCode(code) }), 422, 'code_invalid');
 
     const failed = await entries('reset.code_failed', CAROL.username);
     expect(failed.map((r) => r.details)).toEqual([
-      { attempts: 1, method: 'totp', reason: 'replayed', purpose: 'reset' },
-      { attempts: 2, method: 'totp', reason: 'wrong', purpose: 'reset' },
+      { attempts: 0, method: 'totp', reason: 'replayed', purpose: 'reset' },
+      { attempts: 1, method: 'totp', reason: 'wrong', purpose: 'reset' },
     ]);
   });
 

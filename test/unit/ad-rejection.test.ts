@@ -3,9 +3,9 @@ import type { AdPasswordRules } from '../../src/adapters/directory/ad-password-r
 import { adRejectionReasons } from '../../src/adapters/directory/ad-rejection.js';
 import { loadI18n } from '../../src/adapters/i18n/load-i18n.js';
 import { reasonsOf } from '../../src/http/api/problems.js';
-import { directoryReasonText } from '../../src/http/portal/directory-reasons.js';
+import { directoryReasonText } from '../../src/http/directory-reasons.js';
 import { translatorFor } from '../../src/http/portal/language.js';
-import { describeReasons } from '../../src/http/portal/password-reasons.js';
+import { describeReasons } from '../../src/http/password-reasons.js';
 
 const DOMAIN: AdPasswordRules = {
   source: 'domain',
@@ -87,10 +87,10 @@ describe("AD's rules in plain words (portal and API)", () => {
     const [portal] = describeReasons(catalogue, 'en', t, reasons);
     expect(portal).toContain('characters of three kinds');
     expect(portal).not.toContain('try a longer');
-    expect(reasonsOf(reasons, catalogue)).toEqual([
+    expect(reasonsOf(reasons, { catalogue, lang: 'en', t })).toEqual([
       { code: 'directory_policy', message: portal, params: { directory: 'active_directory', rule: 'complexity', detail: portal } },
     ]);
     // Unlatch's own reasons stay as they were: a code and a message.
-    expect(reasonsOf([{ code: 'too_common' }], catalogue)).toEqual([{ code: 'too_common', message: expect.any(String) }]);
+    expect(reasonsOf([{ code: 'too_common' }], { catalogue, lang: 'en', t })).toEqual([{ code: 'too_common', message: expect.any(String) }]);
   });
 });

@@ -41,10 +41,13 @@ describe('helpdesk check options', () => {
     ];
     const trusted = checkOptions(account, { directoryEmail: true, directoryPhone: false }, registered, true);
     expect(trusted.map((o) => o.methodId)).toEqual(['p1', 'directory-email', 'e1', 't1', 'backup-codes']);
-    expect(trusted.find((o) => o.methodId === 'backup-codes')?.label).toContain('1 unused');
+    // Data for the console to word in the operator's language: names, masked destinations, a count.
+    expect(trusted.find((o) => o.methodId === 'backup-codes')).toMatchObject({ name: null, masked: null, unused: 1 });
+    expect(trusted.find((o) => o.methodId === 'directory-email')).toMatchObject({ name: null, masked: 'a•••@example.com' });
+    expect(trusted.find((o) => o.methodId === 'e1')).toMatchObject({ name: 'Home', masked: 'a•••@home.example' });
     const untrusted = checkOptions(account, { directoryEmail: false, directoryPhone: false }, registered, false);
     expect(untrusted.map((o) => o.methodId)).toEqual(['e1', 't1', 'backup-codes']);
-    expect(untrusted.every((o) => !o.label.includes('al@home.example'))).toBe(true);
+    expect(untrusted.every((o) => !`${o.name} ${o.masked}`.includes('al@home.example'))).toBe(true);
   });
 
   it('masks destinations', () => {

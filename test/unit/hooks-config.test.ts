@@ -33,6 +33,14 @@ describe('hooks configuration', () => {
     expect(() => validateConfig({ hooks: [{ type: 'oidc-backchannel', name: 'rp', url: 'https://rp.example.org/bc', audience: 'rp', signingKeyPath: '/k.pem', alg: 'HS256' }] })).toThrow(/hooks\.0\.alg/);
   });
 
+  it('refuses a hook naming a tenant that is not configured (it would never fire), naming the key', () => {
+    const tenants = [{ id: 'acme', name: 'Acme' }, { id: 'demo', name: 'Demo' }];
+    expect(validateConfig({ tenants, hooks: [{ ...keycloak, tenants: ['acme'] }] }).hooks[0]!.tenants).toEqual(['acme']);
+    expect(() => validateConfig({ tenants, hooks: [{ ...keycloak, tenants: ['acme', 'acmee'] }] })).toThrow('config: hooks.0.tenants: "acmee" is not one of the tenants');
+    // Dev mode without tenants has the demo tenant, which a hook may name.
+    expect(validateConfig({ hooks: [{ ...keycloak, tenants: ['demo'] }] }).hooks[0]!.tenants).toEqual(['demo']);
+  });
+
   it('takes secrets from files or the environment, and redacts them on the System page', () => {
     const dir = mkdtempSync(join(tmpdir(), 'unlatch-hook-secrets-'));
     try {

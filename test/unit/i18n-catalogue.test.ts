@@ -19,6 +19,7 @@ const DYNAMIC_KEYS: Record<string, readonly RegExp[]> = {
     /^reset_code\.(code|totp|backup_code|access_pass|sms_code)\.(title|intro|label|hint|required|format|wrong_\w+)$/, // proof-code.ts, reset-code.ts: `reset_code.${kind}.…`
     /^reset_code\.other_ways\.\w+$/, // reset-code.eta: 'reset_code.other_ways.' + other
     /^reset_second\.(choice|generic|code\.hint)\.\w+$/, // reset-second.ts: `reset_second.choice.${method}` …
+    /^proof_label\.(kind|named|left)\.\w+$/, // proof-labels.ts: `proof_label.kind.${method}` …
     /^password\.(reasons|context)\.\w+$/, // password-reasons.ts: `password.reasons.${code}`, `password.context.${word}`
     /^rating\.option_[1-5]$/, // partials/rating.eta: 'rating.option_' + n
     /^security_verify\.(method\.\w+|code\.wrong_\w+)$/, // security-verify.eta / .ts

@@ -21,7 +21,8 @@ import { guidFromString } from './ad-guid.js';
 import type { LdapConnector } from './ldap-connection.js';
 import { resolveAdOptions, type ActiveDirectoryOptions, type ResolvedAdOptions } from './ad-options.js';
 import { encodeOldUnicodePwd, encodeUnicodePwd } from './ad-password.js';
-import type { AdPasswordRules } from './ad-password-rules.js';
+import { shownRules, type AdPasswordRules } from './ad-password-rules.js';
+import { TimedCache } from './timed-cache.js';
 import { AdPeople, type AdListPeopleOptions } from './ad-people.js';
 import { PolicyHintsControl } from './ad-policy-hints.js';
 import { adRejectionReasons } from './ad-rejection.js';
@@ -43,6 +44,10 @@ export class ActiveDirectoryDirectory implements Directory {
   private rootDse: Promise<AdRootDse> | null = null;
 
   private readonly people: AdPeople;
+  private readonly domainRules = new TimedCache(async () => {
+    const rules = await this.readPasswordRules().catch(() => null);
+    return rules ? shownRules(rules) : null;
+  });
 
   constructor(options: ActiveDirectoryOptions) {
     this.options = resolveAdOptions(options);
@@ -197,7 +202,15 @@ export class ActiveDirectoryDirectory implements Directory {
   async passwordRules(account: DirectoryAccount): Promise<DirectoryPasswordRules | null> {
     const rules = await this.readPasswordRules(account).catch(() => null);
     if (!rules || rules.psoUnreadable) return null;
-    return { minLength: rules.minLength, historyLength: rules.historyLength, complexity: rules.complexity, minAgeSeconds: rules.minAgeSeconds };
+    return shownRules(rules);
+  }
+
+  /**
+   * The domain's rules (pwdProperties, minPwdLength, history, minimum age from the domain root), for everyone
+   * before anyone is known; read at most once a minute. A PSO may set other rules for some people.
+   */
+  async tenantPasswordRules(tenantId: string): Promise<DirectoryPasswordRules | null> {
+    return tenantId === this.options.tenantId ? this.domainRules.get() : null;
   }
 
   async readPasswordRules(account?: DirectoryAccount): Promise<AdPasswordRules> {

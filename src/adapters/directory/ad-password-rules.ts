@@ -1,4 +1,5 @@
 import type { Entry } from 'ldapts';
+import type { DirectoryPasswordRules } from '../../core/ports/directory.js';
 import { text } from './ad-account.js';
 
 /**
@@ -37,6 +38,11 @@ export interface AdPasswordRules {
   lockoutDurationSeconds: number | null;
   /** Seconds after which the bad-password count starts again (`lockOutObservationWindow`). */
   lockoutObservationWindowSeconds: number;
+}
+
+/** What of AD's rules a person is shown before choosing a password (the lockout numbers are not theirs to meet). */
+export function shownRules(rules: AdPasswordRules): DirectoryPasswordRules {
+  return { minLength: rules.minLength, historyLength: rules.historyLength, complexity: rules.complexity, minAgeSeconds: rules.minAgeSeconds };
 }
 
 /** The attributes of the domain root that hold the domain's rules. */

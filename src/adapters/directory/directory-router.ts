@@ -195,6 +195,17 @@ export class DirectoryRouter implements Directory {
     return target.routed.directory.passwordRules(inner(account, target)).catch(() => null);
   }
 
+  /**
+   * A tenant's rules before anyone is known: only where one directory holds all its people (with several, the
+   * person's is unknown until they sign in, and another's rules would mislead).
+   */
+  async tenantPasswordRules(tenantId: string): Promise<DirectoryPasswordRules | null> {
+    const list = this.tenants.get(tenantId) ?? [];
+    const only = list.length === 1 ? list[0]!.directory : null;
+    if (!only?.tenantPasswordRules) return null;
+    return only.tenantPasswordRules(tenantId).catch(() => null);
+  }
+
   async unlock(account: DirectoryAccount): Promise<void> {
     const target = this.require(account);
     await this.guard(account.tenantId, target.routed, 'unlock', () => target.routed.directory.unlock(inner(account, target)));

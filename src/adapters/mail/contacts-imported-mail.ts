@@ -16,6 +16,8 @@ export interface ContactsImportedInput {
   supportContact?: string;
   /** The notice's "this wasn't me" token; absent: no report link. */
   reportToken?: string;
+  /** The tenant of the notice: the report link names it, so the report page has its look, language and helpdesk. */
+  reportTenant?: string;
   t: MailT;
 }
 
@@ -35,7 +37,7 @@ export function renderContactsImported(input: ContactsImportedInput): RenderedMa
   const support = input.supportContact === undefined ? '' : clean(input.supportContact);
   const notYours = support ? tr('contacts_imported.not_yours_support', { support, url: LINK }) : tr('contacts_imported.not_yours', { url: LINK });
   const footer = tr('common.footer');
-  const report = reportLinkParagraph(t, input.publicUrl, input.reportToken);
+  const report = reportLinkParagraph(t, input.publicUrl, input.reportToken, input.reportTenant);
   const text = [greeting, '', body, '', withUrl(status, url), '', withUrl(notYours, url), ...(report ? ['', report.text] : []), '', '-- ', footer].join('\n');
   const html = layout(t, subject, tr('contacts_imported.heading'), footer, [para(greeting), para(body), paraWithLink(status, url), paraWithLink(notYours, url), ...(report ? [report.html] : [])]);
   return { subject, text, html };

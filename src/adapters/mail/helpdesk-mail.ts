@@ -17,6 +17,8 @@ export interface HelpdeskActionInput {
   supportContact?: string;
   /** The notice's "this wasn't me" token; absent: no report link. */
   reportToken?: string;
+  /** The tenant of the notice: the report link names it, so the report page has its look, language and helpdesk. */
+  reportTenant?: string;
   t: MailT;
 }
 
@@ -43,7 +45,7 @@ export function renderHelpdeskAction(input: HelpdeskActionInput): RenderedMail {
   const url = baseUrl(input.publicUrl);
   const footer = tr('common.footer');
   const reset = tr('helpdesk_action.reset', { url: LINK });
-  const report = reportLinkParagraph(t, input.publicUrl, input.reportToken);
+  const report = reportLinkParagraph(t, input.publicUrl, input.reportToken, input.reportTenant);
   const text = [greeting, '', body, '', tr('helpdesk_action.if_you'), ifNot, withUrl(reset, `${url}/reset`), ...(report ? ['', report.text] : []), '', '-- ', footer].join('\n');
   const html = layout(t, subject, tr('helpdesk_action.heading'), footer, [para(greeting), para(body), para(tr('helpdesk_action.if_you')), para(ifNot), paraWithLink(reset, `${url}/reset`), ...(report ? [report.html] : [])]);
   return { subject, text, html };

@@ -104,6 +104,7 @@ export function createMailRenderer(options: MessageTexts & { publicUrl: string; 
           publicUrl: options.publicUrl,
           supportContact: options.supportContact,
           reportToken: reportTokenOf(data),
+          reportTenant: message.tenantId,
           t,
         });
       case 'methods_changed':
@@ -117,6 +118,7 @@ export function createMailRenderer(options: MessageTexts & { publicUrl: string; 
           publicUrl: options.publicUrl,
           supportContact: options.supportContact,
           reportToken: reportTokenOf(data),
+          reportTenant: message.tenantId,
           t,
         });
       case 'contacts_imported':
@@ -130,6 +132,7 @@ export function createMailRenderer(options: MessageTexts & { publicUrl: string; 
           publicUrl: options.publicUrl,
           supportContact: options.supportContact,
           reportToken: reportTokenOf(data),
+          reportTenant: message.tenantId,
           t,
         });
       case 'helpdesk_action':
@@ -144,6 +147,7 @@ export function createMailRenderer(options: MessageTexts & { publicUrl: string; 
           publicUrl: options.publicUrl,
           supportContact: options.supportContact,
           reportToken: reportTokenOf(data),
+          reportTenant: message.tenantId,
           t,
         });
       case 'fraud_alert':

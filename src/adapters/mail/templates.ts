@@ -42,6 +42,8 @@ export interface PasswordChangedInput {
   supportContact?: string;
   /** The notice's "this wasn't me" token (see `reportLinkParagraph`); absent: no report link. */
   reportToken?: string;
+  /** The tenant of the notice: the report link names it, so the report page has its look, language and helpdesk. */
+  reportTenant?: string;
   t: MailT;
 }
 
@@ -152,7 +154,7 @@ function renderSecurityNotice(input: PasswordChangedInput, prefix: string, bodyK
   const ifNot = support ? tr(`${prefix}.if_not_support`, { support: CONTACT, url: LINK }) : tr(`${prefix}.if_not`, { url: LINK });
   const footer = tr('common.footer');
 
-  const report = reportLinkParagraph(t, input.publicUrl, input.reportToken);
+  const report = reportLinkParagraph(t, input.publicUrl, input.reportToken, input.reportTenant);
   const text = [greeting, '', body, '', ifYou, withUrl(ifNot, url).split(CONTACT).join(support), ...(report ? ['', report.text] : []), '', '-- ', footer].join('\n');
   const html = layout(t, subject, tr(`${prefix}.heading`), footer, [para(greeting), para(body), para(ifYou), paraWithLink(ifNot, url, support), ...(report ? [report.html] : [])]);
   return { subject, text, html };
@@ -163,10 +165,12 @@ function renderSecurityNotice(input: PasswordChangedInput, prefix: string, bodyK
  * Opening it only shows a page with a button (mail scanners spend nothing); the button pauses self-service for
  * the account and alerts the organisation. Null without a token (an old queued message, a test).
  */
-export function reportLinkParagraph(t: MailT, publicUrl: string, token: string | undefined): { text: string; html: string } | null {
+export function reportLinkParagraph(t: MailT, publicUrl: string, token: string | undefined, tenantId?: string): { text: string; html: string } | null {
   if (!token) return null;
-  // The token is URL-safe base64 already; encoding it again keeps the URL well-formed whatever it holds.
-  const url = `${baseUrl(publicUrl)}/report?token=${encodeURIComponent(token)}`;
+  // The token is URL-safe base64 already; encoding it again keeps the URL well-formed whatever it holds. The tenant
+  // is no secret (the mail names the organisation): it gives the page the tenant's look and helpdesk contact.
+  const tenant = tenantId ? `&tenant=${encodeURIComponent(tenantId)}` : '';
+  const url = `${baseUrl(publicUrl)}/report?token=${encodeURIComponent(token)}${tenant}`;
   const sentence = translate(t, 'report_link.text', { url: LINK });
   return { text: withUrl(sentence, url), html: paraWithLink(sentence, url) };
 }

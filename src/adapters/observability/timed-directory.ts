@@ -62,6 +62,7 @@ export function timedDirectory(inner: Directory, observe: Observe): Directory {
   if (inner.supportsMustChange) wrapped.supportsMustChange = (account) => inner.supportsMustChange!(account);
   if (inner.checksWritesBySignIn) wrapped.checksWritesBySignIn = (account) => inner.checksWritesBySignIn!(account);
   if (inner.passwordRules) wrapped.passwordRules = (account) => inner.passwordRules!(account);
+  if (inner.tenantPasswordRules) wrapped.tenantPasswordRules = (tenantId) => inner.tenantPasswordRules!(tenantId);
   if (inner.accountDetails) wrapped.accountDetails = (account) => inner.accountDetails!(account);
   if (inner.searchPeople) wrapped.searchPeople = (tenantId, text, limit) => timed('searchPeople', () => inner.searchPeople!(tenantId, text, limit));
   if (inner.listPeople) wrapped.listPeople = (tenantId, options) => timedIteration(inner.listPeople!(tenantId, options), observe);

@@ -18,7 +18,7 @@ export function traceDirectory(directory: DirectoryRouter, on: boolean): Directo
   return on ? traced(directory, {
     findByIdentifier: 'directory.find', findById: 'directory.find_by_id', verifyPassword: 'directory.verify_password',
     preparePasswordWrite: 'directory.set_password', changePassword: 'directory.change_password', unlock: 'directory.unlock',
-    passwordRules: 'directory.password_rules', accountDetails: 'directory.account_details', searchPeople: 'directory.search',
+    passwordRules: 'directory.password_rules', tenantPasswordRules: 'directory.tenant_password_rules', accountDetails: 'directory.account_details', searchPeople: 'directory.search',
   }, { 'peer.service': 'directory' }) : directory;
 }
 

@@ -6,7 +6,7 @@ import type { PasswordPolicy, PasswordRejection } from '../password/password-pol
 import type { AuditEntryInput } from '../ports/audit.js';
 import type { ClientInfo } from '../ports/client-info.js';
 import type { Clock } from '../ports/clock.js';
-import type { Directory } from '../ports/directory.js';
+import type { Directory, DirectoryPasswordRules } from '../ports/directory.js';
 import type { FlowObserver } from '../ports/flow-observer.js';
 import type { Limiter } from '../ports/limiter.js';
 import type { SessionRepository } from '../ports/sessions.js';
@@ -44,6 +44,16 @@ export type PasswordChangeResult = { ok: true } | { ok: false; code: 'password_r
  */
 export class PasswordChange {
   constructor(private readonly deps: PasswordChangeDeps) {}
+
+  /**
+   * The directory's own rules for everyone of a configured tenant (AD's domain policy), to show before the
+   * first try: the person is not known until they submit. Null when the directory cannot tell; never throws.
+   */
+  async directoryRules(tenantId: string): Promise<DirectoryPasswordRules | null> {
+    const { directory, tenants } = this.deps;
+    if (!tenants.get(tenantId) || !directory.tenantPasswordRules) return null;
+    return directory.tenantPasswordRules(tenantId).catch(() => null);
+  }
 
   async change(input: {
     tenantId: string;

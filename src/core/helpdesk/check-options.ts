@@ -13,8 +13,14 @@ export const BACKUP_CODES_ID = 'backup-codes';
 export interface CheckOption {
   methodId: string;
   kind: HelpdeskCheckKind;
-  /** What the agent sees: the method's label and a masked destination. */
-  label: string;
+  /**
+   * What the agent sees, as data the console words in the operator's language: the name the person gave the method
+   * (null: the directory's own address or phone), the destination masked (null: no code is sent), and for backup codes
+   * how many are unused.
+   */
+  name: string | null;
+  masked: string | null;
+  unused?: number;
   destination: string | null;
 }
 
@@ -38,19 +44,19 @@ export function checkOptions(
   smsAvailable: boolean,
 ): CheckOption[] {
   const options: CheckOption[] = [];
-  const code = (methodId: string, kind: 'sms_code' | 'email_code', name: string, to: string) =>
-    options.push({ methodId, kind, label: `${name} (${maskDestination(kind, to)})`, destination: to });
+  const code = (methodId: string, kind: 'sms_code' | 'email_code', name: string | null, to: string) =>
+    options.push({ methodId, kind, name, masked: maskDestination(kind, to), destination: to });
   const confirmed = registered.filter((m) => m.confirmed);
   if (smsAvailable) {
     const phone = directoryPhoneOf(account, decision);
-    if (phone) code(DIRECTORY_PHONE_ID, 'sms_code', 'Directory phone', phone);
+    if (phone) code(DIRECTORY_PHONE_ID, 'sms_code', null, phone);
     for (const m of confirmed) if (m.kind === 'sms_code' && typeof m.data.phone === 'string') code(m.id, 'sms_code', m.name, m.data.phone);
   }
   const email = directoryEmailOf(account, decision);
-  if (email) code(DIRECTORY_EMAIL_ID, 'email_code', 'Directory email', email);
+  if (email) code(DIRECTORY_EMAIL_ID, 'email_code', null, email);
   for (const m of confirmed) if (m.kind === 'email_code' && typeof m.data.email === 'string') code(m.id, 'email_code', m.name, m.data.email);
-  for (const m of confirmed) if (m.kind === 'totp') options.push({ methodId: m.id, kind: 'totp', label: m.name, destination: null });
+  for (const m of confirmed) if (m.kind === 'totp') options.push({ methodId: m.id, kind: 'totp', name: m.name, masked: null, destination: null });
   const backups = confirmed.filter((m) => m.kind === 'backup_code' && m.usedAt === null).length;
-  if (backups > 0) options.push({ methodId: BACKUP_CODES_ID, kind: 'backup_code', label: `Backup codes (${backups} unused)`, destination: null });
+  if (backups > 0) options.push({ methodId: BACKUP_CODES_ID, kind: 'backup_code', name: null, masked: null, unused: backups, destination: null });
   return options;
 }

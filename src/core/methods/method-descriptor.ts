@@ -13,10 +13,11 @@ export interface MethodDescriptor {
    */
   readonly family: string;
   /**
-   * Where the reset's first step lists it (lower first), with the words every flow shows for it (nothing about
-   * the person); absent when it is a second proof only (a text is sent, or questions shown, only after a proof).
+   * Where the reset's first step lists it (lower first); absent when it is a second proof only (a text is sent,
+   * or questions shown, only after a proof). Its words are the catalogue's (`proof_label.kind.<kind>`), in the
+   * person's language: core holds no sentence.
    */
-  readonly firstProof?: { readonly rank: number; readonly label: string };
+  readonly firstProof?: { readonly rank: number };
   /** Where it appears among a second proof's choices (lower first). */
   readonly choiceRank: number;
   /** The field of a proof that carries it: a typed `code`, a WebAuthn `credential`, a link's `token`, or `answers`. */

@@ -10,6 +10,7 @@ import type { ResetFlowRecord } from '../reset/reset-flow-record.js';
 import type { SmsSender } from '../sms/sms-sender.js';
 import type { MethodDescriptor } from './method-descriptor.js';
 import type { MethodVerifier } from './method-verifier.js';
+import type { ProofLabel } from './proof-label.js';
 import type { Passkeys } from './webauthn/passkeys.js';
 import type { AnswerHasher } from './questions/security-questions.js';
 
@@ -72,7 +73,8 @@ export interface ProofAttempt {
 /** A method offered for the next proof, labelled without revealing the address or secret. */
 export interface ProofOption {
   method: MethodKind;
-  label: string;
+  /** What it is called, as data (the page or the API words it in the person's language). */
+  label: ProofLabel;
   /** `sms_code`: the phone method to text the code to. */
   methodId?: string;
   /** `questions`: the person's security questions, in the order the answers are expected. */

@@ -160,7 +160,7 @@ const CONTEXT_LABELS: Record<ContextField, string> = {
   tenant: "your organisation's name",
 };
 
-/** A plain English sentence saying what to change (CLI output, API `reasons[].message`). */
+/** A plain English sentence saying what to change, for the CLI; the portal and the API word reasons from the catalogue (`src/http/password-reasons.ts`). */
 export function describeRejection(r: PasswordRejection): string {
   const p = r.params ?? {};
   switch (r.code) {

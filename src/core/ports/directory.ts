@@ -176,6 +176,13 @@ export interface Directory {
    */
   passwordRules?(account: DirectoryAccount): Promise<DirectoryPasswordRules | null>;
   /**
+   * The rules the directory applies to everyone of the tenant, before anyone is known (AD's domain policy): the
+   * change page shows them before the first try, as the reset page shows a proven person's own. A person may be
+   * under other rules (an AD PSO), which only `passwordRules` can tell. Null when the directory cannot tell or the
+   * tenant's people are spread over several directories. Never throws; answers may be up to a minute old.
+   */
+  tenantPasswordRules?(tenantId: string): Promise<DirectoryPasswordRules | null>;
+  /**
    * People of the tenant whose username, email or display name contains `text`, case-insensitively (the
    * operator console's search). `text` is data, never syntax: LDAP filter metacharacters are escaped, SQL
    * `LIKE` wildcards match themselves. At most `limit` accounts; empty (or blank) text finds none. Text with

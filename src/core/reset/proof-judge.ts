@@ -59,7 +59,7 @@ export class ProofJudge {
       await this.steps.cap.succeeded(this.steps.limitKey(flow));
       this.deps.observer.observe('reset.code_verified', { tenantId: flow.tenantId, outcome: 'success', reason: method, canary: flow.canary });
       if (done) return { ok: true, next: flow.purpose === 'unlock' ? 'unlock' : 'set_password', expiresAt: next.expiresAt };
-      return { ok: true, next: 'verify_second', expiresAt: next.expiresAt, methods: await this.proofs.secondProofChoices(proof.account, proof.decision, proven, next) };
+      return { ok: true, next: 'verify_second', expiresAt: next.expiresAt, methods: await this.proofs.secondProofChoices(proof.account, proof.decision, proven, next), tenantId: flow.tenantId };
     }
 
     if (proof.spentStep) return this.spentStep(flow, method, client);

@@ -1,4 +1,5 @@
 import type { CodeKind, FirstProofKind, MethodKind } from '../methods/method-kinds.js';
+import type { ProofLabel } from '../methods/proof-label.js';
 import type { WebAuthnResponseJson } from '../ports/webauthn.js';
 
 /** What a reset's proofs are made of, shared by the flow and its proof steps (which must not import the flow). */
@@ -12,7 +13,8 @@ export type ResetProofMethod = MethodKind;
 /** A method offered for the second proof, labelled without revealing the address or secret. */
 export interface ProofChoice {
   method: ResetProofMethod;
-  label: string;
+  /** What it is called, as data: HTTP words it in the person's language (`proof_label.*`). */
+  label: ProofLabel;
   /** `sms_code`: the phone method to text the code to (`POST /reset/{flowId}/sms`). */
   methodId?: string;
   /** `questions`: the person's security questions, in the order the answers are expected (second proof only). */
@@ -40,7 +42,8 @@ export interface SmsCodeSent {
 
 export type VerifyCodeResult =
   | { ok: true; next: 'set_password' | 'unlock'; expiresAt: Date }
-  | { ok: true; next: 'verify_second'; expiresAt: Date; methods: ProofChoice[] }
+  /** `tenantId`: the flow's tenant, whose texts (and default language) word the choices. */
+  | { ok: true; next: 'verify_second'; expiresAt: Date; methods: ProofChoice[]; tenantId: string }
   /** `spentStep`: an authenticator code whose step was already used (wait for the next one); it cost no attempt. */
   | { ok: false; code: 'code_invalid'; attemptsLeft: number; spentStep?: true }
   | { ok: false; code: 'code_attempts_exceeded' };

@@ -27,7 +27,8 @@ import type { ResetSettings } from './reset-settings.js';
 import { NEXT_STEP } from './reset-states.js';
 import { contactEmails } from '../methods/email_code/contact-emails.js';
 import { resetIdentifier, startEligibility } from './reset-eligibility.js';
-import { descriptorOf, FIRST_PROOF_KINDS } from '../methods/method-kinds.js';
+import { FIRST_PROOF_KINDS } from '../methods/method-kinds.js';
+import { KIND_LABEL } from '../methods/proof-label.js';
 import { enqueueDecoyMail, enqueueResetMails } from './reset-mail.js';
 import { flowDetails, NO_CANARIES, type CanaryAccounts } from './canary-accounts.js';
 
@@ -65,6 +66,7 @@ export interface StartedReset {
 }
 
 export type { ProofChoice, ProofInput, ProofMethod, ResetProofMethod, SmsCodeSent, VerifyCodeResult } from './proof-types.js';
+export type { ProofLabel } from '../methods/proof-label.js';
 import type { ProofChoice, ProofInput, SmsCodeSent, VerifyCodeResult } from './proof-types.js';
 export type { SetPasswordResult } from './flow-completion.js';
 
@@ -82,8 +84,8 @@ export interface FlowView {
   purpose: 'reset' | 'unlock';
 }
 
-/** What a first proof may be, in words that fit every account (nothing here is about the person): each descriptor's. */
-const FIRST_PROOF_METHODS: readonly ProofChoice[] = FIRST_PROOF_KINDS.map((method) => ({ method, label: descriptorOf(method).firstProof!.label }));
+/** What a first proof may be, named by kind only: the same for every account (nothing here is about the person). */
+const FIRST_PROOF_METHODS: readonly ProofChoice[] = FIRST_PROOF_KINDS.map((method) => ({ method, label: KIND_LABEL }));
 
 /**
  * The reset flow: start → emailed code → verify → new password → done.

@@ -1,6 +1,7 @@
 import { UnlatchError } from '../../core/errors.js';
 import type { ApiRoute } from './api-context.js';
 import { clientInfo } from './client-info.js';
+import { apiWords } from './api-words.js';
 import { reasonsOf, sendResultProblem } from './problems.js';
 import { COMMON_POST_PROBLEMS, identifierSchema, passwordSchema, problemResponses, strictObject, tenantSchema } from './schemas.js';
 
@@ -37,7 +38,7 @@ export const passwordChangeRoute: ApiRoute = (app, { deps, translate }) => {
       if (tenantId === undefined) throw new UnlatchError('invalid_request', { field: 'tenant' });
       const result = await deps.passwordChange.change({ tenantId, identifier, currentPassword, newPassword, client: clientInfo(request) });
       if (result.ok) return { status: 'changed' };
-      return sendResultProblem(request, reply, translate, 'password_rejected', { reasons: reasonsOf(result.reasons, deps.i18n) });
+      return sendResultProblem(request, reply, translate, 'password_rejected', { reasons: reasonsOf(result.reasons, apiWords(deps, request, tenantId)) });
     },
   );
 };

@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { i18n } from 'i18next';
 import { UnlatchError, type ErrorCode } from '../../core/errors.js';
-import { describeRejection, type PasswordRejection } from '../../core/password/password-policy.js';
+import type { PasswordRejection } from '../../core/password/password-policy.js';
 import { problemOf, type ErrorTranslator } from '../problem.js';
-import { directoryReasonText } from '../portal/directory-reasons.js';
-import { translatorFor } from '../portal/language.js';
+import { directoryReasonText } from '../directory-reasons.js';
+import { describeReasons } from '../password-reasons.js';
+import type { ApiWords } from './api-words.js';
 
 export { errorTranslator as apiTranslator } from '../problem.js';
 
@@ -31,15 +31,15 @@ export interface ApiReason {
 }
 
 /**
- * Rejection reasons as the API shows them: the stable code and a sentence saying what to change. A rule the
- * directory stated (AD's complexity, its history length…) is worded with the directory's numbers, and comes
- * with its `params`, the sentence among them as `detail`.
+ * Rejection reasons as the API shows them: the stable code and a sentence saying what to change, worded as the
+ * portal words them (`describeReasons`), in the request's language (`apiWords`). A rule the directory stated
+ * (AD's complexity, its history length…) is worded with the directory's numbers, and comes with its `params`,
+ * the sentence among them as `detail`.
  */
-export function reasonsOf(reasons: readonly PasswordRejection[], catalogue: i18n): ApiReason[] {
-  const t = translatorFor(catalogue, 'en', 'portal');
-  return reasons.map((reason) => {
-    const stated = directoryReasonText(t, reason);
-    if (stated === undefined) return { code: reason.code, message: describeRejection(reason) };
-    return { code: reason.code, message: stated, params: { ...reason.params, detail: stated } };
+export function reasonsOf(reasons: readonly PasswordRejection[], words: ApiWords): ApiReason[] {
+  const messages = describeReasons(words.catalogue, words.lang, words.t, reasons);
+  return reasons.map((reason, index) => {
+    const message = messages[index]!;
+    return directoryReasonText(words.t, reason) === undefined ? { code: reason.code, message } : { code: reason.code, message, params: { ...reason.params, detail: message } };
   });
 }

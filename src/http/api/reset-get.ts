@@ -1,5 +1,6 @@
 import type { ApiRoute } from './api-context.js';
-import { expiresAtSchema, flowIdParamsSchema, problemResponses, strictObject } from './schemas.js';
+import { apiChoices } from './api-words.js';
+import { choiceLabelSchema, expiresAtSchema, flowIdParamsSchema, problemResponses, strictObject } from './schemas.js';
 import { choiceQuestionsSchema } from './question-schemas.js';
 
 interface FlowParams {
@@ -25,7 +26,7 @@ export const resetGetRoute: ApiRoute = (app, { deps }) => {
               methods: {
                 type: 'array',
                 description: 'What the next proof may use: before any proof the tenant\'s methods (the same for every identifier); after one, the person\'s own, masked.',
-                items: strictObject({ method: { type: 'string' }, label: { type: 'string' }, methodId: { type: 'string' }, questions: choiceQuestionsSchema }, ['method', 'label']),
+                items: strictObject({ method: { type: 'string' }, label: choiceLabelSchema, methodId: { type: 'string' }, questions: choiceQuestionsSchema }, ['method', 'label']),
               },
               directoryRules: {
                 type: 'object',
@@ -52,7 +53,7 @@ export const resetGetRoute: ApiRoute = (app, { deps }) => {
         next: view.next,
         expiresAt: view.expiresAt.toISOString(),
         attemptsLeft: view.attemptsLeft,
-        methods: view.methods,
+        methods: apiChoices(deps, request, view.tenantId, view.methods),
         ...(view.directoryRules ? { directoryRules: view.directoryRules } : {}),
       };
     },

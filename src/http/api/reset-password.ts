@@ -1,5 +1,6 @@
 import type { ApiRoute } from './api-context.js';
 import { clientInfo } from './client-info.js';
+import { apiWords } from './api-words.js';
 import { reasonsOf, sendResultProblem } from './problems.js';
 import { COMMON_POST_PROBLEMS, flowIdParamsSchema, passwordSchema, problemResponses, strictObject } from './schemas.js';
 
@@ -42,7 +43,7 @@ export const resetPasswordRoute: ApiRoute = (app, { deps, translate }) => {
     async (request, reply) => {
       const result = await deps.resetFlow.setPassword({ flowId: request.params.flowId, password: request.body.password, client: clientInfo(request) });
       if (result.ok) return { next: result.next, signInVerified: result.signInVerified };
-      return sendResultProblem(request, reply, translate, 'password_rejected', { reasons: reasonsOf(result.reasons, deps.i18n) });
+      return sendResultProblem(request, reply, translate, 'password_rejected', { reasons: reasonsOf(result.reasons, apiWords(deps, request)) });
     },
   );
 };

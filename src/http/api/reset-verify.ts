@@ -3,8 +3,9 @@ import type { WebAuthnResponseJson } from '../../core/ports/webauthn.js';
 import type { ResetProofMethod } from '../../core/reset/reset-flow.js';
 import type { ApiRoute } from './api-context.js';
 import { clientInfo } from './client-info.js';
+import { apiChoices } from './api-words.js';
 import { sendResultProblem } from './problems.js';
-import { codeSchema, COMMON_POST_PROBLEMS, expiresAtSchema, flowIdParamsSchema, problemResponses, strictObject } from './schemas.js';
+import { choiceLabelSchema, codeSchema, COMMON_POST_PROBLEMS, expiresAtSchema, flowIdParamsSchema, problemResponses, strictObject } from './schemas.js';
 import { authenticationResponseSchema } from './webauthn-schemas.js';
 import { answersSchema, choiceQuestionsSchema } from './question-schemas.js';
 
@@ -54,7 +55,7 @@ const verifyBodySchema = {
 };
 
 const choiceSchema = strictObject(
-  { method: { type: 'string' }, label: { type: 'string' }, methodId: { type: 'string', description: 'sms_code: the phone to text the code to (POST /reset/{flowId}/sms).' }, questions: choiceQuestionsSchema },
+  { method: { type: 'string' }, label: choiceLabelSchema, methodId: { type: 'string', description: 'sms_code: the phone to text the code to (POST /reset/{flowId}/sms).' }, questions: choiceQuestionsSchema },
   ['method', 'label'],
 );
 
@@ -72,7 +73,8 @@ export const resetVerifyRoute: ApiRoute = (app, { deps, translate }) => {
           'AuthenticationResponseJSON answering POST /reset/{flowId}/passkey/options) instead of `code`, or `sms_code` (second proof only, ' +
           'the code texted by POST /reset/{flowId}/sms), or `questions` with `answers` (second proof only, one answer per question of the offered choice). A wrong code or passkey, or a method the person ' +
           'does not have or the policy does not allow, answers 422 code_invalid with attemptsLeft; the last allowed wrong code ends ' +
-          'the flow (410 code_attempts_exceeded). When the policy needs two proofs, the first answers `next: verify_second` with the ' +
+          'the flow (410 code_attempts_exceeded). The right authenticator-app (`totp`) code of a 30-second step already used (often the code that ' +
+          'just registered the app) answers 422 code_already_used with attemptsLeft unchanged: wait for the app\'s next code. When the policy needs two proofs, the first answers `next: verify_second` with the ' +
           'methods (masked) the second may use.',
         params: flowIdParamsSchema,
         body: verifyBodySchema,
@@ -89,9 +91,15 @@ export const resetVerifyRoute: ApiRoute = (app, { deps, translate }) => {
     async (request, reply) => {
       const { code, method, credential, token, answers } = request.body;
       const result = await deps.resetFlow.verifyCode({ flowId: request.params.flowId, code, credential, token, answers, method, client: clientInfo(request) });
-      if (result.ok && result.next === 'verify_second') return { next: result.next, expiresAt: result.expiresAt.toISOString(), methods: result.methods };
+      if (result.ok && result.next === 'verify_second') {
+        return { next: result.next, expiresAt: result.expiresAt.toISOString(), methods: apiChoices(deps, request, result.tenantId, result.methods) };
+      }
       if (result.ok) return { next: result.next, expiresAt: result.expiresAt.toISOString() };
-      if (result.code === 'code_invalid') return sendResultProblem(request, reply, translate, 'code_invalid', { attemptsLeft: result.attemptsLeft });
+      if (result.code === 'code_invalid') {
+        // Only the right code of the person's own app for a step already used gets its own code (wait for the next
+        // one; no attempt spent): a wrong code, another person's code or a decoy's answers code_invalid as always.
+        return sendResultProblem(request, reply, translate, result.spentStep ? 'code_already_used' : 'code_invalid', { attemptsLeft: result.attemptsLeft });
+      }
       return sendResultProblem(request, reply, translate, result.code);
     },
   );

@@ -97,15 +97,21 @@ export const problemSchema = {
     code: {
       type: 'string',
       description:
-        'Stable error code: invalid_request, flow_invalid, flow_wrong_step, code_invalid, code_attempts_exceeded, ' +
+        'Stable error code: invalid_request, flow_invalid, flow_wrong_step, code_invalid, code_already_used, code_attempts_exceeded, ' +
         'password_rejected, invalid_credentials, rate_limited, conflict, method_required, method_exists, session_invalid, directory_unavailable, store_unavailable, not_found, internal.',
     },
     detail: { type: 'string' },
     instance: { type: 'string', description: 'The correlation id of the request.' },
-    attemptsLeft: { type: 'integer', description: 'With code_invalid: wrong codes left before the flow ends.' },
+    attemptsLeft: { type: 'integer', description: 'With code_invalid and code_already_used: wrong codes left before the flow ends.' },
     retryAfterSeconds: { type: 'integer', description: 'With rate_limited and every 503: same as the Retry-After header.' },
     reasons: { type: 'array', items: reasonSchema, description: 'With password_rejected: every rule the password breaks.' },
   },
+} as const;
+
+/** A proof choice's `label`: words for a person, so in their language; clients switch on `method`. */
+export const choiceLabelSchema = {
+  type: 'string',
+  description: "What to show the person, in the request's language (the unlatch_lang cookie, Accept-Language, the tenant's default, English); switch on `method`, never on this.",
 } as const;
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
@@ -116,7 +122,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   410: 'The flow expired, was superseded, finished, or had too many wrong codes (codes flow_invalid, code_attempts_exceeded).',
   413: 'Request body too large (code invalid_request).',
   415: 'Content-Type is not application/json (code invalid_request).',
-  422: 'The code or the new password was refused (codes code_invalid, password_rejected).',
+  422: 'The code or the new password was refused (codes code_invalid, code_already_used, password_rejected).',
   429: 'Rate limited; see Retry-After (code rate_limited). Same answer whether or not the account exists.',
   500: 'Unexpected failure (code internal).',
   503: 'Directory or store unreachable; see Retry-After (codes directory_unavailable, store_unavailable).',

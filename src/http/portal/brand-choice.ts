@@ -18,16 +18,18 @@ export interface BrandScope {
 export const BRAND_COOKIE = 'unlatch_brand';
 
 /**
- * The tenant whose look a page has: the one a link names (`?tenant=corp`, for an organisation's own link to the
- * portal), else the one a submitted form names, else the one remembered from earlier pages, else the default tenant.
+ * The page's tenant: whose look the page has and whose `defaultLanguage` and texts it falls back to (the one
+ * function for both, so a `?tenant=acme` link gets acme's colours and acme's language alike). The one a submitted
+ * form names, else the one a link names (`?tenant=corp`, for an organisation's own link to the portal), else the
+ * one remembered from earlier pages, else the default tenant. A value that names no configured tenant is ignored.
  */
-export function brandTenantOf(ctx: BrandScope, request: FastifyRequest): string {
+export function pageTenantOf(ctx: BrandScope, request: FastifyRequest): string {
   return namedTenantOf(ctx, request) ?? knownTenant(ctx, request.cookies?.[BRAND_COOKIE]) ?? ctx.deps.tenants.defaultTenantId;
 }
 
 /** The page data of the tenant whose look the page has. */
 export function pageBrandOf(ctx: BrandScope, request: FastifyRequest): PageBrand {
-  return (ctx.brands.get(brandTenantOf(ctx, request)) ?? ctx.brands.get(ctx.deps.tenants.defaultTenantId))!.page;
+  return (ctx.brands.get(pageTenantOf(ctx, request)) ?? ctx.brands.get(ctx.deps.tenants.defaultTenantId))!.page;
 }
 
 /**
@@ -54,7 +56,8 @@ function namedTenantOf(ctx: BrandScope, request: FastifyRequest): string | null 
   if (!ctx.tenantChoice) return null;
   const query = (request.query as Record<string, unknown> | undefined)?.tenant;
   const body = request.method === 'POST' ? (request.body as Record<string, unknown> | undefined)?.tenant : undefined;
-  return knownTenant(ctx, query) ?? knownTenant(ctx, body);
+  // The form's choice first: it is the person's latest word (a form's action carries no query, but a posted URL might).
+  return knownTenant(ctx, body) ?? knownTenant(ctx, query);
 }
 
 function knownTenant(ctx: BrandScope, value: unknown): string | null {

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { METHOD_KINDS } from '../../core/methods/method-kinds.js';
+import { KIND_LABEL, type ProofLabel } from '../../core/methods/proof-label.js';
 import { PROOF_STRATEGIES } from '../../core/methods/registry.js';
 import type { ProofChoice, ResetProofMethod } from '../../core/reset/reset-flow.js';
 import type { PortalContext } from './page.js';
@@ -17,8 +18,10 @@ const CHOICE_METHODS: readonly ResetProofMethod[] = METHOD_KINDS.filter((kind) =
 /** A method id as core makes them (and as `POST /reset/{flowId}/sms` accepts them). */
 const METHOD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** Longest label kept in the cookie; core's labels are far shorter (a masked address, an app's name). */
+/** Longest name or masked destination kept in the cookie; core's are far shorter (a masked address, an app's name). */
 const MAX_LABEL = 200;
+/** Most names or destinations one label keeps (apps, passkeys, addresses of one person). */
+const MAX_LABEL_ITEMS = 20;
 /** Above this the labels are dropped (the page then names the kinds only), so the cookie stays well under 4 KB. */
 const MAX_CHOICES_ENCODED = 2800;
 
@@ -68,7 +71,7 @@ export function readFlowChoices(request: FastifyRequest): ProofChoice[] | null {
       const { m, l, i } = (item ?? {}) as { m?: unknown; l?: unknown; i?: unknown };
       const method = CHOICE_METHODS.find((kind) => kind === m);
       if (!method) continue;
-      const label = typeof l === 'string' ? l.slice(0, MAX_LABEL) : '';
+      const label = labelOf(l);
       if (method === 'sms_code') {
         // One choice per phone: a person may have several, each texted by its own method id.
         if (typeof i !== 'string' || !METHOD_ID.test(i) || choices.some((c) => c.methodId === i)) continue;
@@ -95,14 +98,28 @@ function unsigned(request: FastifyRequest): string | null {
   return result.valid && result.value ? result.value : null;
 }
 
-/** The choices as stored: `m` the method, `l` the masked label, `i` a phone's method id (needed to text it, so never dropped). */
+/**
+ * The choices as stored: `m` the method, `l` its label as core gave it (data, worded when a page is shown, in that
+ * page's language), `i` a phone's method id (needed to text it, so never dropped).
+ */
 function encodeChoices(choices: readonly ProofChoice[]): string {
   const encode = (withLabels: boolean) =>
     Buffer.from(JSON.stringify(choices.map((c) => ({
       m: c.method,
-      l: withLabels ? c.label.slice(0, MAX_LABEL) : '',
+      l: withLabels ? c.label : KIND_LABEL,
       ...(c.methodId !== undefined ? { i: c.methodId } : {}),
     }))), 'utf8').toString('base64url');
   const full = encode(true);
   return full.length <= MAX_CHOICES_ENCODED ? full : encode(false);
+}
+
+/** A stored label, checked item by item (the cookie is signed, but its shape is still only what it says); else the kind's. */
+function labelOf(value: unknown): ProofLabel {
+  const { of, names, masked, left } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const strings = (items: unknown): string[] | null =>
+    Array.isArray(items) && items.length > 0 && items.length <= MAX_LABEL_ITEMS && items.every((item) => typeof item === 'string') ? items.map((item: string) => item.slice(0, MAX_LABEL)) : null;
+  if (of === 'names' && strings(names)) return { of, names: strings(names)! };
+  if (of === 'masked' && strings(masked)) return { of, masked: strings(masked)! };
+  if (of === 'left' && typeof left === 'number' && Number.isInteger(left) && left >= 0 && left <= 1000) return { of, left };
+  return KIND_LABEL;
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -40,7 +39,8 @@ import { registerSecurityRename } from './routes/security-rename.js';
 import { registerSecurityTest } from './routes/security-test.js';
 import { registerEnroll } from './routes/enroll.js';
 import { registerReport } from './routes/report.js';
-import { BrandCatalogue, type BrandFile } from './brand-catalogue.js';
+import { BrandCatalogue } from './brand-catalogue.js';
+import { defaultFavicon } from './default-favicon.js';
 import { registerBrandChoice } from './brand-choice.js';
 import { registerBrandAssets } from './routes/brand-assets.js';
 import { registerEnhancements } from './routes/enhancements.js';
@@ -92,7 +92,7 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
 
   registerPortalErrors(app, ctx);
   registerBrandChoice(app, ctx);
-  registerBrandAssets(app, ctx.brands, defaultFavicon(root));
+  registerBrandAssets(app, ctx.brands, defaultFavicon());
   registerAssets(app, {
     css: readFileSync(join(root, 'assets', 'portal.css'), 'utf8'),
     passkeysJs: readFileSync(join(root, 'assets', 'passkeys.js'), 'utf8'),
@@ -132,12 +132,6 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
   if (deps.fraud) registerReport(app, ctx, deps.fraud);
   if (deps.devOutbox) registerDevOutbox(app, ctx, deps.devOutbox);
 };
-
-/** Unlatch's own icon (assets/favicon.ico), for `/favicon.ico`. */
-function defaultFavicon(root: string): BrandFile {
-  const body = readFileSync(join(root, 'assets', 'favicon.ico'));
-  return { body, type: 'image/x-icon', hash: createHash('sha256').update(body).digest('base64url').slice(0, 16) };
-}
 
 /**
  * The root of the installed `@simplewebauthn/browser` package (its exports map names only `.`, which

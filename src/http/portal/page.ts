@@ -8,7 +8,7 @@ import { catalogueOf, languageLinks, languagePreference, requestLanguage } from 
 import { DEFAULT_TIME_ZONE, expiryText } from '../../core/time-zone.js';
 import { pageExpiry, type PageExpiry } from './time-text.js';
 import type { BrandCatalogue } from './brand-catalogue.js';
-import { brandPageData } from './brand-choice.js';
+import { brandPageData, pageTenantOf } from './brand-choice.js';
 
 /** What every route of the portal shares: the deps and what was decided once at start. */
 export interface PortalContext {
@@ -39,17 +39,20 @@ export interface PageData {
   [key: string]: unknown;
 }
 
-/** The page's language: the switcher's cookie, else Accept-Language, else the tenant's default (see `chooseLanguage`). */
+/**
+ * The page's language: the switcher's cookie, else Accept-Language, else the default of the page's tenant — the
+ * tenant whose look the page has (`pageTenantOf`), so a `?tenant=` link changes both at once.
+ */
 export function languageOf(ctx: PortalContext, request: FastifyRequest): string {
-  return requestLanguage(ctx.deps, request, tenantOf(ctx, request));
+  return requestLanguage(ctx.deps, request, pageTenantOf(ctx, request));
 }
 
 export function portalT(ctx: PortalContext, request: FastifyRequest): Translate {
-  return translatorFor(catalogueOf(ctx.deps, tenantOf(ctx, request)), languageOf(ctx, request), 'portal');
+  return translatorFor(catalogueOf(ctx.deps, pageTenantOf(ctx, request)), languageOf(ctx, request), 'portal');
 }
 
 export function errorsT(ctx: PortalContext, request: FastifyRequest): Translate {
-  return translatorFor(catalogueOf(ctx.deps, tenantOf(ctx, request)), languageOf(ctx, request), 'errors');
+  return translatorFor(catalogueOf(ctx.deps, pageTenantOf(ctx, request)), languageOf(ctx, request), 'errors');
 }
 
 /** The tenant a form names, when people may choose one; else the default tenant. */
@@ -77,7 +80,7 @@ export async function renderPage(
   status = 200,
 ): Promise<FastifyReply> {
   const lang = languageOf(ctx, request);
-  const catalogue = catalogueOf(ctx.deps, tenantOf(ctx, request));
+  const catalogue = catalogueOf(ctx.deps, pageTenantOf(ctx, request));
   const t = translatorFor(catalogue, lang, 'portal');
   const errors = data.errors ?? [];
   const errorFor = (field: string): FieldError | undefined => errors.find((e) => e.field === field);

@@ -8,7 +8,7 @@ import { ACCESS_PASS_LENGTH } from './access-pass-code.js';
 export const ACCESS_PASS = {
   kind: 'access_pass',
   family: 'access_pass',
-  firstProof: { rank: 6, label: 'A temporary access pass from the helpdesk' },
+  firstProof: { rank: 6 },
   choiceRank: 8,
   input: 'code',
   codeShape: { chars: 'alphanumeric', length: ACCESS_PASS_LENGTH },

@@ -4,7 +4,7 @@ import type { MethodDescriptor } from '../method-descriptor.js';
 export const BACKUP_CODE = {
   kind: 'backup_code',
   family: 'backup_code',
-  firstProof: { rank: 4, label: 'One of your backup codes' },
+  firstProof: { rank: 4 },
   choiceRank: 6,
   input: 'code',
   codeShape: { chars: 'alphanumeric', length: 12 },

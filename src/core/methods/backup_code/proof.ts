@@ -8,6 +8,6 @@ export const backupCodeProof: ProofStrategy = {
   prove: (attempt, deps) => proveRegisteredCode('backup_code', attempt, deps),
   choices({ registered }) {
     const left = registered.filter((m) => m.kind === 'backup_code').length;
-    return left === 0 ? [] : [{ method: 'backup_code', label: `Backup code (${left} left)` }];
+    return left === 0 ? [] : [{ method: 'backup_code', label: { of: 'left', left } }];
   },
 };

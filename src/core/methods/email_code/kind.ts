@@ -4,7 +4,7 @@ import type { MethodDescriptor } from '../method-descriptor.js';
 export const EMAIL_CODE = {
   kind: 'email_code',
   family: 'email',
-  firstProof: { rank: 1, label: 'The code we emailed you' },
+  firstProof: { rank: 1 },
   choiceRank: 1,
   input: 'code',
   codeShape: { chars: 'digits', length: 'configured' },

@@ -17,6 +17,6 @@ export const emailCodeProof: ProofStrategy = {
   choices({ account, decision, registered, server }) {
     const extra = registered.filter((m) => m.kind === 'email_code' && typeof m.data.email === 'string').map((m) => String(m.data.email));
     const addresses = distinctAddresses([directoryEmailOf(account, decision) ?? undefined, ...extra]);
-    return addresses.length > 0 && server.codeLive ? [{ method: 'email_code', label: addresses.map(maskEmail).join(', ') }] : [];
+    return addresses.length > 0 && server.codeLive ? [{ method: 'email_code', label: { of: 'masked', masked: addresses.map(maskEmail) } }] : [];
   },
 };

@@ -4,7 +4,7 @@ import type { MethodDescriptor } from '../method-descriptor.js';
 export const EMAIL_LINK = {
   kind: 'email_link',
   family: 'email',
-  firstProof: { rank: 2, label: 'The link we emailed you' },
+  firstProof: { rank: 2 },
   choiceRank: 2,
   input: 'token',
 } as const satisfies MethodDescriptor;

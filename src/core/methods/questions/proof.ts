@@ -2,6 +2,7 @@ import { QuestionProof, questionsOf, readQuestionSet } from './question-proof.js
 import type { ProofStrategy } from '../proof-strategy.js';
 import { MIN_QUESTIONS, type AnswerHasher } from './security-questions.js';
 import { QUESTIONS } from './kind.js';
+import { KIND_LABEL } from '../proof-label.js';
 
 /** One checker per hasher: it keeps the throwaway hash that decoys are checked against. */
 const checkers = new WeakMap<AnswerHasher, QuestionProof>();
@@ -27,6 +28,6 @@ export const questionsProof: ProofStrategy = {
   // Last among the choices: the weakest proof. The question texts are what the person must answer.
   choices({ registered, server }) {
     const questions = server.questions ? registered.filter((m) => m.kind === 'questions').at(-1) : undefined;
-    return questions && questionsOf(questions).length >= MIN_QUESTIONS ? [{ method: 'questions', label: 'Your security questions', questions: questionsOf(questions) }] : [];
+    return questions && questionsOf(questions).length >= MIN_QUESTIONS ? [{ method: 'questions', label: KIND_LABEL, questions: questionsOf(questions) }] : [];
   },
 };

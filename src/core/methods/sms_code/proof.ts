@@ -30,9 +30,9 @@ export const smsCodeProof: ProofStrategy = {
     const choices: ProofOption[] = [];
     const fromDirectory = directoryPhoneOf(account, decision);
     const registeredPhones = registered.filter((m) => m.kind === 'sms_code').map((m) => String(m.data.phone));
-    if (fromDirectory && !registeredPhones.includes(fromDirectory)) choices.push({ method: 'sms_code', label: maskPhone(fromDirectory), methodId: DIRECTORY_PHONE_ID });
+    if (fromDirectory && !registeredPhones.includes(fromDirectory)) choices.push({ method: 'sms_code', label: { of: 'masked', masked: [maskPhone(fromDirectory)] }, methodId: DIRECTORY_PHONE_ID });
     for (const phone of registered.filter((m) => m.kind === 'sms_code' && typeof m.data.phone === 'string')) {
-      choices.push({ method: 'sms_code', label: maskPhone(String(phone.data.phone)), methodId: phone.id });
+      choices.push({ method: 'sms_code', label: { of: 'masked', masked: [maskPhone(String(phone.data.phone))] }, methodId: phone.id });
     }
     return choices;
   },

@@ -7,7 +7,7 @@ export const TOTP_DIGITS = 6;
 export const TOTP = {
   kind: 'totp',
   family: 'totp',
-  firstProof: { rank: 3, label: 'A code from your authenticator app' },
+  firstProof: { rank: 3 },
   choiceRank: 5,
   input: 'code',
   codeShape: { chars: 'digits', length: TOTP_DIGITS },

@@ -8,6 +8,6 @@ export const totpProof: ProofStrategy = {
   prove: (attempt, deps) => proveRegisteredCode('totp', attempt, deps),
   choices({ registered }) {
     const mine = registered.filter((m) => m.kind === 'totp');
-    return mine.length === 0 ? [] : [{ method: 'totp', label: mine.map((m) => `Authenticator app “${m.name}”`).join(', ') }];
+    return mine.length === 0 ? [] : [{ method: 'totp', label: { of: 'names', names: mine.map((m) => m.name) } }];
   },
 };

@@ -4,7 +4,7 @@ import type { MethodDescriptor } from '../method-descriptor.js';
 export const WEBAUTHN = {
   kind: 'webauthn',
   family: 'webauthn',
-  firstProof: { rank: 5, label: 'Your passkey or security key' },
+  firstProof: { rank: 5 },
   choiceRank: 4,
   input: 'credential',
   signIn: 'step_up',

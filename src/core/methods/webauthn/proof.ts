@@ -16,6 +16,6 @@ export const webauthnProof: ProofStrategy = {
 
   choices({ registered }) {
     const mine = registered.filter((m) => m.kind === 'webauthn');
-    return mine.length === 0 ? [] : [{ method: 'webauthn', label: mine.map((m) => `Passkey “${m.name}”`).join(', ') }];
+    return mine.length === 0 ? [] : [{ method: 'webauthn', label: { of: 'names', names: mine.map((m) => m.name) } }];
   },
 };

@@ -18,7 +18,7 @@ const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; s
  * request never ends in a 404. None is secret: the pages' no-store does not apply.
  */
 export function registerBrandAssets(app: FastifyInstance, brands: BrandCatalogue, defaultFavicon: BrandFile): void {
-  app.get('/favicon.ico', async (request, reply) => serve(request, reply, defaultFavicon));
+  registerFavicon(app, defaultFavicon);
 
   app.get<{ Params: { file: string } }>('/assets/brand/:file', async (request, reply) => {
     const id = /^([a-z0-9][a-z0-9-]{0,62})\.css$/.exec(request.params.file)?.[1];
@@ -34,6 +34,14 @@ export function registerBrandAssets(app: FastifyInstance, brands: BrandCatalogue
     if (!file) return notFound(reply);
     return serve(request, reply, file);
   });
+}
+
+/**
+ * `/favicon.ico`: the icon a browser asks for by itself on any page without a `<link rel="icon">` (the console's
+ * pages have none). Also on the console's own listener (`admin.listen`), where no portal route runs.
+ */
+export function registerFavicon(app: FastifyInstance, file: BrandFile): void {
+  app.get('/favicon.ico', async (request, reply) => serve(request, reply, file));
 }
 
 function serve(request: FastifyRequest, reply: FastifyReply, file: BrandFile): FastifyReply {

@@ -2,10 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUnlatchError } from '../../../core/errors.js';
 import { field, formSchema, MAX_IDENTIFIER, MAX_PASSWORD_FIELD, MAX_SHORT_FIELD } from '../form.js';
 import { clientOf, errorsT, languageOf, portalT, renderPage, type FieldError, type PortalContext, tenantOf } from '../page.js';
-import { describeReasons } from '../password-reasons.js';
+import { describeReasons } from '../../password-reasons.js';
 import { seeOther } from './flow-step.js';
 import { newPasswordErrors } from './new-password.js';
 import { redirectWithErrors, takeFlash } from '../form-flash.js';
+import type { DirectoryPasswordRules } from '../../../core/ports/directory.js';
+import { directoryRuleLines } from '../../directory-rules.js';
+import { pageTenantOf } from '../brand-choice.js';
 
 const PAGE = '/change';
 
@@ -18,7 +21,9 @@ export function registerChange(app: FastifyInstance, ctx: PortalContext): void {
   app.get('/change', async (request, reply) => {
     // After a refusal (post/redirect/get): its messages, and the username and tenant typed — never a password.
     const { errors, kept } = takeFlash(ctx, request, reply, PAGE);
-    return show(ctx, request, reply, { identifier: kept.identifier ?? '', tenant: kept.tenant ?? ctx.deps.tenants.defaultTenantId }, errors);
+    // The directory's rules up front: of the tenant typed before a refusal, else of the page's (which the form preselects).
+    const rules = await ctx.deps.passwordChange.directoryRules(kept.tenant ?? pageTenantOf(ctx, request));
+    return show(ctx, request, reply, { identifier: kept.identifier ?? '', tenant: kept.tenant ?? ctx.deps.tenants.defaultTenantId }, errors, rules);
   });
 
   const schema = formSchema({
@@ -65,6 +70,7 @@ function show(
   reply: FastifyReply,
   values: { identifier: string; tenant: string },
   errors: FieldError[],
+  rules: DirectoryPasswordRules | null,
   status = 200,
 ): Promise<FastifyReply> {
   const t = portalT(ctx, request);
@@ -72,6 +78,7 @@ function show(
     title: t('change.title'),
     form: true,
     errors,
+    directoryRules: rules ? directoryRuleLines(t, rules) : [],
     ...values,
     tenants: ctx.tenantChoice ? ctx.deps.tenants.list() : [],
     minLength: ctx.deps.config.password.minLength,

@@ -3,6 +3,7 @@ import { MAX_FRAUD_TOKEN } from '../../../core/fraud/fraud-settings.js';
 import type { FraudServices } from '../../../core/fraud/fraud-services.js';
 import { field, formSchema } from '../form.js';
 import { clientOf, portalT, renderPage, type PortalContext } from '../page.js';
+import { pageBrandOf } from '../brand-choice.js';
 
 /**
  * `/report?token=…`: the "this wasn't me" link in every notice about an account. The GET shows a page with a
@@ -20,7 +21,10 @@ export function registerReport(app: FastifyInstance, ctx: PortalContext, fraud: 
   app.post('/report', { schema: formSchema({ token: MAX_FRAUD_TOKEN }) }, async (request, reply) => {
     await fraud.reports.confirm({ token: field(request, 'token'), client: clientOf(request) });
     const t = portalT(ctx, request);
-    return renderPage(ctx, request, reply, 'report-done', { title: t('report_done.title'), support: ctx.deps.config.mail.supportContact ?? '' });
+    // The page's tenant (the link names it; the confirm page's cookie keeps it): its helpdesk, listed the way the
+    // done pages list it, else the global contact. Never the token's tenant: the answer must not tell a live token.
+    const helpdesk = pageBrandOf(ctx, request).support !== null;
+    return renderPage(ctx, request, reply, 'report-done', { title: t('report_done.title'), support: helpdesk ? '' : (ctx.deps.config.mail.supportContact ?? '') });
   });
 }
 

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DirectoryPasswordRules } from '../../../core/ports/directory.js';
-import { directoryRuleLines } from '../directory-rules.js';
+import { directoryRuleLines } from '../../directory-rules.js';
 import { UnlatchError } from '../../../core/errors.js';
 import { readFlowCookie } from '../flow-cookie.js';
 import { field, formSchema, MAX_PASSWORD_FIELD } from '../form.js';
 import { clientOf, expiryOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
-import { describeReasons } from '../password-reasons.js';
+import { describeReasons } from '../../password-reasons.js';
 import { redirectWithErrors, takeErrors } from '../form-flash.js';
 import { atStep, seeOther, STEP_PAGE, type FlowAt } from './flow-step.js';
 import { newPasswordErrors } from './new-password.js';

@@ -3,6 +3,7 @@ import { UnlatchError } from '../../../core/errors.js';
 import type { ProofChoice, ResetProofMethod } from '../../../core/reset/reset-flow.js';
 import { FIRST_PROOF_KINDS, descriptorOf } from '../../../core/methods/method-kinds.js';
 import { PROOF_STRATEGIES } from '../../../core/methods/registry.js';
+import { proofLabelText } from '../../proof-labels.js';
 import { readFlowChoices, readFlowCookie } from '../flow-cookie.js';
 import { field, formSchema, MAX_SHORT_FIELD } from '../form.js';
 import { clientOf, expiryOf, languageOf, portalT, renderPage, type FieldError, type PortalContext } from '../page.js';
@@ -106,11 +107,16 @@ function choicesOf(ctx: PortalContext, request: FastifyRequest): ChoiceView[] {
   const stored: ProofChoice[] | null = readFlowChoices(request);
   const methods: ResetProofMethod[] = FIRST_PROOF_KINDS.filter((kind) => PROOF_STRATEGIES[kind].choices !== undefined);
   if (stored === null) return methods.map((method) => ({ method, text: t(`reset_second.generic.${method}`) }));
-  return stored.map((c) => ({
-    method: c.method,
-    text: c.label === '' ? t(`reset_second.generic.${c.method}`) : t(`reset_second.choice.${c.method}`, { label: c.label }),
-    ...(c.methodId !== undefined ? { methodId: c.methodId, label: c.label } : {}),
-  }));
+  const lang = languageOf(ctx, request);
+  return stored.map((c) => {
+    // Core's label is data (names, masked destinations, a count): worded now, in this page's language.
+    const worded = c.label.of === 'kind' ? '' : proofLabelText(t, lang, c.method, c.label);
+    return {
+      method: c.method,
+      text: worded === '' ? t(`reset_second.generic.${c.method}`) : t(`reset_second.choice.${c.method}`, { label: worded }),
+      ...(c.methodId !== undefined ? { methodId: c.methodId, label: worded } : {}),
+    };
+  });
 }
 
 /**

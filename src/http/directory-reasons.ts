@@ -1,7 +1,7 @@
-import type { DirectoryPasswordRules } from '../../core/ports/directory.js';
-import type { PasswordRejection } from '../../core/password/password-policy.js';
+import type { DirectoryPasswordRules } from '../core/ports/directory.js';
+import type { PasswordRejection } from '../core/password/password-policy.js';
 import { directoryRuleLines } from './directory-rules.js';
-import type { Translate } from './language.js';
+import type { Translate } from './portal/language.js';
 
 /**
  * A refusal stated by the directory itself (its reason carries a `directory` param, e.g. from the Active

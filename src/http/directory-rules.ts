@@ -1,5 +1,5 @@
-import type { DirectoryPasswordRules } from '../../core/ports/directory.js';
-import type { Translate } from './language.js';
+import type { DirectoryPasswordRules } from '../core/ports/directory.js';
+import type { Translate } from './portal/language.js';
 
 /** The directory's own password rules as sentences for the password page, one per rule it stated. */
 export function directoryRuleLines(t: Translate, rules: DirectoryPasswordRules): string[] {

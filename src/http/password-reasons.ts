@@ -1,7 +1,7 @@
 import type { i18n } from 'i18next';
-import { describeRejection, type PasswordRejection } from '../../core/password/password-policy.js';
+import { describeRejection, type PasswordRejection } from '../core/password/password-policy.js';
 import { directoryReasonText } from './directory-reasons.js';
-import type { Translate } from './language.js';
+import type { Translate } from './portal/language.js';
 
 /**
  * Every reason a password was refused, in plain words of the page's language: the
