@@ -21,11 +21,23 @@ export function describeReasons(instance: i18n, lang: string, t: Translate, reas
       const labelKey = `password.context.${word}`;
       params.what = instance.exists(labelKey, { lng: lang, ns: 'portal' }) ? t(labelKey) : t('password.context.other');
     }
-    if (reason.code === 'too_weak') {
-      // The estimator's own feedback (English from zxcvbn-ts) follows the sentence when there is any.
-      const extra = [reason.params?.warning, reason.params?.suggestions].filter((s) => typeof s === 'string' && s !== '');
-      return [t(key, params), ...extra].join(' ');
-    }
+    if (reason.code === 'too_weak') return [t(key, params), ...estimatorFeedback(instance, lang, t, reason)].join(' ');
     return t(key, params);
   });
+}
+
+/**
+ * The estimator's own feedback after the too-weak sentence: each warning and suggestion by its code in the page's
+ * language (`password.estimator.*`), else the estimator's English sentence.
+ */
+function estimatorFeedback(instance: i18n, lang: string, t: Translate, reason: PasswordRejection): string[] {
+  const p = reason.params ?? {};
+  const codes = typeof p.suggestionCodes === 'string' && p.suggestionCodes !== '' ? p.suggestionCodes.split(' ') : [];
+  const worded = (group: 'warnings' | 'suggestions', code: unknown): string | undefined => {
+    const key = `password.estimator.${group}.${String(code)}`;
+    return typeof code === 'string' && instance.exists(key, { lng: lang, ns: 'portal' }) ? t(key) : undefined;
+  };
+  const warning = worded('warnings', p.warningCode) ?? p.warning;
+  const suggestions = codes.length > 0 && codes.every((c) => worded('suggestions', c) !== undefined) ? codes.map((c) => worded('suggestions', c)!) : [p.suggestions];
+  return [warning, ...suggestions].filter((s): s is string => typeof s === 'string' && s !== '');
 }

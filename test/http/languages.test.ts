@@ -13,14 +13,13 @@ import { PortalVisitor, setCookies, visibleText } from './portal-forms.js';
 // The real catalogues: the test asserts the texts the installed languages carry, whatever the translators wrote.
 const catalogues = readCatalogues(new URL('../../locales', import.meta.url).pathname);
 const text = (lng: string, ns: string, key: string) => catalogues[lng]?.[ns]?.get(key) ?? '';
-const hasLanguage = (lng: string) => catalogues[lng] !== undefined && text(lng, 'portal', 'home.title') !== '' && text(lng, 'portal', 'home.title') !== text('en', 'portal', 'home.title');
 
 /** The `<html>` element's attributes. */
 function htmlTag(body: string): string {
   return /<html[^>]*>/.exec(body)?.[0] ?? '';
 }
 
-describe.runIf(hasLanguage('de') && hasLanguage('ar'))('languages: choice, switcher, flow language, overrides, right to left', () => {
+describe('languages: choice, switcher, flow language, overrides, right to left', () => {
   let t: TestApp;
   const overrides = mkdtempSync(join(tmpdir(), 'unlatch-overrides-'));
   beforeAll(async () => {
@@ -49,7 +48,7 @@ describe.runIf(hasLanguage('de') && hasLanguage('ar'))('languages: choice, switc
     expect(byDefault.body).toContain(text('de', 'portal', 'home.title'));
 
     const byHeader = await new PortalVisitor(t, { 'accept-language': 'fr-CH, en;q=0.8' }).get('/');
-    expect(htmlTag(byHeader.body)).toContain(hasLanguage('fr') ? 'lang="fr"' : 'lang="en"');
+    expect(htmlTag(byHeader.body)).toContain('lang="fr"');
 
     // A language nobody installed falls through to the tenant's default.
     expect(htmlTag((await new PortalVisitor(t, { 'accept-language': 'tlh' }).get('/')).body)).toContain('lang="de"');

@@ -21,6 +21,7 @@ const DYNAMIC_KEYS: Record<string, readonly RegExp[]> = {
     /^reset_second\.(choice|generic|code\.hint)\.\w+$/, // reset-second.ts: `reset_second.choice.${method}` …
     /^proof_label\.(kind|named|left)\.\w+$/, // proof-labels.ts: `proof_label.kind.${method}` …
     /^password\.(reasons|context)\.\w+$/, // password-reasons.ts: `password.reasons.${code}`, `password.context.${word}`
+    /^password\.estimator\.(warnings|suggestions)\.\w+$/, // password-reasons.ts: `password.estimator.${group}.${code}` (zxcvbn's feedback codes)
     /^rating\.option_[1-5]$/, // partials/rating.eta: 'rating.option_' + n
     /^security_verify\.(method\.\w+|code\.wrong_\w+)$/, // security-verify.eta / .ts
     /^security_info\.(kind|done)\.\w+$/, // security-info.ts, enroll.ts, security-remove.ts: `security_info.kind.${kind}`

@@ -15,8 +15,13 @@ export interface ZxcvbnEstimatorOptions {
   l33tMaxSubstitutions?: number;
 }
 
+/** zxcvbn's feedback sentence → its key (`straightRow`, `l33t`, …), which the pages translate. */
+const WARNING_CODES = new Map(Object.entries(zxcvbnEn.translations.warnings).map(([code, text]) => [text, code]));
+const SUGGESTION_CODES = new Map(Object.entries(zxcvbnEn.translations.suggestions).map(([code, text]) => [text, code]));
+
 /**
- * zxcvbn-ts with the common and English dictionaries, feedback in English.
+ * zxcvbn-ts with the common and English dictionaries; feedback in English plus its codes, so pages can say it in
+ * the person's language (only the English dictionaries are loaded: other packs would cost memory on every node).
  * zxcvbn's matching is superlinear in length and the input is attacker-chosen (measured: 2.3 s for
  * 256 random symbols with library defaults), so only a prefix is estimated. Appending characters
  * never makes a password easier to guess, so estimating a prefix can only err on the strict side;
@@ -39,8 +44,13 @@ export class ZxcvbnEstimator implements StrengthEstimator {
 
   estimate(password: string, userInputs: string[]): StrengthEstimate {
     const result = this.zxcvbn.check(codePointPrefix(password, this.maxEstimatedLength), userInputs);
-    const estimate: StrengthEstimate = { score: result.score, suggestions: result.feedback.suggestions };
-    if (result.feedback.warning) estimate.warning = result.feedback.warning;
+    const { warning, suggestions } = result.feedback;
+    const estimate: StrengthEstimate = { score: result.score, suggestions, suggestionCodes: suggestions.flatMap((text) => SUGGESTION_CODES.get(text) ?? []) };
+    if (warning) {
+      estimate.warning = warning;
+      const code = WARNING_CODES.get(warning);
+      if (code) estimate.warningCode = code;
+    }
     return estimate;
   }
 }

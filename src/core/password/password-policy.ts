@@ -33,7 +33,10 @@ export type PasswordRejectionCode =
   | 'too_common'
   /** Contains a context word. Param `word` names the field (`username`, `email`, `name`, `tenant`), never its value. */
   | 'contains_context'
-  /** Estimator score below `minScore`. Params: `score`, `minScore`, optional `warning`, `suggestions` (joined). */
+  /**
+   * Estimator score below `minScore`. Params: `score`, `minScore`, optional `warning`, `suggestions` (joined), and their
+   * codes `warningCode`, `suggestionCodes` (space-separated).
+   */
   | 'too_weak'
   /** The directory keeps a history of old passwords and this is one of them. No params. */
   | 'in_history'
@@ -147,6 +150,9 @@ export class PasswordPolicy {
       const params: Record<string, string | number> = { score: estimate.score, minScore };
       if (estimate.warning) params.warning = estimate.warning;
       if (estimate.suggestions.length > 0) params.suggestions = estimate.suggestions.join(' ');
+      // The codes let a page say the same in the person's language (the sentences above are English).
+      if (estimate.warningCode) params.warningCode = estimate.warningCode;
+      if (estimate.suggestionCodes && estimate.suggestionCodes.length > 0) params.suggestionCodes = estimate.suggestionCodes.join(' ');
       reasons.push({ code: 'too_weak', params });
     }
     return reasons.length === 0 ? { ok: true, score: estimate.score } : { ok: false, reasons };

@@ -6,6 +6,10 @@ export interface StrengthEstimate {
   warning?: string;
   /** Plain-English hints for a stronger password; empty when there is nothing to say. */
   suggestions: string[];
+  /** The warning's stable code (zxcvbn's key, e.g. `straightRow`), for wording it in another language. */
+  warningCode?: string;
+  /** The suggestions' stable codes (e.g. `l33t`), in the same order. */
+  suggestionCodes?: string[];
 }
 
 /**

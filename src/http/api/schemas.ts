@@ -72,7 +72,7 @@ const reasonSchema = {
       type: 'string',
       enum: ['too_short', 'too_long', 'not_printable', 'too_common', 'contains_context', 'too_weak', 'in_history', 'too_young', 'account_locked', 'must_change', 'directory_policy'],
     },
-    message: { type: 'string', description: 'What to change, in plain English.' },
+    message: { type: 'string', description: "What to change, in plain words of the request's language (the unlatch_lang cookie, else Accept-Language)." },
     params: {
       type: 'object',
       description: "Only for a rule the directory itself stated (e.g. Active Directory's complexity or history): its numbers, `directory` (which kind), `rule`, and `detail`, the same sentence as `message`.",
