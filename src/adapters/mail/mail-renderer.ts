@@ -70,6 +70,17 @@ export function createMailRenderer(options: MessageTexts & { publicUrl: string; 
   return (message) => {
     const data = message.data;
     const t = translatorOf(message);
+    // What every notice about an account carries: who, when, where to get help, and its "this wasn't me" link.
+    const notice = () => ({
+      displayName: String(data.displayName ?? ''),
+      tenantName: String(data.tenantName ?? ''),
+      when: new Date(String(data.when)),
+      publicUrl: options.publicUrl,
+      supportContact: options.supportContact,
+      reportToken: reportTokenOf(data),
+      reportTenant: message.tenantId,
+      t,
+    });
     switch (message.template) {
       case 'reset_code':
         return renderResetCode({
@@ -96,59 +107,28 @@ export function createMailRenderer(options: MessageTexts & { publicUrl: string; 
         });
       case 'password_changed':
       case 'account_unlocked':
-        return (message.template === 'password_changed' ? renderPasswordChanged : renderAccountUnlocked)({
-          displayName: String(data.displayName ?? ''),
-          tenantName: String(data.tenantName ?? ''),
-          when: new Date(String(data.when)),
-          ip: String(data.ip ?? ''),
-          publicUrl: options.publicUrl,
-          supportContact: options.supportContact,
-          reportToken: reportTokenOf(data),
-          reportTenant: message.tenantId,
-          t,
-        });
+        return (message.template === 'password_changed' ? renderPasswordChanged : renderAccountUnlocked)({ ...notice(), ip: String(data.ip ?? '') });
       case 'methods_changed':
         return renderMethodsChanged({
-          displayName: String(data.displayName ?? ''),
-          tenantName: String(data.tenantName ?? ''),
-          when: new Date(String(data.when)),
+          ...notice(),
           ip: String(data.ip ?? ''),
           change: data.change === 'added' || data.change === 'removed' ? data.change : 'backup_codes',
           methodName: String(data.methodName ?? ''),
-          publicUrl: options.publicUrl,
-          supportContact: options.supportContact,
-          reportToken: reportTokenOf(data),
-          reportTenant: message.tenantId,
-          t,
         });
       case 'contacts_imported':
         return renderContactsImported({
-          displayName: String(data.displayName ?? ''),
-          tenantName: String(data.tenantName ?? ''),
-          when: new Date(String(data.when)),
+          ...notice(),
           added: String(data.added ?? ''),
           confirmed: data.confirmed === 1,
           source: data.source === 'directory' ? 'directory' : 'import',
-          publicUrl: options.publicUrl,
-          supportContact: options.supportContact,
-          reportToken: reportTokenOf(data),
-          reportTenant: message.tenantId,
-          t,
         });
       case 'helpdesk_action':
         return renderHelpdeskAction({
-          displayName: String(data.displayName ?? ''),
-          tenantName: String(data.tenantName ?? ''),
+          ...notice(),
           action: helpdeskActionOf(data.action),
           ticket: String(data.ticket ?? ''),
-          when: new Date(String(data.when)),
           expiresAt: typeof data.expiresAt === 'string' ? new Date(data.expiresAt) : null,
           methodName: String(data.methodName ?? ''),
-          publicUrl: options.publicUrl,
-          supportContact: options.supportContact,
-          reportToken: reportTokenOf(data),
-          reportTenant: message.tenantId,
-          t,
         });
       case 'fraud_alert':
         return renderFraudAlert({
