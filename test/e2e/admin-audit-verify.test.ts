@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_OPERATOR } from '../../src/adapters/store/demo-seed.js';
-import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { available, missing, screenshot } from './browser.js';
-import { checkPage, operatorBrowser, useConsoleApp } from './console-checks.js';
+import { checkPage, operatorBrowser, signInDemoOperator, useConsoleApp } from './console-checks.js';
 
 /**
  * The audit log's verification in Chromium: the demo operator (an admin) finds the status on the audit page,
@@ -19,14 +17,7 @@ describe.sequential('e2e: verifying the audit log from the console', () => {
     const who = await operatorBrowser(suite.browser);
     const { page } = who;
     try {
-      await page.goto(`${baseUrl}/admin/sign-in`);
-      await page.getByLabel('Username or email').fill(DEMO_OPERATOR.username);
-      await page.getByLabel('Password', { exact: true }).fill(DEMO_OPERATOR.password);
-      await page.getByRole('button', { name: 'Continue' }).click();
-      await page.waitForURL(`${baseUrl}/admin/sign-in/verify`);
-      await page.getByLabel('Code from your authenticator app').fill(totpAt(DEMO_OPERATOR.totpSeed, t.clock.now().getTime()));
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL(/\/admin\/t\/demo\//);
+      await signInDemoOperator(page, baseUrl, t);
 
       await page.goto(`${baseUrl}/admin/t/demo/audit`);
       expect(await page.getByText('The audit log has not been verified yet.').count()).toBe(1);

@@ -2,6 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import { expect } from 'vitest';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { TestApp } from '../helpers/test-app.js';
+import { DEMO_OPERATOR } from '../../src/adapters/store/demo-seed.js';
+import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { expectNoSidewaysScroll, useLocalhostBrowser } from './browser.js';
 import { axeViolations, cspViolations, watch } from './page-checks.js';
 
@@ -136,4 +138,16 @@ export async function visitAndCheck(who: OperatorBrowser, url: string, label: st
   const response = await who.page.goto(url);
   expect(response?.status(), `${label}: status of ${url}`).toBe(status);
   await checkPage(who, label, status === 200 ? {} : { status });
+}
+
+/** Signs the demo operator in through the console's own forms (password, then the authenticator app's code). */
+export async function signInDemoOperator(page: Page, baseUrl: string, t: TestApp): Promise<void> {
+  await page.goto(`${baseUrl}/admin/sign-in`);
+  await page.getByLabel('Username or email').fill(DEMO_OPERATOR.username);
+  await page.getByLabel('Password', { exact: true }).fill(DEMO_OPERATOR.password);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(`${baseUrl}/admin/sign-in/verify`);
+  await page.getByLabel('Code from your authenticator app').fill(totpAt(DEMO_OPERATOR.totpSeed, t.clock.now().getTime()));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/admin\/t\/demo\//);
 }

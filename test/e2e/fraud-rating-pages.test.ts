@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_OPERATOR } from '../../src/adapters/store/demo-seed.js';
-import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { available, missing } from './browser.js';
-import { checkPage, operatorBrowser, useConsoleApp, visitAndCheck } from './console-checks.js';
+import { checkPage, operatorBrowser, signInDemoOperator, useConsoleApp, visitAndCheck } from './console-checks.js';
 
 /**
  * The pages of "this wasn't me" and the friction rating in Chromium, as a person and an operator meet them: the
@@ -55,14 +53,7 @@ describe.sequential('e2e: fraud report and rating pages pass axe, keep the CSP a
     const { page } = who;
     try {
       t.clock.advance(31);
-      await page.goto(`${baseUrl}/admin/sign-in`);
-      await page.getByLabel('Username or email').fill(DEMO_OPERATOR.username);
-      await page.getByLabel('Password', { exact: true }).fill(DEMO_OPERATOR.password);
-      await page.getByRole('button', { name: 'Continue' }).click();
-      await page.waitForURL(`${baseUrl}/admin/sign-in/verify`);
-      await page.getByLabel('Code from your authenticator app').fill(totpAt(DEMO_OPERATOR.totpSeed, t.clock.now().getTime()));
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL(/\/admin\/t\/demo\//);
+      await signInDemoOperator(page, baseUrl, t);
 
       await page.getByRole('link', { name: 'Fraud reports', exact: true }).click();
       await page.getByRole('button', { name: /End the pause/ }).waitFor();

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_OPERATOR } from '../../src/adapters/store/demo-seed.js';
 import { totpAt } from '../../src/core/methods/totp/totp.js';
 import { available, missing, screenshot } from './browser.js';
-import { checkPage, operatorBrowser, useConsoleApp } from './console-checks.js';
+import { checkPage, operatorBrowser, signInDemoOperator, useConsoleApp } from './console-checks.js';
 
 const SEED = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
@@ -22,14 +21,7 @@ describe.sequential('e2e: the helpdesk', () => {
     const who = await operatorBrowser(suite.browser);
     const { page } = who;
     try {
-      await page.goto(`${baseUrl}/admin/sign-in`);
-      await page.getByLabel('Username or email').fill(DEMO_OPERATOR.username);
-      await page.getByLabel('Password', { exact: true }).fill(DEMO_OPERATOR.password);
-      await page.getByRole('button', { name: 'Continue' }).click();
-      await page.waitForURL(`${baseUrl}/admin/sign-in/verify`);
-      await page.getByLabel('Code from your authenticator app').fill(totpAt(DEMO_OPERATOR.totpSeed, t.clock.now().getTime()));
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL(/\/admin\/t\/demo\//);
+      await signInDemoOperator(page, baseUrl, t);
 
       await page.getByRole('link', { name: 'Helpdesk', exact: true }).click();
       await page.getByLabel('Find a person').fill('alice');
