@@ -1,5 +1,6 @@
 import type { MethodKind } from '../ports/method-kind.js';
 import type { ResetState } from './reset-states.js';
+import type { FlowRisk } from '../risk/risk-types.js';
 
 /** What a flow ends with once the person has proven who they are. */
 export type FlowPurpose = 'reset' | 'unlock';
@@ -51,6 +52,11 @@ export interface ResetFlowRecord {
    * notice are written in it, whichever page or client sends them. Absent: the person's or tenant's default.
    */
   lang?: string | null;
+  /**
+   * The risk engine's decision at the start (score, action, reasons); later steps enforce `step_up` and `hold`.
+   * Absent or null: no decision was recorded (flows from before the risk engine, or risk scoring off).
+   */
+  risk?: FlowRisk | null;
   expiresAt: Date;
   createdAt: Date;
   updatedAt: Date;
