@@ -5,6 +5,7 @@
 //   B  this machine's argon2id floor, same parameters, all cores (server idle)
 //   C  the start step alone, known vs unknown accounts (autocannon)
 //   P  production shape: PostgreSQL + Redis limits, one node then two nodes on one database
+//   F  a flood of starts from many loopback addresses while 4 clients reset (bench/flood-run.mjs)
 //
 // Exits 0 whether targets pass or miss (it is a measurement); non-zero only when the bench fails.
 import { execFileSync } from 'node:child_process';
@@ -27,7 +28,13 @@ const HELP = `Usage: npm run bench -- [options]        (or: node bench/reset-flo
   --start-warmup S      Phase C warm-up seconds per kind, not counted (default 2)
   --rounds N            Phase C alternates unknown/known N times, start-duration/N s each (default 2)
   --users N             bench accounts inserted into the server (default 2000)
-  --phases LIST         which phases to run, e.g. A,B or P (default A,B,C,P)
+  --phases LIST         which phases to run, e.g. A,B or P (default A,B,C,P,F,H)
+  --breached-entries N  Phase H generated list size (default 12000000)
+  --flood-duration S    Phase F seconds measured, without and then under the flood (default 15)
+  --flood-connections N Phase F flood connections (default 32)
+  --flood-addresses N   Phase F flood source addresses 127.1.x.y (default 128)
+  --flood-warmup S      Phase F seconds of flood alone before the measured window (default 10)
+  --flood-keep-limits L Phase F buckets left at their defaults (default start_ip,start_identifier)
   --production-duration S        Phase P complete-reset seconds per node count (default 15)
   --production-start-duration S  Phase P start-step seconds per node count (default 10)
   --redis-url URL       Phase P rate-limit store (default redis://127.0.0.1:6379)
@@ -53,7 +60,13 @@ function parseOptions(argv) {
       'start-warmup': { type: 'string', default: '2' },
       rounds: { type: 'string', default: '2' },
       users: { type: 'string', default: '2000' },
-      phases: { type: 'string', default: 'A,B,C,P' },
+      phases: { type: 'string', default: 'A,B,C,P,F,H' },
+      'breached-entries': { type: 'string', default: '12000000' },
+      'flood-duration': { type: 'string', default: '15' },
+      'flood-connections': { type: 'string', default: '32' },
+      'flood-addresses': { type: 'string', default: '128' },
+      'flood-warmup': { type: 'string', default: '10' },
+      'flood-keep-limits': { type: 'string', default: 'start_ip,start_identifier' },
       'production-duration': { type: 'string', default: '15' },
       'production-start-duration': { type: 'string', default: '10' },
       'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
@@ -73,7 +86,7 @@ function parseOptions(argv) {
     return value;
   };
   const phases = new Set(values.phases.toUpperCase().split(',').map((p) => p.trim()).filter(Boolean));
-  for (const p of phases) if (!['A', 'B', 'C', 'P'].includes(p)) throw new UsageError(`--phases: unknown phase "${p}" (A, B, C, P)`);
+  for (const p of phases) if (!['A', 'B', 'C', 'P', 'F', 'H'].includes(p)) throw new UsageError(`--phases: unknown phase "${p}" (A, B, C, P, F, H)`);
   const options = {
     help: values.help,
     clients: Math.floor(number('clients', 1)),
@@ -86,8 +99,14 @@ function parseOptions(argv) {
     rounds: Math.floor(number('rounds', 1)),
     users: Math.floor(number('users', 1)),
     phases,
+    breachedEntries: Math.floor(number('breached-entries', 1000)),
     productionDuration: number('production-duration', 1),
     productionStartDuration: Math.floor(number('production-start-duration', 1)),
+    floodDuration: number('flood-duration', 1),
+    floodConnections: Math.floor(number('flood-connections', 1)),
+    floodAddresses: Math.floor(number('flood-addresses', 1)),
+    floodWarmup: number('flood-warmup', 0),
+    floodKeepLimits: values['flood-keep-limits'].split(',').map((b) => b.trim()).filter(Boolean),
     redisUrl: values['redis-url'],
     serverExecArgv: values['server-node-options'].split(/\s+/).filter(Boolean),
     withoutStartFlags: values['without-start-flags'],
@@ -156,6 +175,8 @@ async function main() {
   const budgetMs =
     (options.warmup + options.duration + options.argon2Duration + 2 * (options.startDuration + options.startWarmup)) * 1000 +
     (options.phases.has('P') ? 2 * (options.warmup + options.productionDuration + options.startWarmup + options.productionStartDuration) * 1000 + 120_000 : 0) +
+    (options.phases.has('F') ? (2 * options.floodDuration + options.floodWarmup + options.warmup) * 1000 + 300_000 : 0) +
+    (options.phases.has('H') ? 1_200_000 : 0) +
     240_000;
   let watchdog;
   const timedOut = new Promise((_, reject) => {
@@ -351,6 +372,29 @@ async function main() {
       const { runProduction } = await import('./lib/phase-production.mjs');
       results.phaseP = await runProduction({ root: ROOT, options, say, cleanup });
     }
+
+    // ---- Phase F ------------------------------------------------------------------------------
+    if (options.phases.has('F')) {
+      // Its own server with the default start limits; the embedded one must take nothing from it.
+      const stopped = await server.stop();
+      results.peakRss ??= stopped?.peakRss ?? null;
+      results.memoryAtPeak ??= stopped?.atPeak ?? null;
+      say();
+      say(`Phase F — flood: 4 reset clients for ${options.floodDuration} s without, then ${options.floodDuration} s under a flood of starts (after ${options.floodWarmup} s of flood alone)`);
+      const { runFloodPhase } = await import('./flood-run.mjs');
+      results.phaseF = await runFloodPhase({
+        say, dist: options.dist, clients: 4, durationS: options.floodDuration, warmupS: options.warmup, floodWarmupS: options.floodWarmup,
+        connections: options.floodConnections, addresses: options.floodAddresses, keepLimits: options.floodKeepLimits, users: options.users,
+      });
+    }
+
+    // ---- Phase H ------------------------------------------------------------------------------
+    if (options.phases.has('H')) {
+      say();
+      say(`Phase H — breached-password filter: import ${options.breachedEntries.toLocaleString('en')} generated hashes, extrapolate to 1e9, lookups (bench/breached.mjs)`);
+      const { runBreachedBench } = await import('./breached.mjs');
+      results.phaseH = await runBreachedBench({ entries: options.breachedEntries, dist: options.dist, say });
+    }
   };
 
   let failure = null;
@@ -428,6 +472,13 @@ async function main() {
     ]);
     const worst = Math.max(...p.peakRssPerNode);
     rows.push([`peak RSS per node (Phase P) ≤ ${TARGETS.productionPeakRssMb} MB`, p.peakRssPerNode.map(mb).join(' / '), verdict(worst <= TARGETS.productionPeakRssMb * 1024 * 1024)]);
+  }
+  if (results.phaseF) {
+    const f = results.phaseF;
+    rows.push([`flood: legitimate flow p99 ≤ 2× without (Phase F)`, `${ms(f.legit.underFlood.total.p99)} ÷ ${ms(f.legit.quiet.total.p99)} = ${f.p99Ratio.toFixed(2)}×`, verdict(f.p99Ratio <= 2)]);
+    rows.push([`flood: rate-limited start CPU ≤ ¼ of an accepted one`, `${ms(f.cpuPerStart.rateLimited.cpuMs)} ÷ ${ms(f.cpuPerStart.accepted.cpuMs)} = ${f.cpuPerStart.refusedOverAccepted.toFixed(2)}`, verdict(f.cpuPerStart.refusedOverAccepted <= 0.25)]);
+    const pow = f.cpuPerStart.proofOfWork;
+    if (pow) rows.push([`flood: proof-of-work-missing start CPU ≤ ¼ of an accepted one`, `${ms(pow.cpuMs)} ÷ ${ms(f.cpuPerStart.accepted.cpuMs)} = ${f.cpuPerStart.proofOfWorkOverAccepted.toFixed(2)}`, verdict(f.cpuPerStart.proofOfWorkOverAccepted <= 0.25)]);
   }
   results.targets = rows.map(([target, measured, result]) => ({ target, measured, result }));
 

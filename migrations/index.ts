@@ -21,6 +21,10 @@ import * as mustChange from './0020-must-change.js';
 import * as canaryFlows from './0022-canary-flows.js';
 import * as fraudReports from './0023-fraud-reports.js';
 import * as flowLanguage from './0024-flow-language.js';
+import * as risk from './0025-risk.js';
+import * as reviewLiveFlow from './0026-review-live-flow.js';
+import * as proofOfWork from './0027-proof-of-work.js';
+import * as incidents from './0028-incidents.js';
 
 /** Every migration, in order. One set for SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -46,4 +50,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0022-canary-flows': canaryFlows,
   '0023-fraud-reports': fraudReports,
   '0024-flow-language': flowLanguage,
+  '0025-risk': risk,
+  '0026-review-live-flow': reviewLiveFlow,
+  '0027-proof-of-work': proofOfWork,
+  '0028-incidents': incidents,
 };

@@ -43,6 +43,9 @@ import { AuditSinkMetrics } from './adapters/audit/audit-sink-metrics.js';
 import { configuredAuditSinks } from './config/audit-sinks-schema.js';
 import { buildCatalogue } from './adapters/i18n/catalogue.js';
 import { buildLimiter } from './adapters/limiter/build-limiter.js';
+import { buildRisk, type RiskServices } from './adapters/risk/build-risk.js';
+import { riskBucketSettings } from './config/risk-schema.js';
+import { RISK_BUCKET_POINTS } from './core/risk/risk-settings.js';
 import type { ClosableLimiter } from './adapters/limiter/bucket-limiter.js';
 import { SmtpMailer } from './adapters/mail/smtp-mailer.js';
 import { createMailRenderer, createSmsRenderer } from './adapters/mail/mail-renderer.js';
@@ -55,14 +58,22 @@ import { readOutboxBacklog } from './adapters/observability/outbox-snapshot.js';
 import { unlatchVersion } from './version.js';
 import { OutboxWorker } from './adapters/outbox/outbox-worker.js';
 import { defaultBlocklistPath, loadBlocklistFile } from './adapters/password/file-blocklist.js';
+import { openBreachedFilters, type BreachedFilters } from './adapters/password/breached/breached-config.js';
 import { ZxcvbnEstimator } from './adapters/password/zxcvbn-estimator.js';
 import { openDatabase, type DatabaseHandle } from './adapters/store/database.js';
 import { DEMO_OPERATOR, seedDemoOperator, seedDemoUsers } from './adapters/store/demo-seed.js';
 import type { ReportScheduleLoop } from './adapters/reports/report-schedule-loop.js';
+import { buildProofOfWork, type ProofOfWorkParts } from './adapters/risk/altcha-gate.js';
 import type { AdminServices } from './http/admin/console-services.js';
 import { buildAdminServices } from './admin-services.js';
 import { buildHelpdesk } from './helpdesk-services.js';
 import { buildFraudServices } from './fraud-services.js';
+import { buildReviewServices } from './core/risk/review-services.js';
+import { SqlReviewQueue } from './adapters/store/review-queue.js';
+import { registerReviewGauge } from './adapters/store/review-gauge.js';
+import { reviewTtlSeconds } from './config/review-schema.js';
+import { buildIncidents } from './adapters/store/incident-services.js';
+import type { IncidentService } from './core/incident/incident-service.js';
 import { FRAUD_BUCKET_SETTINGS } from './core/fraud/fraud-settings.js';
 import { helpdeskBucketSettings } from './core/helpdesk/helpdesk-settings.js';
 import { buildReminderServices, type ReminderServices } from './reminder-services.js';
@@ -79,6 +90,7 @@ import { buildServer } from './http/server.js';
 import type { HttpDeps } from './http/http-deps.js';
 import { buildMetricsServer, parseListen } from './http/metrics-server.js';
 import { closeAllConnections, closeKeepAliveWhileDraining, closeServerPromptly } from './http/server-drain.js';
+import { RefusalDigest } from './core/audit/refusal-digest.js';
 
 export interface AppOptions {
   config: UnlatchConfig;
@@ -120,6 +132,12 @@ export interface UnlatchApp {
   reports: ReportScheduleLoop | null;
   /** Enrolment and expiry reminders: the job (`unlatch reminders run`) and its in-process rounds. */
   reminders: ReminderServices;
+  /** Forced resets after an incident (`unlatch incident`, the console's Incidents area; docs/incident-response.md). */
+  incidents: IncidentService;
+  /** The start's proof-of-work gate and attack mode (docs/risk.md). */
+  proofOfWork: ProofOfWorkParts;
+  /** The reset and unlock flows (the HTTP routes' core; its folded refusals are written by a timer and at close). */
+  resetFlow: ResetFlow;
   /** Listens on the configured host and port; returns the address. */
   listen(): Promise<string>;
   /** The first step of a shutdown: /readyz answers 503 `draining`; requests are still served. */
@@ -144,6 +162,8 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     onConnectionLost: (error, state) => logger.warn({ err: error, state }, 'database connection lost; it will be replaced'),
   });
   let limiterToClose: ClosableLimiter | null = null;
+  let risk: RiskServices | null = null;
+  let breached: BreachedFilters | null = null;
   try {
     if (options.migrate !== false) await migrateToLatest(database.db);
     await refuseRemovedKeys(database, keys, clock.now());
@@ -179,14 +199,33 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       store, logger, countFailure: (f) => metrics.directoryError(f.tenantId, f.directory, f.reason),
     })), tracing);
     // One limiter for every bucket, SMS included, in the configured store (shared across nodes unless memory).
-    const limiter = await buildLimiter(config, { ...smsBucketSettings(config.sms.limits), ...helpdeskBucketSettings(config.helpdesk.limits), ...FRAUD_BUCKET_SETTINGS }, {
+    const limiter = await buildLimiter(config, { ...smsBucketSettings(config.sms.limits), ...helpdeskBucketSettings(config.helpdesk.limits), ...FRAUD_BUCKET_SETTINGS, ...riskBucketSettings(config.risk, RISK_BUCKET_POINTS) }, {
       fallback: (store) => metrics.rateLimitFallback(store),
       log: logger,
     });
     limiterToClose = limiter;
+    // The risk engine (docs/risk.md): a missing reputation list or GeoIP file stops the start here.
+    // Proof-of-work at the start (ALTCHA, the no-JavaScript wait) and attack mode (docs/risk.md).
+    const proofOfWork = buildProofOfWork({
+      db: database.db, store, keys, clock, registry: metrics.registry, tenants: () => config.tenants.map((t) => t.id), proofOfWork: config.risk.proofOfWork,
+      attackMode: config.risk.attackMode, tenantMode: (id) => config.tenants.find((t) => t.id === id)?.risk?.proofOfWork?.mode, onError: (err) => logger.error({ err }, 'attack mode check failed'),
+    });
+    risk = buildRisk({ config, db: database.db, keys, clock, limiter, tenants, registry: metrics.registry, log: logger, attackMode: proofOfWork.attackMode });
+    const riskMetrics = risk.metrics;
+    store.onAuditCommit((entries) => riskMetrics.auditCommitted(entries));
     // "This wasn't me" reports, fraud labels and the friction rating (docs/fraud-reports.md).
     const fraud = buildFraudServices({ config, db: database.db, store, limiter, clock, metrics });
+    // Resets the risk engine holds for review: the person's waiting page, the console's Reviews area, the gauge (docs/risk.md).
+    const reviewQueue = new SqlReviewQueue(database.db);
+    const reviews = buildReviewServices({ store, queue: reviewQueue, clock, settings: config.reset });
+    registerReviewGauge(metrics.registry, { tenantIds: config.tenants.map((t) => t.id), read: () => reviewQueue.countPending(clock.now()) });
+    // The offline breach list (docs/breached-passwords.md): a missing or damaged file stops the start.
+    breached = config.password.breachedFilter ? openBreachedFilters(config.password.breachedFilter, {
+      onSwap: (reader) => logger.info({ entries: reader.header.entryCount, source: reader.header.source }, 'breached-password filter replaced'),
+      onError: (err) => logger.error({ err }, 'a new breached-password filter could not be opened; the previous one stays in use'),
+    }) : null;
     const passwords = new PasswordPolicy({
+      ...(breached ? { breached: breached.sha1 } : {}),
       rules: config.password,
       blocklist: loadBlocklistFile(config.password.blocklistFile ?? defaultBlocklistPath()),
       strength: new ZxcvbnEstimator(),
@@ -243,10 +282,17 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     });
     // Security questions: answers hashed like passwords (argon2id); used only where a policy allows them.
     const answerHasher = new Argon2AnswerHasher(hasher);
+    // Forced resets after an incident; its store is also the reset policy's lookup of `strict` overrides.
+    const incidents = buildIncidents({ db: database.db, store, directory, sessions, methods, tenants, clock, policyFor: (tenantId) => policyFor(config.policy, tenantId), smsAvailable: sms !== null });
     const resetFlow = traceResetFlow(new ResetFlow({
       store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset, sessions, methods, verifier, passkeys,
       policyFor: (tenantId) => policyFor(config.policy, tenantId), sms, answerHasher, accessPasses,
       holds: fraud.reports,
+      proofOfWork: proofOfWork.gate,
+      risk: risk.engine,
+      review: { ttlSeconds: reviewTtlSeconds(config) },
+      policyOverrides: incidents.store,
+      refusals: config.audit.refusalWindowSeconds > 0 ? new RefusalDigest({ windowMs: config.audit.refusalWindowSeconds * 1000, maxKeys: 10_000 }) : undefined,
       canaries: new CanaryAccounts(config.tenants.map((t) => ({ tenantId: t.id, accounts: t.canaryAccounts ?? [] }))),
     }), tracing);
     const passwordChange = tracePasswordChange(new PasswordChange({ store, directory, tenants, limiter, passwords, clock, observer: metrics, sessions, methods, policyFor: (tenantId) => policyFor(config.policy, tenantId) }), tracing);
@@ -272,7 +318,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       });
       if (added) logger.info({ tenant: config.defaultTenant, operator: DEMO_OPERATOR.username, totpSeed: DEMO_OPERATOR.totpSeed }, 'demo console operator created (dev mode only): see the README');
     }
-    const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, passkeys, sms, keys, challenges, accessPasses, settings: DEFAULT_SIGN_IN_SETTINGS });
+    const signIn = new SignIn({ store, directory, tenants, limiter, clock, sessions, methods, verifier, passkeys, sms, keys, challenges, accessPasses, settings: DEFAULT_SIGN_IN_SETTINGS, policyFor: (tenantId) => policyFor(config.policy, tenantId), risk: risk.engine });
     // Set at the shutdown signal: /readyz answers 503 and responses close their keep-alive connection.
     let draining = false;
     const httpDeps: HttpDeps = {
@@ -299,6 +345,9 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       cookieSecrets: keys.ids.map((id) => createHmac('sha256', keys.subkey('code-hmac', id)!).update('cookie-signing').digest('base64url')),
       admin,
       fraud,
+      reviews,
+      proofOfWork,
+      incidents: incidents.service,
       tracing,
       hooksJwks: hookTargets.jwks.keys.length > 0 ? hookTargets.jwks : undefined,
     };
@@ -318,6 +367,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     }
 
     let closed = false;
+    let refusalTimer: NodeJS.Timeout | undefined;
     return {
       config,
       server,
@@ -338,9 +388,16 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       admin,
       reports,
       reminders,
+      incidents: incidents.service,
+      proofOfWork,
+      resetFlow,
       async listen() {
         if (metricsServer) await metricsServer.listen(parseListen(config.metrics.listen!));
         if (adminServer) await adminServer.listen(parseListen(config.admin.listen!));
+        // Every node that serves starts counts them and checks attack mode (a separate outbox worker need not).
+        proofOfWork.loop.start();
+        // Folded rate-limit refusals: each closed window's count is written soon after it closes.
+        refusalTimer ??= setInterval(() => void resetFlow.writeRefusalSummaries().catch((err: unknown) => logger.error({ err }, 'writing folded refusals failed')), 15_000).unref();
         return server.listen({ host: config.server.host, port: config.server.port });
       },
       beginDrain() {
@@ -352,9 +409,13 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
         draining = true;
         // Requests first (they may queue mail), then the worker; leases are normally given back by now.
         await closeServerPromptly(server);
+        if (refusalTimer) clearInterval(refusalTimer);
+        // The counts of refusals still folded are written before the store goes (nothing is lost at a deploy).
+        await resetFlow.writeRefusalSummaries(true).catch((err: unknown) => logger.error({ err }, 'writing folded refusals failed'));
         await metricsServer?.close();
         await adminServer?.close();
         await reports?.stop();
+        await proofOfWork.loop.stop();
         await reminders.loop?.stop();
         await worker.stop();
         await auditSinks?.close();
@@ -362,8 +423,10 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
         await store.locks.releaseAll();
         if ('close' in mailer && typeof mailer.close === 'function') await (mailer as SmtpMailer).close();
         await limiter.close();
+        risk?.close();
         // A verification still walking the log is recorded as stopped before its database goes.
         await admin?.auditVerifications?.close();
+        breached?.close();
         await database.close();
       },
       async forceClose() {
@@ -377,6 +440,8 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     };
   } catch (error) {
     await limiterToClose?.close();
+    risk?.close();
+    breached?.close();
     await database.close();
     throw error;
   }

@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 // (dev outbox, no mail transport or key ring to set up), and with `limiterStore: 'redis'` keeps rate-limit
 // counters in Redis; `seedUsers: false` for a second node on a database the first one already filled.
 //
-// argv[2]: JSON `{ dataDir, users, logLevel, databaseUrl?, limiterStore?, redisUrl?, seedUsers?, masterKey?, dist? }`.
+// argv[2]: JSON `{ dataDir, users, logLevel, databaseUrl?, limiterStore?, redisUrl?, seedUsers?, masterKey?, dist?, keepLimits? }`.
 // IPC in:  {type:'stats', resetPeak?} | {type:'profile-start'} | {type:'profile-stop', file} | {type:'stop'}
 // IPC out: {type:'ready', url, dbPath, memory, ...} | {type:'stats', rss, peakRss, windowPeakRss, cpu} |
 //          {type:'profile-started'} | {type:'profile', file} | {type:'stopped', peakRss, atPeak} | {type:'error', message}
@@ -57,10 +57,15 @@ let app = null;
 let session = null;
 let stopping = false;
 
+// The schema's highest threshold.
+const RAISED_VELOCITY = Object.fromEntries(['ip', 'subnet', 'account', 'tenant'].map((signal) => [signal, { threshold: 1_000_000 }]));
+
 async function main() {
   const defaults = validateConfig({ mode: 'dev' });
   // Buckets are the entries with points; `store` / `redis` (where the schema has them) are settings.
-  let buckets = Object.entries(defaults.rateLimits).filter(([, setting]) => typeof setting?.points === 'number');
+  // `keepLimits` (the flood phase): these buckets keep their defaults, so the flood meets the limits people get.
+  const kept = new Set(options.keepLimits ?? []);
+  let buckets = Object.entries(defaults.rateLimits).filter(([bucket, setting]) => typeof setting?.points === 'number' && !kept.has(bucket));
   const limiterStore = options.limiterStore ?? 'memory';
   const configWith = (raised) => {
     const rateLimits = Object.fromEntries(raised.map(([bucket, setting]) => [bucket, { points: HUGE, durationSeconds: setting.durationSeconds }]));
@@ -73,6 +78,10 @@ async function main() {
       // Nodes of one deployment share their master key (codes and seals made on one verify on the other).
       ...(options.masterKey ? { secrets: { keys: [{ id: 'bench', secret: options.masterKey }] } } : {}),
       rateLimits,
+      // The throughput phases start thousands of flows from one address: with the risk engine's default velocity
+      // thresholds they would all be asked for a proof of work. The engine still scores every start (its cost is
+      // measured); only the flood phase (`keepLimits`) meets the defaults people get.
+      ...(options.keepLimits ? {} : { risk: { velocity: RAISED_VELOCITY, attackMode: { enabled: false } } }),
       log: { level: options.logLevel ?? 'warn' },
     });
   };

@@ -21,6 +21,13 @@ import { usersListCommand } from './commands/users-list.js';
 import { workerCommand } from './commands/worker.js';
 import { remindersRunCommand } from './commands/reminders-run.js';
 import { syntheticCommand } from './commands/synthetic.js';
+import { breachedCheckCommand } from './commands/breached-check.js';
+import { breachedImportCommand } from './commands/breached-import.js';
+import { breachedStatusCommand } from './commands/breached-status.js';
+import { incidentEndCommand } from './commands/incident-end.js';
+import { incidentReportCommand } from './commands/incident-report.js';
+import { incidentResetCommand } from './commands/incident-reset.js';
+import { incidentStatusCommand } from './commands/incident-status.js';
 import { CliFailure, UsageError, exitCodeOf, isConnectionError, oneLine } from './errors.js';
 import type { CliIo } from './io.js';
 import { unlatchVersion } from '../version.js';
@@ -48,6 +55,10 @@ export const COMMANDS: readonly Command[] = [
   policyShowCommand,
   remindersRunCommand,
   syntheticCommand,
+  incidentResetCommand, incidentStatusCommand, incidentReportCommand, incidentEndCommand,
+  breachedImportCommand,
+  breachedStatusCommand,
+  breachedCheckCommand,
 ];
 
 /** Every proper prefix of a command's name: `users`, and for `admin token create` both `admin` and `admin token`. */

@@ -8,6 +8,7 @@ import {
   type PolicyRule,
   type TenantPolicy,
 } from '../core/policy/method-policy.js';
+import { DEFAULT_SERVICE_ACCOUNT_GROUPS, type ServiceAccountMarks } from '../core/policy/service-accounts.js';
 
 // As the root schema's tenant ids.
 const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -15,6 +16,22 @@ const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const methodKind = z.enum(METHOD_KINDS, { error: () => `expected one of ${METHOD_KINDS.join(', ')}` });
 const methodList = z.array(methodKind);
 const groupList = z.array(z.string().trim().min(1, 'a group name cannot be empty'));
+
+/** Privileged and service accounts: never offered self-service, attempts audited as suspicious (`docs/policy.md`). */
+const serviceAccountsSchema = z
+  .object({
+    /** Members of any of these groups (names compared case-insensitively). */
+    groups: groupList.default(() => [...DEFAULT_SERVICE_ACCOUNT_GROUPS]),
+    /** An attribute that marks them, e.g. `{ name: employeeType, values: [service] }` (values compared case-insensitively). */
+    attribute: z
+      .object({
+        name: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, 'an attribute name (letters, digits, dashes)'),
+        values: z.array(z.string().trim().min(1, 'a value cannot be empty')).min(1, 'list at least one value'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
 /** The fields a policy can set, each optional: left out, it is inherited (see `docs/policy.md`). */
 const settingsShape = {
@@ -70,6 +87,8 @@ const tenantPolicySchema = z
     ...settingsShape,
     /** Replaces `policy.default.excludedGroups` for this tenant (repeat the defaults to keep them). */
     excludedGroups: groupList.optional(),
+    /** Replaces `policy.default.serviceAccounts` for this tenant, whole (repeat the default groups to keep them). */
+    serviceAccounts: serviceAccountsSchema.optional(),
     /** Tried in order; the first rule that matches a person decides; fields it leaves out come from the tenant. */
     rules: z
       .array(ruleSchema)
@@ -103,6 +122,8 @@ export const policySchema = z
         trustImportedContacts: settingsShape.trustImportedContacts.default(DEFAULT_POLICY_SETTINGS.trustImportedContacts),
         /** Members of these groups get a decoy flow and an audit entry: privileged and service accounts. */
         excludedGroups: groupList.default(() => [...DEFAULT_EXCLUDED_GROUPS]),
+        /** Privileged and service accounts: like excluded people, and every attempt on one is audited as suspicious. */
+        serviceAccounts: serviceAccountsSchema.prefault({}),
       })
       .strict()
       .prefault({}),
@@ -137,15 +158,20 @@ export type PolicyConfig = z.infer<typeof policySchema>;
  * then its rules as written. A tenant not listed gets `policy.default` and no rules.
  */
 export function policyFor(config: PolicyConfig, tenantId: string): TenantPolicy {
-  const { excludedGroups, ...base } = config.default;
+  const { excludedGroups, serviceAccounts, ...base } = config.default;
   const tenant = Object.hasOwn(config.tenants, tenantId) ? config.tenants[tenantId] : undefined;
-  if (!tenant) return { excludedGroups: [...excludedGroups], rules: [], defaults: copySettings(base) };
-  const { excludedGroups: tenantExcluded, rules, ...own } = tenant;
+  if (!tenant) return { excludedGroups: [...excludedGroups], serviceAccounts: copyMarks(serviceAccounts), rules: [], defaults: copySettings(base) };
+  const { excludedGroups: tenantExcluded, serviceAccounts: tenantMarks, rules, ...own } = tenant;
   return {
     excludedGroups: [...(tenantExcluded ?? excludedGroups)],
+    serviceAccounts: copyMarks(tenantMarks ?? serviceAccounts),
     rules: rules.map(toRule),
     defaults: withDefaults(own, base),
   };
+}
+
+function copyMarks(marks: z.infer<typeof serviceAccountsSchema>): ServiceAccountMarks {
+  return { groups: [...marks.groups], ...(marks.attribute ? { attribute: { name: marks.attribute.name, values: [...marks.attribute.values] } } : {}) };
 }
 
 function toRule(rule: z.infer<typeof ruleSchema>): PolicyRule {

@@ -13,6 +13,7 @@ import { portalSchema, securitySchema } from './fraud-schema.js';
 import { hooksSchema } from './hooks-schema.js';
 import { brandingSchema } from './branding-schema.js';
 import { isTimeZone } from '../core/time-zone.js';
+import { riskSchema, tenantRiskSchema } from './risk-schema.js';
 
 const seconds = z.number().int().positive();
 
@@ -99,6 +100,8 @@ export const configSchema = z
              * loaded language (a folder of `locales/`, e.g. `de`); checked against the loaded languages at start. See docs/languages.md.
              */
             defaultLanguage: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as de or pt-BR').optional(),
+            /** The tenant's own risk policy (switch, bands, group rules, proof-of-work mode) over `risk`'s. See docs/risk.md. */
+            risk: tenantRiskSchema.optional(),
           })
           .strict(),
       )
@@ -191,6 +194,15 @@ export const configSchema = z
         minScore: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(3),
         /** A newline-separated file of forbidden passwords; default: the shipped common-password list. */
         blocklistFile: z.string().optional(),
+        /**
+         * Offline check against the Pwned Passwords list: filter files built by `unlatch breached import`. `file` (SHA-1)
+         * is checked at every password step; `ntlmFile` serves AD audits only. Missing or damaged files stop the start.
+         * See docs/breached-passwords.md.
+         */
+        breachedFilter: z
+          .object({ file: z.string().min(1), ntlmFile: z.string().min(1).optional(), pollSeconds: z.number().int().min(1).max(3600).default(30) })
+          .strict()
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -262,6 +274,12 @@ export const configSchema = z
          * random, so nodes on PostgreSQL do not all wait on one head row; `unlatch audit verify` checks each.
          */
         chains: z.number().int().min(1).max(64).default(8),
+        /**
+         * Repeated rate-limit refusals of a reset from one address (per tenant, limit and flow) within this many seconds
+         * are written as the first refusal plus one entry counting the rest (`repeated`); 0 writes one entry per refusal.
+         * Keeps a flood from costing a hash-chained write per request. The refusal metric counts every one.
+         */
+        refusalWindowSeconds: z.number().int().min(0).max(3600).default(60),
       })
       .strict()
       .refine((audit) => !exportFileClashes(audit), { message: 'exportFile is the sink named "file"; rename the listed one', path: ['sinks'] })
@@ -281,6 +299,8 @@ export const configSchema = z
     portal: portalSchema,
     /** Post-reset hooks: revoke sessions elsewhere (Keycloak, Okta, Microsoft Graph, OIDC back-channel logout, a signed webhook). See docs/hooks.md. */
     hooks: hooksSchema,
+    /** The risk engine at the start of a reset: signals, weights, bands, reputation lists, GeoIP. See docs/risk.md. */
+    risk: riskSchema,
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

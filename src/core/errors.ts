@@ -61,6 +61,12 @@ export const ERROR_CODES = {
   helpdesk_check_required: { status: 403, messageKey: 'errors.helpdesk_check_required' },
   /** A helpdesk request cannot be decided by the operator who made it: another operator must. */
   helpdesk_self_approval: { status: 403, messageKey: 'errors.helpdesk_self_approval' },
+  /**
+   * The start needs a solved proof-of-work challenge (or a finished no-JavaScript wait) and the request carried none,
+   * or a wrong, expired or already used one. 428: the request may be repeated once it carries one; the problem holds a
+   * fresh `challenge` and a `waitTicket` with its `waitSeconds`. The same for every identifier (asked before any lookup).
+   */
+  proof_of_work_required: { status: 428, messageKey: 'errors.proof_of_work_required' },
   /** Anything unexpected; details go to the log, never to the client. */
   internal: { status: 500, messageKey: 'errors.internal' },
 } as const satisfies Record<string, { status: number; messageKey: string }>;

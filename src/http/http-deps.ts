@@ -16,6 +16,9 @@ import type { DevOutboxReader } from '../core/ports/dev-outbox.js';
 import type { PendingImports } from '../core/enrolment/contact-import-pending.js';
 import type { HttpSample } from './metrics-hook.js';
 import type { FraudServices } from '../core/fraud/fraud-services.js';
+import type { IncidentService } from '../core/incident/incident-service.js';
+import type { ProofOfWorkServices } from '../core/risk/proof-of-work-services.js';
+import type { ReviewServices } from '../core/risk/review-services.js';
 
 export type { CapturedMail, DevOutboxReader } from '../core/ports/dev-outbox.js';
 
@@ -59,6 +62,12 @@ export interface HttpDeps {
   admin?: AdminServices;
   /** "This wasn't me" reports, fraud labels and the friction rating (absent: those pages answer 404, the done pages ask nothing). */
   fraud?: FraudServices;
+  /** Forced resets after an incident (the console's Incidents area; absent: it answers 404). */
+  incidents?: IncidentService;
+  /** Flows held for review (risk action `hold`): the person's waiting page and the console's Reviews area (absent: both 404). */
+  reviews?: ReviewServices;
+  /** The start's proof-of-work gate (ALTCHA, the no-JavaScript wait) and attack mode; absent: starts need none. */
+  proofOfWork?: ProofOfWorkServices;
   /** Records each answered request's duration by route pattern (`unlatch_http_request_duration_seconds`). */
   observeHttp?: (sample: HttpSample) => void;
   /** Open a span per request (tracing is on: `OTEL_TRACES_EXPORTER`); off, no hook is added. */

@@ -92,6 +92,18 @@ export function storeContract(target: StoreTarget, available: () => boolean): vo
       expect((await store.flows.findByHandleHash(none.handleHash))?.lang).toBeUndefined();
     });
 
+    it('keeps the risk decision of the start of a flow (migration 0025)', async () => {
+      const risk = { score: 72, action: 'step_up' as const, reasons: [{ reason: 'new_device' as const, points: 30 }, { reason: 'ip_velocity' as const, points: 42, detail: { count: 31 } }] };
+      const f = flow({ risk });
+      await store.transaction((tx) => tx.flows.insert(f));
+      expect((await store.flows.findByHandleHash(f.handleHash))?.risk).toEqual(risk);
+      await store.transaction((tx) => tx.flows.update({ ...f, attempts: 1, version: 2 }, 1));
+      expect(await store.flows.findByHandleHash(f.handleHash)).toEqual({ ...f, attempts: 1, version: 2 });
+      const none = flow();
+      await store.transaction((tx) => tx.flows.insert(none));
+      expect((await store.flows.findByHandleHash(none.handleHash))?.risk).toBeUndefined();
+    });
+
     it('updates only from the version that was read (optimistic locking)', async () => {
       const f = flow();
       await store.transaction((tx) => tx.flows.insert(f));

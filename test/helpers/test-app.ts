@@ -48,6 +48,9 @@ const RELAXED_LIMITS = Object.fromEntries(
   ]),
 );
 
+/** Velocity thresholds no test reaches unless it is about them. */
+const RELAXED_RISK_VELOCITY = Object.fromEntries(['ip', 'subnet', 'account', 'tenant'].map((k) => [k, { threshold: 1_000_000 }]));
+
 /** The real app on a throwaway SQLite file or PostgreSQL database, in dev mode with the demo users. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'unlatch-test-'));
@@ -63,6 +66,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     server: { host: '127.0.0.1', port, ...(overrides.server ?? {}) },
     database: { ...(overrides.database ?? {}), ...(pgDb ? { url: pgDb.url } : {}) },
     rateLimits: { ...RELAXED_LIMITS, ...(overrides.rateLimits ?? {}) },
+    // Every start in a test comes from 127.0.0.1: the risk engine's address and network velocity would soon ask for
+    // proof-of-work. Tests about risk set their own thresholds (a `velocity` override replaces these).
+    risk: { velocity: RELAXED_RISK_VELOCITY, ...(overrides.risk ?? {}) },
     outbox: { pollIntervalMs: 50, backoffSeconds: 0.05, ...(overrides.outbox ?? {}) },
     log: { level: (process.env.UNLATCH_TEST_LOG as 'info' | undefined) ?? 'silent', ...(overrides.log ?? {}) },
   };

@@ -33,6 +33,7 @@ describe('JSON API: OpenAPI document and unknown routes', () => {
     expect(operations.filter((op) => !op.includes('/api/v1/admin')).sort()).toEqual(
       [
         'POST /api/v1/reset',
+        'GET /api/v1/reset/challenge',
         'POST /api/v1/unlock',
         'POST /api/v1/reset/{flowId}/unlock',
         'GET /api/v1/reset/{flowId}',

@@ -26,6 +26,8 @@ import { activeDirectoryHelpdeskCases } from './active-directory-helpdesk.cases.
 import { activeDirectoryHttpCases } from './active-directory-http.cases.js';
 import { activeDirectoryPeopleCases } from './active-directory-people.cases.js';
 import { activeDirectoryReportsCases } from './active-directory-reports.cases.js';
+import { serviceAccountsAdCases } from './service-accounts-ad.cases.js';
+import { incidentAdCases } from './incident-ad.cases.js';
 
 // Samba binds the standard AD ports (389, 636, …): every AD test is in this one file, so they run serially
 // against one DC. The contract suite runs first, then the AD-specific cases, on the same domain; each case
@@ -501,3 +503,9 @@ describe.runIf(available)('Active Directory reports in the console', () => activ
 describe.runIf(available)('Active Directory one-time passwords, contact attributes and password age (issue 10)', () => {
   activeDirectoryHelpdeskCases(() => ad, (work) => store!.store.transaction(work));
 });
+
+// Issue 13: privileged and service accounts (a Domain Admins member, an employeeType mark); adds its own two people.
+describe.runIf(available)('Active Directory privileged and service accounts (issue 13)', () => serviceAccountsAdCases(() => ad));
+
+// Issue 13 (item 5): an incident's forced reset marks pwdLastSet = 0; adds its own two people.
+describe.runIf(available)('Active Directory forced reset after an incident (issue 13)', () => incidentAdCases(() => ad));

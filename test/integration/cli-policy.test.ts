@@ -12,6 +12,7 @@ const POLICY = {
   tenants: {
     demo: {
       excludedGroups: ['admins', 'service-accounts', 'Domain Admins'],
+      serviceAccounts: { groups: ['svc'] },
       rules: [
         { groups: ['it-staff'], requiredMethods: 2, requireStrong: true, allowedMethods: ['webauthn', 'totp', 'email_code', 'email_link'] },
         { groups: ['contractors'], ssprEnabled: false },

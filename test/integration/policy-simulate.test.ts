@@ -76,6 +76,7 @@ describe('policy simulate agrees with a real reset (built-in store)', () => {
           tenants: {
             demo: {
               excludedGroups: ['admins', 'service-accounts', 'Domain Admins'],
+              serviceAccounts: { groups: ['svc'] },
               rules: [
                 { groups: ['it-staff'], requiredMethods: 2, requireStrong: true, allowedMethods: ['webauthn', 'totp', 'email_code', 'email_link'] },
                 { groups: ['contractors'], ssprEnabled: false },

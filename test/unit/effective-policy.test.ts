@@ -11,6 +11,7 @@ default:
 tenants:
   acme:
     excludedGroups: [admins, service-accounts, Domain Admins]
+    serviceAccounts: { groups: [svc] }
     directoryPhone: true
     rules:
       - groups: [it-staff, ops]

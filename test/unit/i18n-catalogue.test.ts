@@ -34,7 +34,9 @@ const DYNAMIC_KEYS: Record<string, readonly RegExp[]> = {
     /^error\.title_\d{3}$/, // admin-errors.ts
     /^oidc\.to_(provider|console)_(title|intro|link)$/, // oidc-routes.ts: `oidc.${which}_title`
     /^fraud\.(source|reason|flow|label)\.\w+$/, // fraud-home.eta
+    /^attack_mode\.override\.\w+$/, // attack-mode.eta: 'attack_mode.override.' + o
     /^person\.source\.\w+$/, // people-person.eta
+    /^risk\.(actions|reasons)\.\w+$/, // people-person.eta: 'risk.actions.' + action, 'risk.reasons.' + reason
     /^system\.(status|channel)\.\w+$/, // system-page.eta
     /^overview\.(periods|funnel)\.\w+$/, // overview.eta, overview-charts.ts
     /^audit_verification\.status\.\w+$/, // audit-verification-panel.eta

@@ -50,7 +50,7 @@ describe('decidePolicy', () => {
     });
     expect(decision.allowedMethods).not.toContain('questions');
     expect(decidePolicy(DEFAULT_TENANT_POLICY, { groups: ['Admins'] })).toMatchObject({ ssprEnabled: false, reason: 'excluded' });
-    expect(decidePolicy(DEFAULT_TENANT_POLICY, { groups: ['service-accounts'] }).reason).toBe('excluded');
+    expect(decidePolicy(DEFAULT_TENANT_POLICY, { groups: ['service-accounts'] }).reason).toBe('service_account');
   });
 
   it('lets the first matching rule decide, even when a later one also matches', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { policyFor, policySchema } from '../../src/config/policy-schema.js';
 import { DEFAULT_POLICY_SETTINGS, decidePolicy } from '../../src/core/policy/method-policy.js';
+import { DEFAULT_SERVICE_ACCOUNT_GROUPS } from '../../src/core/policy/service-accounts.js';
 
 /** The worked example of docs/policy.md. */
 const EXAMPLE = `
@@ -34,7 +35,7 @@ const firstIssue = (value: unknown): string => {
 describe('policySchema', () => {
   it('gives the built-in defaults when the section is absent', () => {
     const config = policySchema.parse(undefined);
-    expect(config.default).toEqual({ ...DEFAULT_POLICY_SETTINGS, excludedGroups: ['admins', 'service-accounts'] });
+    expect(config.default).toEqual({ ...DEFAULT_POLICY_SETTINGS, excludedGroups: ['admins', 'service-accounts'], serviceAccounts: { groups: [...DEFAULT_SERVICE_ACCOUNT_GROUPS] } });
     expect(config.tenants).toEqual({});
     expect(config.default.allowedMethods).not.toContain('questions');
   });
@@ -113,7 +114,7 @@ describe('policyFor', () => {
   });
 
   it('gives a tenant that is not listed the default and no rules', () => {
-    expect(policyFor(config, 'initech')).toEqual({ excludedGroups: ['admins'], rules: [], defaults: { ...DEFAULT_POLICY_SETTINGS, reconfirmDays: 365 } });
+    expect(policyFor(config, 'initech')).toEqual({ excludedGroups: ['admins'], serviceAccounts: { groups: [...DEFAULT_SERVICE_ACCOUNT_GROUPS] }, rules: [], defaults: { ...DEFAULT_POLICY_SETTINGS, reconfirmDays: 365 } });
     expect(policyFor(config, 'constructor').rules).toEqual([]);
   });
 

@@ -26,7 +26,7 @@ describe('reset state table', () => {
 
   it('has no way out of a terminal state', () => {
     const events: ResetEvent[] = ['code_ok', 'unlock_ready', 'unlock_ok', 'code_bad', 'code_exhausted', 'password_ok', 'password_rejected', 'expire', 'supersede'];
-    for (const state of ['completed', 'failed', 'expired', 'superseded'] as ResetState[]) {
+    for (const state of ['completed', 'failed', 'rejected', 'expired', 'superseded'] as ResetState[]) {
       for (const event of events) expect(nextState(state, event)).toBeNull();
     }
   });
@@ -41,7 +41,7 @@ describe('reset state table', () => {
       expect(nextState(state, 'expire')).toBe('expired');
       expect(nextState(state, 'supersede')).toBe('superseded');
     }
-    expect(Object.keys(RESET_TRANSITIONS)).toHaveLength(8);
+    expect(Object.keys(RESET_TRANSITIONS)).toHaveLength(10);
   });
 
   it('ends an unlock flow with the unlock, never with a password', () => {

@@ -180,6 +180,11 @@ export class ActiveDirectoryDirectory implements Directory {
     return true;
   }
 
+  /** `pwdLastSet = 0` on the current password (an incident's forced reset); disabled or gone: `flow_invalid`. */
+  async requirePasswordChange(account: DirectoryAccount): Promise<PreparedPasswordWrite> {
+    return { commit: () => this.writeAttribute(account, 'require password change', 'pwdLastSet', '0', { enabled: true }) };
+  }
+
   /**
    * Clears a lockout: `lockoutTime = 0` (the only value AD accepts), which also resets the bad-password count.
    * The account is read again first: gone, or disabled (ACCOUNTDISABLE) by now, is `flow_invalid`.

@@ -2,6 +2,7 @@ import type { Entry } from 'ldapts';
 import type { DirectoryAccount } from '../../core/ports/directory.js';
 import { guidToString } from './ad-guid.js';
 import { contactAttributeNames, contactsOf, type ContactAttributes } from './directory-contacts.js';
+import { markerAttributesOf } from '../../core/policy/service-accounts.js';
 
 /**
  * An AD user entry as a {@link DirectoryAccount}: which attributes to ask for, and how
@@ -23,6 +24,8 @@ export interface AdAccountAttributes {
   displayName: string;
   /** The person's own addresses and phones beside the primary ones (`contactAttributes`); undefined: none read. */
   contacts?: ContactAttributes;
+  /** Extra attributes read into `DirectoryAccount.attributes` (the policy's `serviceAccounts.attribute`). */
+  markers?: string[];
 }
 
 /** Every attribute an account is made of. Constructed ones (the computed UAC) are only sent when asked for. */
@@ -40,6 +43,7 @@ export function accountAttributes(names: AdAccountAttributes): string[] {
     names.displayName,
     'preferredLanguage',
     ...contactAttributeNames(names.contacts),
+    ...(names.markers ?? []),
   ];
 }
 
@@ -67,6 +71,7 @@ export function toDirectoryAccount(entry: Entry, names: AdAccountAttributes, ten
   if (!Buffer.isBuffer(guid) || guid.length !== 16 || username === undefined) return null;
   const email = text(entry, names.email);
   const contacts = names.contacts ? contactsOf((name) => texts(entry, name), names.contacts, email) : undefined;
+  const attributes = markerAttributesOf(names.markers ?? [], (name) => texts(entry, name));
   return {
     id: guidToString(guid),
     tenantId,
@@ -78,6 +83,7 @@ export function toDirectoryAccount(entry: Entry, names: AdAccountAttributes, ten
     enabled: isEnabled(text(entry, 'userAccountControl')),
     locked: isLocked(text(entry, COMPUTED_UAC), text(entry, 'lockoutTime')),
     ...(contacts ? { contacts } : {}),
+    ...(attributes ? { attributes } : {}),
     // RFC 2798's attribute, in AD's schema too: the language of notices outside a flow.
     ...(text(entry, 'preferredLanguage') ? { preferredLanguage: text(entry, 'preferredLanguage') } : {}),
   };

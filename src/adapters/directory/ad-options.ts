@@ -70,6 +70,11 @@ export interface ActiveDirectoryOptions {
    * Never the primary email attribute.
    */
   contactAttributes?: { emails?: string[]; phones?: string[] };
+  /**
+   * Extra attributes read into `DirectoryAccount.attributes` (every value of each): those the tenant's policy
+   * names (`serviceAccounts.attribute`). Unset: accounts carry none.
+   */
+  markerAttributes?: string[];
   /** How group membership is read; group names are the groups' CNs. */
   groups?: {
     /**
@@ -173,6 +178,7 @@ export function resolveAdOptions(options: ActiveDirectoryOptions): ResolvedAdOpt
       phone: options.attributes?.phone ?? 'mobile',
       displayName: options.attributes?.displayName ?? 'displayName',
       contacts,
+      markers: [...(options.markerAttributes ?? [])],
     },
     groups: { nested: options.groups?.nested ?? false, baseDn: options.groups?.baseDn },
     connectTimeoutMs,

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { directoriesOf, type BuiltinDirectoryConfig, type DirectoryConfig } from '../../config/directories-schema.js';
 import { ConfigError } from '../../config/load-config.js';
 import type { UnlatchConfig } from '../../config/schema.js';
+import { policyFor } from '../../config/policy-schema.js';
+import { serviceAccountAttributeNames } from '../../core/policy/service-accounts.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { Directory } from '../../core/ports/directory.js';
 import type { Database } from '../store/schema.js';
@@ -32,12 +34,14 @@ export function buildDirectoryRouter(config: UnlatchConfig, deps: DirectoryDeps,
   // One table for every tenant (rows are keyed by tenant); an instance per entry, for its own settings.
   const builtin = (entry: BuiltinDirectoryConfig) => new SqlDirectory(deps.db, deps.hasher, deps.clock, { maxPasswordAgeDays: entry.maxPasswordAgeDays });
   const wrapped = (name: string, directory: Directory) => deps.wrap?.(name, directory) ?? directory;
+  // The attributes the tenant's policy marks service accounts by: read with every account (service-accounts.ts).
+  const markersOf = (tenantId: string) => serviceAccountAttributeNames([policyFor(config.policy, tenantId).serviceAccounts]);
   const tenants = new Map<string, RoutedDirectory[]>(
     config.tenants.map((tenant, t) => [
       tenant.id,
       directoriesOf(tenant).map((entry, d) => ({
         name: entry.name,
-        directory: wrapped(entry.name, directoryOf(entry, tenant.id, builtin, `tenants.${t}.directories.${d}`)),
+        directory: wrapped(entry.name, directoryOf(entry, tenant.id, builtin, `tenants.${t}.directories.${d}`, markersOf(tenant.id))),
         builtin: entry.type === 'builtin',
         alsoWriteTo: entry.alsoWriteTo,
         // The built-in store is the local database: nothing to save by keeping its accounts.
@@ -49,15 +53,15 @@ export function buildDirectoryRouter(config: UnlatchConfig, deps: DirectoryDeps,
 }
 
 /** The adapter for one configured entry. */
-export function directoryOf(entry: DirectoryConfig, tenantId: string, builtin: (entry: BuiltinDirectoryConfig) => Directory, key: string): Directory {
+export function directoryOf(entry: DirectoryConfig, tenantId: string, builtin: (entry: BuiltinDirectoryConfig) => Directory, key: string, markerAttributes: readonly string[] = []): Directory {
   try {
     switch (entry.type) {
       case 'builtin':
         return builtin(entry);
       case 'ldap':
-        return new LdapDirectory(ldapOptionsOf(entry, tenantId));
+        return new LdapDirectory(ldapOptionsOf(entry, tenantId, markerAttributes));
       case 'active_directory':
-        return new ActiveDirectoryDirectory(adOptionsOf(entry, tenantId));
+        return new ActiveDirectoryDirectory(adOptionsOf(entry, tenantId, markerAttributes));
     }
   } catch (error) {
     if (error instanceof LdapOptionsError || error instanceof ActiveDirectoryOptionsError) throw new ConfigError(`config: ${key}: ${error.message}`);

@@ -10,7 +10,7 @@ import type { LdapDirectoryOptions } from './ldap-options.js';
  */
 
 /** The options of `LdapDirectory` for a configured `ldap` entry of `tenantId`. */
-export function ldapOptionsOf(entry: LdapDirectoryConfig, tenantId: string): LdapDirectoryOptions {
+export function ldapOptionsOf(entry: LdapDirectoryConfig, tenantId: string, markerAttributes: readonly string[] = []): LdapDirectoryOptions {
   return {
     ...connectionOptionsOf(entry, tenantId),
     attributes: entry.attributes,
@@ -19,11 +19,12 @@ export function ldapOptionsOf(entry: LdapDirectoryConfig, tenantId: string): Lda
     passwordWrite: entry.passwordWrite,
     passwordPolicyDn: entry.passwordPolicyDn,
     contactAttributes: entry.contactAttributes,
+    ...(markerAttributes.length > 0 ? { markerAttributes: [...markerAttributes] } : {}),
   };
 }
 
 /** The options of `ActiveDirectoryDirectory` for a configured `active_directory` entry of `tenantId`. */
-export function adOptionsOf(entry: ActiveDirectoryConfig, tenantId: string): ActiveDirectoryOptions {
+export function adOptionsOf(entry: ActiveDirectoryConfig, tenantId: string, markerAttributes: readonly string[] = []): ActiveDirectoryOptions {
   return {
     ...connectionOptionsOf(entry, tenantId),
     rejectUnauthorized: entry.rejectUnauthorized,
@@ -32,6 +33,7 @@ export function adOptionsOf(entry: ActiveDirectoryConfig, tenantId: string): Act
     unlockOnReset: entry.unlockOnReset,
     resetHistoryCheck: entry.resetHistoryCheck,
     contactAttributes: entry.contactAttributes,
+    ...(markerAttributes.length > 0 ? { markerAttributes: [...markerAttributes] } : {}),
   };
 }
 

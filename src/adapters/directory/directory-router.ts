@@ -166,6 +166,17 @@ export class DirectoryRouter implements Directory {
     return this.withCopies(account, target.routed, primary, newPassword, options);
   }
 
+  /** In the account's own directory only (its `alsoWriteTo` copies hold passwords, not this person's mark). */
+  async requirePasswordChange(account: DirectoryAccount): Promise<PreparedPasswordWrite> {
+    const target = this.require(account);
+    const own = inner(account, target);
+    const directory = target.routed.directory;
+    if (!directory.requirePasswordChange || !directory.supportsMustChange?.(own)) {
+      throw new UnlatchError('invalid_request', { reason: 'must_change_unsupported' }, `directory ${target.routed.name} cannot mark a password as one to change`);
+    }
+    return this.guard(account.tenantId, target.routed, 'write', () => directory.requirePasswordChange!(own));
+  }
+
   /** Asks the directory the account lives in; false for an id no configured directory hands out. */
   supportsMustChange(account: DirectoryAccount): boolean {
     const target = this.route(account.tenantId, account.id);

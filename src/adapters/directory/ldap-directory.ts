@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { InvalidDNSyntaxError, NoSuchObjectError, type Client, type Entry } from 'ldapts';
+import { Attribute, Change, InvalidDNSyntaxError, NoSuchObjectError, type Client, type Entry } from 'ldapts';
 import { UnlatchError } from '../../core/errors.js';
 import type {
   Directory,
@@ -21,7 +21,7 @@ import { groupsOf, groupsOfNobody } from './ldap-groups.js';
 import { clearLockout } from './ldap-lockout.js';
 import { resolveLdapOptions, type LdapDirectoryOptions, type ResolvedLdapOptions } from './ldap-options.js';
 import { listPaged } from './ldap-paged.js';
-import { LdapPasswordWrites } from './ldap-password-writes.js';
+import { LdapPasswordWrites, PWD_RESET } from './ldap-password-writes.js';
 import { parsedScopeFilter, searchLdapPeople } from './ldap-people.js';
 import { pageSizeOf, searchLimitOf, searchTextOf } from './people-query.js';
 import { readLdapPasswordRules } from './ldap-password-rules.js';
@@ -118,6 +118,13 @@ export class LdapDirectory implements Directory {
   /** ppolicy's `pwdReset` marks a one-time password (see preparePasswordWrite for what it needs). */
   supportsMustChange(): boolean {
     return true;
+  }
+
+  /** ppolicy's `pwdReset: TRUE` on the current password (an incident's forced reset); disabled or gone: `flow_invalid`. */
+  async requirePasswordChange(account: DirectoryAccount): Promise<PreparedPasswordWrite> {
+    const entry = await this.guard(() => this.entryOf(account));
+    if (!entry || firstOf(entry, [LOCKED_TIME]) === PERMANENT_LOCK) throw new UnlatchError('flow_invalid');
+    return { commit: () => this.guard(() => this.connector.asService((client) => client.modify(entry.dn, new Change({ operation: 'replace', modification: new Attribute({ type: PWD_RESET, values: ['TRUE'] }) })))) };
   }
 
   async changePassword(account: DirectoryAccount, oldPassword: string, newPassword: string): Promise<PreparedPasswordWrite> {

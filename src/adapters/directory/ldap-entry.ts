@@ -1,6 +1,7 @@
 import type { Entry } from 'ldapts';
 import type { DirectoryAccount } from '../../core/ports/directory.js';
 import { contactAttributeNames, contactsOf } from './directory-contacts.js';
+import { markerAttributesOf } from '../../core/policy/service-accounts.js';
 import type { ResolvedLdapOptions } from './ldap-options.js';
 
 /**
@@ -18,7 +19,7 @@ export const LOCKED_TIME = 'pwdAccountLockedTime';
 /** The attributes a search must ask for to build an account (operational ones are not sent unasked). */
 export function accountAttributes(options: ResolvedLdapOptions): string[] {
   const { username, email, phone, displayName } = options.attributes;
-  const names = [username, email, ...phone, ...displayName, ...contactAttributeNames(options.contactAttributes), 'entryUUID', LOCKED_TIME, 'pwdPolicySubentry', PREFERRED_LANGUAGE];
+  const names = [username, email, ...phone, ...displayName, ...contactAttributeNames(options.contactAttributes), ...(options.markerAttributes ?? []), 'entryUUID', LOCKED_TIME, 'pwdPolicySubentry', PREFERRED_LANGUAGE];
   if (options.groups.type === 'memberOf') names.push(options.groups.attribute);
   return [...new Set(names)];
 }
@@ -57,6 +58,7 @@ export function accountOf(entry: Entry, groups: string[], options: ResolvedLdapO
   const email = firstOf(entry, [options.attributes.email]);
   const contacts = options.contactAttributes ? contactsOf((name) => valuesOf(entry, name), options.contactAttributes, email) : undefined;
   const preferredLanguage = firstOf(entry, [PREFERRED_LANGUAGE]);
+  const attributes = markerAttributesOf(options.markerAttributes ?? [], (name) => valuesOf(entry, name));
   return {
     id,
     tenantId: options.tenantId,
@@ -70,6 +72,7 @@ export function accountOf(entry: Entry, groups: string[], options: ResolvedLdapO
     enabled: lockedTime !== PERMANENT_LOCK,
     locked: lockedTime !== undefined,
     ...(contacts ? { contacts } : {}),
+    ...(attributes ? { attributes } : {}),
     ...(preferredLanguage ? { preferredLanguage } : {}),
   };
 }

@@ -81,6 +81,11 @@ export interface LdapDirectoryOptions {
    * `DirectoryAccount.contacts`. Unset: accounts carry no contacts. Never the primary `email` attribute.
    */
   contactAttributes?: { emails?: string[]; phones?: string[] };
+  /**
+   * Extra attributes read into `DirectoryAccount.attributes` (every value of each): those the tenant's policy
+   * names (`serviceAccounts.attribute`). Unset: accounts carry none.
+   */
+  markerAttributes?: string[];
   /** How group membership is read. Default `{ type: 'memberOf' }`, group names taken from their `cn`. */
   groups?: LdapGroupMode;
   /** How an administrator's reset writes the password. Default `password_modify`. */
@@ -115,6 +120,8 @@ export interface ResolvedLdapOptions {
   passwordWrite: LdapPasswordWrite;
   passwordPolicyDn: string | undefined;
   contactAttributes: ContactAttributes | undefined;
+  /** Extra attributes read into `DirectoryAccount.attributes`. */
+  markerAttributes: string[];
   connectTimeoutMs: number;
   operationTimeoutMs: number;
 }
@@ -164,6 +171,7 @@ export function resolveLdapOptions(options: LdapDirectoryOptions): ResolvedLdapO
     passwordWrite: options.passwordWrite ?? 'password_modify',
     passwordPolicyDn: options.passwordPolicyDn,
     contactAttributes: resolveContacts(options.contactAttributes, options.attributes?.email ?? 'mail'),
+    markerAttributes: [...(options.markerAttributes ?? [])],
     connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs),
     operationTimeoutMs: positive('operationTimeoutMs', options.operationTimeoutMs),
   };

@@ -82,6 +82,17 @@ export class SqlDirectory implements Directory {
     return true;
   }
 
+  /** The `must_change` flag alone, in the caller's transaction (an incident's forced reset). */
+  async requirePasswordChange(account: DirectoryAccount): Promise<PreparedPasswordWrite> {
+    return {
+      commit: async (tx) => {
+        const trx = tx.native as Transaction<Database>;
+        const result = await trx.updateTable('users').set({ must_change: 1, updated_at: this.clock.now().getTime() }).where('tenant_id', '=', account.tenantId).where('id', '=', account.id).where('enabled', '=', 1).executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) throw new UnlatchError('flow_invalid');
+      },
+    };
+  }
+
   async changePassword(account: DirectoryAccount, oldPassword: string, newPassword: string): Promise<PreparedPasswordWrite> {
     // verifyPassword already answers false (after the same argon2 work) for a disabled or vanished account.
     if (!(await this.verifyPassword(account, oldPassword))) throw new UnlatchError('invalid_credentials');

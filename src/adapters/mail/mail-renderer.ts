@@ -4,6 +4,7 @@ import { messageLanguage } from '../../core/i18n/language-match.js';
 import { renderSmsCode } from '../sms/sms-text.js';
 import { renderHelpdeskSms } from '../sms/helpdesk-sms-text.js';
 import { renderContactsImported } from './contacts-imported-mail.js';
+import { incidentModeOf, renderIncidentNotice, renderIncidentSms } from './incident-mail.js';
 import { renderReportReady } from './report-mail.js';
 import { renderFraudAlert } from './report-link-mail.js';
 import { helpdeskActionOf, renderHelpdeskAction, renderHelpdeskCode } from './helpdesk-mail.js';
@@ -61,7 +62,10 @@ export function messageTranslator(texts: MessageTexts): (message: Pick<ClaimedMe
 /** Turns a queued text message (`sms_code`, `helpdesk_action`) into its text, in the message's language. */
 export function createSmsRenderer(texts: MessageTexts): (message: ClaimedMessage) => string {
   const translatorOf = messageTranslator(texts);
-  return (message) => (message.template === 'helpdesk_action' ? renderHelpdeskSms(message.data, translatorOf(message)) : renderSmsCode(message.data, translatorOf(message)));
+  return (message) => {
+    if (message.template === 'incident_notice') return renderIncidentSms(message.data, translatorOf(message));
+    return message.template === 'helpdesk_action' ? renderHelpdeskSms(message.data, translatorOf(message)) : renderSmsCode(message.data, translatorOf(message));
+  };
 }
 
 /** Turns a queued message into the mail to send, at delivery time, in the language of its flow or person (see `messageTranslator`). */
@@ -129,6 +133,13 @@ export function createMailRenderer(options: MessageTexts & { publicUrl: string; 
           ticket: String(data.ticket ?? ''),
           expiresAt: typeof data.expiresAt === 'string' ? new Date(data.expiresAt) : null,
           methodName: String(data.methodName ?? ''),
+        });
+      case 'incident_notice':
+        return renderIncidentNotice({
+          ...notice(),
+          mode: incidentModeOf(data.mode),
+          expiresAt: new Date(String(data.expiresAt)),
+          incident: String(data.incident ?? ''),
         });
       case 'fraud_alert':
         return renderFraudAlert({

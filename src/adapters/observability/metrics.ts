@@ -51,6 +51,7 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
   private readonly signInChecks: Counter<'tenant' | 'outcome'>;
   private readonly unlocks: Counter<'tenant' | 'outcome'>;
   private readonly rateLimitFallbacks: Counter<'store'>;
+  private readonly suspicious: Counter<'tenant' | 'reason'>;
   private readonly helpdesk: HelpdeskMetrics;
   /** Canary accounts' resets and messages (the synthetic check), apart from the user-facing SLIs. */
   private readonly canary: CanaryMetrics;
@@ -137,9 +138,16 @@ export class UnlatchMetrics implements FlowObserver, OutboxWorkerEvents {
       labelNames: ['store'],
       registers,
     });
+    this.suspicious = new Counter({
+      name: 'unlatch_suspicious_attempts_total',
+      help: 'Attempts that were answered like any other but are suspicious, by reason (service_account: a reset, change or sign-in attempted on a privileged or service account).',
+      labelNames: ['tenant', 'reason'],
+      registers,
+    });
   }
 
   observe(event: AuditEvent, labels: FlowObservation): void {
+    if (labels.suspicious !== undefined) this.suspicious.inc({ tenant: labels.tenantId, reason: labels.suspicious });
     // A canary's flow (the synthetic check) has its own series; the SLIs are about people.
     if (labels.canary === true) return this.canary.observe(event, labels);
     const tenant = labels.tenantId;

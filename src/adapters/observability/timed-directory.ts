@@ -60,6 +60,7 @@ export function timedDirectory(inner: Directory, observe: Observe): Directory {
     unlock: (account) => timed('unlock', () => inner.unlock(account)),
   };
   if (inner.supportsMustChange) wrapped.supportsMustChange = (account) => inner.supportsMustChange!(account);
+  if (inner.requirePasswordChange) wrapped.requirePasswordChange = (account) => inner.requirePasswordChange!(account);
   if (inner.checksWritesBySignIn) wrapped.checksWritesBySignIn = (account) => inner.checksWritesBySignIn!(account);
   if (inner.passwordRules) wrapped.passwordRules = (account) => inner.passwordRules!(account);
   if (inner.tenantPasswordRules) wrapped.tenantPasswordRules = (tenantId) => inner.tenantPasswordRules!(tenantId);

@@ -1,3 +1,4 @@
+import type { FlowRisk, RiskAction, RiskSignal } from '../../core/risk/risk-types.js';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { UnlatchError } from '../../core/errors.js';
 import type { FlowRepository } from '../../core/ports/store.js';
@@ -86,6 +87,10 @@ function toRow(flow: ResetFlowRecord): ResetFlowsTable {
     purpose: flow.purpose,
     canary: flow.canary === true ? 1 : 0,
     lang: flow.lang ?? null,
+    risk_score: flow.risk ? flow.risk.score : null,
+    risk_action: flow.risk ? flow.risk.action : null,
+    risk_reasons: flow.risk ? JSON.stringify(flow.risk.reasons) : null,
+    risk_device: flow.riskDevice ?? null,
     expires_at: flow.expiresAt.getTime(),
     created_at: flow.createdAt.getTime(),
     updated_at: flow.updatedAt.getTime(),
@@ -93,7 +98,8 @@ function toRow(flow: ResetFlowRecord): ResetFlowsTable {
   };
 }
 
-function fromRow(row: Selectable<ResetFlowsTable>): ResetFlowRecord {
+/** A stored row as a flow record (the review queue reads held flows with it). */
+export function fromRow(row: Selectable<ResetFlowsTable>): ResetFlowRecord {
   return {
     id: row.id,
     handleHash: row.handle_hash,
@@ -115,9 +121,22 @@ function fromRow(row: Selectable<ResetFlowsTable>): ResetFlowRecord {
     purpose: row.purpose === 'unlock' ? 'unlock' : 'reset',
     canary: Number(row.canary) === 1,
     ...(row.lang ? { lang: row.lang } : {}),
+    ...withRisk(riskOf(row)),
+    ...(row.risk_device ? { riskDevice: row.risk_device } : {}),
     expiresAt: new Date(Number(row.expires_at)),
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
     version: Number(row.version),
   };
+}
+
+/** The risk field of a flow record: absent when none was recorded (as `lang`), so old flows read back unchanged. */
+function withRisk(risk: FlowRisk | null): { risk?: FlowRisk } {
+  return risk ? { risk } : {};
+}
+
+/** The start's risk decision as stored (migration 0025); null for flows from before it or with the engine off. */
+function riskOf(row: Selectable<ResetFlowsTable>): FlowRisk | null {
+  if (row.risk_action === null || row.risk_action === undefined || row.risk_score === null) return null;
+  return { score: Number(row.risk_score), action: row.risk_action as RiskAction, reasons: row.risk_reasons ? (JSON.parse(row.risk_reasons) as RiskSignal[]) : [] };
 }

@@ -46,8 +46,9 @@ export class SqlFraudStore implements FraudStore {
   }
 
   async isHeld(tenantId: string, subjectId: string): Promise<boolean> {
-    const row = await this.db.selectFrom('self_service_holds').select('subject_id').where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).executeTakeFirst();
-    return row !== undefined;
+    const row = await this.db.selectFrom('self_service_holds').select(['subject_id', 'expires_at']).where('tenant_id', '=', tenantId).where('subject_id', '=', subjectId).executeTakeFirst();
+    // An incident's hold ends by itself at its expiry (migration 0028); a report's lasts until an operator ends it.
+    return row !== undefined && (row.expires_at === null || Number(row.expires_at) > Date.now());
   }
 
   async holds(tenantId: string, limit: number): Promise<SelfServiceHold[]> {

@@ -20,6 +20,10 @@ export interface SelfServiceHoldsTable {
   reason: string;
   flow_id: string | null;
   created_at: number;
+  /** Migration 0028: when the hold ends by itself (an incident's); null: when an operator ends it. */
+  expires_at: number | null;
+  /** Migration 0028: the incident that placed the hold, if one did. */
+  incident_id: string | null;
 }
 
 export interface FraudLabelsTable {

@@ -1,4 +1,6 @@
 import type { FraudTables } from './fraud-tables.js';
+import type { IncidentTables } from './incident-tables.js';
+import type { RiskTables } from '../risk/risk-tables.js';
 
 /** Table types shared by SQLite and PostgreSQL. Times are epoch milliseconds; flags are 0/1. */
 export interface UsersTable {
@@ -53,6 +55,11 @@ export interface ResetFlowsTable {
   canary: number;
   /** Migration 0024: the language the flow was started in (its mails and SMS are written in it); null: none named. */
   lang: string | null;
+  /** Migration 0025: the start's risk decision (score, action, reasons as JSON) and the device cookie's HMAC. */
+  risk_score: number | null;
+  risk_action: string | null;
+  risk_reasons: string | null;
+  risk_device: string | null;
 }
 
 export interface AuditLogTable {
@@ -320,7 +327,7 @@ export interface RemindersSentTable {
 }
 
 /** Every table; migration 0023's (fraud reports, friction rating) are in `fraud-tables.ts`. */
-export interface Database extends FraudTables {
+export interface Database extends FraudTables, IncidentTables, RiskTables {
   reminders_sent: RemindersSentTable;
   access_passes: AccessPassesTable;
   helpdesk_checks: HelpdeskChecksTable;

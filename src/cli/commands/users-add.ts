@@ -43,7 +43,10 @@ export const usersAddCommand: Command = {
         import('../../adapters/password/file-blocklist.js'),
         import('../../adapters/password/zxcvbn-estimator.js'),
       ]);
+      // The offline breach list too, when configured (docs/breached-passwords.md).
+      const breached = cfg.password.breachedFilter ? (await import('../../adapters/password/breached/breached-config.js')).openBreachedOnce(cfg.password.breachedFilter, io.cwd) : null;
       const policy = new PasswordPolicy({
+        ...(breached ? { breached } : {}),
         rules: cfg.password,
         blocklist: loadBlocklistFile(cfg.password.blocklistFile ?? defaultBlocklistPath()),
         strength: new ZxcvbnEstimator(),
@@ -55,6 +58,7 @@ export const usersAddCommand: Command = {
         tenantId: draft.tenantId,
         tenantName: cfg.tenants.find((t) => t.id === draft.tenantId)?.name,
       });
+      breached?.close();
       // Every reason at once, so the person can fix them all in one go.
       if (!verdict.ok) throw new CliFailure(`password rejected: ${verdict.reasons.map(describeRejection).join(' ')}`);
       passwordHash = await new Argon2Hasher().hash(password);

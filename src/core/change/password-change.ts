@@ -19,6 +19,7 @@ import { withAccountLease } from '../account-lease.js';
 import { mailboxesOf } from '../methods/email_code/contact-emails.js';
 import type { MethodRepository } from '../ports/methods.js';
 import type { TenantPolicy } from '../policy/method-policy.js';
+import { isServiceAccount, SERVICE_ACCOUNT_REASON } from '../policy/service-accounts.js';
 
 export interface PasswordChangeDeps {
   store: Store;
@@ -81,12 +82,15 @@ export class PasswordChange {
     // Per account, not per spelling (the identifier itself when nothing matched): one call either way.
     const byAccount = await firstExhausted(limiter, [['change_identifier', `${tenantId}:${accountLimitKey(account, rateKey)}`]]);
     if (byAccount) await refuse(byAccount.bucket, byAccount.retryAfterSeconds);
-    const valid = account && account.enabled
+    // A privileged or service account never changes here: a wrong password's answer after the same work, audited as suspicious.
+    const service = account !== null && isServiceAccount(this.deps.policyFor?.(tenantId).serviceAccounts, account);
+    const valid = account && account.enabled && !service
       ? await directory.verifyPassword(account, input.currentPassword, { acceptMustChange: true })
       : (await directory.verifyDummy(input.currentPassword, tenantId), false);
     if (!account || !valid) {
-      await store.transaction((tx) => tx.audit.append(audit('password.change_failed', account ? 'failure' : 'decoy', account?.id ?? null, account ? {} : { identifier: rateKey })));
-      observer.observe('password.change_failed', { tenantId, outcome: 'failure', reason: 'invalid_credentials' });
+      const details = service ? { reason: SERVICE_ACCOUNT_REASON, suspicious: true } : account ? {} : { identifier: rateKey };
+      await store.transaction((tx) => tx.audit.append(audit('password.change_failed', service ? 'denied' : account ? 'failure' : 'decoy', account?.id ?? null, details)));
+      observer.observe('password.change_failed', { tenantId, outcome: 'failure', reason: 'invalid_credentials', ...(service ? { suspicious: SERVICE_ACCOUNT_REASON } : {}) });
       throw new UnlatchError('invalid_credentials');
     }
 

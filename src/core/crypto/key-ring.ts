@@ -7,7 +7,7 @@ export interface MasterKey {
 }
 
 /** What a derived key is for: one purpose, one subkey, so a leak of one use does not serve another. */
-export type KeyPurpose = 'code-hmac' | 'outbox-seal' | 'totp-seal';
+export type KeyPurpose = 'code-hmac' | 'outbox-seal' | 'totp-seal' | 'pow-challenge' | 'pow-wait';
 
 /**
  * Rotating keys: new material is made under the newest key (the first), and any listed key still verifies.

@@ -62,6 +62,8 @@ export function hookKeyPrefix(name: string): string {
 export function hookEventOf(entry: HookSourceEntry): HookEvent | null {
   if (entry.outcome !== 'success' || entry.subjectId === null || entry.details.canary === true) return null;
   if (entry.event === 'helpdesk.action') return HELPDESK_ACTIONS[String(entry.details.action)] ?? null;
+  // An incident's forced reset ends the person's sessions elsewhere as a reset does (docs/incident-response.md).
+  if (entry.event === 'incident.person_reset') return 'reset.completed';
   if (entry.event === 'method.removed' && entry.details.pending === true) return null;
   return (HOOK_EVENTS as readonly string[]).includes(entry.event) ? (entry.event as HookEvent) : null;
 }

@@ -1,4 +1,5 @@
 import type { Blocklist, StrengthEstimator } from '../ports/password-strength.js';
+import type { BreachedPasswords } from './breached/breached-passwords.js';
 
 /** The configurable password rules (NIST SP 800-63B 3.1.1.2). */
 export interface PasswordRulesConfig {
@@ -31,6 +32,8 @@ export type PasswordRejectionCode =
   | 'not_printable'
   /** On the blocklist of common/breached passwords. No params. */
   | 'too_common'
+  /** In the offline Pwned Passwords filter (`password.breachedFilter`). No params. */
+  | 'breached'
   /** Contains a context word. Param `word` names the field (`username`, `email`, `name`, `tenant`), never its value. */
   | 'contains_context'
   /**
@@ -109,8 +112,9 @@ export class PasswordPolicy {
   private readonly rules: PasswordRulesConfig;
   private readonly blocklist: Blocklist;
   private readonly strength: StrengthEstimator;
+  private readonly breached: BreachedPasswords | undefined;
 
-  constructor(deps: { rules: PasswordRulesConfig; blocklist: Blocklist; strength: StrengthEstimator }) {
+  constructor(deps: { rules: PasswordRulesConfig; blocklist: Blocklist; strength: StrengthEstimator; breached?: BreachedPasswords }) {
     const { minLength, maxLength } = deps.rules;
     if (!Number.isInteger(minLength) || !Number.isInteger(maxLength) || minLength < 1 || maxLength < minLength) {
       throw new RangeError(`password rules: need integers 1 <= minLength <= maxLength, got ${minLength}..${maxLength}`);
@@ -118,6 +122,7 @@ export class PasswordPolicy {
     this.rules = deps.rules;
     this.blocklist = deps.blocklist;
     this.strength = deps.strength;
+    this.breached = deps.breached;
   }
 
   /** Every reason that applies, so the user can fix them all at once. Never echoes the password. */
@@ -133,6 +138,8 @@ export class PasswordPolicy {
 
     const normalized = normalizeForComparison(password);
     if (this.blocklist.has(normalized)) reasons.push({ code: 'too_common' });
+    // The breach list hashes passwords exactly as they were (case and all), so it gets the input unnormalised.
+    else if (this.breached?.has(password)) reasons.push({ code: 'breached' });
 
     const words = contextWords(context);
     const found = new Set<ContextField>();
@@ -143,7 +150,7 @@ export class PasswordPolicy {
 
     // The estimate is the costly part (and attacker-sized input): skip it when the length is already wrong,
     // or when the password is on the list (the estimator would only repeat "this is a common password").
-    if (length < minLength || length > maxLength || reasons.some((r) => r.code === 'too_common')) return { ok: false, reasons };
+    if (length < minLength || length > maxLength || reasons.some((r) => r.code === 'too_common' || r.code === 'breached')) return { ok: false, reasons };
 
     const estimate = this.strength.estimate(password, words.map((w) => w.word));
     if (estimate.score < minScore) {
@@ -178,6 +185,8 @@ export function describeRejection(r: PasswordRejection): string {
       return 'Remove control characters such as tabs or line breaks; letters, digits, symbols, spaces and emoji are all fine.';
     case 'too_common':
       return 'This password is one of the most commonly used passwords; choose something less predictable.';
+    case 'breached':
+      return 'This password has appeared in a data breach. Choose a different one.';
     case 'contains_context': {
       const label = CONTEXT_LABELS[p.word as ContextField] ?? 'personal details';
       return `Don't include ${label} in your password.`;

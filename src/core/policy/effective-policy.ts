@@ -1,5 +1,6 @@
 import { decidePolicy, DEFAULT_EXCLUDED_GROUPS, DEFAULT_POLICY_SETTINGS, type PolicyDecisionInput, type TenantPolicy } from './method-policy.js';
 import { ruleLabel } from './rule-label.js';
+import { markingGroups } from './service-accounts.js';
 
 /** The settings a rule or tenant may set, each optional. */
 type PartialSettings = { [K in keyof PolicyDecisionInput]?: PolicyDecisionInput[K] | undefined };
@@ -94,7 +95,12 @@ export function effectivePolicy(input: { tenantId: string; layers: PolicyLayers;
     if (rule && rule[key] !== undefined) return row(key, rule[key]!, ruleLabel(rule, index!) as PolicySource);
     return row(key, policy.defaults[key], baseSource(key));
   });
-  if (excludedBy.length > 0) {
+  if (decision.reason === 'service_account') {
+    // Marked before the excluded groups and the rules: a privileged or service account (service-accounts.ts).
+    const at = rows.findIndex((r) => r.key === 'ssprEnabled');
+    const by = markingGroups(policy.serviceAccounts, groups);
+    rows[at] = { ...row('ssprEnabled', false, rows[at]!.source), note: `a privileged or service account (serviceAccounts${by.length > 0 ? `: ${by.join(', ')}` : ''}): never offered self-service, attempts audited as suspicious` };
+  } else if (excludedBy.length > 0) {
     const at = rows.findIndex((r) => r.key === 'ssprEnabled');
     rows[at] = { ...row('ssprEnabled', false, baseSource('excludedGroups')), note: `member of the excluded group${excludedBy.length > 1 ? 's' : ''} ${excludedBy.join(', ')}: no rule can turn it on` };
   }

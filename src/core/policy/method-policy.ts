@@ -1,5 +1,6 @@
 import { descriptorOf, METHOD_KINDS } from '../methods/method-kinds.js';
 import type { MethodKind } from '../ports/methods.js';
+import { DEFAULT_SERVICE_ACCOUNTS, isServiceAccount, type MarkedAccount, type ServiceAccountMarks } from './service-accounts.js';
 
 export type { MethodKind } from '../ports/methods.js';
 export { METHOD_KINDS } from '../methods/method-kinds.js';
@@ -51,6 +52,11 @@ export type PolicyRule = RuleMatch & Partial<PolicyDecisionInput>;
 export interface TenantPolicy {
   /** Members of any of these groups (case-insensitive) never get SSPR, whatever the rules say. */
   excludedGroups: readonly string[];
+  /**
+   * Privileged and service accounts (see `service-accounts.ts`): like excluded people never offered SSPR, and every
+   * attempt on one is audited as suspicious. Absent: none are marked.
+   */
+  serviceAccounts?: ServiceAccountMarks;
   /** Tried in order; the first that matches decides. */
   rules: readonly PolicyRule[];
   /** What applies where the matching rule is silent, and to people no rule matches. */
@@ -60,11 +66,12 @@ export interface TenantPolicy {
 /** The outcome of {@link decidePolicy} for one person. */
 export interface PolicyDecision extends PolicyDecisionInput {
   /**
-   * Why SSPR is off, when it is: `excluded` (a member of an excluded group), `disabled_by_rule` (the
+   * Why SSPR is off, when it is: `service_account` (a privileged or service account, see `serviceAccounts`),
+   * `excluded` (a member of an excluded group), `disabled_by_rule` (the
    * matching rule sets `ssprEnabled: false`), `disabled_by_tenant` (the tenant's defaults do, and the
    * matching rule, if any, does not say otherwise). Absent when SSPR is on.
    */
-  reason?: 'excluded' | 'disabled_by_rule' | 'disabled_by_tenant';
+  reason?: 'service_account' | 'excluded' | 'disabled_by_rule' | 'disabled_by_tenant';
   /** The index in `rules` of the rule that matched; null when none did or the person is excluded. */
   ruleIndex: number | null;
   /**
@@ -100,6 +107,7 @@ export const DEFAULT_EXCLUDED_GROUPS: readonly string[] = Object.freeze(['admins
 /** The policy of a tenant whose configuration says nothing. */
 export const DEFAULT_TENANT_POLICY: TenantPolicy = Object.freeze({
   excludedGroups: DEFAULT_EXCLUDED_GROUPS,
+  serviceAccounts: DEFAULT_SERVICE_ACCOUNTS,
   rules: Object.freeze([]) as readonly PolicyRule[],
   defaults: DEFAULT_POLICY_SETTINGS,
 });
@@ -115,7 +123,8 @@ export function methodFamily(kind: MethodKind): string {
 /**
  * Decides the policy for one person.
  *
- * 1. Excluded groups first: a member of any of `policy.excludedGroups` gets `ssprEnabled: false`,
+ * 0. Privileged and service accounts before anything: `ssprEnabled: false`, `reason: 'service_account'`.
+ * 1. Excluded groups next: a member of any of `policy.excludedGroups` gets `ssprEnabled: false`,
  *    `reason: 'excluded'`, `ruleIndex: null`; no rule can enable SSPR for them.
  * 2. Otherwise the rules are tried in order and the FIRST that matches decides; later rules are not
  *    consulted, even for fields the first one leaves out. A rule matches when the person is a member of
@@ -126,7 +135,8 @@ export function methodFamily(kind: MethodKind): string {
  * When the result has SSPR off, `allowedMethods` is empty, so a caller that forgets to look at
  * `ssprEnabled` still has nothing to offer; the other fields are as resolved. All arrays are fresh copies.
  */
-export function decidePolicy(policy: TenantPolicy, account: { groups: readonly string[] }): PolicyDecision {
+export function decidePolicy(policy: TenantPolicy, account: MarkedAccount): PolicyDecision {
+  if (isServiceAccount(policy.serviceAccounts, account)) return disabled(policy.defaults, 'service_account', null);
   const groups = new Set(account.groups.map(foldGroup));
   if (policy.excludedGroups.some((group) => groups.has(foldGroup(group)))) {
     return disabled(policy.defaults, 'excluded', null);

@@ -3,6 +3,7 @@ import type { MethodKind, RegisteredMethod } from '../ports/methods.js';
 import type { FlowPurpose } from '../reset/reset-flow-record.js';
 import { FIRST_PROOF_KINDS, proofChoices, usableRegistrations, type ProofChoiceContext } from '../reset/proof-choices.js';
 import { resetRefusal, startEligibility, type ResetRefusal } from '../reset/reset-eligibility.js';
+import { markingGroups } from './service-accounts.js';
 import { decidePolicy, honourStrongest, methodFamily, METHOD_KINDS, nextProofNeeded, proofsSatisfy, usableMethods, type PolicyDecision, type TenantPolicy } from './method-policy.js';
 import { ruleLabel } from './rule-label.js';
 
@@ -71,7 +72,7 @@ export function simulatePolicy(input: SimulationInput): PolicySimulation {
   const policyFor = () => policy;
   const methodsShown = FIRST_PROOF_KINDS.filter((kind) => policy.defaults.allowedMethods.includes(kind));
   const groups = subject.kind === 'groups' ? subject.groups : (subject.account?.groups ?? []);
-  const decision = decidePolicy(policy, { groups });
+  const decision = decidePolicy(policy, { groups, attributes: subject.kind === 'person' ? subject.account?.attributes : undefined });
   const unknown = subject.kind === 'person' && subject.account === null;
   const matchedRule = decision.ruleIndex === null || unknown ? null : { index: decision.ruleIndex, label: ruleLabel(policy.rules[decision.ruleIndex]!, decision.ruleIndex) };
   const base = { methodsShown, matchedRule };
@@ -140,6 +141,10 @@ function refusalReasons(refusal: ResetRefusal, policy: TenantPolicy, decision: P
       const hits = policy.excludedGroups.filter((g) => mine.has(g.toLowerCase())).map((g) => `excluded_group:${g}`);
       return hits.length > 0 ? hits : ['excluded_group'];
     }
+    case 'service_account': {
+      const hits = markingGroups(policy.serviceAccounts, groups).map((g) => `service_account_group:${g}`);
+      return hits.length > 0 ? hits : ['service_account_attribute'];
+    }
     case 'sspr_disabled':
       return [decision.reason === 'disabled_by_rule' ? `sspr_disabled_by_rule:${decision.ruleIndex}` : 'sspr_disabled_by_tenant'];
     case 'no_method':
@@ -175,6 +180,8 @@ const REASON_TEXT: Record<string, string> = {
   unknown_person: 'no single account matches this identifier (several matches count as none)',
   disabled: 'the account is disabled',
   excluded_group: 'member of an excluded group',
+  service_account_group: 'service account: a privileged or service account group (never offered self-service; attempts are audited as suspicious)',
+  service_account_attribute: 'service account: marked by the serviceAccounts attribute (never offered self-service; attempts are audited as suspicious)',
   sspr_disabled_by_rule: 'the matching rule turns self-service reset off',
   sspr_disabled_by_tenant: "the tenant's settings turn self-service reset off",
   unlock_disabled: 'unlocking is off for this person (unlockEnabled: false)',

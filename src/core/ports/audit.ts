@@ -15,6 +15,12 @@ export type AuditEvent =
    */
   | 'reset.proofs_paused'
   | 'reset.send_suppressed'
+  /** The proofs were complete but the risk engine said `hold`: the flow waits for an operator (`score`, `reasons`, `expiresAt`). */
+  | 'reset.review_held'
+  /** An operator approved a held flow (`note`, `flowId`); the person may now set the password (or unlock). */
+  | 'reset.review_approved'
+  /** An operator rejected a held flow (`note`, `flowId`); the flow is dead. `denied` for one's own account. */
+  | 'reset.review_rejected'
   /** The directory could not be reached while writing; nothing was written, the flow stays at its step. */
   | 'reset.directory_unavailable'
   /** After a directory write: did signing in with the new password work (`details.tries`)? */
@@ -107,7 +113,23 @@ export type AuditEvent =
   /** A post-reset hook took an event (`hook`, `preset`, `event`, `attempts`); see docs/hooks.md. */
   | 'hook.delivered'
   /** A post-reset hook was given up on after its retries, or refused the event for good (`hook`, `preset`, `event`, `reason`). */
-  | 'hook.failed';
+  | 'hook.failed'
+  /** A surge of starts switched the tenant to proof-of-work for everyone (`windowRate`, `baselineRate`, `surgeRate` per minute). */
+  | 'risk.attack_mode_entered'
+  /** The start rate stayed below the surge rate for the cool-down: attack mode ended (the same figures). */
+  | 'risk.attack_mode_left'
+  /** An operator forced attack mode on or off, or handed it back to the rules (`override`: on, off, auto). */
+  | 'risk.attack_mode_forced'
+  /** An operator started a forced reset after an incident (`incident`, `mode`, `source`, `people`, `expiresAt`); docs/incident-response.md. */
+  | 'incident.started'
+  /** An operator's dry run of one: who would be affected (`incident`, `people`, `skipped`); nothing changed. */
+  | 'incident.dry_run'
+  /** One person of an incident: must-change marked, held or made stricter, sessions ended, told (`incident`, `mode`, `mustChange`, `sessionsEnded`, `notices`). */
+  | 'incident.person_reset'
+  /** An incident's job went through its list (`incident`, `done`, `failed`, `skipped`). */
+  | 'incident.finished'
+  /** An operator ended an incident's holds or stricter policy early (`incident`, `holds`, `overrides`). */
+  | 'incident.ended';
 
 export type AuditOutcome = 'success' | 'failure' | 'decoy' | 'denied';
 

@@ -15,6 +15,11 @@ export interface DirectoryAccount {
    */
   preferredLanguage?: string;
   groups: string[];
+  /**
+   * Values of the extra attributes the policy reads (`policy.*.serviceAccounts.attribute`), by lower-case
+   * attribute name; absent names left out. Absent when no such attribute is configured (and for the built-in store).
+   */
+  attributes?: Record<string, string[]>;
   enabled: boolean;
   locked: boolean;
   /**
@@ -151,6 +156,14 @@ export interface Directory {
   preparePasswordWrite(account: DirectoryAccount, newPassword: string, options?: PasswordWriteOptions): Promise<PreparedPasswordWrite>;
   /** Whether `preparePasswordWrite` can mark a password as one to change at next sign-in for this account. */
   supportsMustChange?(account: DirectoryAccount): boolean;
+  /**
+   * Prepares marking the account's current password as one to change at the next sign-in, without setting a
+   * password (an incident's forced reset, docs/incident-response.md): ppolicy `pwdReset: TRUE`, AD
+   * `pwdLastSet = 0`, the built-in store's `must_change` flag. The commit writes it (the built-in store inside
+   * `tx`; LDAP and AD directly) and never returns unless the mark is there. Gone or disabled: `flow_invalid`;
+   * unreachable or refused: `directory_unavailable`. Only where `supportsMustChange` says so.
+   */
+  requirePasswordChange?(account: DirectoryAccount): Promise<PreparedPasswordWrite>;
   /**
    * Prepares a person's own change of their password. The old password is checked now: wrong, or the account
    * disabled or gone, throws `invalid_credentials` (one answer for all three). The commit writes as the person,

@@ -13,6 +13,8 @@ export interface FlowObservation {
   durationSeconds?: number;
   /** A canary account's flow (synthetic check): counted apart from the user-facing SLIs. */
   canary?: boolean;
+  /** A suspicious attempt and why (`service_account`: an attempt on a privileged or service account). */
+  suspicious?: string;
 }
 
 export const silentObserver: FlowObserver = { observe: () => undefined };

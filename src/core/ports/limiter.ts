@@ -34,6 +34,14 @@ export type LimitBucket =
   | 'fraud_report_ip'
   /** Friction ratings submitted, per IP (`fraud-settings.ts`): no ballot stuffing. */
   | 'rating_ip'
+  /**
+   * Starts counted for the risk engine's velocity signals (`risk.velocity`), never refusing (their points are
+   * huge; `remaining` gives the count): per IP, per IPv4 /24 or IPv6 /64, per account (`tenant:accountKey`), per tenant.
+   */
+  | 'risk_ip'
+  | 'risk_subnet'
+  | 'risk_account'
+  | 'risk_tenant'
   | SmsLimitBucket;
 
 /** `remaining`: points left in the window after this one, when the limiter knows it (to say "n tries left"). */

@@ -1,3 +1,4 @@
+import type { RiskAssessor } from '../risk/risk-types.js';
 import { selfEntry } from '../audit/self-entry.js';
 import { withAccountLease } from '../account-lease.js';
 import { UnlatchError } from '../errors.js';
@@ -35,6 +36,8 @@ export interface FlowCompletionDeps {
   methods: MethodRepository;
   /** Whether the directory's address counts (`directoryEmail`). */
   policyFor: (tenantId: string) => TenantPolicy;
+  /** The risk engine, told of each completed reset or unlock (place, hour, device); absent: nothing is remembered. */
+  risk?: Pick<RiskAssessor, 'recordSuccess'>;
 }
 
 export type SetPasswordResult =
@@ -105,6 +108,7 @@ export class FlowCompletion {
     if (refused) return { ok: false, code: 'password_rejected', reasons: refused };
     const durationSeconds = (now.getTime() - flow.createdAt.getTime()) / 1000;
     this.deps.observer.observe('reset.completed', { tenantId: flow.tenantId, outcome: 'success', durationSeconds, canary: flow.canary });
+    await this.deps.risk?.recordSuccess({ tenantId: flow.tenantId, subjectId: account.id, client: input.client, deviceHash: flow.riskDevice ?? null });
     const signInVerified = await this.checkSignIn(flow, account, input.password, input.client);
     return { ok: true, next: 'done', signInVerified };
   }
@@ -135,6 +139,7 @@ export class FlowCompletion {
       });
     }, this.deps.settings.accountLockSeconds);
     this.deps.observer.observe('account.unlocked', { tenantId: flow.tenantId, outcome: 'success', canary: flow.canary });
+    await this.deps.risk?.recordSuccess({ tenantId: flow.tenantId, subjectId: account.id, client: input.client, deviceHash: flow.riskDevice ?? null });
     return { ok: true, next: 'done', wasLocked: account.locked };
   }
 

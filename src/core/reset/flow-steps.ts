@@ -1,4 +1,5 @@
 import { selfEntry } from '../audit/self-entry.js';
+import { refusalKey, type RefusalDigest } from '../audit/refusal-digest.js';
 import { flowDetails } from './canary-accounts.js';
 import { hashHandle } from '../crypto/secrets.js';
 import { UnlatchError } from '../errors.js';
@@ -31,6 +32,8 @@ export interface FlowStepsDeps {
   limiter: Limiter;
   observer: FlowObserver;
   policyFor: (tenantId: string) => TenantPolicy;
+  /** Folds a flood's repeated refusals into one entry per key and window (absent: one entry per refusal). */
+  refusals?: RefusalDigest;
 }
 
 /**
@@ -140,7 +143,7 @@ export class FlowSteps {
     if (!denied) return;
     // Before a flow is loaded the tenant is not known yet; the audit entry says so.
     const tenant = tenantId ?? '-';
-    await this.auditAlone(selfEntry('reset.rate_limited', 'denied', tenant, flow?.subjectId ?? null, flow?.id ?? null, client, flowDetails(flow, { bucket: denied.bucket })));
+    await this.auditRefusal(selfEntry('reset.rate_limited', 'denied', tenant, flow?.subjectId ?? null, flow?.id ?? null, client, flowDetails(flow, { bucket: denied.bucket })));
     this.deps.observer.observe('reset.rate_limited', { tenantId: tenant, outcome: 'denied', reason: denied.bucket, canary: flow?.canary });
     throw rateLimitedError(denied.retryAfterSeconds);
   }
@@ -157,13 +160,36 @@ export class FlowSteps {
   async enforceProofCap(flow: ResetFlowRecord, client: ClientInfo): Promise<void> {
     const retryAfter = await this.cap.pausedFor(this.limitKey(flow));
     if (retryAfter === null) return;
-    await this.auditAlone(selfEntry('reset.rate_limited', 'denied', flow.tenantId, flow.subjectId, flow.id, client, flowDetails(flow, { bucket: 'proof_failures' })));
+    await this.auditRefusal(selfEntry('reset.rate_limited', 'denied', flow.tenantId, flow.subjectId, flow.id, client, flowDetails(flow, { bucket: 'proof_failures' })));
     this.deps.observer.observe('reset.rate_limited', { tenantId: flow.tenantId, outcome: 'denied', reason: 'proof_failures', canary: flow.canary });
     throw rateLimitedError(retryAfter);
   }
 
   async auditAlone(entry: AuditEntryInput): Promise<void> {
     await this.deps.store.transaction((tx) => tx.audit.append(entry));
+  }
+
+  /**
+   * A rate-limit refusal's entry: through the digest when there is one, so a flood of refusals from one address
+   * costs one entry per window (plus one with the count), not one transaction per request.
+   */
+  private async auditRefusal(entry: AuditEntryInput): Promise<void> {
+    const entries = this.deps.refusals ? this.deps.refusals.admit(refusalKey(entry), entry, this.deps.clock.now().getTime()) : [entry];
+    await this.auditAll(entries);
+  }
+
+  /** Writes the digest's summaries of windows that have closed (`all`: every open one, at shutdown). */
+  async writeRefusalSummaries(all = false): Promise<number> {
+    const entries = this.deps.refusals?.drain(all ? Number.POSITIVE_INFINITY : this.deps.clock.now().getTime()) ?? [];
+    await this.auditAll(entries);
+    return entries.length;
+  }
+
+  private async auditAll(entries: readonly AuditEntryInput[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.deps.store.transaction(async (tx) => {
+      for (const entry of entries) await tx.audit.append(entry);
+    });
   }
 
   /**

@@ -11,11 +11,15 @@ import type { ResetFlowRecord } from './reset-flow-record.js';
 import type { ResetProofs } from './reset-proofs.js';
 import type { ResetSettings } from './reset-settings.js';
 import { flowDetails } from './canary-accounts.js';
+import { DEFAULT_REVIEW_TTL_SECONDS, proofsCompleteEvent, type ReviewSettings } from '../risk/review-settings.js';
+import { isSteppedUp } from '../risk/step-up.js';
 
 export interface ProofJudgeDeps {
   clock: Clock;
   observer: FlowObserver;
   settings: ResetSettings;
+  /** How long a flow held for review (risk action `hold`) waits for an operator; 24 hours when absent. */
+  review?: ReviewSettings;
 }
 
 /**
@@ -44,7 +48,10 @@ export class ProofJudge {
     if (proof.ok) {
       const proven = [...flow.proven, method];
       const done = proofsSatisfy(proof.decision, proven);
-      const finalEvent = flow.purpose === 'unlock' ? 'unlock_ready' : 'code_ok';
+      // Complete proofs of a flow the risk engine said to hold wait for an operator; the password step's TTL starts at approval.
+      const finalEvent = proofsCompleteEvent(flow);
+      const held = done && finalEvent === 'hold_for_review';
+      const stepTtl = held ? (this.deps.review?.ttlSeconds ?? DEFAULT_REVIEW_TTL_SECONDS) : settings.passwordStepTtlSeconds;
       const next = this.steps.advance(flow, done ? finalEvent : 'proof_partial', now, {
         ...onSuccess,
         proven,
@@ -52,12 +59,16 @@ export class ProofJudge {
         ...(methodFamily(method) === 'email' ? { codeHash: null, codeKeyId: null, linkHash: null } : {}),
         ...(method === 'sms_code' ? { smsCodeHash: null, smsCodeKeyId: null, smsMethodId: null, smsCodeExpiresAt: null } : {}),
         attempts: 0,
-        expiresAt: done ? new Date(now.getTime() + settings.passwordStepTtlSeconds * 1000) : flow.expiresAt,
+        expiresAt: done ? new Date(now.getTime() + stepTtl * 1000) : flow.expiresAt,
       });
-      await this.steps.save(flow, next, [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, client, flowDetails(flow, { method, complete: done, proof: proven.length, purpose: flow.purpose }))]);
+      const entries = [selfEntry('reset.code_verified', 'success', flow.tenantId, flow.subjectId, flow.id, client,
+        flowDetails(flow, { method, complete: done, proof: proven.length, purpose: flow.purpose, ...(isSteppedUp(flow.risk) ? { stepUp: true } : {}) }))];
+      if (held) entries.push(selfEntry('reset.review_held', 'success', flow.tenantId, flow.subjectId, flow.id, client, flowDetails(flow, { score: flow.risk?.score ?? null, reasons: (flow.risk?.reasons ?? []).map((r) => r.reason), purpose: flow.purpose, expiresAt: next.expiresAt.toISOString() })));
+      await this.steps.save(flow, next, entries);
       // A success ends the account's run of failures (only now that it is saved).
       await this.steps.cap.succeeded(this.steps.limitKey(flow));
       this.deps.observer.observe('reset.code_verified', { tenantId: flow.tenantId, outcome: 'success', reason: method, canary: flow.canary });
+      if (held) return { ok: true, next: 'wait_for_review', expiresAt: next.expiresAt };
       if (done) return { ok: true, next: flow.purpose === 'unlock' ? 'unlock' : 'set_password', expiresAt: next.expiresAt };
       return { ok: true, next: 'verify_second', expiresAt: next.expiresAt, methods: await this.proofs.secondProofChoices(proof.account, proof.decision, proven, next), tenantId: flow.tenantId };
     }

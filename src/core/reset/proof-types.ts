@@ -41,7 +41,8 @@ export interface SmsCodeSent {
 }
 
 export type VerifyCodeResult =
-  | { ok: true; next: 'set_password' | 'unlock'; expiresAt: Date }
+  /** `wait_for_review`: the proofs are complete and the flow waits for an operator (risk action `hold`). */
+  | { ok: true; next: 'set_password' | 'unlock' | 'wait_for_review'; expiresAt: Date }
   /** `tenantId`: the flow's tenant, whose texts (and default language) word the choices. */
   | { ok: true; next: 'verify_second'; expiresAt: Date; methods: ProofChoice[]; tenantId: string }
   /** `spentStep`: an authenticator code whose step was already used (wait for the next one); it cost no attempt. */

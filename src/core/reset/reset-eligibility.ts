@@ -3,6 +3,7 @@ import { normalizeIdentifier } from '../identity/normalize.js';
 import { distinctAddresses } from '../methods/email_code/contact-emails.js';
 import { decidePolicy, type PolicyDecision, type TenantPolicy } from '../policy/method-policy.js';
 import type { DirectoryAccount } from '../ports/directory.js';
+import { isServiceAccount } from '../policy/service-accounts.js';
 import type { FlowPurpose } from './reset-flow-record.js';
 
 /** Longest identifier accepted; longer input is refused before any lookup. */
@@ -25,9 +26,11 @@ export function resetIdentifier(raw: string): string {
  * no single account matched (`unknown_account`), the account is disabled, a member of an excluded group,
  * SSPR is off for it by a rule or the tenant (`sspr_disabled`), an unlock flow where unlocking is off, or
  * there is no mailbox to send the code to (`no_method`), or self-service is paused for the account after the person
- * reported a change as not theirs (`held`, until an operator ends it).
+ * reported a change as not theirs (`held`, until an operator ends it). A privileged or service account
+ * (`serviceAccounts`) is `service_account` before anything else, enabled or not: every attempt on one is suspicious.
+ * `risk_denied`: the risk engine's decision was `deny` for an account that would otherwise have had a real flow.
  */
-export type ResetRefusal = 'unknown_account' | 'disabled' | 'excluded' | 'sspr_disabled' | 'unlock_disabled' | 'no_method' | 'held';
+export type ResetRefusal = 'unknown_account' | 'disabled' | 'excluded' | 'sspr_disabled' | 'unlock_disabled' | 'no_method' | 'held' | 'service_account' | 'risk_denied';
 
 /**
  * Why an account gets a decoy instead of a real flow, or null when it may go on. `hasAddress`: somewhere to
@@ -35,13 +38,14 @@ export type ResetRefusal = 'unknown_account' | 'disabled' | 'excluded' | 'sspr_d
  * every completion makes, and the one the policy simulation reports.
  */
 export function resetRefusal(
-  account: Pick<DirectoryAccount, 'tenantId' | 'enabled' | 'groups'> | null,
+  account: Pick<DirectoryAccount, 'tenantId' | 'enabled' | 'groups' | 'attributes'> | null,
   policyFor: (tenantId: string) => TenantPolicy,
   hasAddress: boolean,
   purpose: FlowPurpose,
   held = false,
 ): ResetRefusal | null {
   if (!account) return 'unknown_account';
+  if (isServiceAccount(policyFor(account.tenantId).serviceAccounts, account)) return 'service_account';
   if (!account.enabled) return 'disabled';
   if (held) return 'held';
   const decision = decidePolicy(policyFor(account.tenantId), account);
@@ -76,13 +80,23 @@ export function startEligibility(input: {
   purpose: FlowPurpose;
   /** Self-service is paused for the account (a confirmed "this wasn't me" report). */
   held?: boolean;
+  /** The risk engine said `deny`: the neutral decoy answer (docs/risk.md). */
+  riskDenied?: boolean;
 }): StartEligibility {
   const { tenantId, account, policyFor, purpose } = input;
   const decision = account ? decidePolicy(policyFor(tenantId), account) : null;
   const trustsDirectoryEmail = decision ? decision.directoryEmail : true;
   const addresses = distinctAddresses([trustsDirectoryEmail ? account?.email : undefined, ...input.extraEmails]);
-  const refusal = resetRefusal(account, policyFor, addresses.length > 0, purpose, input.held);
+  const refusal = resetRefusal(account, policyFor, addresses.length > 0, purpose, input.held) ?? (input.riskDenied ? 'risk_denied' : null);
   // A decoy asks the tenant's defaults, so its mail looks like everyone else's.
   const linkAllowed = (refusal === null && decision ? decision : policyFor(tenantId).defaults).allowedMethods.includes('email_link');
   return { refusal, addresses, linkAllowed, decision };
+}
+
+/**
+ * Whether a refused start is suspicious (audited with `suspicious: true`, counted in
+ * `unlatch_suspicious_attempts_total`): an attempt on a privileged or service account. The answer stays the decoy.
+ */
+export function isSuspicious(refusal: ResetRefusal | null): refusal is 'service_account' {
+  return refusal === 'service_account';
 }

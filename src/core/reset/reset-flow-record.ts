@@ -57,6 +57,8 @@ export interface ResetFlowRecord {
    * Absent or null: no decision was recorded (flows from before the risk engine, or risk scoring off).
    */
   risk?: FlowRisk | null;
+  /** The HMAC of the device cookie the flow was started with (never the cookie): a known device once the flow completes. */
+  riskDevice?: string | null;
   expiresAt: Date;
   createdAt: Date;
   updatedAt: Date;

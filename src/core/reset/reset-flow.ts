@@ -26,11 +26,17 @@ import { codeMessage } from '../methods/email_code/code-binding.js';
 import type { ResetSettings } from './reset-settings.js';
 import { NEXT_STEP } from './reset-states.js';
 import { contactEmails } from '../methods/email_code/contact-emails.js';
-import { resetIdentifier, startEligibility } from './reset-eligibility.js';
+import { resetIdentifier, startEligibility, isSuspicious } from './reset-eligibility.js';
 import { FIRST_PROOF_KINDS } from '../methods/method-kinds.js';
 import { KIND_LABEL } from '../methods/proof-label.js';
 import { enqueueDecoyMail, enqueueResetMails } from './reset-mail.js';
+import type { PolicyOverrideLookup } from '../incident/incident-store.js';
 import { flowDetails, NO_CANARIES, type CanaryAccounts } from './canary-accounts.js';
+import type { ReviewSettings } from '../risk/review-settings.js';
+import type { ProofOfWorkGate, RiskAssessor, RiskDecision, RiskSignal } from '../risk/risk-types.js';
+import { allowDecision } from '../risk/risk-policy.js';
+import { deviceHash, validDevice } from '../risk/device-hash.js';
+import type { RefusalDigest } from '../audit/refusal-digest.js';
 
 /**
  * What the reset needs. The methods' own needs (registered methods, the verifier, passkeys, SMS, the answer
@@ -54,8 +60,18 @@ export interface ResetFlowDeps extends Omit<ProofDeps, 'codeDigits'> {
   delay?: (ms: number) => Promise<void>;
   /** Accounts whose self-service a person paused with a "this wasn't me" report (none when absent). */
   holds?: { isHeld(tenantId: string, subjectId: string): Promise<boolean> };
+  /** Stricter policies an incident set for some people (`strict` mode; none when absent), asked by `personDecision`. */
+  policyOverrides?: PolicyOverrideLookup;
   /** The synthetic check's canary accounts, whose flows are marked and counted apart (none by default). */
   canaries?: CanaryAccounts;
+  /** The risk engine scoring each start (absent: every start is allowed, and no decision is kept). See docs/risk.md. */
+  risk?: RiskAssessor;
+  /** The proof-of-work gate of the start (absent: no start needs one). */
+  proofOfWork?: ProofOfWorkGate;
+  /** Folds a flood's repeated rate-limit refusals into one audit entry per key and window (see RefusalDigest). */
+  refusals?: RefusalDigest;
+  /** How long a flow held for review waits for an operator (`risk.review.ttlHours`); 24 hours when absent. */
+  review?: ReviewSettings;
 }
 
 export interface StartedReset {
@@ -71,7 +87,8 @@ import type { ProofChoice, ProofInput, SmsCodeSent, VerifyCodeResult } from './p
 export type { SetPasswordResult } from './flow-completion.js';
 
 export interface FlowView {
-  next: 'verify_code' | 'verify_second' | 'set_password' | 'unlock';
+  /** `wait_for_review`: the proofs are complete and an operator must approve the flow first (risk action `hold`). */
+  next: 'verify_code' | 'verify_second' | 'wait_for_review' | 'set_password' | 'unlock';
   expiresAt: Date;
   attemptsLeft: number;
   /** The methods the next proof may use (empty at the password step). */
@@ -112,13 +129,18 @@ export class ResetFlow {
    * account unlocked. Unknown, disabled, excluded or unreachable accounts get a decoy flow that looks the same.
    * `lang`: the language the person started in (the page's), kept on the flow for its messages.
    */
-  async start(input: { tenantId: string; identifier: string; client: ClientInfo; purpose?: FlowPurpose; lang?: string }): Promise<StartedReset> {
+  async start(input: { tenantId: string; identifier: string; client: ClientInfo; purpose?: FlowPurpose; lang?: string; proofOfWork?: { solution?: string; waitTicket?: string }; device?: string }): Promise<StartedReset> {
     const { directory, tenants, keys, limiter, clock, settings } = this.deps;
     const purpose = input.purpose ?? 'reset';
     const identifier = resetIdentifier(input.identifier);
     const tenantId = input.tenantId;
     // The buckets that need no lookup first, so floods cost the flooder before they cost the directory.
     await this.steps.enforce([['start_ip', input.client.ip], ['start_tenant', tenantId]], tenantId, null, input.client);
+    // Risk before any lookup (address, tenant, attack mode: the same for every identifier), then the proof-of-work
+    // gate it may close: neither answer can depend on whether the account exists.
+    const device = validDevice(input.device);
+    const before = this.deps.risk ? await this.deps.risk.beforeLookup({ tenantId, client: input.client, device }) : allowDecision();
+    await this.deps.proofOfWork?.check({ tenantId, client: input.client, before, ...input.proofOfWork });
 
     const tenant = tenants.get(tenantId);
     const account = tenant ? await directory.findByIdentifier(tenantId, identifier) : null;
@@ -126,13 +148,19 @@ export class ResetFlow {
     // (one limiter call either way, after the same lookup).
     const accountKey = accountLimitKey(account, identifier);
     await this.steps.enforce([['start_identifier', `${tenantId}:${accountKey}`]], tenantId, null, input.client);
+    // The account's own signals, read the same way for an unknown identifier (no history: the same queries).
+    const risk = this.deps.risk ? await this.deps.risk.afterLookup({ tenantId, client: input.client, device, account, accountKey, before }) : null;
     // Extra confirmed addresses are looked up for every identifier (none for a missing account): the same work.
     const extra = await contactEmails(this.deps.methods, { tenantId, id: account?.id ?? '' });
     // Who gets a real flow, where the code goes, whether a link rides along: one pure decision (the policy simulation's too).
     // Paused by a confirmed "this wasn't me" report: a decoy like any refusal. Asked for every identifier alike (the same work).
     const held = (await this.deps.holds?.isHeld(tenantId, account?.id ?? '')) ?? false;
-    const { refusal, addresses, linkAllowed } = startEligibility({ tenantId, account, policyFor: this.deps.policyFor, extraEmails: extra.map((m) => String(m.data.email)), purpose, held });
+    const { refusal, addresses, linkAllowed } = startEligibility({ tenantId, account, policyFor: this.deps.policyFor, extraEmails: extra.map((m) => String(m.data.email)), purpose, held, riskDenied: risk?.action === 'deny' });
     const eligible = refusal === null ? account : null;
+    // A start the risk engine denied is the person's (the decoy answer hides it, the audit need not): their console page shows it.
+    const riskDeniedSubject = refusal === 'risk_denied' ? (account?.id ?? null) : null;
+    // An attempt on a privileged or service account: the same decoy, but audited and counted as suspicious.
+    const suspicious = isSuspicious(refusal);
 
     // From here on both paths do the same work: a code is made and hashed for a decoy too,
     // and a send-limit bucket is spent, so neither time nor limits tell accounts apart.
@@ -161,6 +189,9 @@ export class ResetFlow {
       canary: eligible !== null && (this.deps.canaries ?? NO_CANARIES).has(eligible),
       // The page's language: this flow's mails, SMS and closing notice are written in it.
       lang: input.lang ?? null,
+      // The start's risk decision, enforced by later steps (step-up, hold); the device as an HMAC only.
+      risk,
+      riskDevice: device ? deviceHash(keys, tenantId, eligible?.id ?? '', device) : null,
       expiresAt: new Date(now.getTime() + settings.codeTtlSeconds * 1000),
       createdAt: now,
       updatedAt: now,
@@ -185,13 +216,13 @@ export class ResetFlow {
       await tx.flows.supersedeActive(tenantId, flow.supersedeKey, now);
       await tx.flows.insert(flow);
       await tx.audit.append(
-        selfEntry('reset.started', eligible ? 'success' : 'decoy', tenantId, eligible?.id ?? null, flow.id, input.client,
-          eligible ? flowDetails(flow, { channel: 'email', purpose }) : { identifier, reason: refusal, purpose }),
+        selfEntry('reset.started', eligible ? 'success' : 'decoy', tenantId, eligible?.id ?? riskDeniedSubject, flow.id, input.client,
+          eligible ? flowDetails(flow, { channel: 'email', purpose, ...riskDetails(risk) }) : { identifier, reason: refusal, purpose, ...(suspicious ? { suspicious: true } : {}), ...riskDetails(risk) }),
       );
       if (eligible) await enqueueResetMails(tx, { flow, account: eligible, addresses, suppressed, content, client: input.client });
       else await enqueueDecoyMail(tx, flow, identifier, content);
     });
-    this.deps.observer.observe('reset.started', { tenantId, outcome: eligible ? 'success' : 'decoy', canary: flow.canary });
+    this.deps.observer.observe('reset.started', { tenantId, outcome: eligible ? 'success' : 'decoy', canary: flow.canary, ...(suspicious ? { suspicious: refusal } : {}) });
     return { flowId, next: 'verify_code', expiresAt: flow.expiresAt };
   }
 
@@ -209,7 +240,7 @@ export class ResetFlow {
       methods = FIRST_PROOF_METHODS.filter((m) => allowed.includes(m.method));
     } else if (flow.state === 'awaiting_second_proof' && flow.subjectId) {
       const account = await this.deps.directory.findById(flow.tenantId, flow.subjectId);
-      if (account) methods = await this.proofs.secondProofChoices(account, await this.proofs.decisionFor(account), flow.proven, flow);
+      if (account) methods = await this.proofs.secondProofChoices(account, await this.proofs.decisionFor(account, flow), flow.proven, flow);
     }
     const view: FlowView = { next, expiresAt: flow.expiresAt, attemptsLeft: this.deps.settings.maxCodeAttempts - flow.attempts, methods, tenantId: flow.tenantId, purpose: flow.purpose };
     if (flow.state === 'awaiting_password' && flow.subjectId && this.deps.directory.passwordRules) {
@@ -276,8 +307,18 @@ export class ResetFlow {
     return this.completion.setPassword(input);
   }
 
+  /** Writes the audit summaries of folded refusals whose window has closed (`all` at shutdown); how many were written. */
+  writeRefusalSummaries(all = false): Promise<number> {
+    return this.steps.writeRefusalSummaries(all);
+  }
+
   /** Unlocks the account of an unlock flow whose proofs are complete (see FlowCompletion). */
   unlock(input: { flowId: string; client: ClientInfo }): Promise<{ ok: true; next: 'done'; wasLocked: boolean }> {
     return this.completion.unlock(input);
   }
+}
+
+/** The start's risk decision as its audit entry keeps it: score, action, and each reason's code, points and detail. */
+function riskDetails(risk: RiskDecision | null): { risk?: { score: number; action: string; reasons: RiskSignal[] } } {
+  return risk ? { risk: { score: risk.score, action: risk.action, reasons: risk.reasons } } : {};
 }

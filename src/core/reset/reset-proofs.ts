@@ -51,16 +51,16 @@ export class ResetProofs {
     const account = flow.decoy || !flow.subjectId ? null : await this.deps.directory.findById(flow.tenantId, flow.subjectId);
     // The person's registrations decide whether their strongest factor must be among the proofs (honourStrongest);
     // a decoy reads an empty list, so both do the same work.
-    const decision = account ? await this.decisionFor(account) : (await this.deps.methods.listForSubject(flow.tenantId, ''), null);
+    const decision = account ? await this.decisionFor(account, flow) : (await this.deps.methods.listForSubject(flow.tenantId, ''), null);
     const usable = decision !== null && decision.allowedMethods.includes(method) && !flow.proven.some((p) => methodFamily(p) === methodFamily(method));
     const attempt = { flow, input, client, account, decision, usable, candidate, emailCodeMatches: codeMatches };
     const verdict = await PROOF_STRATEGIES[method].prove(attempt, this.strategyDeps);
     return verdict.ok ? { ok: true, account: account!, decision: decision! } : verdict;
   }
 
-  /** The person's policy decision, with their strongest factor honoured (see `personDecision`). */
-  async decisionFor(account: DirectoryAccount): Promise<PolicyDecision> {
-    return (await personDecision(this.deps, account)).decision;
+  /** The person's policy decision, with their strongest factor honoured and the flow's step-up applied (see `personDecision`). */
+  async decisionFor(account: DirectoryAccount, flow: Pick<ResetFlowRecord, 'risk'>): Promise<PolicyDecision> {
+    return (await personDecision(this.deps, account, flow.risk)).decision;
   }
 
   /** The methods a second proof may use, masked: shown only now, after a first proof. */

@@ -54,7 +54,7 @@ export class ResetSms {
     await this.steps.enforce([['verify_identifier', this.steps.limitKey(flow)]], flow.tenantId, flow, input.client);
     const sms = this.deps.sms;
     const account = flow.subjectId && !flow.decoy ? await this.deps.directory.findById(flow.tenantId, flow.subjectId) : null;
-    const decision = account ? (await personDecision(this.deps, account)).decision : null;
+    const decision = account ? (await personDecision(this.deps, account, flow.risk)).decision : null;
     const needed = decision ? nextProofNeeded(decision, flow.proven) : null;
     const phone = account && decision ? await this.registeredPhone(account, decision, input.methodId) : null;
     // This person has proven one method already: an unusable choice is simply not found.

@@ -7,6 +7,7 @@ export const RESET_TRANSITIONS = {
     code_ok: 'awaiting_password',
     unlock_ready: 'awaiting_unlock',
     proof_partial: 'awaiting_second_proof',
+    hold_for_review: 'awaiting_review',
     code_bad: 'awaiting_code',
     code_exhausted: 'failed',
     expire: 'expired',
@@ -15,8 +16,18 @@ export const RESET_TRANSITIONS = {
   awaiting_second_proof: {
     code_ok: 'awaiting_password',
     unlock_ready: 'awaiting_unlock',
+    hold_for_review: 'awaiting_review',
     code_bad: 'awaiting_second_proof',
     code_exhausted: 'failed',
+    expire: 'expired',
+    supersede: 'superseded',
+  },
+  /** The proofs are complete but the risk engine said `hold`: an operator approves or rejects it in the console. */
+  awaiting_review: {
+    review_approved: 'awaiting_password',
+    /** An unlock flow, approved: next comes the unlock. */
+    unlock_approved: 'awaiting_unlock',
+    review_rejected: 'rejected',
     expire: 'expired',
     supersede: 'superseded',
   },
@@ -33,6 +44,8 @@ export const RESET_TRANSITIONS = {
   },
   completed: {},
   failed: {},
+  /** An operator rejected the held flow. */
+  rejected: {},
   expired: {},
   superseded: {},
 } as const;
@@ -44,6 +57,11 @@ export type ResetEvent =
   | 'unlock_ready'
   | 'unlock_ok'
   | 'proof_partial'
+  /** The proofs are complete and the flow's risk action is `hold`: it waits for an operator. */
+  | 'hold_for_review'
+  | 'review_approved'
+  | 'unlock_approved'
+  | 'review_rejected'
   | 'code_bad'
   | 'code_exhausted'
   | 'password_ok'
@@ -52,12 +70,13 @@ export type ResetEvent =
   | 'supersede';
 
 /** States in which a flow still accepts input. */
-export const LIVE_STATES: readonly ResetState[] = ['awaiting_code', 'awaiting_second_proof', 'awaiting_password', 'awaiting_unlock'];
+export const LIVE_STATES: readonly ResetState[] = ['awaiting_code', 'awaiting_second_proof', 'awaiting_review', 'awaiting_password', 'awaiting_unlock'];
 
 /** What the client should do next in each live state, as the API names it. */
 export const NEXT_STEP = {
   awaiting_code: 'verify_code',
   awaiting_second_proof: 'verify_second',
+  awaiting_review: 'wait_for_review',
   awaiting_password: 'set_password',
   awaiting_unlock: 'unlock',
   completed: 'done',

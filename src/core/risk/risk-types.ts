@@ -1,5 +1,4 @@
 import type { ClientInfo } from '../ports/client-info.js';
-import type { DirectoryAccount } from '../ports/directory.js';
 
 /**
  * What the risk engine asks for, from least to most severe. `proof_of_work`: solve a challenge before the start
@@ -52,11 +51,26 @@ export interface BeforeLookupInput {
 
 /** The start's input after the lookup: `account` null for an unknown identifier (the same work is done). */
 export interface AfterLookupInput extends BeforeLookupInput {
-  account: DirectoryAccount | null;
+  // Only what the engine reads of a DirectoryAccount (importing the port's type would close an import cycle through the flow record).
+  account: { id: string; groups: readonly string[] } | null;
   /** `accountLimitKey` of the lookup: the account's id or the identifier, hashed. */
   accountKey: string;
   /** The decision before the lookup, whose signals are kept. */
   before: RiskDecision;
+}
+
+/**
+ * A success to remember. `kind` `reset` (default; a completed reset or unlock) adds the hour to the account's
+ * habits and the device to its known ones; `sign_in` (the person's /me session) moves only the place and time.
+ * `deviceHash`: the HMAC a flow kept from its start, when the raw cookie is not at hand.
+ */
+export interface SuccessInput {
+  tenantId: string;
+  subjectId: string;
+  client: ClientInfo;
+  device?: string;
+  deviceHash?: string | null;
+  kind?: 'reset' | 'sign_in';
 }
 
 /**
@@ -67,7 +81,7 @@ export interface RiskAssessor {
   beforeLookup(input: BeforeLookupInput): Promise<RiskDecision>;
   afterLookup(input: AfterLookupInput): Promise<RiskDecision>;
   /** Remembers a successful reset or sign-in (device, place, hour) for the account's later starts. */
-  recordSuccess(input: { tenantId: string; subjectId: string; client: ClientInfo; device?: string }): Promise<void>;
+  recordSuccess(input: SuccessInput): Promise<void>;
 }
 
 /**

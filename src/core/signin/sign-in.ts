@@ -1,3 +1,4 @@
+import type { RiskAssessor } from '../risk/risk-types.js';
 import { selfEntry } from '../audit/self-entry.js';
 import { languageMark } from '../i18n/language-match.js';
 import type { KeyRing } from '../crypto/key-ring.js';
@@ -24,6 +25,8 @@ import type { TenantCatalog } from '../ports/tenants.js';
 import type { AccessPassRepository } from '../ports/access-passes.js';
 import { signInWithAccessPass } from './access-pass-sign-in.js';
 import { accountBehindGuessLimits } from './guessed-account.js';
+import type { TenantPolicy } from '../policy/method-policy.js';
+import { isServiceAccount, SERVICE_ACCOUNT_REASON } from '../policy/service-accounts.js';
 
 export interface SignInSettings {
   /** Lifetime of a full session (managing security info is a short visit). */
@@ -57,6 +60,10 @@ export interface SignInDeps {
   challenges?: ChallengeStore;
   /** Temporary access passes from the helpdesk: without them a pass never signs anyone in. */
   accessPasses?: AccessPassRepository | null;
+  /** The risk engine, told of each completed sign-in (its place and time, for impossible travel); absent: nothing. */
+  risk?: Pick<RiskAssessor, 'recordSuccess'>;
+  /** The tenant's policy: its privileged and service accounts (`serviceAccounts`) cannot sign in here. Absent: none are marked. */
+  policyFor?: (tenantId: string) => TenantPolicy;
 }
 
 /** The methods that can finish a sign-in: a typed code, a passkey, or a code texted to a registered phone (see `MethodDescriptor.signIn`). */
@@ -107,9 +114,13 @@ export class SignIn {
     const tenantId = input.tenantId;
     const { account, rateKey } = await accountBehindGuessLimits(this.deps, tenantId, input.identifier, input.client.ip);
     // A password set to be changed first counts as right here only to say so (AD would otherwise refuse it as wrong).
-    const valid = account && account.enabled ? await directory.verifyPassword(account, input.password, { acceptMustChange: true }) : (await directory.verifyDummy(input.password, input.tenantId), false);
+    // A privileged or service account registers no methods here (they would serve no reset): a wrong password's
+    // answer after the same work, audited as suspicious.
+    const service = account !== null && isServiceAccount(this.deps.policyFor?.(tenantId).serviceAccounts, account);
+    const valid = account && account.enabled && !service ? await directory.verifyPassword(account, input.password, { acceptMustChange: true }) : (await directory.verifyDummy(input.password, input.tenantId), false);
     if (!account || !valid) {
-      await this.audit(selfEntry('signin.failed', account ? 'failure' : 'decoy', tenantId, account?.id ?? null, null, input.client, account ? {} : { identifier: rateKey }));
+      const details = service ? { reason: SERVICE_ACCOUNT_REASON, suspicious: true } : account ? {} : { identifier: rateKey };
+      await this.audit(selfEntry('signin.failed', service ? 'denied' : account ? 'failure' : 'decoy', tenantId, account?.id ?? null, null, input.client, details));
       throw new UnlatchError('invalid_credentials');
     }
     // A one-time password is for choosing one's own at /change, nothing else: whoever read it out (the helpdesk)
@@ -140,6 +151,7 @@ export class SignIn {
       await this.deps.sessions.within(tx).insert(session);
       await tx.audit.append(selfEntry(partial ? 'signin.password_ok' : 'signin.completed', 'success', tenantId, account.id, null, input.client, { proofs }));
     });
+    if (!partial) await this.deps.risk?.recordSuccess({ tenantId, subjectId: account.id, client: input.client, kind: 'sign_in' });
     return { token, next: partial ? 'verify_method' : 'done', methods: partial ? proofs : [], expiresAt: session.expiresAt };
   }
 
@@ -273,6 +285,7 @@ export class SignIn {
       if (!(await this.deps.sessions.update(session.tokenHash, session, next))) throw new UnlatchError('conflict');
       await this.audit(selfEntry('signin.completed', 'success', account.tenantId, account.id, null, input.client, { method: input.method }));
       await this.cap.succeeded(capKey(account));
+      await this.deps.risk?.recordSuccess({ tenantId: account.tenantId, subjectId: account.id, client: input.client, kind: 'sign_in' });
       return { ok: true };
     }
     const paused = await this.cap.failed(capKey(account));

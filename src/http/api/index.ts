@@ -24,8 +24,9 @@ import { resetPasskeyRoute } from './reset-passkey.js';
 import { resetSmsRoute } from './reset-sms.js';
 import { meQuestionsRoutes } from './me-questions.js';
 import { meMethodTestRoutes } from './me-method-test.js';
+import { proofOfWorkChallengeRoute } from './proof-of-work-api.js';
 
-const ROUTES: readonly ApiRoute[] = [resetStartRoute, resetGetRoute, resetVerifyRoute, resetPasswordRoute, passwordChangeRoute, meSessionRoutes, meSessionPassRoute, meMethodsRoutes, mePasskeysRoutes, resetPasskeyRoute, resetSmsRoute, meQuestionsRoutes, unlockRoutes, meMethodTestRoutes];
+const ROUTES: readonly ApiRoute[] = [resetStartRoute, resetGetRoute, resetVerifyRoute, resetPasswordRoute, passwordChangeRoute, meSessionRoutes, meSessionPassRoute, meMethodsRoutes, mePasskeysRoutes, resetPasskeyRoute, resetSmsRoute, meQuestionsRoutes, unlockRoutes, meMethodTestRoutes, proofOfWorkChallengeRoute];
 
 /**
  * The JSON API (registered under `/api`): one route per file, described at `/api/openapi.json`.

@@ -20,7 +20,7 @@ export const resetGetRoute: ApiRoute = (app, { deps }) => {
         response: {
           200: strictObject(
             {
-              next: { type: 'string', enum: ['verify_code', 'verify_second', 'set_password', 'unlock'] },
+              next: { type: 'string', enum: ['verify_code', 'verify_second', 'wait_for_review', 'set_password', 'unlock'], description: '`wait_for_review`: the proofs are complete and an operator must approve the reset first; ask again later (expiresAt: when the wait ends).' },
               expiresAt: expiresAtSchema,
               attemptsLeft: { type: 'integer', description: 'Wrong codes left before the flow ends.' },
               methods: {

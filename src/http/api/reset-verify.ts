@@ -75,12 +75,13 @@ export const resetVerifyRoute: ApiRoute = (app, { deps, translate }) => {
           'does not have or the policy does not allow, answers 422 code_invalid with attemptsLeft; the last allowed wrong code ends ' +
           'the flow (410 code_attempts_exceeded). The right authenticator-app (`totp`) code of a 30-second step already used (often the code that ' +
           'just registered the app) answers 422 code_already_used with attemptsLeft unchanged: wait for the app\'s next code. When the policy needs two proofs, the first answers `next: verify_second` with the ' +
-          'methods (masked) the second may use.',
+          'methods (masked) the second may use. When the risk engine asked for more (step-up), one proof more than the policy is needed, a strong one where the person has one. ' +
+          'When it asked for a review, the last proof answers `next: wait_for_review`: an operator approves or rejects the reset in the console; poll GET /reset/{flowId} until it says `set_password` (or `unlock`); a rejected reset answers 410 flow_invalid.',
         params: flowIdParamsSchema,
         body: verifyBodySchema,
         response: {
           200: strictObject(
-            { next: { type: 'string', enum: ['set_password', 'unlock', 'verify_second'] }, expiresAt: expiresAtSchema, methods: { type: 'array', items: choiceSchema } },
+            { next: { type: 'string', enum: ['set_password', 'unlock', 'verify_second', 'wait_for_review'] }, expiresAt: expiresAtSchema, methods: { type: 'array', items: choiceSchema } },
             ['next', 'expiresAt'],
             'Accepted; choose the new password (or give the second proof) before expiresAt.',
           ),

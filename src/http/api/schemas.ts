@@ -70,7 +70,7 @@ const reasonSchema = {
   properties: {
     code: {
       type: 'string',
-      enum: ['too_short', 'too_long', 'not_printable', 'too_common', 'contains_context', 'too_weak', 'in_history', 'too_young', 'account_locked', 'must_change', 'directory_policy'],
+      enum: ['too_short', 'too_long', 'not_printable', 'too_common', 'breached', 'contains_context', 'too_weak', 'in_history', 'too_young', 'account_locked', 'must_change', 'directory_policy'],
     },
     message: { type: 'string', description: "What to change, in plain words of the request's language (the unlatch_lang cookie, else Accept-Language)." },
     params: {

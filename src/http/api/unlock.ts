@@ -2,14 +2,15 @@ import { UnlatchError } from '../../core/errors.js';
 import type { ApiRoute } from './api-context.js';
 import { clientInfo } from './client-info.js';
 import { requestLanguage } from '../language-choice.js';
+import { PROOF_OF_WORK_PROBLEM, proofOfWorkBodySchema, sendProofOfWorkProblem } from './proof-of-work-api.js';
 import { COMMON_POST_PROBLEMS, expiresAtSchema, flowIdParamsSchema, identifierSchema, problemResponses, strictObject, tenantSchema } from './schemas.js';
 
 /**
  * `POST /api/v1/unlock` starts an unlock flow: the same proofs as a reset (the same decoys for accounts that
  * may not), then `POST /api/v1/reset/{flowId}/unlock` clears the lockout and keeps the password.
  */
-export const unlockRoutes: ApiRoute = (app, { deps }) => {
-  app.post<{ Body: { tenant?: string; identifier: string } }>(
+export const unlockRoutes: ApiRoute = (app, { deps, translate }) => {
+  app.post<{ Body: { tenant?: string; identifier: string; proofOfWork?: { solution?: string; waitTicket?: string } } }>(
     '/v1/unlock',
     {
       schema: {
@@ -19,7 +20,7 @@ export const unlockRoutes: ApiRoute = (app, { deps }) => {
         description:
           'Like POST /reset: a code (and link) goes to the account\'s addresses if it may unlock, and the answer is identical whether ' +
           'or not the account exists. Prove it with POST /reset/{flowId}/verify; the last proof answers `next: unlock`.',
-        body: strictObject({ tenant: tenantSchema, identifier: identifierSchema }, ['identifier']),
+        body: strictObject({ tenant: tenantSchema, identifier: identifierSchema, proofOfWork: proofOfWorkBodySchema }, ['identifier']),
         response: {
           202: strictObject(
             { flowId: { type: 'string' }, next: { type: 'string', enum: ['verify_code'] }, expiresAt: expiresAtSchema },
@@ -27,13 +28,19 @@ export const unlockRoutes: ApiRoute = (app, { deps }) => {
             'Accepted; the answer is the same whether or not the account exists.',
           ),
           ...problemResponses(COMMON_POST_PROBLEMS),
+          ...PROOF_OF_WORK_PROBLEM,
         },
       },
     },
     async (request, reply) => {
       const tenantId = request.body.tenant ?? deps.config.defaultTenant;
       if (tenantId === undefined) throw new UnlatchError('invalid_request', { field: 'tenant' });
-      const started = await deps.resetFlow.start({ tenantId, identifier: request.body.identifier, client: clientInfo(request), purpose: 'unlock', lang: requestLanguage(deps, request, tenantId) });
+      let started;
+      try {
+        started = await deps.resetFlow.start({ tenantId, identifier: request.body.identifier, client: clientInfo(request), purpose: 'unlock', lang: requestLanguage(deps, request, tenantId), proofOfWork: request.body.proofOfWork });
+      } catch (error) {
+        return sendProofOfWorkProblem(error, request, reply, translate);
+      }
       return reply.code(202).send({ flowId: started.flowId, next: started.next, expiresAt: started.expiresAt.toISOString() });
     },
   );

@@ -35,7 +35,7 @@ const MAX_CHOICES_ENCODED = 2800;
  * flow's own cookie binds them to this flow and ends them with it. They hold no secret: masked labels
  * the person is shown anyway, and only after a first proof.
  */
-export function setFlowCookie(ctx: PortalContext, reply: FastifyReply, flowId: string, choices?: readonly ProofChoice[]): void {
+export function setFlowCookie(ctx: PortalContext, reply: FastifyReply, flowId: string, choices?: readonly ProofChoice[], maxAgeSeconds?: number): void {
   const { codeTtlSeconds, passwordStepTtlSeconds } = ctx.deps.config.reset;
   reply.setCookie(FLOW_COOKIE, choices === undefined ? flowId : `${flowId}~${encodeChoices(choices)}`, {
     signed: true,
@@ -43,7 +43,8 @@ export function setFlowCookie(ctx: PortalContext, reply: FastifyReply, flowId: s
     sameSite: 'strict',
     secure: ctx.secureCookies,
     path: FLOW_COOKIE_PATH,
-    maxAge: codeTtlSeconds + passwordStepTtlSeconds,
+    // A flow held for review lives longer: its page passes how long (the wait, then the password step).
+    maxAge: maxAgeSeconds ?? codeTtlSeconds + passwordStepTtlSeconds,
   });
 }
 

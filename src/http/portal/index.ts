@@ -21,6 +21,7 @@ import { registerResetDone } from './routes/reset-done.js';
 import { registerResetPasskey } from './routes/reset-passkey.js';
 import { registerResetPassword } from './routes/reset-password.js';
 import { registerResetSecond } from './routes/reset-second.js';
+import { registerResetReview } from './routes/reset-review.js';
 import { registerResetStart } from './routes/reset-start.js';
 import { registerSecurityBackupCodes } from './routes/security-backup-codes.js';
 import { registerSecurityInfo } from './routes/security-info.js';
@@ -44,6 +45,7 @@ import { defaultFavicon } from './default-favicon.js';
 import { registerBrandChoice } from './brand-choice.js';
 import { registerBrandAssets } from './routes/brand-assets.js';
 import { registerEnhancements } from './routes/enhancements.js';
+import { registerProofOfWorkAssets } from './routes/proof-of-work.js';
 import { registerSecurityRemove } from './routes/security-remove.js';
 import { registerSecurityBackupDownload } from './routes/security-backup-download.js';
 
@@ -99,12 +101,14 @@ export const portalPlugin: FastifyPluginAsync<{ deps: HttpDeps }> = async (app, 
     webauthnBrowserJs: readFileSync(join(webauthnBrowserRoot(), 'dist', 'bundle', 'index.umd.min.js'), 'utf8'),
   });
   registerEnhancements(app, readFileSync(join(root, 'assets', 'portal.js'), 'utf8'));
+  registerProofOfWorkAssets(app, join(root, 'assets'));
   registerHome(app, ctx);
   registerResetStart(app, ctx);
   registerResetCode(app, ctx);
   registerResetLink(app, ctx);
   registerResetUnlock(app, ctx);
   registerResetSecond(app, ctx);
+  registerResetReview(app, ctx);
   registerResetQuestions(app, ctx);
   registerResetPasskey(app, ctx);
   registerResetPassword(app, ctx);

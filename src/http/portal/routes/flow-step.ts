@@ -7,6 +7,7 @@ import type { PortalContext } from '../page.js';
 export const STEP_PAGE: Record<FlowView['next'], string> = {
   verify_code: '/reset/code',
   verify_second: '/reset/second',
+  wait_for_review: '/reset/review',
   set_password: '/reset/password',
   unlock: '/reset/unlock',
 };

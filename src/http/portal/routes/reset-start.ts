@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { field, formSchema, MAX_IDENTIFIER, MAX_SHORT_FIELD } from '../form.js';
 import type { FlowPurpose } from '../../../core/reset/reset-flow-record.js';
 import { setFlowCookie } from '../flow-cookie.js';
+import { deviceCookie } from '../device-cookie.js';
 import { clientOf, languageOf, portalT, renderPage, type FieldError, type PortalContext, tenantOf } from '../page.js';
+import { PROOF_OF_WORK_FIELDS, proofOfWorkInput, proofOfWorkOnGet, proofOfWorkRefused, type ProofOfWorkView } from './proof-of-work.js';
 
 /**
  * `/reset` (a new password) and `/unlock` (a locked account, password kept): ask for a username or email and
@@ -15,9 +17,13 @@ export function registerResetStart(app: FastifyInstance, ctx: PortalContext): vo
 
 function registerStart(app: FastifyInstance, ctx: PortalContext, purpose: FlowPurpose): void {
   const path = `/${purpose}`;
-  app.get(path, async (request, reply) => show(ctx, request, reply, purpose, ctx.deps.tenants.defaultTenantId, '', []));
+  app.get(path, async (request, reply) => {
+    const tenant = ctx.deps.tenants.defaultTenantId;
+    deviceCookie(ctx, request, reply);
+    return show(ctx, request, reply, purpose, tenant, '', [], 200, await proofOfWorkOnGet(ctx, request, tenant));
+  });
 
-  app.post(path, { schema: formSchema({ identifier: MAX_SHORT_FIELD, tenant: MAX_SHORT_FIELD }) }, async (request, reply) => {
+  app.post(path, { schema: formSchema({ identifier: MAX_SHORT_FIELD, tenant: MAX_SHORT_FIELD, ...PROOF_OF_WORK_FIELDS }) }, async (request, reply) => {
     const t = portalT(ctx, request);
     const identifier = field(request, 'identifier').trim();
     const tenant = tenantOf(ctx, request);
@@ -27,7 +33,15 @@ function registerStart(app: FastifyInstance, ctx: PortalContext, purpose: FlowPu
     if (ctx.tenantChoice && !ctx.deps.tenants.get(tenant)) errors.push({ field: 'tenant', message: t('reset_start.tenant.required') });
     if (errors.length > 0) return show(ctx, request, reply, purpose, tenant, identifier, errors, 422);
 
-    const started = await ctx.deps.resetFlow.start({ tenantId: tenant, identifier, client: clientOf(request), purpose, lang: languageOf(ctx, request) });
+    let started;
+    try {
+      started = await ctx.deps.resetFlow.start({ tenantId: tenant, identifier, client: clientOf(request), purpose, lang: languageOf(ctx, request), proofOfWork: proofOfWorkInput(request), device: deviceCookie(ctx, request, reply) });
+    } catch (error) {
+      // A proof of work was needed: the same form again, filled in, with a fresh check (or the wait counting on).
+      const pow = proofOfWorkRefused(ctx, request, error);
+      if (pow) return show(ctx, request, reply, purpose, tenant, identifier, [], 428, pow);
+      throw error;
+    }
     setFlowCookie(ctx, reply, started.flowId);
     return reply.code(303).header('location', '/reset/code').send();
   });
@@ -42,6 +56,7 @@ function show(
   identifier: string,
   errors: FieldError[],
   status = 200,
+  proofOfWork?: ProofOfWorkView,
 ): Promise<FastifyReply> {
   const t = portalT(ctx, request);
   return renderPage(ctx, request, reply, 'reset-start', {
@@ -53,5 +68,6 @@ function show(
     identifier,
     tenant,
     tenants: ctx.tenantChoice ? ctx.deps.tenants.list() : [],
+    proofOfWork,
   }, status);
 }

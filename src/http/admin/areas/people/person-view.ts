@@ -4,6 +4,7 @@ import type { AuditRecord } from '../../../../core/ports/audit-query.js';
 import type { DirectoryAccount, DirectoryAccountDetails } from '../../../../core/ports/directory.js';
 import type { PersonFlow } from '../../../../core/ports/person-activity.js';
 import type { AdminContext } from '../../admin-context.js';
+import { riskDecisionsOf, RISK_STARTS, type PersonRiskDecision } from './person-risk.js';
 
 /** A registered method as the console shows it: label, kind and dates, never a secret or an address. */
 export interface PersonMethod {
@@ -25,6 +26,8 @@ export interface PersonView {
   methods: PersonMethod[];
   flows: PersonFlow[];
   trail: AuditRecord[];
+  /** The risk engine's decision at each recent start (score, action, reasons), newest first. See docs/risk.md. */
+  risk: PersonRiskDecision[];
 }
 
 const RECENT_FLOWS = 20;
@@ -46,11 +49,12 @@ export async function personView(ctx: AdminContext, tenantId: string, subjectId:
   const { directory, methods, activity, auditQuery } = ctx.admin;
   const account = await directory.findById(tenantId, subjectId, { fresh: true });
   if (!account) return null;
-  const [details, registered, flows, trail] = await Promise.all([
+  const [details, registered, flows, trail, starts] = await Promise.all([
     directory.accountDetails ? directory.accountDetails(account).catch(unreadable) : Promise.resolve({}),
     methods.listForSubject(tenantId, account.id),
     activity.recentFlows(tenantId, account.id, RECENT_FLOWS),
     auditQuery.search({ tenantId, subjectId: account.id }, { limit: TRAIL_ENTRIES }),
+    auditQuery.search({ tenantId, subjectId: account.id, event: 'reset.started' }, { limit: RISK_STARTS }),
   ]);
   const policy = simulatePolicy({
     tenantId,
@@ -68,6 +72,7 @@ export async function personView(ctx: AdminContext, tenantId: string, subjectId:
     })),
     flows,
     trail: trail.entries,
+    risk: riskDecisionsOf(starts.entries),
   };
 }
 
