@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { passphrase } from './lib/passphrase.mjs';
 import { sleep } from './lib/server-process.mjs';
+import { collectJson } from './lib/http-client.mjs';
 
 /** 127.a.b.c for the n-th address of a /8 slice starting at `second` (127.second.0.1 …). */
 export function loopbackAddress(second, n) {
@@ -23,21 +24,7 @@ function post(url, agent, path, payload, timeoutMs = 30_000) {
     const request = http.request(
       { host: url.hostname, port: Number(url.port), path, method: 'POST', agent, timeout: timeoutMs,
         headers: { 'content-type': 'application/json', 'content-length': data.length, 'user-agent': 'unlatch-bench-flood' } },
-      (response) => {
-        const chunks = [];
-        response.on('data', (chunk) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body = text;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            // not JSON; keep the text
-          }
-          resolve({ status: response.statusCode, body });
-        });
-        response.on('error', reject);
-      },
+      (response) => collectJson(response, resolve, reject),
     );
     request.on('timeout', () => request.destroy(new Error(`POST ${path} timed out after ${timeoutMs} ms`)));
     request.on('error', reject);

@@ -26,21 +26,7 @@ export class JsonClient {
           headers: { 'content-type': 'application/json', 'content-length': data.length, 'user-agent': 'unlatch-bench' },
           timeout: timeoutMs,
         },
-        (response) => {
-          const chunks = [];
-          response.on('data', (chunk) => chunks.push(chunk));
-          response.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let body = text;
-            try {
-              body = JSON.parse(text);
-            } catch {
-              // not JSON; keep the text
-            }
-            resolve({ status: response.statusCode, body });
-          });
-          response.on('error', reject);
-        },
+        (response) => collectJson(response, resolve, reject),
       );
       request.on('timeout', () => request.destroy(new Error(`POST ${path} timed out after ${timeoutMs} ms`)));
       request.on('error', reject);
@@ -51,4 +37,21 @@ export class JsonClient {
   close() {
     this.agent.destroy();
   }
+}
+
+/** Reads a response to its end and resolves `{ status, body }`, the body parsed as JSON when it is JSON. */
+export function collectJson(response, resolve, reject) {
+  const chunks = [];
+  response.on('data', (chunk) => chunks.push(chunk));
+  response.on('end', () => {
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON; keep the text
+    }
+    resolve({ status: response.statusCode, body });
+  });
+  response.on('error', reject);
 }

@@ -6,7 +6,7 @@ import type { RawConfig } from '../../src/config/schema.js';
 import { postgresAvailable, shouldRun } from '../helpers/services.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildMmdb } from '../helpers/mmdb-writer.js';
-import { ALICE, BOB, STRONG_PASSWORD, postJson, verify } from '../http/api-client.js';
+import { ALICE, BOB, STRONG_PASSWORD, postJson, setPassword, verify } from '../http/api-client.js';
 import { PortalVisitor } from '../http/portal-forms.js';
 
 const databases = ['sqlite', ...(shouldRun('PostgreSQL', await postgresAvailable()) ? ['postgres' as const] : [])] as const;
@@ -129,6 +129,26 @@ describe.each(databases)('risk at the start of a reset (%s)', (database) => {
     const stranger = new PortalVisitor(t, from(BERLIN));
     expect((await stranger.fill('/reset', { identifier: ALICE.username })).statusCode).toBe(303);
     expect(((await startedEntries(t)).at(-1)!.details.risk as { reasons: unknown[] }).reasons).toEqual([{ reason: 'new_device', points: 15, detail: { knownDevices: 1 } }]);
+  });
+
+  it('takes an app\'s device id in the API start (`device`), knows it once a reset completes with it, and refuses a malformed one', async () => {
+    t = await startTestApp({ database, overrides: riskConfig(`api-device-${database}`, {}) });
+    const device = 'app-installation-0123456789';
+    const start = async (body: Record<string, unknown>) => {
+      const res = await postJson(t!, '/api/v1/reset', { identifier: ALICE.username, ...body }, from(BERLIN));
+      expect(res.statusCode, res.body).toBe(202);
+      return res.json<{ flowId: string }>().flowId;
+    };
+    const flowId = await start({ device });
+    expect((await verify(t, flowId, await t.codeFor(ALICE.email))).statusCode).toBe(200);
+    expect((await setPassword(t, flowId, STRONG_PASSWORD)).statusCode).toBe(200);
+    expect(await t.app.database.db.selectFrom('risk_devices').selectAll().execute()).toHaveLength(1);
+    await start({ device });
+    expect(((await startedEntries(t)).at(-1)!.details.risk as { reasons: unknown[] }).reasons).toEqual([]);
+    await start({ device: 'another-installation-98765' });
+    expect(((await startedEntries(t)).at(-1)!.details.risk as { reasons: unknown[] }).reasons).toEqual([{ reason: 'new_device', points: 15, detail: { knownDevices: 1 } }]);
+    const bad = await postJson(t, '/api/v1/reset', { identifier: ALICE.username, device: 'short' }, from(BERLIN));
+    expect(bad.statusCode).toBe(400);
   });
 
   it('finds impossible travel end to end: a reset completed in Berlin, a start from New York an hour later', async () => {

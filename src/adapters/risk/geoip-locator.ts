@@ -1,8 +1,9 @@
-import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { Reader, type CityResponse } from 'maxmind';
 import { ConfigError } from '../../config/config-error.js';
 import type { GeoLocator, GeoPlace } from '../../core/risk/risk-ports.js';
 import type { ReputationEvents } from './reputation-lists.js';
+import { stampOf } from './file-stamp.js';
 
 const DEFAULT_POLL_MS = 60_000;
 
@@ -77,14 +78,5 @@ export class GeoIpLocator implements GeoLocator {
   close(): void {
     clearInterval(this.timer);
     this.watcher?.close();
-  }
-}
-
-function stampOf(file: string): string | null {
-  try {
-    const stat = statSync(file);
-    return `${stat.mtimeMs}:${stat.size}`;
-  } catch {
-    return null;
   }
 }

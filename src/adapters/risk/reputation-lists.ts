@@ -1,7 +1,8 @@
-import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 import { ConfigError } from '../../config/config-error.js';
 import type { IpReputation, ReputationHit } from '../../core/risk/risk-ports.js';
+import { stampOf } from './file-stamp.js';
 
 /** One configured list (`risk.reputationLists[]`). */
 export interface ReputationListConfig {
@@ -92,15 +93,6 @@ export class ReputationLists implements IpReputation {
   close(): void {
     if (this.timer) clearInterval(this.timer);
     for (const watcher of this.watchers) watcher.close();
-  }
-}
-
-function stampOf(file: string): string | null {
-  try {
-    const stat = statSync(file);
-    return `${stat.mtimeMs}:${stat.size}`;
-  } catch {
-    return null;
   }
 }
 

@@ -3,12 +3,13 @@ import type { ApiRoute } from './api-context.js';
 import { clientInfo } from './client-info.js';
 import { requestLanguage } from '../language-choice.js';
 import { PROOF_OF_WORK_PROBLEM, proofOfWorkBodySchema, sendProofOfWorkProblem } from './proof-of-work-api.js';
-import { COMMON_POST_PROBLEMS, expiresAtSchema, identifierSchema, problemResponses, strictObject, tenantSchema } from './schemas.js';
+import { COMMON_POST_PROBLEMS, expiresAtSchema, identifierSchema, deviceSchema, problemResponses, strictObject, tenantSchema } from './schemas.js';
 
 interface StartBody {
   tenant?: string;
   identifier: string;
   proofOfWork?: { solution?: string; waitTicket?: string };
+  device?: string;
 }
 
 /**
@@ -26,7 +27,7 @@ export const resetStartRoute: ApiRoute = (app, { deps, translate }) => {
         description:
           'Sends a code to the email registered for the account, if there is such an account that may reset. ' +
           'The answer is identical whether or not the account exists.',
-        body: strictObject({ tenant: tenantSchema, identifier: identifierSchema, proofOfWork: proofOfWorkBodySchema }, ['identifier']),
+        body: strictObject({ tenant: tenantSchema, identifier: identifierSchema, proofOfWork: proofOfWorkBodySchema, device: deviceSchema }, ['identifier']),
         response: {
           202: strictObject(
             {
@@ -47,7 +48,7 @@ export const resetStartRoute: ApiRoute = (app, { deps, translate }) => {
       if (tenantId === undefined) throw new UnlatchError('invalid_request', { field: 'tenant' });
       let started;
       try {
-        started = await deps.resetFlow.start({ tenantId, identifier: request.body.identifier, client: clientInfo(request), lang: requestLanguage(deps, request, tenantId), proofOfWork: request.body.proofOfWork });
+        started = await deps.resetFlow.start({ tenantId, identifier: request.body.identifier, client: clientInfo(request), lang: requestLanguage(deps, request, tenantId), proofOfWork: request.body.proofOfWork, device: request.body.device });
       } catch (error) {
         return sendProofOfWorkProblem(error, request, reply, translate);
       }

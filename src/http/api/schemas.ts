@@ -22,6 +22,16 @@ export const identifierSchema = {
   description: 'Username or email address of the account.',
 } as const;
 
+/** An app's own device id for the risk engine's device signal (the portal uses its cookie instead). */
+export const deviceSchema = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9_-]{22,64}$',
+  description:
+    'A random id the app keeps for this device or installation (base64url, 22–64 characters; e.g. 16 random bytes). ' +
+    'A start from a device on which the account never completed a reset scores higher (docs/risk.md); only an HMAC ' +
+    'of it per account is kept. Leave it out when the app cannot keep one.',
+} as const;
+
 /**
  * Passwords get a ceiling far above any configurable `password.maxLength` (at most 1024), so the
  * password rules, not the schema, answer a long password with a `too_long` reason the user can read.

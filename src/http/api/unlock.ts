@@ -3,14 +3,14 @@ import type { ApiRoute } from './api-context.js';
 import { clientInfo } from './client-info.js';
 import { requestLanguage } from '../language-choice.js';
 import { PROOF_OF_WORK_PROBLEM, proofOfWorkBodySchema, sendProofOfWorkProblem } from './proof-of-work-api.js';
-import { COMMON_POST_PROBLEMS, expiresAtSchema, flowIdParamsSchema, identifierSchema, problemResponses, strictObject, tenantSchema } from './schemas.js';
+import { COMMON_POST_PROBLEMS, expiresAtSchema, flowIdParamsSchema, identifierSchema, deviceSchema, problemResponses, strictObject, tenantSchema } from './schemas.js';
 
 /**
  * `POST /api/v1/unlock` starts an unlock flow: the same proofs as a reset (the same decoys for accounts that
  * may not), then `POST /api/v1/reset/{flowId}/unlock` clears the lockout and keeps the password.
  */
 export const unlockRoutes: ApiRoute = (app, { deps, translate }) => {
-  app.post<{ Body: { tenant?: string; identifier: string; proofOfWork?: { solution?: string; waitTicket?: string } } }>(
+  app.post<{ Body: { tenant?: string; identifier: string; proofOfWork?: { solution?: string; waitTicket?: string }; device?: string } }>(
     '/v1/unlock',
     {
       schema: {
@@ -20,7 +20,7 @@ export const unlockRoutes: ApiRoute = (app, { deps, translate }) => {
         description:
           'Like POST /reset: a code (and link) goes to the account\'s addresses if it may unlock, and the answer is identical whether ' +
           'or not the account exists. Prove it with POST /reset/{flowId}/verify; the last proof answers `next: unlock`.',
-        body: strictObject({ tenant: tenantSchema, identifier: identifierSchema, proofOfWork: proofOfWorkBodySchema }, ['identifier']),
+        body: strictObject({ tenant: tenantSchema, identifier: identifierSchema, proofOfWork: proofOfWorkBodySchema, device: deviceSchema }, ['identifier']),
         response: {
           202: strictObject(
             { flowId: { type: 'string' }, next: { type: 'string', enum: ['verify_code'] }, expiresAt: expiresAtSchema },
@@ -37,7 +37,7 @@ export const unlockRoutes: ApiRoute = (app, { deps, translate }) => {
       if (tenantId === undefined) throw new UnlatchError('invalid_request', { field: 'tenant' });
       let started;
       try {
-        started = await deps.resetFlow.start({ tenantId, identifier: request.body.identifier, client: clientInfo(request), purpose: 'unlock', lang: requestLanguage(deps, request, tenantId), proofOfWork: request.body.proofOfWork });
+        started = await deps.resetFlow.start({ tenantId, identifier: request.body.identifier, client: clientInfo(request), purpose: 'unlock', lang: requestLanguage(deps, request, tenantId), proofOfWork: request.body.proofOfWork, device: request.body.device });
       } catch (error) {
         return sendProofOfWorkProblem(error, request, reply, translate);
       }

@@ -43,53 +43,59 @@ const overrides = async (baseUrl: string): Promise<RawConfig> => ({
 const NEW_PASSWORD = 'marble kestrel outpost tundra 47';
 const ANSWERS = ['Mister Flopsy', 'Kraftwerk in Düsseldorf', 'Valparaíso'];
 
-describe.sequential('e2e: every portal page in every language passes axe and fits 320 px, right to left included', () => {
-  let browser: Browser | undefined;
-  beforeAll(async () => {
-    if (!available) {
-      if (servicesRequired) throw new Error(`${missing}; required because UNLATCH_REQUIRE_SERVICES=1`);
-      return;
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--host-resolver-rules=MAP localhost 127.0.0.1'] });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  for (const lng of LANGUAGES) {
-    it(`${lng}: every page state`, async (ctx) => {
-      if (!available || !browser) ctx.skip(missing);
-      const port = await freePort();
-      const baseUrl = `http://localhost:${port}`;
-      const t = await startTestApp({ overrides: await overrides(baseUrl) });
-      await t.server.listen({ host: '127.0.0.1', port });
-      const contexts: BrowserContext[] = [];
-      const open = async (): Promise<{ page: Page; problems: string[] }> => {
-        const context = await browser!.newContext({ viewport: NARROW, locale: lng });
-        contexts.push(context);
-        // The switcher's cookie, as a person who picked the language would have it.
-        await context.addCookies([{ name: 'unlatch_lang', value: lng, url: baseUrl }]);
-        const page = await context.newPage();
-        page.setDefaultTimeout(10_000);
-        return { page, problems: await watch(context, page) };
-      };
-      try {
-        const walk = new Walk(t, baseUrl, lng, await open());
-        await walk.securityInfo();
-        await walk.reset();
-        await walk.elsewhere((await open()).page);
-        await walk.questions();
-        await walk.unlock();
-        await walk.change();
-        await walk.report();
-        await walk.errors();
-      } finally {
-        for (const context of contexts) await context.close();
-        await t.close();
+/**
+ * The walk for some of the installed languages: the `portal-pages-*.test.ts` files each take a share of
+ * {@link LANGUAGES}, so that the walk, the longest e2e test, runs on several test workers at once.
+ */
+export function everyPortalPageIn(languages: (all: readonly string[]) => readonly string[]): void {
+  describe.sequential('e2e: every portal page in every language passes axe and fits 320 px, right to left included', () => {
+    let browser: Browser | undefined;
+    beforeAll(async () => {
+      if (!available) {
+        if (servicesRequired) throw new Error(`${missing}; required because UNLATCH_REQUIRE_SERVICES=1`);
+        return;
       }
-    }, 180_000);
-  }
-});
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--host-resolver-rules=MAP localhost 127.0.0.1'] });
+    }, 60_000);
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    for (const lng of languages(LANGUAGES)) {
+      it(`${lng}: every page state`, async (ctx) => {
+        if (!available || !browser) ctx.skip(missing);
+        const port = await freePort();
+        const baseUrl = `http://localhost:${port}`;
+        const t = await startTestApp({ overrides: await overrides(baseUrl) });
+        await t.server.listen({ host: '127.0.0.1', port });
+        const contexts: BrowserContext[] = [];
+        const open = async (): Promise<{ page: Page; problems: string[] }> => {
+          const context = await browser!.newContext({ viewport: NARROW, locale: lng });
+          contexts.push(context);
+          // The switcher's cookie, as a person who picked the language would have it.
+          await context.addCookies([{ name: 'unlatch_lang', value: lng, url: baseUrl }]);
+          const page = await context.newPage();
+          page.setDefaultTimeout(10_000);
+          return { page, problems: await watch(context, page) };
+        };
+        try {
+          const walk = new Walk(t, baseUrl, lng, await open());
+          await walk.securityInfo();
+          await walk.reset();
+          await walk.elsewhere((await open()).page);
+          await walk.questions();
+          await walk.unlock();
+          await walk.change();
+          await walk.report();
+          await walk.errors();
+        } finally {
+          for (const context of contexts) await context.close();
+          await t.close();
+        }
+      }, 180_000);
+    }
+  });
+}
 
 /** One language's walk through the portal: each step leads to a page state and checks it. */
 class Walk {
