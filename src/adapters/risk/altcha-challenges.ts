@@ -1,4 +1,5 @@
-import { createChallenge, verifySolution, type Challenge, type Solution } from 'altcha-lib';
+import { verifySolution, type Challenge, type Solution } from 'altcha-lib';
+import { signChallengeSync } from './altcha-sign.js';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { Clock } from '../../core/ports/clock.js';
@@ -30,16 +31,15 @@ export class AltchaChallenges implements ProofOfWorkChallenges {
     const { keys, clock, settings } = this.deps;
     const keyId = keys.currentId;
     const secret = this.secret(keyId)!;
-    const challenge = await createChallenge({
-      algorithm: ALGORITHM,
+    // altcha-lib's format, signed synchronously (see signChallengeSync): a refusal answer must stay cheap.
+    // The expiry is kept in the signed data and checked against the app's clock (altcha-lib's own `expiresAt` is
+    // checked against the system clock, which tests cannot move); the widget then simply never auto-expires.
+    const challenge = signChallengeSync({
       cost: settings.cost,
       counter: randomCounter(settings.maxNumber),
-      deriveKey,
-      // The expiry is kept in the signed data and checked against the app's clock (altcha-lib's own `expiresAt` is
-      // checked against the system clock, which tests cannot move); the widget then simply never auto-expires.
       data: { k: keyId, t: tenantId, e: Math.floor(clock.now().getTime() / 1000) + settings.expiresSeconds },
-      hmacSignatureSecret: secret,
-      hmacKeySignatureSecret: `${secret}:key`,
+      secret,
+      keySecret: `${secret}:key`,
     });
     return challenge as unknown as Record<string, unknown>;
   }

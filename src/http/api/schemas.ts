@@ -25,6 +25,8 @@ export const identifierSchema = {
 /** An app's own device id for the risk engine's device signal (the portal uses its cookie instead). */
 export const deviceSchema = {
   type: 'string',
+  minLength: 22,
+  maxLength: 64,
   pattern: '^[A-Za-z0-9_-]{22,64}$',
   description:
     'A random id the app keeps for this device or installation (base64url, 22–64 characters; e.g. 16 random bytes). ' +
