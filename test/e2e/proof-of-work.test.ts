@@ -13,6 +13,10 @@ describe('e2e: proof-of-work at the start, in Chromium', () => {
     const context = await suite.browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();
     const problems = await watch(context, page);
+    const workerLoads: number[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('/assets/altcha/sha-worker.js')) workerLoads.push(response.status());
+    });
     try {
       await page.goto(`${suite.baseUrl}/reset`);
       // Solved: the widget's hidden field holds the payload; the no-JavaScript wait notice is hidden.
@@ -24,7 +28,10 @@ describe('e2e: proof-of-work at the start, in Chromium', () => {
       await page.waitForURL(`${suite.baseUrl}/reset/code`);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Enter your code');
       expect(await cspViolations(page)).toEqual([]);
-      expect(problems).toEqual([]);
+      // The widget starts one worker per core and terminates the others once one has solved: a worker whose script
+      // was still loading then shows as an aborted request. That is the widget's doing; at least one loaded and ran.
+      expect(workerLoads).toContain(200);
+      expect(problems.filter((p) => p !== `request failed: ${suite.baseUrl}/assets/altcha/sha-worker.js`)).toEqual([]);
     } finally {
       await context.close();
     }
