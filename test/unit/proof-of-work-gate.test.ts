@@ -77,6 +77,24 @@ describe('ProofOfWorkGateService', () => {
       expect(String(error?.details.waitTicket)).toMatch(/^w1\.k1\./);
     }
   });
+
+  it('refuses an unproven start early only while every start needs a proof; one carrying a proof goes on to the full check', async () => {
+    const counted: string[] = [];
+    const early = (mode: 'always' | 'never' | 'risk') =>
+      new ProofOfWorkGateService({
+        challenges, keys, timing, clock: { now: () => new Date() }, modeFor: () => mode,
+        spent: { spend: async () => true }, starts: { countStart: (tenant) => counted.push(tenant) },
+      });
+    const error = await refusal(early('always').refuseUnproven({ tenantId: 'demo', client }));
+    expect(error?.code).toBe('proof_of_work_required');
+    expect(error?.details).toMatchObject({ challenge: { parameters: { salt: 'x' } }, waitSeconds: 10 });
+    expect(counted).toEqual(['demo']); // attack mode still sees the refused start
+    // `risk` and `never` decide after the risk engine; a proof or a ticket is checked by `check`.
+    for (const mode of ['risk', 'never'] as const) await expect(early(mode).refuseUnproven({ tenantId: 'demo', client })).resolves.toBeUndefined();
+    await expect(early('always').refuseUnproven({ tenantId: 'demo', client, solution: 'bad' })).resolves.toBeUndefined();
+    await expect(early('always').refuseUnproven({ tenantId: 'demo', client, waitTicket: 'w1.x' })).resolves.toBeUndefined();
+    expect(counted).toEqual(['demo']);
+  });
 });
 
 describe('handing out challenges under a flood', () => {

@@ -136,6 +136,8 @@ export class ResetFlow {
     const tenantId = input.tenantId;
     // The buckets that need no lookup first, so floods cost the flooder before they cost the directory.
     await this.steps.enforce([['start_ip', input.client.ip], ['start_tenant', tenantId]], tenantId, null, input.client);
+    // A start without a proof while every start needs one (always, attack mode) goes no further: the cheap refusal.
+    await this.deps.proofOfWork?.refuseUnproven({ tenantId, client: input.client, ...input.proofOfWork });
     // Risk before any lookup (address, tenant, attack mode: the same for every identifier), then the proof-of-work
     // gate it may close: neither answer can depend on whether the account exists.
     const device = validDevice(input.device);

@@ -89,6 +89,12 @@ export class ProofOfWorkGateService implements ProofOfWorkGate {
     };
   }
 
+  async refuseUnproven(input: { tenantId: string; client: ClientInfo; solution?: string; waitTicket?: string }): Promise<void> {
+    if (input.solution || input.waitTicket || !(await this.required(input.tenantId))) return;
+    this.deps.starts?.countStart(input.tenantId);
+    throw new UnlatchError('proof_of_work_required', { ...(await this.offer(input.tenantId, input.client)) });
+  }
+
   async check(input: { tenantId: string; client: ClientInfo; before: RiskDecision; solution?: string; waitTicket?: string }): Promise<void> {
     const { tenantId, client } = input;
     this.deps.starts?.countStart(tenantId);

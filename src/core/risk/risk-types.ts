@@ -90,5 +90,10 @@ export interface RiskAssessor {
  * (with a fresh challenge in its details) when one is needed and missing, wrong, expired or replayed.
  */
 export interface ProofOfWorkGate {
+  /**
+   * When every start needs a proof now (mode `always`, attack mode) and this one carries none, refuses it at once —
+   * before the risk engine counts or scores it, so a flood of unsolved starts costs little. Else returns.
+   */
+  refuseUnproven(input: { tenantId: string; client: ClientInfo; solution?: string; waitTicket?: string }): Promise<void>;
   check(input: { tenantId: string; client: ClientInfo; before: RiskDecision; solution?: string; waitTicket?: string }): Promise<void>;
 }
