@@ -4,7 +4,10 @@
 // Every address is a loopback alias (Linux answers on all of 127.0.0.0/8 without configuration): a socket
 // bound to it with `localAddress` reaches the server as that client, so the per-IP limits see many clients.
 // The server keeps its default start limits (`keepLimits`); everything else stays raised as in the other phases.
+import { fork } from 'node:child_process';
 import http from 'node:http';
+import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { passphrase } from './lib/passphrase.mjs';
@@ -32,12 +35,50 @@ function post(url, agent, path, payload, timeoutMs = 30_000) {
   });
 }
 
-/** An offered ALTCHA v2 challenge solved as the start's `proofOfWork.solution` (altcha-lib, as test/http/proof-of-work.test.ts). */
-async function solve(challenge) {
-  const [{ solveChallenge }, { deriveKey }] = await Promise.all([import('altcha-lib'), import('altcha-lib/algorithms/sha')]);
-  const solution = await solveChallenge({ challenge, deriveKey });
-  if (!solution) throw new Error('proof-of-work: no solution found');
-  return Buffer.from(JSON.stringify({ challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution })).toString('base64');
+/** GET through `agent`; resolves `{ status, body }`. */
+function get(url, agent, path, timeoutMs = 30_000) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { host: url.hostname, port: Number(url.port), path, method: 'GET', agent, timeout: timeoutMs, headers: { 'user-agent': 'unlatch-bench-flood' } },
+      (response) => collectJson(response, resolve, reject),
+    );
+    request.on('timeout', () => request.destroy(new Error(`GET ${path} timed out after ${timeoutMs} ms`)));
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+/**
+ * The people's devices: a child process (bench/solver-process.mjs) at priority `nice` that solves offered ALTCHA
+ * v2 challenges into the start's `proofOfWork.solution` (altcha-lib, as test/http/proof-of-work.test.ts).
+ */
+export function forkSolver(nice = 10) {
+  const child = fork(fileURLToPath(new URL('./solver-process.mjs', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    setPriority(child.pid, nice);
+  } catch {
+    // Not allowed here: the solving then competes with the server as an equal.
+  }
+  const pending = new Map();
+  let next = 0;
+  child.on('message', ({ id, solution, error, cpuMs }) => {
+    const waiter = pending.get(id);
+    pending.delete(id);
+    if (error) waiter?.reject(new Error(error));
+    else waiter?.resolve(solution ?? cpuMs);
+  });
+  const ask = (message) =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      child.send({ id, ...message });
+    });
+  return {
+    solve: (challenge) => ask({ challenge }),
+    /** The solver's CPU so far, core-ms. */
+    cpuMs: () => ask({ cpu: true }),
+    close: () => child.disconnect(),
+  };
 }
 
 /** How a flood answer is counted: accepted (202), rate_limited (429), proof_of_work (the gate's refusal), other. */
@@ -90,11 +131,16 @@ export function startFlood({ url, connections, addresses, counting }) {
 /**
  * `clients` loops of complete resets for `durationMs`, each flow on its own bench account and from its own
  * source address (people come from their own addresses; one address would meet the per-IP start limit).
- * A start answered 428 (proof-of-work) is solved and sent again, counted in `solved`; the solving is in the start's time.
+ * As a person at the start page does, each flow first loads the page's challenge (`GET /api/v1/reset/challenge`)
+ * and takes `thinkMs` to type the username, while the widget solves the challenge in the background when every
+ * start needs a proof now (on `solver`, the person's device); Continue is pressed when both are done. The flow's
+ * time runs from Continue, in both windows alike; the solving is sampled apart (`samples.solve`, and how long it
+ * kept the person waiting past their typing in `samples.solveWait`). A start still answered 428 (proof-of-work on
+ * risk) is solved and sent again inside the flow's time. Both count in `solved`.
  * Returns per-flow samples (ms) of the start step and the whole flow, and failures by kind.
  */
-export async function legitimateResets({ url, outbox, clients, durationMs, nextAccount, nextAddress }) {
-  const samples = { start: [], total: [] };
+export async function legitimateResets({ url, outbox, clients, durationMs, nextAccount, nextAddress, solver, thinkMs }) {
+  const samples = { start: [], total: [], solve: [], solveWait: [] };
   const failures = new Map();
   let solved = 0;
   const deadline = performance.now() + durationMs;
@@ -103,13 +149,26 @@ export async function legitimateResets({ url, outbox, clients, durationMs, nextA
       const account = nextAccount();
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress: nextAddress() });
       try {
+        // The page: its challenge, solved in the background when every start needs one now.
+        const page = await get(url, agent, '/api/v1/reset/challenge');
+        if (page.status !== 200) throw new Error(`challenge: HTTP ${page.status}`);
+        const s0 = performance.now();
+        const [proofOfWork] = await Promise.all([
+          page.body.required ? solver.solve(page.body.challenge).then((solution) => ({ solution, ms: performance.now() - s0 })) : undefined,
+          sleep(thinkMs),
+        ]);
+        if (proofOfWork) {
+          solved += 1;
+          samples.solve.push(proofOfWork.ms);
+          samples.solveWait.push(Math.max(0, proofOfWork.ms - thinkMs));
+        }
         const t0 = performance.now();
         const after = outbox.cursor();
-        let started = await post(url, agent, '/api/v1/reset', { identifier: account.identifier });
+        let started = await post(url, agent, '/api/v1/reset', { identifier: account.identifier, ...(proofOfWork ? { proofOfWork: { solution: proofOfWork.solution } } : {}) });
         // Proof-of-work asked (always, on risk, or attack mode): solve the offered challenge, as the widget would.
         if (started.status === 428 && started.body?.challenge) {
           solved += 1;
-          const solution = await solve(started.body.challenge);
+          const solution = await solver.solve(started.body.challenge);
           started = await post(url, agent, '/api/v1/reset', { identifier: account.identifier, proofOfWork: { solution } });
         }
         if (started.status !== 202) throw new Error(`start: HTTP ${started.status} ${JSON.stringify(started.body).slice(0, 80)}`);

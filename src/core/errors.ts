@@ -73,13 +73,20 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** Refusals a flood gets, answered without a stack trace (nothing went wrong in Unlatch). */
+const WITHOUT_STACK: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['rate_limited', 'proof_of_work_required']);
+
 /** The typed error core throws for the exceptional; expected verification failures are results, not throws. */
 export class UnlatchError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown>;
 
   constructor(code: ErrorCode, details: Record<string, unknown> = {}, message?: string) {
+    // A flood is answered with these by the thousand; their stack would say nothing and cost time.
+    const stackLimit = Error.stackTraceLimit;
+    if (WITHOUT_STACK.has(code)) Error.stackTraceLimit = 0;
     super(message ?? code);
+    Error.stackTraceLimit = stackLimit;
     this.name = 'UnlatchError';
     this.code = code;
     this.details = details;

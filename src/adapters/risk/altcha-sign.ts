@@ -21,23 +21,26 @@ export function signChallengeSync(input: {
   secret: string;
   keySecret: string;
 }): SignedChallenge {
-  const nonce = randomBytes(16);
-  const salt = randomBytes(16);
+  // One draw for both (a refusal answer signs one of these, so every call counts).
+  const random = randomBytes(32);
+  const nonce = random.subarray(0, 16);
+  const salt = random.subarray(16);
   const counter = Buffer.alloc(4);
   counter.writeUInt32BE(input.counter);
   // The `sha` key derivation: SHA-256 of salt, nonce and the big-endian counter, then `cost - 1` more rounds.
   let key = createHash('sha256').update(salt).update(nonce).update(counter).digest();
   for (let round = 1; round < input.cost; round += 1) key = createHash('sha256').update(key).digest();
-  const parameters = sortKeys({
+  // Written in code-point order already: only the caller's `data` needs sorting.
+  const parameters = {
     algorithm: 'SHA-256',
     cost: input.cost,
-    data: input.data,
+    data: sortKeys(input.data),
     keyLength: key.length,
     keyPrefix: key.subarray(0, key.length / 2).toString('hex'),
     keySignature: createHmac('sha256', Buffer.from(input.keySecret, 'utf8')).update(key).digest('hex'),
     nonce: nonce.toString('hex'),
     salt: salt.toString('hex'),
-  });
+  };
   const signature = createHmac('sha256', Buffer.from(input.secret, 'utf8')).update(JSON.stringify(parameters)).digest('hex');
   return { parameters, signature };
 }
