@@ -35,6 +35,7 @@ const HELP = `Usage: npm run bench -- [options]        (or: node bench/reset-flo
   --flood-addresses N   Phase F flood source addresses 127.1.x.y (default 128)
   --flood-warmup S      Phase F seconds of flood alone before the measured window (default 10)
   --flood-keep-limits L Phase F buckets left at their defaults (default start_ip,start_identifier)
+  --flood-think-ms N    Phase F: how long each person types before Continue (default 500)
   --production-duration S        Phase P complete-reset seconds per node count (default 15)
   --production-start-duration S  Phase P start-step seconds per node count (default 10)
   --redis-url URL       Phase P rate-limit store (default redis://127.0.0.1:6379)
@@ -67,6 +68,7 @@ function parseOptions(argv) {
       'flood-addresses': { type: 'string', default: '128' },
       'flood-warmup': { type: 'string', default: '10' },
       'flood-keep-limits': { type: 'string', default: 'start_ip,start_identifier' },
+      'flood-think-ms': { type: 'string', default: '500' },
       'production-duration': { type: 'string', default: '15' },
       'production-start-duration': { type: 'string', default: '10' },
       'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
@@ -106,6 +108,7 @@ function parseOptions(argv) {
     floodConnections: Math.floor(number('flood-connections', 1)),
     floodAddresses: Math.floor(number('flood-addresses', 1)),
     floodWarmup: number('flood-warmup', 0),
+    floodThinkMs: number('flood-think-ms', 0),
     floodKeepLimits: values['flood-keep-limits'].split(',').map((b) => b.trim()).filter(Boolean),
     redisUrl: values['redis-url'],
     serverExecArgv: values['server-node-options'].split(/\s+/).filter(Boolean),
@@ -385,6 +388,7 @@ async function main() {
       results.phaseF = await runFloodPhase({
         say, dist: options.dist, clients: 4, durationS: options.floodDuration, warmupS: options.warmup, floodWarmupS: options.floodWarmup,
         connections: options.floodConnections, addresses: options.floodAddresses, keepLimits: options.floodKeepLimits, users: options.users,
+        thinkMs: options.floodThinkMs,
       });
     }
 
