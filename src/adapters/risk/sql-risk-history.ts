@@ -29,15 +29,7 @@ export class SqlRiskHistory implements RiskHistory {
   }
 
   async devices(tenantId: string, subjectId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('risk_devices')
-      .select('device_hash')
-      .where('tenant_id', '=', tenantId)
-      .where('subject_id', '=', subjectId)
-      .orderBy('last_seen', 'desc')
-      .limit(MAX_KNOWN_DEVICES)
-      .execute();
-    return rows.map((r) => r.device_hash);
+    return newestDevices(this.db, tenantId, subjectId);
   }
 
   async record(success: SuccessRecord): Promise<void> {
@@ -66,23 +58,29 @@ export class SqlRiskHistory implements RiskHistory {
         .values({ ...device, first_seen: now, last_seen: now })
         .onConflict((oc) => oc.columns(['tenant_id', 'subject_id', 'device_hash']).doUpdateSet({ last_seen: now }))
         .execute();
-      const keep = await tx
-        .selectFrom('risk_devices')
-        .select('device_hash')
-        .where('tenant_id', '=', tenantId)
-        .where('subject_id', '=', subjectId)
-        .orderBy('last_seen', 'desc')
-        .limit(MAX_KNOWN_DEVICES)
-        .execute();
+      const keep = await newestDevices(tx, tenantId, subjectId);
       if (keep.length < MAX_KNOWN_DEVICES) return;
       await tx
         .deleteFrom('risk_devices')
         .where('tenant_id', '=', tenantId)
         .where('subject_id', '=', subjectId)
-        .where('device_hash', 'not in', keep.map((k) => k.device_hash))
+        .where('device_hash', 'not in', keep)
         .execute();
     });
   }
+}
+
+/** The account's most recently used device hashes, newest first, at most {@link MAX_KNOWN_DEVICES}. */
+async function newestDevices(db: Kysely<Database>, tenantId: string, subjectId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('risk_devices')
+    .select('device_hash')
+    .where('tenant_id', '=', tenantId)
+    .where('subject_id', '=', subjectId)
+    .orderBy('last_seen', 'desc')
+    .limit(MAX_KNOWN_DEVICES)
+    .execute();
+  return rows.map((r) => r.device_hash);
 }
 
 function hoursOf(text: string): number[] {
