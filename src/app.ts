@@ -215,10 +215,6 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     store.onAuditCommit((entries) => riskMetrics.auditCommitted(entries));
     // "This wasn't me" reports, fraud labels and the friction rating (docs/fraud-reports.md).
     const fraud = buildFraudServices({ config, db: database.db, store, limiter, clock, metrics });
-    // Resets the risk engine holds for review: the person's waiting page, the console's Reviews area, the gauge (docs/risk.md).
-    const reviewQueue = new SqlReviewQueue(database.db);
-    const reviews = buildReviewServices({ store, queue: reviewQueue, clock, settings: config.reset });
-    registerReviewGauge(metrics.registry, { tenantIds: config.tenants.map((t) => t.id), read: () => reviewQueue.countPending(clock.now()) });
     // The offline breach list (docs/breached-passwords.md): a missing or damaged file stops the start.
     breached = config.password.breachedFilter ? openBreachedFilters(config.password.breachedFilter, {
       onSwap: (reader) => logger.info({ entries: reader.header.entryCount, source: reader.header.source }, 'breached-password filter replaced'),
@@ -284,6 +280,12 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
     const answerHasher = new Argon2AnswerHasher(hasher);
     // Forced resets after an incident; its store is also the reset policy's lookup of `strict` overrides.
     const incidents = buildIncidents({ db: database.db, store, directory, sessions, methods, tenants, clock, policyFor: (tenantId) => policyFor(config.policy, tenantId), smsAvailable: sms !== null });
+    // Resets the risk engine holds for review: the person's waiting page and notice, the console's Reviews area, the gauge (docs/risk.md).
+    const reviewQueue = new SqlReviewQueue(database.db);
+    const reviews = buildReviewServices({
+      store, queue: reviewQueue, clock, settings: config.reset, notices: { directory, methods, tenants, policyFor: (tenantId) => policyFor(config.policy, tenantId) },
+    });
+    registerReviewGauge(metrics.registry, { tenantIds: config.tenants.map((t) => t.id), read: () => reviewQueue.countPending(clock.now()) });
     const resetFlow = traceResetFlow(new ResetFlow({
       store, directory, tenants, keys, limiter, passwords, clock, observer: metrics, settings: config.reset, sessions, methods, verifier, passkeys,
       policyFor: (tenantId) => policyFor(config.policy, tenantId), sms, answerHasher, accessPasses,

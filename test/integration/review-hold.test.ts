@@ -88,6 +88,13 @@ describe.each(['sqlite', 'postgres'] as const)('hold for review (%s)', (database
     expect(view.next).toBe('set_password');
     expect(new Date(view.expiresAt).getTime()).toBeGreaterThan(t.clock.now().getTime() + (t.config.reset.passwordStepTtlSeconds - 60) * 1000);
     expect(valueOf(await scrape(), PENDING)).toBe(0);
+    // Told by mail, in case the page was closed during the wait: go back where you started, before the step runs out.
+    await t.deliverMail();
+    const told = (await t.mailsTo('alice@example.com')).find((m) => m.subject === 'Your Demo password reset was approved');
+    expect(told?.text).toContain(`before ${new Date(view.expiresAt).toISOString().slice(0, 16).replace('T', ' ')}`);
+    expect(told?.text).toContain('to choose your new password');
+    expect(told?.text).toMatch(/https?:\/\/\S+\/reset\/review\b/);
+    expect(told?.text).not.toMatch(/token=/);
     const done = await api(`/api/v1/reset/${flowId}/password`, { password: 'a brand new passphrase 1' });
     expect(done.statusCode, done.body).toBe(200);
     // Decided once: the flow is no longer in the queue.
@@ -103,6 +110,8 @@ describe.each(['sqlite', 'postgres'] as const)('hold for review (%s)', (database
     expect(visibleText((await operator.get(`/admin/t/demo/reviews/${id}`)).body)).toContain('Account unlock');
     expect((await operator.post(`/admin/t/demo/reviews/${id}`, { decision: 'approve', note: 'Alice called from her desk' })).statusCode).toBe(303);
     expect((await api(`/api/v1/reset/${flowId}`)).json()).toMatchObject({ next: 'unlock' });
+    await t.deliverMail();
+    expect((await t.mailsTo('alice@example.com')).find((m) => m.subject === 'Your Demo password reset was approved')?.text).toContain('to unlock your account');
     expect((await api(`/api/v1/reset/${flowId}/password`, { password: 'not the step it is at 12' })).statusCode).toBe(409);
   });
 
@@ -128,6 +137,10 @@ describe.each(['sqlite', 'postgres'] as const)('hold for review (%s)', (database
     const rejected = await operator.post(`/admin/t/demo/reviews/${id}`, { decision: 'reject', note: 'Bob is on holiday and did not ask' });
     expect(rejected.headers.location).toBe('/admin/t/demo/reviews?done=rejected');
     expect((await audit('reset.review_rejected')).find((e) => e.flowId === id)).toMatchObject({ outcome: 'success', actor: 'operator:demo/opal' });
+    await t.deliverMail();
+    const notice = (await t.mailsTo('bob@example.com')).find((m) => m.subject === 'Your Demo password reset was not approved');
+    expect(notice?.text).toContain('Your password has not changed.');
+    expect(notice?.text).not.toContain('/reset/review');
 
     const told = await person.get('/reset/review');
     expect(told.statusCode).toBe(200);

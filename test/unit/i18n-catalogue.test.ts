@@ -46,6 +46,7 @@ const DYNAMIC_KEYS: Record<string, readonly RegExp[]> = {
   mail: [
     /^(reset_code|unlock_code|address_code|address_test|password_changed|account_unlocked|methods_changed)\.(subject|heading|intro|ignore|if_you|if_not|if_not_support)$/, // templates.ts: `${kind}.subject` …
     /^(helpdesk_action|methods_changed|contacts_imported)\.body_\w+$/, // helpdesk-mail.ts, templates.ts, contacts-imported-mail.ts
+    /^review_decided\.(subject|heading|body)_(approved|rejected)$/, // review-mail.ts: `review_decided.subject_${kind}` …
     /^fraud_alert\.event_\w+$/, // report-link-mail.ts
     /^report_ready\.(name|figure)\.[\w-]+$/, // report-mail.ts
     /^sms\.code\.\w+$/, // sms-text.ts: `sms.code.${purpose}`

@@ -5,6 +5,7 @@ import { renderSmsCode } from '../sms/sms-text.js';
 import { renderHelpdeskSms } from '../sms/helpdesk-sms-text.js';
 import { renderContactsImported } from './contacts-imported-mail.js';
 import { incidentModeOf, renderIncidentNotice, renderIncidentSms } from './incident-mail.js';
+import { renderReviewDecided, reviewVerdictOf } from './review-mail.js';
 import { renderReportReady } from './report-mail.js';
 import { renderFraudAlert } from './report-link-mail.js';
 import { helpdeskActionOf, renderHelpdeskAction, renderHelpdeskCode } from './helpdesk-mail.js';
@@ -140,6 +141,18 @@ export function createMailRenderer(options: MessageTexts & { publicUrl: string; 
           mode: incidentModeOf(data.mode),
           expiresAt: new Date(String(data.expiresAt)),
           incident: String(data.incident ?? ''),
+        });
+      case 'review_decided':
+        return renderReviewDecided({
+          displayName: String(data.displayName ?? ''),
+          tenantName: String(data.tenantName ?? ''),
+          verdict: reviewVerdictOf(data.verdict),
+          purpose: data.purpose === 'unlock' ? 'unlock' : 'reset',
+          when: new Date(String(data.when)),
+          expiresAt: new Date(String(data.expiresAt)),
+          publicUrl: options.publicUrl,
+          ...(options.supportContact === undefined ? {} : { supportContact: options.supportContact }),
+          t,
         });
       case 'fraud_alert':
         return renderFraudAlert({

@@ -5,8 +5,9 @@
 /** `helpdesk_action` tells a person (mail and SMS) what the helpdesk did to their account: unlock, a pass, a one-time password, a removed method. */
 /** `fraud_alert` tells the configured security mailboxes (`security.alertEmails`) that a person reported a change as not theirs. */
 /** `incident_notice` tells a person an incident forced a new password on them, and how to set it (docs/incident-response.md). */
+/** `review_decided` tells a person an operator approved (go back and set the password) or rejected their held reset. */
 /** `report_ready` is a scheduled console report to an operator-configured recipient, its CSV attached. */
-export type NoticeTemplate = 'reset_code' | 'address_code' | 'password_changed' | 'account_unlocked' | 'methods_changed' | 'contacts_imported' | 'audit_entry' | 'sms_code' | 'report_ready' | 'enrolment_reminder' | 'expiry_reminder' | 'helpdesk_action' | 'hook_event' | 'fraud_alert' | 'incident_notice';
+export type NoticeTemplate = 'reset_code' | 'address_code' | 'password_changed' | 'account_unlocked' | 'methods_changed' | 'contacts_imported' | 'audit_entry' | 'sms_code' | 'report_ready' | 'enrolment_reminder' | 'expiry_reminder' | 'helpdesk_action' | 'hook_event' | 'fraud_alert' | 'incident_notice' | 'review_decided';
 
 /**
  * `email` goes to a person; `sms` is a text message to a phone (E.164), sent through the configured SMS

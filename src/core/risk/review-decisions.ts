@@ -8,6 +8,7 @@ import type { ResetFlowRecord } from '../reset/reset-flow-record.js';
 import type { ResetSettings } from '../reset/reset-settings.js';
 import { nextState } from '../reset/reset-states.js';
 import { approvalEvent } from './review-settings.js';
+import { prepareReviewNotice, type ReviewNoticeDeps } from './review-notice.js';
 import type { HeldFlow, ReviewQueue } from './review-types.js';
 
 /** The longest note an operator can give with a decision (it goes into the audit entry). */
@@ -27,13 +28,15 @@ export interface ReviewDecisionsDeps {
   clock: Clock;
   /** The password step's TTL (`passwordStepTtlSeconds`) starts when the flow is approved. */
   settings: Pick<ResetSettings, 'passwordStepTtlSeconds'>;
+  /** Where the person is told of the decision (absent: nobody is mailed). */
+  notices?: ReviewNoticeDeps;
 }
 
 /**
  * Operators' decisions on flows held for review (risk action `hold`): approve (the person goes on to the password
  * step, or the unlock step of an unlock flow, whose TTL starts now) or reject (the flow ends, state `rejected`).
  * Each decision needs a note and is audited (`reset.review_approved` / `reset.review_rejected`, naming the
- * operator, with the flow id), in the same transaction as the flow's change. An operator never decides on their
+ * operator, with the flow id), in the same transaction as the flow's change and the person's notice mail. An operator never decides on their
  * own account's reset: refused and audited as `denied`.
  */
 export class ReviewDecisions {
@@ -77,9 +80,12 @@ export class ReviewDecisions {
       updatedAt: now,
       version: flow.version + 1,
     };
+    // The person is told by mail, queued with the decision: a long wait may have outlasted their page.
+    const notice = this.deps.notices ? await prepareReviewNotice(this.deps.notices, flow, { verdict: input.verdict, at: now, expiresAt: next.expiresAt }) : null;
     await this.deps.store.transaction(async (tx) => {
       if (!(await tx.flows.update(next, flow.version))) throw new UnlatchError('conflict');
       await tx.audit.append(entry('success', { note, score: flow.risk?.score ?? null }));
+      await notice?.(tx);
     });
     return { ok: true };
   }

@@ -2,6 +2,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import type { ResetSettings } from '../reset/reset-settings.js';
 import { ReviewDecisions } from './review-decisions.js';
+import type { ReviewNoticeDeps } from './review-notice.js';
 import type { ReviewQueue } from './review-types.js';
 import { reviewWait, type ReviewWait } from './review-wait.js';
 
@@ -13,7 +14,7 @@ export interface ReviewServices {
   wait(flowId: string): Promise<ReviewWait>;
 }
 
-export function buildReviewServices(deps: { store: Store; queue: ReviewQueue; clock: Clock; settings: Pick<ResetSettings, 'passwordStepTtlSeconds'> }): ReviewServices {
+export function buildReviewServices(deps: { store: Store; queue: ReviewQueue; clock: Clock; settings: Pick<ResetSettings, 'passwordStepTtlSeconds'>; notices?: ReviewNoticeDeps }): ReviewServices {
   return {
     decisions: new ReviewDecisions(deps),
     queue: deps.queue,
