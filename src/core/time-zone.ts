@@ -38,10 +38,38 @@ export function expiryText(when: Date, lang: string, zone: string = DEFAULT_TIME
 export function clockTime(when: Date, lang: string, zone: string = DEFAULT_TIME_ZONE): string {
   for (const [language, timeZone] of [[lang, zone], ['en', zone], ['en', DEFAULT_TIME_ZONE]] as const) {
     try {
-      return new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone, timeZoneName: 'short' }).format(when);
+      return cachedFormat(`clock\u0000${language}\u0000${timeZone}`, () => new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone, timeZoneName: 'short' })).format(when);
     } catch {
       // An unknown language tag or zone: the next, plainer format.
     }
   }
   return `${when.toISOString().slice(11, 16)} UTC`;
+}
+
+/** The hour of the day (0–23) of `when` in an IANA zone; UTC when the zone is unset or unknown. */
+export function hourIn(when: Date, zone: string | undefined): number {
+  if (zone === undefined || zone === DEFAULT_TIME_ZONE) return when.getUTCHours();
+  try {
+    const hour = Number(cachedFormat(`hour\u0000${zone}`, () => new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', hourCycle: 'h23' })).format(when));
+    if (Number.isInteger(hour) && hour >= 0 && hour < 24) return hour;
+  } catch {
+    // An unknown zone (checked at start, so only a test's): UTC below.
+  }
+  return when.getUTCHours();
+}
+
+/**
+ * Building an `Intl.DateTimeFormat` costs tens of microseconds — on every start (the hour signal) and every page
+ * with a time — while formatting with a built one is cheap: one is kept per shape, language and zone, a bounded
+ * few (languages × tenant zones). A zone or language that throws is never kept.
+ */
+const formats = new Map<string, Intl.DateTimeFormat>();
+const MAX_FORMATS = 512;
+
+function cachedFormat(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  const held = formats.get(key);
+  if (held) return held;
+  const made = make();
+  if (formats.size < MAX_FORMATS) formats.set(key, made);
+  return made;
 }

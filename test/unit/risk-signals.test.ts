@@ -1,6 +1,7 @@
+import { hourIn } from '../../src/core/time-zone.js';
 import { describe, expect, it } from 'vitest';
 import {
-  attackModeSignal, countrySignal, deviceSignal, distanceKm, failedProofsSignal, hourIn, hourSignal, reputationSignals, travelSignal, velocitySignal,
+  attackModeSignal, countrySignal, deviceSignal, distanceKm, failedProofsSignal, hourSignal, reputationSignals, travelSignal, velocitySignal,
 } from '../../src/core/risk/risk-signals.js';
 import { riskSettings } from '../helpers/risk-settings.js';
 
@@ -104,6 +105,10 @@ describe('time of day', () => {
     expect(hourIn(when, 'Europe/Berlin')).toBe(0);
     expect(hourIn(when, 'America/New_York')).toBe(18);
     expect(hourIn(when, undefined)).toBe(22);
+    // The zone's formatter is kept: another moment in the same zone reads its own hour (winter time here).
+    expect(hourIn(new Date('2026-01-15T06:10:00Z'), 'Europe/Berlin')).toBe(7);
+    expect(hourIn(when, 'Not/A_Zone')).toBe(22);
+    expect(hourIn(new Date('2026-01-15T06:10:00Z'), 'Not/A_Zone')).toBe(6);
   });
 });
 

@@ -1,3 +1,4 @@
+import { hourIn } from '../time-zone.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import type { Clock } from '../ports/clock.js';
 import type { LimitBucket, Limiter } from '../ports/limiter.js';
@@ -8,7 +9,7 @@ import { allowDecision, decideAfter, decideBefore, riskPolicyFor } from './risk-
 import type { GeoLocator, IpReputation, RiskHistory } from './risk-ports.js';
 import { RISK_BUCKET_POINTS, VELOCITY_BUCKETS, type RiskSettings, type VelocitySignal } from './risk-settings.js';
 import {
-  attackModeSignal, countrySignal, deviceSignal, failedProofsSignal, hourIn, hourSignal, reputationSignals, travelSignal, velocitySignal,
+  attackModeSignal, countrySignal, deviceSignal, failedProofsSignal, hourSignal, reputationSignals, travelSignal, velocitySignal,
 } from './risk-signals.js';
 import type { AfterLookupInput, BeforeLookupInput, RiskAssessor, RiskDecision, RiskSignal, SuccessInput } from './risk-types.js';
 

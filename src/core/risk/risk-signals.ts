@@ -86,14 +86,3 @@ export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: numbe
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
-/** The hour of the day (0–23) of `when` in an IANA zone; UTC when the zone is unknown. */
-export function hourIn(when: Date, zone: string | undefined): number {
-  try {
-    const text = new Intl.DateTimeFormat('en-US', { timeZone: zone ?? 'UTC', hour: 'numeric', hourCycle: 'h23' }).format(when);
-    const hour = Number(text);
-    if (Number.isInteger(hour) && hour >= 0 && hour < 24) return hour;
-  } catch {
-    // An unknown zone (checked at start, so only a test's): UTC below.
-  }
-  return when.getUTCHours();
-}
