@@ -4,7 +4,11 @@ import type { AuditEntryInput } from '../../src/core/ports/audit.js';
 import type { Store, StoreTx } from '../../src/core/ports/store.js';
 import type { ResetFlowRecord } from '../../src/core/reset/reset-flow-record.js';
 import { ReviewDecisions } from '../../src/core/risk/review-decisions.js';
+import type { ReviewNoticeDeps } from '../../src/core/risk/review-notice.js';
 import type { ReviewQueue } from '../../src/core/risk/review-types.js';
+import type { OutboxMessageInput } from '../../src/core/ports/outbox.js';
+import type { DirectoryAccount } from '../../src/core/ports/directory.js';
+import { DEFAULT_TENANT_POLICY } from '../../src/core/policy/method-policy.js';
 
 const NOW = new Date('2026-12-07T12:00:00Z');
 const client = { ip: '192.0.2.7', userAgent: 'test', correlationId: 'c1' };
@@ -20,12 +24,14 @@ function heldFlow(changes: Partial<ResetFlowRecord> = {}): ResetFlowRecord {
 }
 
 /** One flow in memory, updated with the optimistic version check; the entries each transaction appended. */
-function world(flow: ResetFlowRecord) {
+function world(flow: ResetFlowRecord, notices?: ReviewNoticeDeps) {
   let stored = flow;
   const entries: AuditEntryInput[] = [];
+  const mails: OutboxMessageInput[] = [];
   const tx = {
     flows: { update: async (next: ResetFlowRecord, expected: number) => (stored.version === expected ? ((stored = next), true) : false) },
     audit: { append: async (entry: AuditEntryInput) => void entries.push(entry) },
+    outbox: { enqueue: async (message: OutboxMessageInput) => void mails.push(message) },
   } as unknown as StoreTx;
   const store = { transaction: async <T>(work: (t: StoreTx) => Promise<T>) => work(tx) } as unknown as Store;
   const queue: ReviewQueue = {
@@ -33,14 +39,43 @@ function world(flow: ResetFlowRecord) {
     get: async (tenantId, id) => (tenantId === stored.tenantId && id === stored.id ? stored : null),
     countPending: async () => ({}),
   };
-  const decisions = new ReviewDecisions({ store, queue, clock: { now: () => NOW }, settings: { passwordStepTtlSeconds: 600 } });
-  return { decisions, entries, current: () => stored };
+  const decisions = new ReviewDecisions({ store, queue, clock: { now: () => NOW }, settings: { passwordStepTtlSeconds: 600 }, ...(notices ? { notices } : {}) });
+  return { decisions, entries, mails, current: () => stored };
 }
 
 const decide = (w: ReturnType<typeof world>, verdict: 'approve' | 'reject', note = 'called back', who: Operator = operator, tenantId = 't1') =>
   w.decisions.decide({ operator: who, client, tenantId, flowId: 'f1', verdict, note });
 
+/** Where notices go: Alice's directory mailbox (the default policy trusts it), or a directory that is down. */
+function notices(directoryDown = false): ReviewNoticeDeps {
+  const alice = { id: 'alice', tenantId: 't1', username: 'alice', displayName: 'Alice Archer', email: 'alice@example.com', enabled: true, groups: [] } as unknown as DirectoryAccount;
+  return {
+    directory: { findById: async () => { if (directoryDown) throw new Error('directory down'); return alice; } },
+    methods: { listForSubject: async () => [] },
+    tenants: { get: () => ({ id: 't1', name: 'Tenant One' }) } as unknown as ReviewNoticeDeps['tenants'],
+    policyFor: () => DEFAULT_TENANT_POLICY,
+  };
+}
+
 describe('review decisions', () => {
+  it('queues the person\'s notice with the decision, in the language they started in, and counts it in the audit entry', async () => {
+    const w = world(heldFlow({ lang: 'de' }), notices());
+    expect(await decide(w, 'approve')).toEqual({ ok: true });
+    expect(w.mails).toEqual([expect.objectContaining({
+      channel: 'email', template: 'review_decided', to: 'alice@example.com', flowId: 'f1', subjectId: 'alice', idempotencyKey: 'review:f1:0',
+      data: expect.objectContaining({ verdict: 'approve', purpose: 'reset', lang: 'de', tenantName: 'Tenant One', expiresAt: new Date(NOW.getTime() + 600_000).toISOString() }),
+    })]);
+    expect(w.entries[0]?.details).toMatchObject({ mailed: 1 });
+  });
+
+  it('takes the decision when the directory cannot be read for the notice, and says so in the audit entry', async () => {
+    const w = world(heldFlow(), notices(true));
+    expect(await decide(w, 'reject', 'not her')).toEqual({ ok: true });
+    expect(w.current().state).toBe('rejected');
+    expect(w.mails).toEqual([]);
+    expect(w.entries[0]?.details).toMatchObject({ mailed: 'unavailable' });
+  });
+
   it('approves to the password step, whose TTL starts now, audited with the operator, note and flow id', async () => {
     const w = world(heldFlow());
     expect(await decide(w, 'approve', '  called back on the desk phone  ')).toEqual({ ok: true });

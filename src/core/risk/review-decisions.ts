@@ -8,7 +8,7 @@ import type { ResetFlowRecord } from '../reset/reset-flow-record.js';
 import type { ResetSettings } from '../reset/reset-settings.js';
 import { nextState } from '../reset/reset-states.js';
 import { approvalEvent } from './review-settings.js';
-import { prepareReviewNotice, type ReviewNoticeDeps } from './review-notice.js';
+import { prepareReviewNotice, type QueueReviewNotice, type ReviewNoticeDeps } from './review-notice.js';
 import type { HeldFlow, ReviewQueue } from './review-types.js';
 
 /** The longest note an operator can give with a decision (it goes into the audit entry). */
@@ -81,13 +81,27 @@ export class ReviewDecisions {
       version: flow.version + 1,
     };
     // The person is told by mail, queued with the decision: a long wait may have outlasted their page.
-    const notice = this.deps.notices ? await prepareReviewNotice(this.deps.notices, flow, { verdict: input.verdict, at: now, expiresAt: next.expiresAt }) : null;
+    const notice = await this.notice(flow, { verdict: input.verdict, at: now, expiresAt: next.expiresAt });
     await this.deps.store.transaction(async (tx) => {
       if (!(await tx.flows.update(next, flow.version))) throw new UnlatchError('conflict');
-      await tx.audit.append(entry('success', { note, score: flow.risk?.score ?? null }));
-      await notice?.(tx);
+      await tx.audit.append(entry('success', { note, score: flow.risk?.score ?? null, mailed: notice.mailed }));
+      await notice.queue(tx);
     });
     return { ok: true };
+  }
+
+  /**
+   * The decision's notice: how many mailboxes it goes to, or `unavailable` when the directory could not be read —
+   * the decision is taken all the same (a rejection must never wait on mail), and the audit entry says so.
+   */
+  private async notice(flow: ResetFlowRecord, decision: { verdict: ReviewVerdict; at: Date; expiresAt: Date }): Promise<{ mailed: number | 'unavailable'; queue: QueueReviewNotice }> {
+    if (!this.deps.notices) return { mailed: 0, queue: async () => {} };
+    try {
+      const prepared = await prepareReviewNotice(this.deps.notices, flow, decision);
+      return { mailed: prepared.mailboxes, queue: prepared.queue };
+    } catch {
+      return { mailed: 'unavailable', queue: async () => {} };
+    }
   }
 
   private waiting(flow: ResetFlowRecord): boolean {

@@ -28,9 +28,9 @@ export async function prepareReviewNotice(
   deps: ReviewNoticeDeps,
   flow: ResetFlowRecord,
   decision: { verdict: 'approve' | 'reject'; at: Date; expiresAt: Date },
-): Promise<QueueReviewNotice> {
+): Promise<{ mailboxes: number; queue: QueueReviewNotice }> {
   const account = flow.subjectId === null ? null : await deps.directory.findById(flow.tenantId, flow.subjectId);
-  if (!account) return async () => {};
+  if (!account) return { mailboxes: 0, queue: async () => {} };
   const mailboxes = await mailboxesOf(deps.methods, account, deps.policyFor);
   const data = {
     displayName: account.displayName ?? account.username,
@@ -41,12 +41,15 @@ export async function prepareReviewNotice(
     expiresAt: decision.expiresAt.toISOString(),
     ...languageMark(flow.lang, account.preferredLanguage),
   };
-  return async (tx) => {
-    for (const [index, to] of mailboxes.entries()) {
-      await tx.outbox.enqueue({
-        channel: 'email', template: 'review_decided', tenantId: flow.tenantId, to, data, subjectId: account.id, flowId: flow.id,
-        idempotencyKey: `review:${flow.id}:${index}`.slice(0, 128),
-      });
-    }
+  return {
+    mailboxes: mailboxes.length,
+    queue: async (tx) => {
+      for (const [index, to] of mailboxes.entries()) {
+        await tx.outbox.enqueue({
+          channel: 'email', template: 'review_decided', tenantId: flow.tenantId, to, data, subjectId: account.id, flowId: flow.id,
+          idempotencyKey: `review:${flow.id}:${index}`.slice(0, 128),
+        });
+      }
+    },
   };
 }
