@@ -24,13 +24,20 @@ export type ErrorTranslator = (code: ErrorCode | 'detail.field', request?: Fasti
  */
 export function errorTranslator(i18n: i18n): ErrorTranslator {
   const fixed = new Map<string, TFunction>();
+  // A title without parameters is the same text every time: floods of refusals are answered from here.
+  const titles = new Map<string, string>();
   return (code, request, params) => {
     const header = request?.headers['accept-language'];
     const lng = request ? chooseLanguage({ cookie: request.cookies?.[LANGUAGE_COOKIE], acceptLanguage: typeof header === 'string' ? header : undefined, available: availableLanguages(i18n) }) : 'en';
+    const key = params === undefined ? `${lng}\u0000${code}` : null;
+    const known = key === null ? undefined : titles.get(key);
+    if (known !== undefined) return known;
     let t = fixed.get(lng);
     if (!t) fixed.set(lng, (t = i18n.getFixedT(lng, 'errors')));
-    const text: unknown = t(code, { ...params, interpolation: { escapeValue: false } });
-    return typeof text === 'string' && text.length > 0 ? text : code;
+    const raw: unknown = t(code, { ...params, interpolation: { escapeValue: false } });
+    const text = typeof raw === 'string' && raw.length > 0 ? raw : code;
+    if (key !== null) titles.set(key, text);
+    return text;
   };
 }
 

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 
 /** What a signed ALTCHA v2 challenge is made of (the widget's and altcha-lib's format). */
 export interface SignedChallenge {
@@ -37,12 +37,24 @@ export function signChallengeSync(input: {
     data: sortKeys(input.data),
     keyLength: key.length,
     keyPrefix: key.subarray(0, key.length / 2).toString('hex'),
-    keySignature: createHmac('sha256', Buffer.from(input.keySecret, 'utf8')).update(key).digest('hex'),
+    keySignature: createHmac('sha256', hmacKey(input.keySecret)).update(key).digest('hex'),
     nonce: nonce.toString('hex'),
     salt: salt.toString('hex'),
   };
-  const signature = createHmac('sha256', Buffer.from(input.secret, 'utf8')).update(JSON.stringify(parameters)).digest('hex');
+  const signature = createHmac('sha256', hmacKey(input.secret)).update(JSON.stringify(parameters)).digest('hex');
   return { parameters, signature };
+}
+
+/** The HMAC key of a secret, made once: a key ring holds a few, and every refusal under a flood signs with one. */
+const keys = new Map<string, KeyObject>();
+function hmacKey(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    if (keys.size >= 64) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
 }
 
 /** Keys in code-point order at every level, undefined values left out: the JSON the signature is over. */
