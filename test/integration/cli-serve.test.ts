@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_MAIN, ensureBuiltCli } from '../helpers/built-cli.js';
 import { startCli } from '../helpers/cli-runner.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const MAIN = join(ROOT, 'dist/src/cli/main.js');
+const MAIN = BUILT_MAIN;
 
 /** An environment with nothing of ours in it but what the test sets. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -59,10 +59,7 @@ describe('the built CLI (dist), as a child process', () => {
   let dataDir: string;
   beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'unlatch-dist-'));
-    const started = Date.now();
-    // Others' files may still have type errors mid-change; tsc emits regardless, and a fresh main.js is what counts.
-    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, encoding: 'utf8' });
-    if (!existsSync(MAIN) || statSync(MAIN).mtimeMs < started - 1000) throw new Error(`build did not produce ${MAIN}: ${build.stdout}${build.stderr}`);
+    ensureBuiltCli();
   }, 120_000);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

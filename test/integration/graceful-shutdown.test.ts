@@ -1,13 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_MAIN, ensureBuiltCli } from '../helpers/built-cli.js';
 import { stringify } from 'yaml';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const MAIN = join(ROOT, 'dist/src/cli/main.js');
+const MAIN = BUILT_MAIN;
 /** Kubernetes' default grace period is 30 s; Unlatch's own deadline is 10 s. */
 const EXIT_DEADLINE_MS = 10_000;
 
@@ -47,10 +47,7 @@ describe('graceful shutdown of the built CLI `serve` on SIGTERM', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'unlatch-shutdown-'));
-    const started = Date.now();
-    // Others' files may still have type errors mid-change; tsc emits regardless, and a fresh main.js is what counts.
-    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, encoding: 'utf8' });
-    if (!existsSync(MAIN) || statSync(MAIN).mtimeMs < started - 1000) throw new Error(`build did not produce ${MAIN}: ${build.stdout}${build.stderr}`);
+    ensureBuiltCli();
   }, 120_000);
   afterAll(() => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
