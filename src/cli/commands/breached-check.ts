@@ -1,8 +1,7 @@
 import { createInterface } from 'node:readline';
-import { FilterReader } from '../../adapters/password/breached/filter-reader.js';
 import type { Command } from '../command.js';
 import { CliFailure } from '../errors.js';
-import { FILE_OPTION, KIND_OPTION, filterPath, kindOption } from './breached-options.js';
+import { FILE_OPTION, KIND_OPTION, filterPath, kindOption, openFilter } from './breached-options.js';
 
 export const breachedCheckCommand: Command = {
   name: 'breached check',
@@ -17,13 +16,7 @@ export const breachedCheckCommand: Command = {
   async run(ctx) {
     const kind = kindOption(ctx, 'ntlm');
     const path = filterPath(ctx, kind, 'file');
-    let reader: FilterReader;
-    try {
-      reader = FilterReader.open(path);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new CliFailure(`${path}: ${code === 'ENOENT' ? 'file not found' : code ? `cannot read it (${code})` : (error as Error).message}`);
-    }
+    const reader = openFilter(path);
     if (reader.header.kind !== kind) {
       reader.close();
       throw new CliFailure(`${path} holds the ${reader.header.kind} list, not ${kind}`);

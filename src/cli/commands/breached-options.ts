@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { BreachedKind } from '../../core/password/breached/filter-format.js';
 import { stringOption, type CommandContext, type OptionSpec } from '../command.js';
-import { UsageError } from '../errors.js';
+import { FilterReader } from '../../adapters/password/breached/filter-reader.js';
+import { CliFailure, UsageError } from '../errors.js';
 
 /** `--kind` and `--file`, shared by the `breached` commands. */
 export const KIND_OPTION: OptionSpec = { type: 'string', value: 'sha1|ntlm', description: 'which list: SHA-1 (checked at every password step) or NTLM (AD audits)' };
@@ -21,4 +22,14 @@ export function filterPath(ctx: CommandContext, kind: BreachedKind, option: stri
   const path = kind === 'ntlm' ? configured?.ntlmFile : configured?.file;
   if (path === undefined) throw new UsageError(`give --${option}, or configure password.breachedFilter.${kind === 'ntlm' ? 'ntlmFile' : 'file'}`);
   return resolve(ctx.io.cwd, path);
+}
+
+/** Opens a filter file for a command; a missing, unreadable or damaged one is one line naming the file and why. */
+export function openFilter(path: string, options: { holdInMemoryBytes?: number } = {}): FilterReader {
+  try {
+    return FilterReader.open(path, options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliFailure(`${path}: ${code === 'ENOENT' ? 'file not found' : code ? `cannot read it (${code})` : (error as Error).message}`);
+  }
 }

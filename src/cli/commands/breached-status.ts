@@ -1,7 +1,5 @@
-import { FilterReader } from '../../adapters/password/breached/filter-reader.js';
 import type { Command } from '../command.js';
-import { CliFailure } from '../errors.js';
-import { FILE_OPTION, KIND_OPTION, filterPath, kindOption } from './breached-options.js';
+import { FILE_OPTION, KIND_OPTION, filterPath, kindOption, openFilter } from './breached-options.js';
 
 export const breachedStatusCommand: Command = {
   name: 'breached status',
@@ -11,13 +9,8 @@ export const breachedStatusCommand: Command = {
   options: { kind: KIND_OPTION, file: FILE_OPTION },
   async run(ctx) {
     const path = filterPath(ctx, kindOption(ctx, 'sha1'), 'file');
-    let reader: FilterReader;
-    try {
-      reader = FilterReader.open(path);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new CliFailure(`${path}: ${code === 'ENOENT' ? 'file not found' : code ? `cannot read it (${code})` : (error as Error).message}`);
-    }
+    // Only the header is shown: never read a small filter whole.
+    const reader = openFilter(path, { holdInMemoryBytes: 0 });
     const h = reader.header;
     reader.close();
     const rows: [string, string][] = [

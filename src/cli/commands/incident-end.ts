@@ -1,6 +1,7 @@
 import { isUnlatchError } from '../../core/errors.js';
 import { tenantOption, type Command } from '../command.js';
 import { CliFailure } from '../errors.js';
+import { withQueueingApp } from '../queueing-app.js';
 import { cliActor } from './incident-common.js';
 
 export const incidentEndCommand: Command = {
@@ -17,16 +18,12 @@ export const incidentEndCommand: Command = {
     const cfg = config();
     const tenantId = tenantOption(cfg, values);
     const by = cliActor(values, io.env);
-    const { buildApp } = await import('../../app.js');
-    const app = await buildApp({ config: { ...cfg, reminders: { ...cfg.reminders, inProcess: false } }, startWorker: false });
-    try {
+    return withQueueingApp(cfg, async (app) => {
       const ended = await app.incidents.end(tenantId, positionals[0]!, by).catch((error: unknown) => {
         throw isUnlatchError(error) && error.code === 'not_found' ? new CliFailure('no such incident in this tenant') : error;
       });
       io.stdout.write(`incident ${positionals[0]!} ended: ${ended.holds} pause${ended.holds === 1 ? '' : 's'} and ${ended.overrides} stricter ${ended.overrides === 1 ? 'policy' : 'policies'} lifted\n`);
       return 0;
-    } finally {
-      await app.close();
-    }
+    });
   },
 };

@@ -1,6 +1,7 @@
 import { reportCsvHeader, reportCsvLine, reportJson } from '../../core/incident/incident-report.js';
 import { stringOption, tenantOption, type Command } from '../command.js';
 import { CliFailure, UsageError } from '../errors.js';
+import { withQueueingApp } from '../queueing-app.js';
 
 export const incidentReportCommand: Command = {
   name: 'incident report',
@@ -16,9 +17,7 @@ export const incidentReportCommand: Command = {
     if (format !== 'csv' && format !== 'json') throw new UsageError('--format must be csv or json');
     const cfg = config();
     const tenantId = tenantOption(cfg, values);
-    const { buildApp } = await import('../../app.js');
-    const app = await buildApp({ config: { ...cfg, reminders: { ...cfg.reminders, inProcess: false } }, startWorker: false });
-    try {
+    return withQueueingApp(cfg, async (app) => {
       const status = await app.incidents.status(tenantId, positionals[0]!);
       if (!status) throw new CliFailure('no such incident in this tenant');
       if (format === 'csv') {
@@ -31,8 +30,6 @@ export const incidentReportCommand: Command = {
         io.stdout.write(`${JSON.stringify({ incident: { id: i.id, tenant: i.tenantId, state: i.state, mode: i.mode, source: i.source, dryRun: i.dryRun, createdBy: i.createdBy }, counts: status.counts, people }, null, 2)}\n`);
       }
       return 0;
-    } finally {
-      await app.close();
-    }
+    });
   },
 };

@@ -8,6 +8,7 @@ import type { IncidentActor } from '../../core/incident/incident-person.js';
 import { stringOption, tenantOption, type Command } from '../command.js';
 import { parseCsv } from '../csv.js';
 import { CliFailure, oneLine, UsageError } from '../errors.js';
+import { withQueueingApp } from '../queueing-app.js';
 import type { CliIo } from '../io.js';
 import { cliActor, progressPrinter, rowLine } from './incident-common.js';
 
@@ -46,10 +47,8 @@ export const incidentResetCommand: Command = {
     const by = cliActor(values, io.env);
     const resume = stringOption(values, 'resume')?.trim();
     const start = resume ? null : await startInput(io, values);
-    const { buildApp } = await import('../../app.js');
     // Not the in-process worker: this run queues notices and hooks, the worker delivers them.
-    const app = await buildApp({ config: { ...cfg, reminders: { ...cfg.reminders, inProcess: false } }, startWorker: false });
-    try {
+    return withQueueingApp(cfg, async (app) => {
       const service = app.incidents;
       let id = resume;
       if (start) {
@@ -63,9 +62,7 @@ export const incidentResetCommand: Command = {
         io.stderr.write(`${outcome.kind === 'running' ? 'resuming' : 'started'} incident ${id}: ${outcome.counts.total} people, ${outcome.counts.pending} to do\n`);
       }
       return await runIncident(io, service, tenantId, id!, by);
-    } finally {
-      await app.close();
-    }
+    });
   },
 };
 

@@ -1,6 +1,7 @@
 import { progressLine, type IncidentProgress } from '../../core/incident/incident-progress.js';
 import { tenantOption, type Command } from '../command.js';
 import { CliFailure } from '../errors.js';
+import { withQueueingApp } from '../queueing-app.js';
 
 export const incidentStatusCommand: Command = {
   name: 'incident status',
@@ -14,9 +15,7 @@ export const incidentStatusCommand: Command = {
   async run({ io, config, values, positionals }) {
     const cfg = config();
     const tenantId = tenantOption(cfg, values);
-    const { buildApp } = await import('../../app.js');
-    const app = await buildApp({ config: { ...cfg, reminders: { ...cfg.reminders, inProcess: false } }, startWorker: false });
-    try {
+    return withQueueingApp(cfg, async (app) => {
       const id = positionals[0];
       const list = id === undefined ? await app.incidents.list(tenantId) : [await app.incidents.status(tenantId, id)];
       if (list[0] === null) throw new CliFailure('no such incident in this tenant');
@@ -25,9 +24,7 @@ export const incidentStatusCommand: Command = {
       else if (shown.length === 0) io.stdout.write(`no incidents in tenant ${tenantId}\n`);
       else for (const p of shown) io.stdout.write(`${statusText(p)}\n`);
       return 0;
-    } finally {
-      await app.close();
-    }
+    });
   },
 };
 
