@@ -1,7 +1,6 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
-import * as zxcvbnEn from '@zxcvbn-ts/language-en';
+import { type Options, ZxcvbnFactory } from '@zxcvbn-ts/core';
 import type { StrengthEstimate, StrengthEstimator } from '../../core/ports/password-strength.js';
+import { zxcvbnLanguageData } from './zxcvbn-language-data.js';
 
 /** Tuning for `ZxcvbnEstimator`; the defaults bound the worst case to tens of milliseconds. */
 export interface ZxcvbnEstimatorOptions {
@@ -15,13 +14,10 @@ export interface ZxcvbnEstimatorOptions {
   l33tMaxSubstitutions?: number;
 }
 
-/** zxcvbn's feedback sentence → its key (`straightRow`, `l33t`, …), which the pages translate. */
-const WARNING_CODES = new Map(Object.entries(zxcvbnEn.translations.warnings).map(([code, text]) => [text, code]));
-const SUGGESTION_CODES = new Map(Object.entries(zxcvbnEn.translations.suggestions).map(([code, text]) => [text, code]));
-
 /**
  * zxcvbn-ts with the common and English dictionaries; feedback in English plus its codes, so pages can say it in
  * the person's language (only the English dictionaries are loaded: other packs would cost memory on every node).
+ * The dictionaries are compact tables shared by every estimator in the process (zxcvbn-language-data.ts).
  * zxcvbn's matching is superlinear in length and the input is attacker-chosen (measured: 2.3 s for
  * 256 random symbols with library defaults), so only a prefix is estimated. Appending characters
  * never makes a password easier to guess, so estimating a prefix can only err on the strict side;
@@ -30,25 +26,31 @@ const SUGGESTION_CODES = new Map(Object.entries(zxcvbnEn.translations.suggestion
 export class ZxcvbnEstimator implements StrengthEstimator {
   private readonly zxcvbn: ZxcvbnFactory;
   private readonly maxEstimatedLength: number;
+  /** zxcvbn's feedback sentence → its key (`straightRow`, `l33t`, …), which the pages translate. */
+  private readonly warningCodes: Map<string, string>;
+  private readonly suggestionCodes: Map<string, string>;
 
   constructor(options: ZxcvbnEstimatorOptions = {}) {
     this.maxEstimatedLength = options.maxEstimatedLength ?? 64;
-    // Building the ranked dictionaries is the slow part (~150 ms): do it once, at start-up.
-    this.zxcvbn = new ZxcvbnFactory({
-      dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEn.dictionary },
-      graphs: zxcvbnCommon.adjacencyGraphs,
-      translations: zxcvbnEn.translations,
-      l33tMaxSubstitutions: options.l33tMaxSubstitutions ?? 2,
-    });
+    // Building the dictionaries is the slow part (~150 ms): done once per process, at start-up.
+    const { dictionaries, graphs, translations } = zxcvbnLanguageData();
+    this.zxcvbn = new ZxcvbnFactory({ graphs, translations, l33tMaxSubstitutions: options.l33tMaxSubstitutions ?? 2 });
+    // zxcvbn reads a ranked dictionary only as `dict[word]`; it gets the compact tables in that shape instead of
+    // building one object property per word from the lists.
+    const zxcvbnOptions = (this.zxcvbn as unknown as { options: Options }).options;
+    zxcvbnOptions.rankedDictionaries = Object.fromEntries(Object.entries(dictionaries).map(([name, table]) => [name, table.asRecord()]));
+    zxcvbnOptions.rankedDictionariesMaxWordSize = Object.fromEntries(Object.entries(dictionaries).map(([name, table]) => [name, table.maxWordLength]));
+    this.warningCodes = new Map(Object.entries(translations.warnings).map(([code, text]) => [text, code]));
+    this.suggestionCodes = new Map(Object.entries(translations.suggestions).map(([code, text]) => [text, code]));
   }
 
   estimate(password: string, userInputs: string[]): StrengthEstimate {
     const result = this.zxcvbn.check(codePointPrefix(password, this.maxEstimatedLength), userInputs);
     const { warning, suggestions } = result.feedback;
-    const estimate: StrengthEstimate = { score: result.score, suggestions, suggestionCodes: suggestions.flatMap((text) => SUGGESTION_CODES.get(text) ?? []) };
+    const estimate: StrengthEstimate = { score: result.score, suggestions, suggestionCodes: suggestions.flatMap((text) => this.suggestionCodes.get(text) ?? []) };
     if (warning) {
       estimate.warning = warning;
-      const code = WARNING_CODES.get(warning);
+      const code = this.warningCodes.get(warning);
       if (code) estimate.warningCode = code;
     }
     return estimate;
