@@ -47,7 +47,7 @@ import { buildRisk, type RiskServices } from './adapters/risk/build-risk.js';
 import { riskBucketSettings } from './config/risk-schema.js';
 import { RISK_BUCKET_POINTS } from './core/risk/risk-settings.js';
 import type { ClosableLimiter } from './adapters/limiter/bucket-limiter.js';
-import { SmtpMailer } from './adapters/mail/smtp-mailer.js';
+import type { SmtpMailer } from './adapters/mail/smtp-mailer.js';
 import { createMailRenderer, createSmsRenderer } from './adapters/mail/mail-renderer.js';
 import { brandMails, mailBrandsOf } from './adapters/mail/mail-brand.js';
 import { createLogger } from './adapters/observability/logger.js';
@@ -239,7 +239,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       onAttempt: (provider, outcome, reason) => metrics.smsAttempt(provider, outcome, reason),
     }), tracing);
     const devOutbox = config.mode === 'dev' ? new DevOutbox(database.db, clock) : null;
-    const mailer: Mailer = traceMailer(config.mail.transport === 'smtp' ? smtpMailerOf(config) : devOutbox!, tracing);
+    const mailer: Mailer = traceMailer(config.mail.transport === 'smtp' ? await smtpMailerOf(config) : devOutbox!, tracing);
     const worker = new OutboxWorker({
       queue: outboxQueue,
       auditSink: traceAuditSinks(auditSinks, tracing),
@@ -449,8 +449,10 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
   }
 }
 
-function smtpMailerOf(config: UnlatchConfig): SmtpMailer {
+/** The SMTP client (nodemailer, ~5 MB of heap) is loaded only by nodes that send over SMTP. */
+async function smtpMailerOf(config: UnlatchConfig): Promise<SmtpMailer> {
   const smtp = config.mail.smtp!;
+  const { SmtpMailer } = await import('./adapters/mail/smtp-mailer.js');
   return new SmtpMailer({
     host: smtp.host,
     port: smtp.port,

@@ -30,7 +30,7 @@ describe('startTracing from the standard OTEL_* variables', () => {
     process.env.OTEL_EXPORTER_OTLP_PROTOCOL = 'http/protobuf';
     process.env.OTEL_METRICS_EXPORTER = 'none';
     process.env.OTEL_LOGS_EXPORTER = 'none';
-    const handle = startTracing(process.env);
+    const handle = await startTracing(process.env);
     expect(handle).not.toBeNull();
     expect(tracingActive()).toBe(true);
     await withSpan('reset.start', {}, async () => undefined);

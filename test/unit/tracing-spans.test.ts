@@ -79,10 +79,10 @@ describe('log lines', () => {
 });
 
 describe('startTracing', () => {
-  it('starts nothing unless OTEL_TRACES_EXPORTER names an exporter', () => {
-    expect(startTracing({})).toBeNull();
-    expect(startTracing({ OTEL_TRACES_EXPORTER: 'none' })).toBeNull();
-    expect(startTracing({ OTEL_TRACES_EXPORTER: ' None ' })).toBeNull();
-    expect(startTracing({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_SDK_DISABLED: 'true' })).toBeNull();
+  it('starts nothing unless OTEL_TRACES_EXPORTER names an exporter', async () => {
+    expect(await startTracing({})).toBeNull();
+    expect(await startTracing({ OTEL_TRACES_EXPORTER: 'none' })).toBeNull();
+    expect(await startTracing({ OTEL_TRACES_EXPORTER: ' None ' })).toBeNull();
+    expect(await startTracing({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_SDK_DISABLED: 'true' })).toBeNull();
   });
 });

@@ -1,5 +1,4 @@
 import { trace } from '@opentelemetry/api';
-import { NodeSDK } from '@opentelemetry/sdk-node';
 
 /**
  * Whether spans are being recorded in this process. Set by {@link startTracing} (from `OTEL_*`) or by a test that
@@ -27,10 +26,12 @@ export interface TracingHandle {
  * Starts the OpenTelemetry Node SDK when the standard variables ask for traces: `OTEL_TRACES_EXPORTER` set to something
  * other than `none` (e.g. `otlp`), with `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_SERVICE_NAME` and the rest read by the SDK
  * itself. Unset or `none`: nothing starts and null is returned. No auto-instrumentation: Unlatch opens its own spans.
+ * The SDK (with its exporters, ~9 MB of a node's heap) is loaded only then.
  */
-export function startTracing(env: NodeJS.ProcessEnv = process.env): TracingHandle | null {
+export async function startTracing(env: NodeJS.ProcessEnv = process.env): Promise<TracingHandle | null> {
   const exporter = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
   if (!exporter || exporter === 'none' || env.OTEL_SDK_DISABLED === 'true') return null;
+  const { NodeSDK } = await import('@opentelemetry/sdk-node');
   const sdk = new NodeSDK({ serviceName: env.OTEL_SERVICE_NAME ?? 'unlatch', instrumentations: [] });
   sdk.start();
   active = true;

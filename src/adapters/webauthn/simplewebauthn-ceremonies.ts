@@ -1,12 +1,5 @@
 import { createHash, generateKeyPairSync, verify } from 'node:crypto';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type RegistrationResponseJSON,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type {
   AuthenticationVerdict,
   CredentialDescriptor,
@@ -20,6 +13,13 @@ import type {
 /** A P-256 key no credential uses: decoy checks verify against it so they cost what a real check costs. */
 const DUMMY_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
 const NO_AAGUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The library (with its certificate and CBOR parsers, ~5 MB of a node's heap) is loaded by the first ceremony,
+ * not at start: many nodes never see a passkey, and decoys never need it.
+ */
+let library: Promise<typeof import('@simplewebauthn/server')> | undefined;
+const simpleWebAuthn = () => (library ??= import('@simplewebauthn/server'));
 
 /**
  * {@link WebAuthnCeremonies} with `@simplewebauthn/server` (v14). Attestation is `none`: Unlatch does not
@@ -36,6 +36,7 @@ export class SimpleWebAuthnCeremonies implements WebAuthnCeremonies {
     excludeCredentials: CredentialDescriptor[];
     timeoutMs: number;
   }): Promise<WebAuthnOptionsJson> {
+    const { generateRegistrationOptions } = await simpleWebAuthn();
     const options = await generateRegistrationOptions({
       rpName: input.rp.name,
       rpID: input.rp.id,
@@ -53,6 +54,7 @@ export class SimpleWebAuthnCeremonies implements WebAuthnCeremonies {
   }
 
   async verifyRegistration(input: { rp: RelyingParty; response: WebAuthnResponseJson; expectedChallenge: string }): Promise<RegistrationVerdict> {
+    const { verifyRegistrationResponse } = await simpleWebAuthn();
     try {
       const result = await verifyRegistrationResponse({
         response: input.response as unknown as RegistrationResponseJSON,
@@ -80,6 +82,7 @@ export class SimpleWebAuthnCeremonies implements WebAuthnCeremonies {
   }
 
   async authenticationOptions(input: { rp: RelyingParty; challenge: string; allowCredentials: CredentialDescriptor[]; timeoutMs: number }): Promise<WebAuthnOptionsJson> {
+    const { generateAuthenticationOptions } = await simpleWebAuthn();
     const options = await generateAuthenticationOptions({
       rpID: input.rp.id,
       challenge: new Uint8Array(Buffer.from(input.challenge, 'base64url')),
@@ -96,6 +99,7 @@ export class SimpleWebAuthnCeremonies implements WebAuthnCeremonies {
     expectedChallenge: string;
     credential: { credentialId: string; publicKey: string };
   }): Promise<AuthenticationVerdict> {
+    const { verifyAuthenticationResponse } = await simpleWebAuthn();
     try {
       const result = await verifyAuthenticationResponse({
         response: input.response as unknown as AuthenticationResponseJSON,

@@ -22,7 +22,7 @@ export const serveCommand: Command = {
     let app: UnlatchApp | null = null;
     let clean = true;
     // Traces only when OTEL_TRACES_EXPORTER asks for them; started before the app so its services get spans.
-    const tracing = startTracing();
+    const tracing = await startTracing();
     try {
       // Loaded here, not at the top: `--help` and the light commands need not load the whole server.
       const { buildApp } = await import('../../app.js');

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ImapCodeReader, parseImapUrl } from '../../adapters/synthetic/imap-code-reader.js';
 import { pushMetrics, renderMetrics, writeTextfile } from '../../adapters/synthetic/prometheus-output.js';
 import { ResetApiClient } from '../../adapters/synthetic/reset-api-client.js';
 import { parseTotpSeed, runSyntheticCheck } from '../../adapters/synthetic/synthetic-check.js';
@@ -55,6 +54,8 @@ export const syntheticCommand: Command = {
     let mailbox = null;
     if (imapUrl !== undefined) {
       const password = (await readSecretFile(io.cwd, imapPasswordFile!, '--imap-password-file')).split(/\r?\n/)[0] ?? '';
+      // Loaded here, not at the top: every command module is imported by `unlatch serve` too, and the IMAP client is big.
+      const { ImapCodeReader, parseImapUrl } = await import('../../adapters/synthetic/imap-code-reader.js');
       const parsed = parseImapUrl(imapUrl, password);
       if (typeof parsed === 'string') throw new UsageError(parsed);
       mailbox = new ImapCodeReader(parsed, { timeoutMs: seconds(values, 'imap-timeout', 60) * 1000 });

@@ -17,7 +17,7 @@ export const workerCommand: Command = {
     const cfg = config();
     const { buildApp } = await import('../../app.js');
     // Mail and SMS deliveries get spans when OTEL_TRACES_EXPORTER asks for traces.
-    const tracing = startTracing();
+    const tracing = await startTracing();
     const app = await buildApp({ config: cfg, startWorker: false });
     try {
       if (values.once === true) {
