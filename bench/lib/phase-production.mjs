@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCpuLimits } from './cpu-limit.mjs';
 import { cpuBetween, cpuSnapshot } from './machine.mjs';
 import { PgOutboxReader } from './outbox-reader-pg.mjs';
 import { createBenchDatabase, sampleLockWaits } from './pg-bench-database.mjs';
@@ -75,8 +76,12 @@ export async function runProduction({ root, options, say, cleanup }) {
     cleanup.push(() => node.stop());
     const ready = await node.start();
     nodes.push({ index, node, ready });
+    if (!cpuLimits.unavailable) cpuLimits.add(node.child.pid);
     return ready;
   };
+  // Each node in a cgroup of its own, uncapped except while the start step is measured with a CPU limit per node.
+  const cpuLimits = options.nodeCpus > 0 ? createCpuLimits() : { unavailable: 'not asked for (--node-cpus 0)' };
+  if (!cpuLimits.unavailable) cleanup.push(async () => cpuLimits.release());
 
   say(`database: PostgreSQL ${database.serverVersion}, throwaway database ${database.name} on 127.0.0.1:5432 (dropped at the end)`);
   say(
@@ -96,13 +101,16 @@ export async function runProduction({ root, options, say, cleanup }) {
     }
   };
 
+  /** The nodes' CPU time and memory, for the window between two snapshots. */
+  const snapOf = (active) => async () => {
+    const stats = await Promise.all(active.map((n) => n.node.stats(true)));
+    const sum = stats.reduce((a, s) => ({ user: a.user + s.cpu.user, system: a.system + s.cpu.system }), { user: 0, system: 0 });
+    return { stats, cpu: cpuSnapshot(sum) };
+  };
+
   const measure = async (count) => {
     const active = nodes.slice(0, count);
-    const snap = async () => {
-      const stats = await Promise.all(active.map((n) => n.node.stats(true)));
-      const sum = stats.reduce((a, s) => ({ user: a.user + s.cpu.user, system: a.system + s.cpu.system }), { user: 0, system: 0 });
-      return { stats, cpu: cpuSnapshot(sum) };
-    };
+    const snap = snapOf(active);
     const result = { nodes: count };
 
     // Complete resets: `clients` per node, each request to the next node in turn.
@@ -117,11 +125,11 @@ export async function runProduction({ root, options, say, cleanup }) {
     if (options.warmup > 0) await runFlows({ client, outbox, pool, clients, durationMs: options.warmup * 1000 });
     await drain();
     await outbox.catchUp();
-    let before = await snap();
+    const before = await snap();
     const resetLocks = sampleLockWaits(database.url, database.name);
     const flows = await runFlows({ client, outbox, pool, clients, durationMs: options.productionDuration * 1000 });
     const resetLockWaits = await resetLocks.stop();
-    let after = await snap();
+    const after = await snap();
     client.close();
     result.resets = {
       clients,
@@ -135,19 +143,24 @@ export async function runProduction({ root, options, say, cleanup }) {
     };
     await drain();
 
-    // The start step: autocannon on every node at once, `connections` each, known accounts.
+    result.starts = await measureStarts(active, snap);
+    return result;
+  };
+
+  // The start step: autocannon on every node at once, `connections` each, known accounts.
+  const measureStarts = async (active, snap) => {
     const names = identifiers('known', options.users);
     if (options.startWarmup > 0) await Promise.all(active.map((n) => runStarts({ url: n.ready.url, names, connections: options.connections, durationSeconds: options.startWarmup })));
     await drain();
-    before = await snap();
+    const before = await snap();
     const locks = sampleLockWaits(database.url, database.name);
     const runs = await Promise.all(
       active.map((n) => runStarts({ url: n.ready.url, names, connections: options.connections, durationSeconds: options.productionStartDuration })),
     );
     const lockWaits = await locks.stop();
-    after = await snap();
-    result.starts = {
-      connections: options.connections * count,
+    const after = await snap();
+    const starts = {
+      connections: options.connections * active.length,
       perSecond: runs.reduce((a, r) => a + r.startsPerSecond, 0),
       accepted: runs.reduce((a, r) => a + r.accepted, 0),
       perNode: runs.map((r) => r.startsPerSecond),
@@ -159,17 +172,43 @@ export async function runProduction({ root, options, say, cleanup }) {
       lockWaits,
     };
     await drain();
-    return result;
+    return starts;
+  };
+
+  // The start step again with every node held to `--node-cpus` cores: the cores of this machine then no longer
+  // bound two nodes, and what is shared (PostgreSQL, Redis, the audit chains) shows whether it does.
+  const measureStartsLimited = async (count) => {
+    if (cpuLimits.unavailable) return null;
+    const active = nodes.slice(0, count);
+    const snap = snapOf(active);
+    cpuLimits.limit(options.nodeCpus);
+    try {
+      return await measureStarts(active, snap);
+    } finally {
+      cpuLimits.limit(null);
+    }
   };
 
   const one = await measure(1);
   report(say, one);
+  one.limitedStarts = await measureStartsLimited(1);
+  if (one.limitedStarts) reportStarts(say, 1, one.limitedStarts, `each node limited to ${options.nodeCpus} cores`);
   const ready2 = await startNode(2);
   say(`node 2: pid ${nodes[1].node.child.pid}, ${ready2.url} (same database)`);
   const two = await measure(2);
   report(say, two);
-  const scaling = { starts: two.starts.perSecond / one.starts.perSecond, resets: two.resets.perSecond / one.resets.perSecond };
-  say(`scaling, two nodes ÷ one: starts ${scaling.starts.toFixed(2)}×, complete resets ${scaling.resets.toFixed(2)}×`);
+  two.limitedStarts = await measureStartsLimited(2);
+  if (two.limitedStarts) reportStarts(say, 2, two.limitedStarts, `each node limited to ${options.nodeCpus} cores`);
+  const scaling = {
+    starts: two.starts.perSecond / one.starts.perSecond,
+    resets: two.resets.perSecond / one.resets.perSecond,
+    limitedStarts: one.limitedStarts && two.limitedStarts ? two.limitedStarts.perSecond / one.limitedStarts.perSecond : null,
+    nodeCpus: cpuLimits.unavailable ? null : options.nodeCpus,
+    limitUnavailable: cpuLimits.unavailable ?? null,
+  };
+  say(`scaling, two nodes ÷ one: starts ${scaling.starts.toFixed(2)}×, complete resets ${scaling.resets.toFixed(2)}× (nodes without a CPU limit: they share this machine's cores with PostgreSQL and the bench)`);
+  if (scaling.limitedStarts !== null) say(`scaling, two nodes ÷ one, each node limited to ${options.nodeCpus} cores: starts ${scaling.limitedStarts.toFixed(2)}×`);
+  else say(`scaling with a CPU limit per node: not measured (${cpuLimits.unavailable})`);
   const peakRssPerNode = nodes.map((n) => Math.max(...[one, two].flatMap((m) => [m.resets.peakRss[n.index - 1] ?? 0, m.starts.peakRss[n.index - 1] ?? 0])));
   // What each node's peak was made of: the V8 heap (bounded by npm start's heap flags) against native memory
   // (argon2's 19 MiB per hash in flight, compiled code, thread stacks, the pg driver's buffers).
@@ -191,15 +230,16 @@ export async function runProduction({ root, options, say, cleanup }) {
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const ms = (v) => `${v.toFixed(2)} ms`;
 
+// PostgreSQL's backends are "other processes" to /proc/stat: their share is taken out and shown apart.
+const cpu = (c, pgCores) =>
+  `CPU (cores, avg): servers ${c.server.toFixed(2)}, PostgreSQL ${pgCores.toFixed(2)}, bench ${c.bench.toFixed(2)}` +
+  (c.others === null ? '' : `, other processes ${Math.max(0, c.others - pgCores).toFixed(2)}`);
+const locks = (w) => {
+  const waits = Object.entries(w.byEvent).map(([e, n]) => `${e} ${n.toFixed(2)}`).join(', ') || 'none';
+  return `  PostgreSQL backends (avg of ${w.samples} samples): ${w.avgActive.toFixed(2)} busy, ${w.avgLockWaits.toFixed(2)} of them waiting on a lock (${waits}); a lock wait in ${(w.shareWithWaits * 100).toFixed(0)}% of samples`;
+};
+
 function report(say, m) {
-  // PostgreSQL's backends are "other processes" to /proc/stat: their share is taken out and shown apart.
-  const cpu = (c, pgCores) =>
-    `CPU (cores, avg): servers ${c.server.toFixed(2)}, PostgreSQL ${pgCores.toFixed(2)}, bench ${c.bench.toFixed(2)}` +
-    (c.others === null ? '' : `, other processes ${Math.max(0, c.others - pgCores).toFixed(2)}`);
-  const locks = (w) => {
-    const waits = Object.entries(w.byEvent).map(([e, n]) => `${e} ${n.toFixed(2)}`).join(', ') || 'none';
-    return `  PostgreSQL backends (avg of ${w.samples} samples): ${w.avgActive.toFixed(2)} busy, ${w.avgLockWaits.toFixed(2)} of them waiting on a lock (${waits}); a lock wait in ${(w.shareWithWaits * 100).toFixed(0)}% of samples`;
-  };
   const r = m.resets;
   say(
     `${m.nodes} node${m.nodes > 1 ? 's' : ''}, complete resets: ${r.clients} clients → ${r.perSecond.toFixed(2)}/s (${r.errors} failed flows); ` +
@@ -209,9 +249,12 @@ function report(say, m) {
   // Core time per operation holds up better than throughput when the machine is shared.
   say(`  per completed reset: servers ${ms(r.cpu.serverCoreMs / r.completed)}, PostgreSQL ${ms((r.lockWaits.postgresCores * r.cpu.wallMs) / r.completed)} of core time`);
   say(locks(r.lockWaits));
-  const s = m.starts;
+  reportStarts(say, m.nodes, m.starts);
+}
+
+function reportStarts(say, nodes, s, note) {
   say(
-    `${m.nodes} node${m.nodes > 1 ? 's' : ''}, starts (known accounts): ${s.connections} connections → ${s.perSecond.toFixed(0)}/s` +
+    `${nodes} node${nodes > 1 ? 's' : ''}, starts (known accounts${note ? `, ${note}` : ''}): ${s.connections} connections → ${s.perSecond.toFixed(0)}/s` +
       (s.perNode.length > 1 ? ` (${s.perNode.map((v) => v.toFixed(0)).join(' + ')})` : '') +
       `, p50 ${ms(s.p50)}, p99 ${ms(s.p99)} (worst node), ${s.non202} non-202/errors; peak RSS ${s.peakRss.map(mb).join(' / ')}; ${cpu(s.cpu, s.lockWaits.postgresCores)}`,
   );

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import * as oidc from 'openid-client';
+import type * as OpenIdClient from 'openid-client';
 import { UnlatchError } from '../../core/errors.js';
 import type { OidcAuthorization, OidcChecks, OidcClaims, OidcFailureReason, OidcRelyingParty } from '../../core/ports/oidc.js';
 
@@ -26,6 +26,16 @@ export interface OidcClientSettings {
   retryAfterSeconds?: number;
 }
 
+/**
+ * The library, loaded by the first sign-in rather than at start (only a console with `admin.oidc` needs it).
+ * Every use comes after `config()`, which loads it.
+ */
+let oidc: typeof OpenIdClient;
+let loading: Promise<void> | undefined;
+const loadOpenIdClient = () => (loading ??= import('openid-client').then((library) => {
+  oidc = library;
+}));
+
 const DEFAULT_TIMEOUT_SECONDS = 10;
 const DEFAULT_RETRY_AFTER_SECONDS = 30;
 
@@ -35,7 +45,7 @@ const DEFAULT_RETRY_AFTER_SECONDS = 30;
  * exchange with full ID token validation. Errors become `sso_failed` (with a reason) or `sso_unavailable`.
  */
 export class OidcClient implements OidcRelyingParty {
-  private configuration: Promise<oidc.Configuration> | null = null;
+  private configuration: Promise<OpenIdClient.Configuration> | null = null;
 
   constructor(private readonly settings: OidcClientSettings) {}
 
@@ -61,7 +71,7 @@ export class OidcClient implements OidcRelyingParty {
     // Checked here first (constant time), so a forged callback never reaches the provider with our verifier.
     if (!sameSecret(callback.searchParams.get('state') ?? '', checks.state)) throw failed('state_mismatch');
     const config = await this.config();
-    let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+    let tokens: Awaited<ReturnType<typeof OpenIdClient.authorizationCodeGrant>>;
     try {
       tokens = await oidc.authorizationCodeGrant(config, callback, {
         pkceCodeVerifier: checks.codeVerifier, expectedState: checks.state, expectedNonce: checks.nonce, idTokenExpected: true,
@@ -89,15 +99,14 @@ export class OidcClient implements OidcRelyingParty {
   }
 
   /** Discovery once, at first use; a failure is not cached, so the next sign-in tries again. */
-  private config(): Promise<oidc.Configuration> {
+  private config(): Promise<OpenIdClient.Configuration> {
     if (!this.configuration) {
       const { issuer, clientId, clientSecret, allowHttp } = this.settings;
-      const auth = clientSecret ? oidc.ClientSecretBasic(clientSecret) : oidc.None();
-      this.configuration = oidc
-        .discovery(new URL(issuer), clientId, clientSecret, auth, {
+      this.configuration = loadOpenIdClient()
+        .then(() => oidc.discovery(new URL(issuer), clientId, clientSecret, clientSecret ? oidc.ClientSecretBasic(clientSecret) : oidc.None(), {
           timeout: this.settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
           ...(allowHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
-        })
+        }))
         .catch((error: unknown) => {
           this.configuration = null;
           throw this.translate(error, 'id_token_invalid', true);
