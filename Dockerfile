@@ -17,9 +17,12 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
-# Compile, then drop TypeScript, vitest and the other dev dependencies (the compiled addons of the rest stay).
-# i18next names typescript as an optional peer, so prune keeps it; nothing imports it at run time: remove it.
+COPY scripts/bundle-server.mjs ./scripts/bundle-server.mjs
+# Compile and bundle (dist/server, what runs), then drop TypeScript, the bundler, vitest and the other dev
+# dependencies (the compiled addons of the rest stay). i18next names typescript as an optional peer, so prune
+# keeps it; nothing imports it at run time: remove it.
 RUN npx tsc -p tsconfig.build.json \
+ && node scripts/bundle-server.mjs \
  && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver \
  && find src -name '*.ts' -delete
@@ -56,5 +59,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.UNLATCH_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Node as PID 1 ignores SIGTERM unless it handles it; Unlatch does (clean shutdown), but run with
 # `docker run --init` / compose `init: true` so zombies are reaped too.
-ENTRYPOINT ["node", "dist/src/cli/main.js"]
+ENTRYPOINT ["node", "dist/server/main.js"]
 CMD ["serve"]

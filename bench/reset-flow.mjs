@@ -154,7 +154,7 @@ async function main() {
     process.stdout.write(HELP);
     return 0;
   }
-  if (!existsSync(join(ROOT, 'dist/src/app.js'))) {
+  if (!existsSync(join(ROOT, 'dist/src/app.js')) || !existsSync(join(ROOT, 'dist/server/app.js'))) {
     process.stderr.write('bench: dist/ is missing; run `npm run bench` (it builds first) or `npm run build`.\n');
     return 2;
   }

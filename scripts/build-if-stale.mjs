@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm start` runs this before the server: it compiles TypeScript only when the sources changed since the
-// last build, so a start with a current dist/ takes no compile time, and a fresh clone still builds
-// (`npm install && npm start`). A build that fails leaves the stamp as it was, so the next start retries.
+// `npm start` runs this before the server: it builds only when the sources changed since the last build (tsc into
+// dist/src, then scripts/bundle-server.mjs into dist/server), so a start with a current dist/ takes no build time,
+// and a fresh clone still builds (`npm install && npm start`). A build that fails leaves the stamp as it was, so the
+// next start retries.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,7 +10,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** What the build reads: a change to any of these (a file, or a folder's list of files) makes dist/ stale. */
-export const BUILD_INPUTS = ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+export const BUILD_INPUTS = ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'package.json', join('scripts', 'bundle-server.mjs')];
+
+/** The project's bundling step, run after tsc when the project has one. */
+const BUNDLER = join('scripts', 'bundle-server.mjs');
 
 /** Written after a successful build; its mtime is the moment that build started. */
 export const STAMP = join('dist', '.build-stamp');
@@ -49,6 +53,13 @@ export function buildIfStale(root, log = (line) => process.stdout.write(`${line}
   const started = new Date();
   log('build-if-stale: sources changed since the last build, compiling (tsc -p tsconfig.build.json)');
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  // tsc still emits when it reports type errors: the bundle is made from that output too (tests of work in
+  // progress run it), but the stamp is not written, so the next start builds again.
+  if (existsSync(join(root, BUNDLER))) {
+    log('build-if-stale: bundling dist/src into dist/server');
+    const bundled = spawnSync(process.execPath, [join(root, BUNDLER)], { cwd: root, stdio: 'inherit' });
+    if (bundled.status !== 0) return bundled.status ?? 1;
+  }
   if (result.status !== 0) return result.status ?? 1;
   const stamp = join(root, STAMP);
   writeFileSync(stamp, `${started.toISOString()}\n`);

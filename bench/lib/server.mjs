@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 // IPC in:  {type:'stats', resetPeak?} | {type:'profile-start'} | {type:'profile-stop', file} | {type:'stop'}
 // IPC out: {type:'ready', url, dbPath, memory, ...} | {type:'stats', rss, peakRss, windowPeakRss, cpu} |
 //          {type:'profile-started'} | {type:'profile', file} | {type:'stopped', peakRss, atPeak} | {type:'error', message}
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { pathToFileURL } from 'node:url';
 /** Points per window for every bucket: the bench measures the server, not its limits. */
@@ -24,9 +24,12 @@ const HUGE = 1_000_000_000;
 const options = JSON.parse(process.argv[2] ?? '{}');
 // The build under test: dist/ unless --dist names another one (an experiment's patched copy, to compare).
 const dist = options.dist ? pathToFileURL(`${options.dist.replace(/\/$/, '')}/`) : new URL('../../dist/', import.meta.url);
-const { buildApp } = await import(new URL('src/app.js', dist).href);
-const { validateConfig } = await import(new URL('src/config/load-config.js', dist).href);
-const { SqlUserRepository } = await import(new URL('src/adapters/store/user-repository.js', dist).href);
+// The bundle that npm start runs (dist/server); a build from before it was made has only tsc's output (dist/src).
+const bundled = existsSync(new URL('server/app.js', dist));
+const modulePath = (bundle, unbundled) => new URL(bundled ? `server/${bundle}` : `src/${unbundled}`, dist).href;
+const { buildApp } = await import(modulePath('app.js', 'app.js'));
+const { validateConfig } = await import(modulePath('load-config.js', 'config/load-config.js'));
+const { SqlUserRepository } = await import(modulePath('user-repository.js', 'adapters/store/user-repository.js'));
 const send = (message) => {
   if (process.connected) process.send(message);
 };

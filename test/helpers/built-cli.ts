@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 
 /** This checkout, and the built CLI's entry point in it. */
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const BUILT_MAIN = join(ROOT, 'dist/src/cli/main.js');
+export const BUILT_MAIN = join(ROOT, 'dist/server/main.js');
 
 const LOCK_WAIT_MS = 180_000;
 /** A lock left by a killed test run is taken over after this long. */
@@ -16,7 +16,7 @@ const LOCK_STALE_MS = 300_000;
  * Makes sure `dist/` holds a current build for the test files that run the built CLI as a child process: compiled
  * by the product's own stale check (`scripts/build-if-stale.mjs`, what `npm start` runs), so at most once per
  * change of the sources, and under a lock, so files running side by side neither compile twice nor write into one
- * `dist/` at once. A build with type errors (someone's change in progress) still emits: a fresh `main.js` counts.
+ * `dist/` at once. A build with type errors (someone's change in progress) still emits and bundles: a fresh `main.js` counts.
  */
 export function ensureBuiltCli(): void {
   const lock = join(tmpdir(), `unlatch-test-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`);

@@ -127,7 +127,7 @@ describe('Dockerfile', () => {
     expect(user).toMatch(/^[1-9]\d*(:\d+)?$/);
     expect(ops('HEALTHCHECK')[0]?.args).toMatch(/CMD \["node", "-e", .*\/healthz/);
     expect(ops('EXPOSE')[0]?.args.split(/\s+/).sort()).toEqual(['8080', '9464']);
-    expect(JSON.parse(ops('ENTRYPOINT')[0]!.args)).toEqual(['node', 'dist/src/cli/main.js']);
+    expect(JSON.parse(ops('ENTRYPOINT')[0]!.args)).toEqual(['node', 'dist/server/main.js']);
     expect(JSON.parse(ops('CMD')[0]!.args)).toEqual(['serve']);
   });
 
