@@ -51,7 +51,7 @@ function processCpuMs(pid) {
  */
 export function sampleLockWaits(url, database, intervalMs = 50) {
   const client = new pg.Client({ connectionString: url });
-  const totals = { samples: 0, active: 0, lockWaits: 0, samplesWithWaits: 0, byEvent: {} };
+  const totals = { samples: 0, active: 0, lockWaits: 0, samplesWithWaits: 0, byEvent: {}, byStatement: {} };
   /** backend pid → [cpu ms when first seen, cpu ms when last seen] */
   const backendCpu = new Map();
   const startedAt = Date.now();
@@ -61,7 +61,7 @@ export function sampleLockWaits(url, database, intervalMs = 50) {
   const ready = client.connect();
   const tick = async () => {
     const { rows } = await client.query(
-      `SELECT pid, state, wait_event_type, wait_event FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      `SELECT pid, state, wait_event_type, wait_event, left(regexp_replace(query, '\\s+', ' ', 'g'), 60) AS statement FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
       [database],
     );
     totals.samples += 1;
@@ -73,6 +73,8 @@ export function sampleLockWaits(url, database, intervalMs = 50) {
       if (row.wait_event_type === 'Lock') {
         waits += 1;
         totals.byEvent[row.wait_event] = (totals.byEvent[row.wait_event] ?? 0) + 1;
+        // Which statement waits: it names the row everyone queues for.
+        totals.byStatement[row.statement] = (totals.byStatement[row.statement] ?? 0) + 1;
       }
     }
     totals.lockWaits += waits;
@@ -106,6 +108,8 @@ export function sampleLockWaits(url, database, intervalMs = 50) {
         avgLockWaits: totals.lockWaits / n,
         shareWithWaits: totals.samplesWithWaits / n,
         byEvent: Object.fromEntries(Object.entries(totals.byEvent).map(([event, count]) => [event, count / n])),
+        /** The statements seen waiting on a lock, most waited first: average number of backends per sample. */
+        byStatement: Object.entries(totals.byStatement).sort((a, b) => b[1] - a[1]).map(([statement, count]) => ({ statement, waiting: count / n })),
       };
     },
   };

@@ -236,7 +236,9 @@ const cpu = (c, pgCores) =>
   (c.others === null ? '' : `, other processes ${Math.max(0, c.others - pgCores).toFixed(2)}`);
 const locks = (w) => {
   const waits = Object.entries(w.byEvent).map(([e, n]) => `${e} ${n.toFixed(2)}`).join(', ') || 'none';
-  return `  PostgreSQL backends (avg of ${w.samples} samples): ${w.avgActive.toFixed(2)} busy, ${w.avgLockWaits.toFixed(2)} of them waiting on a lock (${waits}); a lock wait in ${(w.shareWithWaits * 100).toFixed(0)}% of samples`;
+  const top = w.byStatement.slice(0, 3).filter((s) => s.waiting >= 0.05).map((s) => `${s.waiting.toFixed(2)} at "${s.statement}"`).join('; ');
+  return `  PostgreSQL backends (avg of ${w.samples} samples): ${w.avgActive.toFixed(2)} busy, ${w.avgLockWaits.toFixed(2)} of them waiting on a lock (${waits}); a lock wait in ${(w.shareWithWaits * 100).toFixed(0)}% of samples` +
+    (top ? `\n  waiting: ${top}` : '');
 };
 
 function report(say, m) {

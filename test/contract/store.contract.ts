@@ -269,6 +269,58 @@ export function storeContract(target: StoreTarget, available: () => boolean): vo
       expect(verdict.ok && headsMatch).toBe(true);
     });
 
+    /** A transaction that appended (its chain's head locked) and stays open until `release()`. */
+    function holdChain(choice: { chains: number }, marker: string) {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let appended!: () => void;
+      const hasAppended = new Promise<void>((resolve) => (appended = resolve));
+      const done = handle.db.transaction().execute(async (trx) => {
+        await new SqlAuditAppender(trx, handle.dialect, clock, null, choice).appendAll([{ ...entry(), details: { marker } }]);
+        appended();
+        await held;
+      });
+      return { hasAppended, release, done };
+    }
+
+    const markedRows = async (marker: string) => (await new SqlAuditReaderForTests(handle.db).all()).filter((r) => String(JSON.parse(r.details).marker ?? '').startsWith(marker));
+
+    it.runIf(target.name === 'PostgreSQL')('takes a chain nobody holds: while a slow transaction holds one of two chains, others append to the other without waiting', async () => {
+      const run = newId();
+      const slow = holdChain({ chains: 2 }, `${run}-slow`);
+      await slow.hasAppended;
+      // Each of these would pick the held chain half the time and wait for the slow transaction, which only
+      // ends after them: the test would time out.
+      const twoChains = new SqlStore(handle, sealer, clock, null, { chains: 2 });
+      for (let i = 0; i < 8; i += 1) await twoChains.transaction((tx) => tx.audit.append({ ...entry(), details: { marker: `${run}-quick-${i}` } }));
+      slow.release();
+      await slow.done;
+      const slowChain = (await markedRows(`${run}-slow`)).map((r) => r.chain);
+      const quickChains = new Set((await markedRows(`${run}-quick`)).map((r) => r.chain));
+      expect(slowChain).toHaveLength(1);
+      expect([...quickChains]).toEqual([1 - slowChain[0]!]);
+      const { verdict, headsMatch } = await new SqlAuditReaderForTests(handle.db).verify();
+      expect(verdict.ok && headsMatch).toBe(true);
+    });
+
+    it.runIf(target.name === 'PostgreSQL')('waits for a chain when every chain is held, and goes on once one commits', async () => {
+      const run = newId();
+      const slow = holdChain({ chains: 1 }, `${run}-slow`);
+      await slow.hasAppended;
+      let quickDone = false;
+      const quick = new SqlStore(handle, sealer, clock, null, { chains: 1 })
+        .transaction((tx) => tx.audit.append({ ...entry(), details: { marker: `${run}-quick` } }))
+        .then(() => (quickDone = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(quickDone).toBe(false);
+      slow.release();
+      await Promise.all([slow.done, quick]);
+      const rows = await markedRows(run);
+      expect(rows.map((r) => [JSON.parse(r.details).marker.slice(run.length + 1), r.chain])).toEqual([['slow', 0], ['quick', 0]]);
+      const { verdict, headsMatch } = await new SqlAuditReaderForTests(handle.db).verify();
+      expect(verdict.ok && headsMatch).toBe(true);
+    });
+
     it('seals outbox payloads, dedupes by idempotency key and erases the payload once sent', async () => {
       const key = `reset_code:${newId()}`;
       const message = { channel: 'email' as const, template: 'reset_code' as const, tenantId: 'demo', to: 'alice@example.com', data: { code: '918273' }, idempotencyKey: key };

@@ -59,15 +59,10 @@ export class SqlAuditAppender implements AuditAppender {
   /** Appends the entries in order to this appender's chain, with one read of its head, one insert and one head update. */
   async appendAll(entries: readonly AuditEntryInput[]): Promise<void> {
     if (entries.length === 0) return;
-    // One chain per appender: a transaction that locked a head never reaches for a second (no lock-order deadlocks).
-    const chain = (this.chain ??= this.pick());
     // Numbered before the head is locked: one round trip less under the lock. So within a chain the global
     // numbers need not rise with the positions; verifiers follow `chain_seq`, never `seq`.
     const seqs = await this.globalSeqs(entries.length);
-    let headQuery = this.trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', chain);
-    // SQLite runs one writer at a time already; PostgreSQL needs the row lock.
-    if (this.dialect === 'postgres') headQuery = headQuery.forUpdate();
-    const head = await headQuery.executeTakeFirstOrThrow();
+    const { chain, head } = await this.lockHead();
     const at = this.clock.now().getTime();
     let chainSeq = Number(head.seq);
     let prevHash = head.hash;
@@ -161,9 +156,49 @@ export class SqlAuditAppender implements AuditAppender {
     }
   }
 
-  private pick(): number {
+  /**
+   * The chain this appender writes to and its head, locked on PostgreSQL. One chain per appender: a transaction
+   * that locked a head never reaches for a second (no lock-order deadlocks). Its first append on PostgreSQL takes
+   * any head no other transaction holds (SKIP LOCKED, from a random chain on), so appends of several nodes never
+   * queue while a chain is free — a node that is slow between its append and its commit (a CPU limit's throttling,
+   * a pause) then delays nobody; only when every chain is held does it wait for a random one.
+   */
+  private async lockHead(): Promise<{ chain: number; head: { seq: number | string | bigint; hash: string } }> {
+    const headOf = (chain: number) => {
+      const query = this.trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', chain);
+      // SQLite runs one writer at a time already; PostgreSQL needs the row lock.
+      return (this.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirstOrThrow();
+    };
+    if (this.chain !== null) return { chain: this.chain, head: await headOf(this.chain) };
+    if (this.dialect === 'postgres' && !this.choice.pickChain) {
+      const chains = this.chainCount();
+      const from = randomInt(chains);
+      const free = await this.trx
+        .selectFrom('audit_head')
+        .select(['id', 'seq', 'hash'])
+        .where('id', '<', chains)
+        .orderBy(sql`(id + ${chains - from}) % ${chains}`)
+        .limit(1)
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst();
+      if (free) {
+        this.chain = Number(free.id);
+        return { chain: this.chain, head: free };
+      }
+    }
+    this.chain = this.pick();
+    return { chain: this.chain, head: await headOf(this.chain) };
+  }
+
+  private chainCount(): number {
     const chains = this.choice.chains ?? DEFAULT_AUDIT_CHAINS;
     if (!Number.isInteger(chains) || chains < 1 || chains > MAX_AUDIT_CHAINS) throw new RangeError(`audit chains must be 1 to ${MAX_AUDIT_CHAINS}`);
+    return chains;
+  }
+
+  private pick(): number {
+    const chains = this.chainCount();
     const chain = this.choice.pickChain ? this.choice.pickChain() : randomInt(chains);
     if (!Number.isInteger(chain) || chain < 0 || chain >= MAX_AUDIT_CHAINS) throw new RangeError(`no audit chain ${chain}`);
     return chain;
