@@ -195,7 +195,7 @@ export async function buildApp(options: AppOptions): Promise<UnlatchApp> {
       events: new AuditSinkMetrics(metrics.registry, async () => (auditSinks ? auditSinks.lagSeconds() : new Map())),
     });
     // Each configured directory is timed by name (unlatch_directory_operation_duration_seconds).
-    const directory = traceDirectory(buildDirectoryRouter(config, { db: database.db, hasher, clock, wrap: (name, d) => metrics.directories.wrap(name, d) }, directoryRouterEvents({
+    const directory = traceDirectory(await buildDirectoryRouter(config, { db: database.db, hasher, clock, wrap: (name, d) => metrics.directories.wrap(name, d) }, directoryRouterEvents({
       store, logger, countFailure: (f) => metrics.directoryError(f.tenantId, f.directory, f.reason),
     })), tracing);
     // One limiter for every bucket, SMS included, in the configured store (shared across nodes unless memory).

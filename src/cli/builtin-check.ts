@@ -1,5 +1,5 @@
 import { builtinCheckFailure, checkBuiltinUsers } from '../adapters/directory/builtin-check.js';
-import type { CheckItem } from '../adapters/directory/directory-check.js';
+import type { CheckItem } from '../adapters/directory/check-item.js';
 import type { UnlatchConfig } from '../config/schema.js';
 import { withDatabase } from './database.js';
 import { oneLine } from './errors.js';

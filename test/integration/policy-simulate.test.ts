@@ -16,10 +16,10 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 const client = { ip: '127.0.0.1', userAgent: 'test', correlationId: 'corr-simulate' };
 
 /** The simulator wired as the server wires the reset flow: the same directories, method store, tenants and policy. */
-function simulatorOf(t: TestApp): PolicySimulator {
+async function simulatorOf(t: TestApp): Promise<PolicySimulator> {
   const db = t.app.database.db;
   return new PolicySimulator({
-    directory: buildDirectoryRouter(t.config, { db, hasher: t.app.hasher, clock: t.clock }),
+    directory: await buildDirectoryRouter(t.config, { db, hasher: t.app.hasher, clock: t.clock }),
     methods: new SqlMethodRepository(db, new Sealer(t.app.keys, 'totp-seal')),
     tenants: new ConfigTenants(t.config.tenants, t.config.defaultTenant!),
     policyFor: t.app.policyFor,
@@ -87,7 +87,7 @@ describe('policy simulate agrees with a real reset (built-in store)', () => {
         },
       },
     });
-    simulator = simulatorOf(t);
+    simulator = await simulatorOf(t);
     const now = t.clock.now();
     const add = (username: string, groups: string[], extra: { email?: string | null; enabled?: boolean } = {}) =>
       t.app.users.insert({ tenantId: 'demo', username, email: extra.email === undefined ? `${username}@example.com` : extra.email, groups, enabled: extra.enabled ?? true }, now);
@@ -194,7 +194,7 @@ describe.runIf(shouldRun('slapd (OpenLDAP server and tools)', slapdAvailable()))
 
   it('alice (LDAP group admins) is a decoy, bob (staff) needs two proofs, erin one; carol is disabled', async () => {
     const { t } = ldap;
-    const simulator = simulatorOf(t);
+    const simulator = await simulatorOf(t);
     const people = DIRECTORY_PEOPLE;
     const alice = await simulator.simulate({ tenantId: 'demo', identifier: people.alice.username });
     expect(alice).toMatchObject({ outcome: 'decoy', reasons: ['excluded_group:admins'] });

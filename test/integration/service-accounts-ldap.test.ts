@@ -45,7 +45,7 @@ describe.runIf(shouldRun('slapd (OpenLDAP server and tools)', slapdAvailable()))
 
   it('the adapter reads the attribute the policy names', async () => {
     // Built from the configuration as the server builds it: the policy's attribute reaches the LDAP adapter.
-    const directory = buildDirectoryRouter(ldap.t.config, { db: ldap.t.app.database.db, hasher: new Argon2Hasher(), clock: systemClock });
+    const directory = await buildDirectoryRouter(ldap.t.config, { db: ldap.t.app.database.db, hasher: new Argon2Hasher(), clock: systemClock });
     expect((await directory.findByIdentifier('demo', 'frank'))?.attributes).toEqual({ employeetype: ['service'] });
     expect((await directory.findByIdentifier('demo', 'bob'))?.attributes).toEqual({});
   });

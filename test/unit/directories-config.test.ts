@@ -171,14 +171,14 @@ describe('tenants[].directories', () => {
     expect(parsed.data?.tenants[0]?.directories?.map((d) => `${d.type}:${d.name}`)).toEqual(['ldap:ldap-1', 'active_directory:ad-1', 'builtin:builtin']);
   });
 
-  it('turns what an adapter refuses into a configuration error at startup, without connecting', () => {
+  it('turns what an adapter refuses into a configuration error at startup, without connecting', async () => {
     const deps: DirectoryDeps = { db: {} as DirectoryDeps['db'], hasher: {} as Argon2Hasher, clock: new TestClock() };
     // Unreachable servers are fine: nothing connects while building.
-    expect(() => buildDirectoryRouter(load([ldap({ url: 'ldaps://127.0.0.1:1' }), ad()]).config, deps)).not.toThrow();
+    await expect(buildDirectoryRouter(load([ldap({ url: 'ldaps://127.0.0.1:1' }), ad()]).config, deps)).resolves.toBeDefined();
     const broken = load([{ type: 'builtin' }, ad({ userFilter: '(|(sAMAccountName={value})' })]).config;
-    expect(() => buildDirectoryRouter(broken, deps)).toThrow(ConfigError);
-    expect(() => buildDirectoryRouter(broken, deps)).toThrow(/^config: tenants\.0\.directories\.1: active_directory: userFilter is not a valid LDAP filter/);
+    await expect(buildDirectoryRouter(broken, deps)).rejects.toThrow(ConfigError);
+    await expect(buildDirectoryRouter(broken, deps)).rejects.toThrow(/^config: tenants\.0\.directories\.1: active_directory: userFilter is not a valid LDAP filter/);
     const brokenLdap = load([ldap({ userFilter: '(|(uid={value})(mail={value})' })]).config;
-    expect(() => buildDirectoryRouter(brokenLdap, deps)).toThrow(/^config: tenants\.0\.directories\.0: ldap directory: userFilter is not a valid LDAP filter/);
+    await expect(buildDirectoryRouter(brokenLdap, deps)).rejects.toThrow(/^config: tenants\.0\.directories\.0: ldap directory: userFilter is not a valid LDAP filter/);
   });
 });

@@ -7,7 +7,7 @@ import type { ChannelHealth, DirectoryHealth, KeyRingStatus, SystemStatusSource 
 import type { Clock } from '../../core/ports/clock.js';
 import { builtinCheckFailure, checkBuiltinUsers } from '../directory/builtin-check.js';
 import { checkDirectoryEntry, describeDirectoryEntry } from '../directory/check-entry.js';
-import { missing } from '../directory/directory-check.js';
+import { missing } from '../directory/check-item.js';
 import type { DialectName } from '../store/database.js';
 import { countKeyUsage } from '../store/key-usage.js';
 import { outboxHealth } from '../store/outbox-health.js';

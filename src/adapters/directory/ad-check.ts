@@ -7,7 +7,7 @@ import { PERSON_FILTER, personFilter } from './ad-filter.js';
 import { parseFilter } from './ldap-filter.js';
 import type { ResolvedAdOptions } from './ad-options.js';
 import { contactAttributeNames, contactsOf } from './directory-contacts.js';
-import { missing, ok, skipped, unknown, type CheckItem } from './directory-check.js';
+import { missing, ok, skipped, unknown, type CheckItem } from './check-item.js';
 import { checkAsServiceAccount } from './service-account-check.js';
 
 /** The constructed attribute listing the attributes of an entry the bound account may write. */

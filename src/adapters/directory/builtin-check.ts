@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { normalizeIdentifier } from '../../core/identity/normalize.js';
 import type { Database } from '../store/schema.js';
 import { SqlUserRepository } from '../store/user-repository.js';
-import { missing, ok, skipped, type CheckItem } from './directory-check.js';
+import { missing, ok, skipped, type CheckItem } from './check-item.js';
 
 /**
  * The checks of the built-in directory: its accounts are rows in Unlatch's own database, so the questions

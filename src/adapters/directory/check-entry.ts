@@ -1,6 +1,6 @@
 import type { DirectoryConfig } from '../../config/directories-schema.js';
 import { ConfigError } from '../../config/config-error.js';
-import type { CheckItem } from './directory-check.js';
+import type { CheckItem } from './check-item.js';
 
 /** What checking one directory needs from its caller: the built-in directory lives in a database the caller holds. */
 export interface EntryCheckDeps {

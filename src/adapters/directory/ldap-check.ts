@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Attribute, Change, InsufficientAccessError, InvalidDNSyntaxError, NoSuchObjectError, type Client, type Entry } from 'ldapts';
 import { normalizeIdentifier } from '../../core/identity/normalize.js';
-import { missing, ok, probeRead, probeWrite, skipped, unknown, type CheckItem, type ProbeAnswer } from './directory-check.js';
+import { missing, ok, skipped, unknown, type CheckItem } from './check-item.js';
+import { probeRead, probeWrite, type ProbeAnswer } from './directory-check.js';
 import { contactAttributeNames, contactsOf } from './directory-contacts.js';
 import { LdapConnector } from './ldap-connection.js';
 import { LOCKED_TIME, PERMANENT_LOCK, accountAttributes, firstOf, valuesOf } from './ldap-entry.js';

@@ -1,5 +1,5 @@
 import { InsufficientAccessError, InvalidDNSyntaxError, NoSuchObjectError, type Client } from 'ldapts';
-import { missing, ok, unknown, type CheckItem } from './directory-check.js';
+import { missing, ok, unknown, type CheckItem } from './check-item.js';
 import { escapeFilterValue } from './ldap-escape.js';
 import { parseFilter } from './ldap-filter.js';
 import { valuesOf } from './ldap-entry.js';

@@ -1,5 +1,6 @@
 import type { Client } from 'ldapts';
-import { describeConnectFailure, describeEndpoint, missing, ok, skipped, type CheckItem } from './directory-check.js';
+import { missing, ok, skipped, type CheckItem } from './check-item.js';
+import { describeConnectFailure, describeEndpoint } from './directory-check.js';
 import { close, type ConnectionSettings, type LdapConnector } from './ldap-connection.js';
 
 /** The steps of `unlatch directory check` that differ between OpenLDAP and Active Directory. */

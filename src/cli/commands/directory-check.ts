@@ -1,7 +1,7 @@
 import { directoriesOf } from '../../config/directories-schema.js';
 import { policyFor } from '../../config/policy-schema.js';
 import { checkDirectoryEntry, describeDirectoryEntry } from '../../adapters/directory/check-entry.js';
-import type { CheckItem } from '../../adapters/directory/directory-check.js';
+import type { CheckItem } from '../../adapters/directory/check-item.js';
 import { stringOption, tenantOption, type Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { checkBuiltinDirectory } from '../builtin-check.js';

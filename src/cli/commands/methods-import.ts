@@ -56,7 +56,7 @@ export const methodsImportCommand: Command = {
     await mustBeFile(path);
     const records = () => fileRecords(path);
     return withDatabase(cfg, { migrate: true }, async (handle) => {
-      const { store, writer, directory, close } = contactWiring(cfg, handle);
+      const { store, writer, directory, close } = await contactWiring(cfg, handle);
       try {
         return await importFile(io, { tenantId, path, dryRun: values['dry-run'] === true, records }, new ContactImport({ store, directory, writer }));
       } finally {
@@ -95,7 +95,7 @@ async function importFile(io: CliIo, input: { tenantId: string; path: string; dr
 }
 
 /** The store, method repository, directory and contact writer as the server wires them, for `methods import` and `methods sync`. */
-export function contactWiring(cfg: UnlatchConfig, handle: DatabaseHandle): { store: SqlStore; writer: ContactWriter; directory: Directory; close: () => Promise<void> } {
+export async function contactWiring(cfg: UnlatchConfig, handle: DatabaseHandle): Promise<{ store: SqlStore; writer: ContactWriter; directory: Directory; close: () => Promise<void> }> {
   const keys = new KeyRing(resolveMasterKeys(cfg));
   const outboxSealer = new Sealer(keys, 'outbox-seal');
   const store = new SqlStore(handle, outboxSealer, systemClock, auditExportOf(configuredAuditSinks(cfg.audit), outboxSealer), { chains: cfg.audit.chains });
@@ -105,7 +105,7 @@ export function contactWiring(cfg: UnlatchConfig, handle: DatabaseHandle): { sto
   // People are looked up while the import's transaction is open. SQLite has one connection per handle and that
   // transaction holds it, so the built-in directory reads through a second one (WAL lets it read meanwhile).
   const reader = handle.dialect === 'sqlite' ? openDatabase(cfg.database.url!) : handle;
-  const directory = buildDirectoryRouter(cfg, { db: reader.db, hasher: new Argon2Hasher(), clock: systemClock });
+  const directory = await buildDirectoryRouter(cfg, { db: reader.db, hasher: new Argon2Hasher(), clock: systemClock });
   return { store, writer, directory, close: async () => (reader === handle ? undefined : reader.close()) };
 }
 

@@ -25,7 +25,7 @@ export const methodsSyncCommand: Command = {
     const tenantId = tenantOption(cfg, values);
     const dryRun = values['dry-run'] === true;
     return withDatabase(cfg, { migrate: true }, async (handle) => {
-      const { store, writer, directory, close } = contactWiring(cfg, handle);
+      const { store, writer, directory, close } = await contactWiring(cfg, handle);
       let summary: SyncSummary;
       try {
         if (!directory.listPeople) throw new CliFailure('the directories of this tenant cannot list people');

@@ -45,11 +45,11 @@ export const policySimulateCommand: Command = {
     let result: PolicySimulation | PersonSimulation;
     let subject: string;
     if (user !== undefined) {
-      result = await withDatabase(cfg, { migrate: false }, (handle) => asCliErrors(() => simulatorOf(cfg, handle.db).simulate({ tenantId, identifier: user, purpose })));
+      result = await withDatabase(cfg, { migrate: false }, (handle) => asCliErrors(async () => (await simulatorOf(cfg, handle.db)).simulate({ tenantId, identifier: user, purpose })));
       subject = `user ${JSON.stringify(user.trim())}`;
     } else {
       const groups = groupsOption(groupsGiven!);
-      result = await asCliErrors(async () => simulatorOf(cfg, null).simulateGroups({ tenantId, groups, purpose }));
+      result = await asCliErrors(async () => (await simulatorOf(cfg, null)).simulateGroups({ tenantId, groups, purpose }));
       subject = `a member of ${groups.length === 0 ? 'no groups' : `the groups ${groups.join(', ')}`}`;
     }
     io.stdout.write(values.json === true ? `${JSON.stringify({ tenantId, purpose, ...result }, null, 2)}\n` : renderSimulation(tenantId, `${purpose === 'unlock' ? 'unlock' : 'reset'} by ${subject}`, result));
@@ -58,7 +58,7 @@ export const policySimulateCommand: Command = {
 };
 
 /** The simulator as the server wires the reset flow: the same directories, methods, tenants and policy. */
-function simulatorOf(cfg: UnlatchConfig, db: Parameters<typeof buildDirectoryRouter>[1]['db'] | null): PolicySimulator {
+async function simulatorOf(cfg: UnlatchConfig, db: Parameters<typeof buildDirectoryRouter>[1]['db'] | null): Promise<PolicySimulator> {
   const tenants = new ConfigTenants(cfg.tenants, cfg.defaultTenant!);
   const forTenant = (tenantId: string) => policyFor(cfg.policy, tenantId);
   // The server always checks security questions; SMS only with providers configured.
@@ -67,7 +67,7 @@ function simulatorOf(cfg: UnlatchConfig, db: Parameters<typeof buildDirectoryRou
     const none = async () => { throw new Error('not looked up'); };
     return new PolicySimulator({ directory: { findByIdentifier: none }, methods: { listForSubject: none }, tenants, policyFor: forTenant, channels });
   }
-  const directory = buildDirectoryRouter(cfg, { db, hasher: new Argon2Hasher(), clock: systemClock });
+  const directory = await buildDirectoryRouter(cfg, { db, hasher: new Argon2Hasher(), clock: systemClock });
   const methods = new SqlMethodRepository(db, new Sealer(new KeyRing(resolveMasterKeys(cfg)), 'totp-seal'));
   return new PolicySimulator({ directory, methods, tenants, policyFor: forTenant, channels });
 }
