@@ -9,7 +9,7 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
  * Packages a node loads only when its configuration uses them (docs/production.md, "Sizing"): each costs 5–9 MB of
  * heap in every node that imports it, so none may be reachable from the entry points by static imports.
  */
-const LOADED_ON_DEMAND = ['nodemailer', 'imapflow', '@opentelemetry/sdk-node', '@simplewebauthn/server', 'openid-client', 'ldapts', '@zxcvbn-ts/language-en', '@zxcvbn-ts/language-common'];
+const LOADED_ON_DEMAND = ['nodemailer', 'imapflow', '@opentelemetry/sdk-node', '@simplewebauthn/server', 'openid-client', 'ldapts', 'qrcode', '@zxcvbn-ts/language-en', '@zxcvbn-ts/language-common'];
 
 /** Value imports and re-exports of one source file (type-only ones are erased by the compiler). */
 function staticImports(source: string): string[] {
