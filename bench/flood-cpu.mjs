@@ -6,7 +6,7 @@
 //   always`), starts without one → 428 `proof_of_work_required` (with a fresh challenge); skipped when the build
 //   has no such setting.
 // usage: node bench/flood-cpu.mjs [DIST] [--json]   (DIST: a build's dist/ folder; default dist/)
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,8 +14,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const args = process.argv.slice(2);
 const distArg = args.find((a) => !a.startsWith('--'));
 const dist = pathToFileURL(`${resolve(distArg ?? fileURLToPath(new URL('../dist', import.meta.url)))}/`);
-const { buildApp } = await import(new URL('src/app.js', dist).href);
-const { validateConfig } = await import(new URL('src/config/load-config.js', dist).href);
+// The bundle npm start runs (dist/server) when the build has one, tsc's output (dist/src) otherwise.
+const bundled = existsSync(new URL('server/app.js', dist));
+const { buildApp } = await import(new URL(bundled ? 'server/app.js' : 'src/app.js', dist).href);
+const { validateConfig } = await import(new URL(bundled ? 'server/load-config.js' : 'src/config/load-config.js', dist).href);
 
 const N = 1500;
 // A flood is millions of requests: measure the warm (JIT-compiled) path, not the first few hundred.
