@@ -2,7 +2,7 @@
  * A word → rank table in a few bytes per word: the words' characters in one string, and an open-addressing hash
  * table of word indexes in typed arrays. zxcvbn's own ranked dictionaries are plain objects with one
  * property per word; for its 236,000 English and common words they held 28 MB of a node's heap (dictionary-mode
- * backing stores plus a string per word), this holds ~4 MB.
+ * backing stores plus a string per word), this holds ~5 MB.
  *
  * Ranks follow zxcvbn's `buildRankedDictionary`: the n-th word of the list has rank n (from 1), and a word listed
  * twice keeps the rank of its last listing.
@@ -34,6 +34,7 @@ export class CompactRankedDictionary {
     for (let index = 0; index < words.length; index++) offsets[index + 1] = offsets[index]! + words[index]!.length;
     // At most 60% of the slots in use keeps linear probing short.
     const slots = new Int32Array(Math.ceil(words.length / 0.6) + 1).fill(-1);
+    // The table being filled, for its probing; the one returned carries the final counts.
     const table = new CompactRankedDictionary(chars, offsets, slots, 0, 0);
     let size = 0;
     let maxWordLength = 0;
