@@ -70,12 +70,15 @@ describe.each(['sqlite', 'postgres'] as const)('audit verification in the consol
     t.server.inject({ method, url: `/api/v1/admin/tenants/demo/${path}`, headers: { authorization: `Bearer ${tokens.get(role)}` }, ...(method === 'POST' ? { payload: {} } : {}) });
   const status = async () => (await api('GET', 'auditor', 'audit/verification')).json() as { running: RunJson | null; last: RunJson | null };
   const entryCount = async () => Number((await db().selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  /** Polls the status as a script would, letting the background run go on between polls. */
+  /**
+   * Polls the status as a script would, letting the background run go on between polls; once it reads as
+   * finished, waits for the run's own end (its `admin.audit_verified` entry is appended just after).
+   */
   const untilFinished = async () => {
     for (let i = 0; i < 500; i++) {
       const now = await status();
-      if (!now.running) return now.last!;
       await t.app.admin!.auditVerifications!.idle();
+      if (!now.running) return now.last!;
     }
     throw new Error('the verification did not finish');
   };

@@ -116,6 +116,33 @@ describe('audit verifications', () => {
     expect((await service.state())).toMatchObject({ running: null, last: { id: first.id, status: 'ok', entriesChecked: 4 } });
   });
 
+  it('a run that ends while the state is read is the last one, never "none running" beside the run before', async () => {
+    const runs = new MemoryRuns();
+    const earlier: AuditVerificationRun = {
+      id: 'earlier', startedAt: new Date(1_700_000_000_000), finishedAt: new Date(1_700_000_001_000), startedBy: 'cli', status: 'ok', entriesChecked: 4,
+      entriesTotal: 4, chains: 1, firstProblem: null, digest: 'd', heartbeatAt: new Date(1_700_000_001_000),
+    };
+    const running: AuditVerificationRun = { ...earlier, id: 'now', startedAt: clock.now(), finishedAt: null, status: 'running', heartbeatAt: clock.now() };
+    const reads = { running: runs.running.bind(runs), lastFinished: runs.lastFinished.bind(runs) };
+    // Each read sees the rows as they are when it completes (one of them late, as on a second pool connection);
+    // the run ends right after the first read completes.
+    for (const late of ['running', 'lastFinished'] as const) {
+      runs.rows.set(earlier.id, { ...earlier }).set(running.id, { ...running });
+      let completed = 0;
+      for (const name of ['running', 'lastFinished'] as const) {
+        runs[name] = async () => {
+          if (name === late) await new Promise((resolve) => setTimeout(resolve, 5));
+          const answer = structuredClone(await reads[name]());
+          if (++completed === 1) Object.assign(runs.rows.get('now')!, { status: 'broken', finishedAt: clock.now(), firstProblem: 'chain 0, seq 1: hash mismatch' });
+          return answer;
+        };
+      }
+      const state = await new AuditVerifications({ runs, clock, source: () => ({ heads: async () => new Map(), entries: async function* () {} }) }).state();
+      if (state.running) expect(state, late).toMatchObject({ running: { id: 'now', status: 'running' }, last: { id: 'earlier' } });
+      else expect(state.last, late).toMatchObject({ id: 'now', status: 'broken' });
+    }
+  });
+
   it('closing stops a run in the walk and records it as failed', async () => {
     const runs = new MemoryRuns();
     const held = heldSource(chain(4), 3);

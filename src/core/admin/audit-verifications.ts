@@ -55,9 +55,14 @@ export class AuditVerifications {
     this.settings = { ...DEFAULT_AUDIT_VERIFICATION_SETTINGS, ...deps.settings };
   }
 
+  /**
+   * Read one after the other, the running row first: a run that ends between the two reads is then seen as
+   * the last one (read side by side on two pool connections, "none running" could pair with the run before).
+   */
   async state(): Promise<AuditVerificationState> {
-    const [running, last] = await Promise.all([this.deps.runs.running(), this.deps.runs.lastFinished()]);
-    return { running, last };
+    const running = await this.deps.runs.running();
+    const last = await this.deps.runs.lastFinished();
+    return { running: running && last?.id === running.id ? null : running, last };
   }
 
   find(id: string): Promise<AuditVerificationRun | null> {
