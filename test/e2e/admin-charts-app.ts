@@ -6,6 +6,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { registerChartAssets, type ChartAssetUrls } from '../../src/http/admin/charts/chart-assets.js';
 import { buildChart, formatTimeLabel, type ChartData } from '../../src/http/admin/charts/chart-data.js';
 import { securityHeaders } from '../../src/http/security-headers.js';
+import { defaultFavicon } from '../../src/http/portal/default-favicon.js';
+import { registerFavicon } from '../../src/http/portal/routes/brand-assets.js';
 import { packageRoot } from '../../src/package-root.js';
 
 /**
@@ -73,6 +75,9 @@ export async function startChartApp(): Promise<{ app: FastifyInstance; baseUrl: 
   const urls = registerChartAssets(app, '/admin/assets');
   const portalCss = readFileSync(join(packageRoot(), 'src', 'http', 'portal', 'assets', 'portal.css'), 'utf8');
   app.get('/assets/portal.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(portalCss));
+  // Chromium asks for the icon when it gets round to it: Unlatch's own, as every Unlatch listener serves it, not a
+  // 404 that shows as a console error in whichever check happens to run after it.
+  registerFavicon(app, defaultFavicon());
   app.get('/overview', async (_request, reply) => {
     const figures: string[] = [];
     for (const chart of sampleCharts()) figures.push(await app.view('partials/chart', chart));
