@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type * as OpenIdClient from 'openid-client';
 import { UnlatchError } from '../../core/errors.js';
+import { loadOnce } from '../load-once.js';
 import type { OidcAuthorization, OidcChecks, OidcClaims, OidcFailureReason, OidcRelyingParty } from '../../core/ports/oidc.js';
 
 export interface OidcClientSettings {
@@ -26,15 +27,8 @@ export interface OidcClientSettings {
   retryAfterSeconds?: number;
 }
 
-/**
- * The library, loaded by the first sign-in rather than at start (only a console with `admin.oidc` needs it).
- * Every use comes after `config()`, which loads it.
- */
-let oidc: typeof OpenIdClient;
-let loading: Promise<void> | undefined;
-const loadOpenIdClient = () => (loading ??= import('openid-client').then((library) => {
-  oidc = library;
-}));
+/** The library, loaded by the first sign-in rather than at start (only a console with `admin.oidc` needs it). */
+const openIdClient = loadOnce(() => import('openid-client'));
 
 const DEFAULT_TIMEOUT_SECONDS = 10;
 const DEFAULT_RETRY_AFTER_SECONDS = 30;
@@ -51,6 +45,7 @@ export class OidcClient implements OidcRelyingParty {
 
   async authorize(): Promise<OidcAuthorization> {
     const config = await this.config();
+    const oidc = await openIdClient();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
     const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -71,13 +66,14 @@ export class OidcClient implements OidcRelyingParty {
     // Checked here first (constant time), so a forged callback never reaches the provider with our verifier.
     if (!sameSecret(callback.searchParams.get('state') ?? '', checks.state)) throw failed('state_mismatch');
     const config = await this.config();
+    const oidc = await openIdClient();
     let tokens: Awaited<ReturnType<typeof OpenIdClient.authorizationCodeGrant>>;
     try {
       tokens = await oidc.authorizationCodeGrant(config, callback, {
         pkceCodeVerifier: checks.codeVerifier, expectedState: checks.state, expectedNonce: checks.nonce, idTokenExpected: true,
       });
     } catch (error) {
-      throw this.translate(error, 'code_rejected');
+      throw this.translate(oidc, error, 'code_rejected');
     }
     const idToken = tokens.claims();
     if (!idToken || typeof idToken.sub !== 'string' || idToken.sub === '') throw failed('id_token_invalid');
@@ -88,7 +84,7 @@ export class OidcClient implements OidcRelyingParty {
         const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub);
         claims = { ...userinfo, ...claims };
       } catch (error) {
-        throw this.translate(error, 'claims_invalid');
+        throw this.translate(oidc, error, 'claims_invalid');
       }
     }
     return claims as OidcClaims;
@@ -102,24 +98,28 @@ export class OidcClient implements OidcRelyingParty {
   private config(): Promise<OpenIdClient.Configuration> {
     if (!this.configuration) {
       const { issuer, clientId, clientSecret, allowHttp } = this.settings;
-      this.configuration = loadOpenIdClient()
-        .then(() => oidc.discovery(new URL(issuer), clientId, clientSecret, clientSecret ? oidc.ClientSecretBasic(clientSecret) : oidc.None(), {
+      this.configuration = openIdClient()
+        .then((oidc) => oidc.discovery(new URL(issuer), clientId, clientSecret, clientSecret ? oidc.ClientSecretBasic(clientSecret) : oidc.None(), {
           timeout: this.settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
           ...(allowHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
         }))
         .catch((error: unknown) => {
           this.configuration = null;
-          throw this.translate(error, 'id_token_invalid', true);
+          // Whatever went wrong, the provider could not be asked: try again later.
+          throw error instanceof UnlatchError ? error : this.unavailable();
         });
     }
     return this.configuration;
   }
 
+  private unavailable(): UnlatchError {
+    return new UnlatchError('sso_unavailable', { retryAfterSeconds: this.settings.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS });
+  }
+
   /** The library's errors in the registry's words. Never carries a token, code or secret. */
-  private translate(error: unknown, fallback: OidcFailureReason, discovery = false): UnlatchError {
+  private translate(oidc: typeof OpenIdClient, error: unknown, fallback: OidcFailureReason): UnlatchError {
     if (error instanceof UnlatchError) return error;
-    const unavailable = new UnlatchError('sso_unavailable', { retryAfterSeconds: this.settings.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS });
-    if (discovery) return unavailable;
+    const unavailable = this.unavailable();
     if (error instanceof oidc.AuthorizationResponseError) return failed('provider_error', { error: error.error });
     if (error instanceof oidc.ResponseBodyError) return error.status >= 500 ? unavailable : failed(fallback, { error: error.error });
     if (isNetworkError(error)) return unavailable;

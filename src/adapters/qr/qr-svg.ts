@@ -1,7 +1,8 @@
+import { loadOnce } from '../load-once.js';
+
 /** The QR encoder (with its PNG code, ~1 MB of heap) is loaded by the first authenticator-app registration. */
-let encoder: Promise<typeof import('qrcode')> | undefined;
 // A CommonJS package: what `import()` gives is its exports as `default`.
-const loadEncoder = async () => ((await import('qrcode')) as unknown as { default: typeof import('qrcode') }).default;
+const qrEncoder = loadOnce(async () => ((await import('qrcode')) as unknown as { default: typeof import('qrcode') }).default);
 
 /**
  * Renders `text` (an `otpauth://` URI) as an inline SVG QR code, in process. The URI carries the TOTP
@@ -10,7 +11,7 @@ const loadEncoder = async () => ((await import('qrcode')) as unknown as { defaul
  * Error correction M and a two-module quiet zone: what phone cameras read reliably from a screen.
  */
 export async function qrSvg(text: string): Promise<string> {
-  const QRCode = await (encoder ??= loadEncoder());
+  const QRCode = await qrEncoder();
   const svg = (await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })).trim();
   // A guard on the one property callers rely on when they embed the markup unescaped.
   if (!svg.startsWith('<svg') || /<script/i.test(svg)) throw new Error('QR renderer returned unexpected markup');

@@ -1,5 +1,6 @@
 import { createHash, generateKeyPairSync, verify } from 'node:crypto';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import { loadOnce } from '../load-once.js';
 import type {
   AuthenticationVerdict,
   CredentialDescriptor,
@@ -18,8 +19,7 @@ const NO_AAGUID = '00000000-0000-0000-0000-000000000000';
  * The library (with its certificate and CBOR parsers, ~5 MB of a node's heap) is loaded by the first ceremony,
  * not at start: many nodes never see a passkey, and decoys never need it.
  */
-let library: Promise<typeof import('@simplewebauthn/server')> | undefined;
-const simpleWebAuthn = () => (library ??= import('@simplewebauthn/server'));
+const simpleWebAuthn = loadOnce(() => import('@simplewebauthn/server'));
 
 /**
  * {@link WebAuthnCeremonies} with `@simplewebauthn/server` (v14). Attestation is `none`: Unlatch does not
